@@ -1,0 +1,25 @@
+# The two commands a new machine needs (see README.md): `make demo` and `make test`.
+SWIFT ?= swift
+
+.PHONY: setup build release demo test bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+demo: release
+	.build/release/hairpin info Captures/two-uplinks.pcapng
+
+test: setup
+	$(SWIFT) test
+
+bench: setup
+	cd Benchmarks && $(SWIFT) package benchmark
+
+clean:
+	rm -rf .build Benchmarks/.build

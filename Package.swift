@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Hairpin",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hairpin", targets: ["hairpin"]),
+        .library(name: "HairpinWire", targets: ["HairpinWire"]),
+        .library(name: "HairpinCapture", targets: ["HairpinCapture"]),
+        .library(name: "HairpinReport", targets: ["HairpinReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap", pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .target(name: "HairpinWire"),
+        .target(
+            name: "HairpinCapture",
+            dependencies: ["HairpinWire", "CZlib", "CZstd"]),
+        .target(name: "HairpinReport", dependencies: ["HairpinCapture", "HairpinWire"]),
+        .executableTarget(
+            name: "hairpin",
+            dependencies: [
+                "HairpinWire", "HairpinCapture", "HairpinReport", "CPcap",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),
+        .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd"]),
+        .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
+        .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bytes of one capture input, addressed by their offset in the (decompressed) capture.
+///
+/// A regular uncompressed file is mapped whole: every offset stays valid until the source is
+/// released and nothing is copied. Standard input and compressed files are streamed through a
+/// buffer that holds a sliding range of offsets; `fill` moves the range forward, keeping what
+/// pending records still point into. The buffer grows only as far as a record needs, never
+/// beyond `maximumBuffer`.
+final class ByteSource {
+    let name: String
+    /// Pointer to the byte at `baseOffset`.
+    private(set) var base: UnsafeRawPointer
+    private(set) var baseOffset: Int64 = 0
+    /// Bytes available from `base`.
+    private(set) var available: Int
+    /// True once every byte of the input is in the range (end of input reached).
+    private(set) var reachedEnd: Bool
+    let isMapped: Bool
+    let compression: Compression
+
+    enum Compression: String, Sendable { case none, gzip, zstd }
+
+    private var mappedLength = 0
+    private var buffer: UnsafeMutableRawPointer?
+    private var bufferCapacity = 0
+    private var stream: InputStream?
+
+    static let maximumBuffer = 1 << 30
+    private static let initialBuffer = 1 << 20
+
+    private init(name: String, mapped: UnsafeRawPointer, length: Int) {
+        self.name = name
+        base = mapped
+        available = length
+        mappedLength = length
+        reachedEnd = true
+        isMapped = true
+        compression = .none
+    }
+
+    private init(name: String, stream: InputStream) {
+        self.name = name
+        self.stream = stream
+        compression = stream.compression
+        isMapped = false
+        reachedEnd = false
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.initialBuffer, alignment: 16)
+        self.buffer = buffer
+        bufferCapacity = Self.initialBuffer
+        base = UnsafeRawPointer(buffer)
+        available = 0
+    }
+
+    deinit {
+        if isMapped, mappedLength > 0 {
+            munmap(UnsafeMutableRawPointer(mutating: base), mappedLength)
+        }
+        buffer?.deallocate()
+    }
+
+    /// Opens a path (`-` is standard input), mapping it when it is a plain regular file and
+    /// streaming it otherwise. Compression is recognised by magic, not by name.
+    static func opening(_ path: String) throws(CaptureError) -> ByteSource {
+        if path == "-" {
+            return ByteSource(name: path, stream: try InputStream(descriptor: 0, name: path, ownsDescriptor: false))
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 { throw CaptureError(.cannotOpen(errno: currentErrno), file: path, offset: 0) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let code = currentErrno
+            close(descriptor)
+            throw CaptureError(.cannotOpen(errno: code), file: path, offset: 0)
+        }
+        let isRegular = (info.st_mode & S_IFMT) == S_IFREG
+        if isRegular {
+            if info.st_size == 0 {
+                close(descriptor)
+                throw CaptureError(.emptyFile, file: path, offset: 0)
+            }
+            var magic: UInt32 = 0
+            let got = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 4, 0) }
+            if got < 4 || InputStream.compression(ofMagic: magic) == .none {
+                let length = Int(info.st_size)
+                guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
+                      mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
+                    let code = currentErrno
+                    close(descriptor)
+                    throw CaptureError(.readFailed(errno: code), file: path, offset: 0)
+                }
+                close(descriptor)
+                _ = madvise(mapped, length, MADV_SEQUENTIAL)
+                return ByteSource(name: path, mapped: UnsafeRawPointer(mapped), length: length)
+            }
+        }
+        return ByteSource(name: path, stream: try InputStream(descriptor: descriptor, name: path, ownsDescriptor: true))
+    }
+
+    /// Makes offsets `offset ..< offset + length` available, keeping every offset from
+    /// `retainFrom` on. Returns false when the input ends first; `available` then reaches
+    /// the end of the input.
+    @inline(__always)
+    func fill(offset: Int64, length: Int, retainFrom: Int64) throws(CaptureError) -> Bool {
+        if offset + Int64(length) <= baseOffset + Int64(available) { return true }
+        if reachedEnd { return false }
+        return try refill(upTo: offset + Int64(length), retainFrom: min(retainFrom, offset))
+    }
+
+    /// Pointer to `offset`, which the caller made available with `fill`.
+    @inline(__always)
+    func pointer(at offset: Int64) -> UnsafeRawPointer {
+        base + Int(offset - baseOffset)
+    }
+
+    /// Offset one past the last byte available now.
+    var endOffset: Int64 { baseOffset + Int64(available) }
+
+    /// Slides the kept bytes to the front and reads until `wanted` is covered. The buffer grows
+    /// only when it is full of real data, so a length field claiming gigabytes in a short
+    /// stream costs no more memory than the stream's own bytes.
+    private func refill(upTo wanted: Int64, retainFrom: Int64) throws(CaptureError) -> Bool {
+        guard let stream, var buffer else { return false }
+        let keepFrom = max(baseOffset, min(retainFrom, baseOffset + Int64(available)))
+        let drop = Int(keepFrom - baseOffset)
+        let kept = available - drop
+        if drop > 0 && kept > 0 { buffer.copyMemory(from: buffer + drop, byteCount: kept) }
+        base = UnsafeRawPointer(buffer)
+        baseOffset = keepFrom
+        available = kept
+        while baseOffset + Int64(available) < wanted {
+            if available == bufferCapacity {
+                guard bufferCapacity < Self.maximumBuffer else {
+                    throw CaptureError(.invalidArgument("more than \(Self.maximumBuffer >> 20) MiB would have to be held in memory"),
+                                       file: name, offset: baseOffset)
+                }
+                let capacity = min(bufferCapacity * 2, Self.maximumBuffer)
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+                grown.copyMemory(from: buffer, byteCount: available)
+                buffer.deallocate()
+                buffer = grown
+                self.buffer = grown
+                bufferCapacity = capacity
+                base = UnsafeRawPointer(grown)
+            }
+            let produced = try stream.read(into: buffer + available, capacity: bufferCapacity - available,
+                                           offset: baseOffset + Int64(available))
+            if produced == 0 {
+                reachedEnd = true
+                return false
+            }
+            available += produced
+        }
+        return true
+    }
+}

@@ -1,0 +1,91 @@
+import HairpinWire
+
+/// Reads one or more captures and hands on their records in timestamp order: each file through
+/// its own reorder window, the files merged by their next record's time (earlier file first on
+/// a tie, so the order is deterministic).
+///
+/// ```swift
+/// var reader = try CaptureReader(paths: ["uplink-a.pcapng", "uplink-b.pcap.gz"])
+/// while let record = try reader.next() { ... }   // record.bytes valid until the next call
+/// ```
+public final class CaptureReader {
+    public struct Options: Sendable {
+        /// How far back in time a record may step and still be put in order (nanoseconds).
+        public var reorderWindow: Int64 = 500_000_000
+        /// At most this many records wait per file; beyond it the oldest goes on early.
+        public var reorderCapacity: Int = 262_144
+
+        public init(reorderWindow: Int64 = 500_000_000, reorderCapacity: Int = 262_144) {
+            self.reorderWindow = reorderWindow
+            self.reorderCapacity = reorderCapacity
+        }
+    }
+
+    public let interfaces = InterfaceTable()
+    private var files: [FileReader] = []
+    private var heads: [PendingRecord?] = []
+    private var started = false
+
+    /// Opens every path (`-` is standard input); fails on the first that is not a capture.
+    public init(paths: [String], options: Options = Options()) throws(CaptureError) {
+        for (index, path) in paths.enumerated() {
+            files.append(try FileReader(path: path, fileIndex: index, interfaces: interfaces,
+                                        window: options.reorderWindow, windowCapacity: options.reorderCapacity))
+        }
+        heads = Array(repeating: nil, count: files.count)
+    }
+
+    /// The next record in time order, or nil when every input has ended.
+    @inline(__always)
+    public func next() throws(CaptureError) -> Record? {
+        if files.count == 1 {
+            guard let pending = try files[0].next() else { return nil }
+            return record(pending, from: files[0])
+        }
+        return try nextMerged()
+    }
+
+    private func nextMerged() throws(CaptureError) -> Record? {
+        if !started {
+            started = true
+            for index in files.indices { heads[index] = try files[index].next() }
+        } else if replenish >= 0 {
+            // Read the file whose record went out last only now: its bytes had to stay valid
+            // until the caller asked for the next record.
+            heads[replenish] = try files[replenish].next()
+            replenish = -1
+        }
+        var best = -1
+        var bestTime = Int64.max
+        for index in heads.indices {
+            if let head = heads[index], best < 0 || head.timestamp < bestTime {
+                best = index
+                bestTime = head.timestamp
+            }
+        }
+        guard best >= 0, let pending = heads[best] else { return nil }
+        heads[best] = nil
+        replenish = best
+        return record(pending, from: files[best])
+    }
+
+    /// Index of the file whose head was handed on last and is read again on the next call.
+    private var replenish = -1
+
+    @inline(__always)
+    private func record(_ pending: PendingRecord, from file: FileReader) -> Record {
+        let ordinal = Int(pending.ordinal)
+        let bytes = UnsafeRawBufferPointer(start: file.source.pointer(at: pending.dataOffset),
+                                           count: Int(pending.capturedLength))
+        return Record(interface: file.globalIds[ordinal], linkType: file.linkTypes[ordinal],
+                      timestamp: pending.timestamp, originalLength: Int(pending.originalLength), bytes: bytes,
+                      direction: Direction(rawValue: UInt8(pending.flags & 3)) ?? .unknown, flags: pending.flags,
+                      fileIndex: file.fileIndex, fileOffset: pending.recordOffset, hasTimestamp: pending.hasTimestamp)
+    }
+
+    /// What each file turned out to be, with its anomalies so far.
+    public var fileInfos: [CaptureFileInfo] { files.map { $0.fileInfo() } }
+
+    /// Every anomaly of every file, by file then kind.
+    public var anomalies: [Anomaly] { files.flatMap { $0.fileInfo().anomalies } }
+}

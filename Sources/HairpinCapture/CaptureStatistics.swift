@@ -1,0 +1,63 @@
+import HairpinWire
+
+/// Counts what `hairpin info` shows: packets and bytes per interface and in total, the time
+/// span, and a protocol breakdown. Fed one record at a time.
+public struct CaptureStatistics {
+    public struct Counter: Sendable, Equatable {
+        public var packets = 0
+        public var bytes: Int64 = 0
+        public var capturedBytes: Int64 = 0
+        public var firstTimestamp: Int64?
+        public var lastTimestamp: Int64?
+
+        @inline(__always)
+        mutating func add(_ record: Record) {
+            packets += 1
+            bytes += Int64(record.originalLength)
+            capturedBytes += Int64(record.bytes.count)
+            guard record.hasTimestamp else { return }
+            if firstTimestamp.map({ record.timestamp < $0 }) ?? true { firstTimestamp = record.timestamp }
+            if lastTimestamp.map({ record.timestamp > $0 }) ?? true { lastTimestamp = record.timestamp }
+        }
+    }
+
+    public private(set) var total = Counter()
+    public private(set) var perInterface: [Counter] = []
+    public private(set) var perFile: [Counter] = []
+    public private(set) var protocols: [ProtocolSummary: Counter] = [:]
+    public private(set) var truncatedPackets = 0
+
+    public init() {}
+
+    public mutating func add(_ record: Record) {
+        total.add(record)
+        if record.interface >= perInterface.count {
+            perInterface.append(contentsOf: repeatElement(Counter(), count: record.interface + 1 - perInterface.count))
+        }
+        perInterface[record.interface].add(record)
+        if record.fileIndex >= perFile.count {
+            perFile.append(contentsOf: repeatElement(Counter(), count: record.fileIndex + 1 - perFile.count))
+        }
+        perFile[record.fileIndex].add(record)
+        if record.bytes.count < record.originalLength { truncatedPackets += 1 }
+        protocols[ProtocolSummary(linkType: record.linkType, bytes: record.bytes), default: Counter()].add(record)
+    }
+
+    public func interface(_ id: Int) -> Counter { id < perInterface.count ? perInterface[id] : Counter() }
+    public func file(_ index: Int) -> Counter { index < perFile.count ? perFile[index] : Counter() }
+
+    /// The breakdown as paths with counts, merged by path, most packets first then by name.
+    public var protocolPaths: [(path: String, counter: Counter)] {
+        var merged: [String: Counter] = [:]
+        for (summary, counter) in protocols {
+            var entry = merged[summary.path, default: Counter()]
+            entry.packets += counter.packets
+            entry.bytes += counter.bytes
+            entry.capturedBytes += counter.capturedBytes
+            merged[summary.path] = entry
+        }
+        return merged.map { ($0.key, $0.value) }.sorted {
+            $0.counter.packets != $1.counter.packets ? $0.counter.packets > $1.counter.packets : $0.path < $1.path
+        }
+    }
+}

@@ -1,0 +1,800 @@
+import HairpinWire
+
+/// Reads one capture (pcap or pcapng, mapped or streamed) record by record, in file order
+/// (`nextInFileOrder`) or, through the reorder window, in time order (`next`).
+final class FileReader {
+    let fileIndex: Int
+    let source: ByteSource
+    let interfaces: InterfaceTable
+    private(set) var info: CaptureFileInfo
+    private(set) var anomalies = AnomalyCounters()
+    private var reorder: ReorderWindow
+    private var position: Int64 = 0
+    private var exhausted = false
+
+    /// Per interface of this file, by ordinal: global id, link type, time conversion.
+    private(set) var globalIds: [Int] = []
+    private(set) var linkTypes: [LinkType] = []
+    private var resolutions: [TimestampResolution] = []
+    private var offsetsNs: [Int64] = []
+
+    private var pcapLayout = PcapLayout()
+    private var section = PcapngSection()
+    private var lastTimestamp: Int64 = 0
+
+    /// pcap record headers longer than this are not a known layout; lengths above `maximumRecord`
+    /// are not believed (nothing is ever allocated from them either way).
+    static let maximumRecord = 64 << 20
+
+    init(path: String, fileIndex: Int, interfaces: InterfaceTable, window: Int64, windowCapacity: Int) throws(CaptureError) {
+        self.fileIndex = fileIndex
+        self.interfaces = interfaces
+        source = try ByteSource.opening(path)
+        reorder = ReorderWindow(window: window, capacity: windowCapacity)
+        info = CaptureFileInfo(index: fileIndex, path: path, format: .pcap, variant: nil,
+                               compression: source.compression == .none ? nil : source.compression.rawValue,
+                               byteOrder: "", version: "", resolution: nil, sections: [], bytesRead: 0)
+        guard try source.fill(offset: 0, length: 4, retainFrom: 0) else {
+            if source.endOffset == 0 { throw CaptureError(.emptyFile, file: path, offset: 0) }
+            throw CaptureError(.truncatedFileHeader, file: path, offset: 0)
+        }
+        let magic = source.pointer(at: 0).loadUnaligned(as: UInt32.self).littleEndian
+        if magic == PcapngBlock.sectionHeader {
+            info.format = .pcapng
+        } else if PcapLayout.magicKind(magic) != nil {
+            info.format = .pcap
+            try readPcapHeader(at: 0)
+        } else {
+            throw CaptureError(.unknownFormat(magic: magic.bigEndian), file: path, offset: 0)
+        }
+    }
+
+    var path: String { info.path }
+
+    /// Everything learned so far, with the anomaly list filled in.
+    func fileInfo() -> CaptureFileInfo {
+        var result = info
+        result.anomalies = anomalies.list(file: info.path)
+        result.bytesRead = position
+        result.recordsForcedByWindowCapacity = reorder.forcedByCapacity
+        if info.format == .pcapng {
+            let orders = Set(info.sections.map(\.byteOrder))
+            result.byteOrder = orders.count > 1 ? "mixed" : orders.first ?? "unknown"
+            result.version = Array(Set(info.sections.map(\.version))).sorted().joined(separator: ", ")
+        }
+        return result
+    }
+
+    func noteAnomaly(_ kind: AnomalyKind, at offset: Int64, times: Int = 1) {
+        anomalies.count(kind, at: offset, times: times)
+    }
+
+    // MARK: Time order
+
+    /// The next record in time order, or nil at the end of the file.
+    @inline(__always)
+    func next() throws(CaptureError) -> PendingRecord? {
+        while true {
+            if let ready = reorder.popReady(draining: exhausted) { return ready }
+            if exhausted { return nil }
+            guard let record = try nextInFileOrder() else {
+                exhausted = true
+                continue
+            }
+            if !reorder.insert(record) {
+                anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset)
+            }
+        }
+    }
+
+    /// Lowest offset a waiting record still points into (what a stream must keep).
+    @inline(__always)
+    private var retainFrom: Int64 {
+        reorder.isEmpty ? position : min(position, reorder.lowestOffset())
+    }
+
+    @inline(__always)
+    private func fill(_ offset: Int64, _ length: Int) throws(CaptureError) -> Bool {
+        try source.fill(offset: offset, length: length, retainFrom: source.isMapped ? 0 : retainFrom)
+    }
+
+    // MARK: File order
+
+    func nextInFileOrder() throws(CaptureError) -> PendingRecord? {
+        if exhausted { return nil }
+        return info.format == .pcapng ? try nextPcapngRecord() : try nextPcapRecord()
+    }
+
+    private func registerInterface(section: Int, localId: Int, linkType: LinkType, linkTypeFlags: UInt32 = 0,
+                                   snaplen: UInt32, resolution: TimestampResolution,
+                                   configure: (inout CaptureInterface) -> Void = { _ in }) -> Int32 {
+        let ordinal = globalIds.count
+        let id = interfaces.add { id in
+            var interface = CaptureInterface(id: id, fileIndex: fileIndex, file: info.path, section: section,
+                                             localId: localId, linkType: linkType, linkTypeFlags: linkTypeFlags,
+                                             snaplen: snaplen, resolution: resolution)
+            configure(&interface)
+            return interface
+        }
+        globalIds.append(id)
+        linkTypes.append(linkType)
+        resolutions.append(resolution)
+        offsetsNs.append(interfaces[id].timestampOffsetSeconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue)
+        return Int32(ordinal)
+    }
+
+    // MARK: pcap
+
+    private func readPcapHeader(at offset: Int64) throws(CaptureError) {
+        guard try fill(offset, PcapLayout.fileHeaderLength) else {
+            throw CaptureError(.truncatedFileHeader, file: info.path, offset: offset)
+        }
+        let header = source.pointer(at: offset)
+        let magic = header.loadUnaligned(as: UInt32.self).littleEndian
+        guard let kind = PcapLayout.magicKind(magic) else {
+            throw CaptureError(.unknownFormat(magic: magic.bigEndian), file: info.path, offset: offset)
+        }
+        var layout = PcapLayout()
+        layout.swapped = kind.swapped
+        layout.nanosecond = kind.nanosecond
+        layout.modified = kind.modified
+        let major = Int(layout.load16(header, 4))
+        let minor = Int(layout.load16(header, 6))
+        guard major == 2 else {
+            throw CaptureError(.unsupportedVersion(major: major, minor: minor), file: info.path, offset: offset)
+        }
+        if minor != 4 { anomalies.count(.unusualVersion, at: offset) }
+        // Before 2.3 the two lengths were written the other way round.
+        layout.lengthsSwapped = minor < 3
+        layout.snaplen = layout.load32(header, 16)
+        let linkWord = layout.load32(header, 20)
+        let linkType = LinkType(rawValue: UInt16(truncatingIfNeeded: linkWord))
+        let flags = linkWord & 0xFFFF_0000
+        if linkWord & 0x03FF_0000 != 0 { anomalies.count(.linkTypeReservedBits, at: offset + 20) }
+        layout.recordHeaderLength = try choosePcapRecordLayout(layout, start: offset + Int64(PcapLayout.fileHeaderLength))
+        let variantName: String
+        switch (layout.modified, layout.recordHeaderLength) {
+        case (true, 28): variantName = "modified (ss990915, 28-byte records)"
+        case (true, _): variantName = "modified (ss991029, 24-byte records)"
+        case (false, 24): variantName = "modified (ss990417, 24-byte records)"
+        case (false, 20): variantName = "Nokia (20-byte records)"
+        default: variantName = "standard"
+        }
+        let byteOrder = (layout.swapped ? !hostIsLittleEndian : hostIsLittleEndian) ? "little-endian" : "big-endian"
+        let resolution: TimestampResolution = layout.nanosecond ? .nanoseconds : .microseconds
+        if offset > 0 { anomalies.count(.concatenatedHeader, at: offset) }
+        let sectionIndex = info.sections.count
+        info.sections.append(CaptureSection(offset: offset, byteOrder: byteOrder, version: "\(major).\(minor)",
+                                            supported: true))
+        if sectionIndex == 0 {
+            info.variant = variantName
+            info.byteOrder = byteOrder
+            info.version = "\(major).\(minor)"
+            info.resolution = layout.nanosecond ? "ns" : "µs"
+        }
+        var fcsLength: Int?
+        // FCS bits: "P" says the length field (in 16-bit words) is valid.
+        if linkWord & 0x0400_0000 != 0 { fcsLength = Int(linkWord >> 28) * 2 }
+        layout.ordinal = registerInterface(section: sectionIndex, localId: 0, linkType: linkType, linkTypeFlags: flags,
+                                           snaplen: layout.snaplen, resolution: resolution) { interface in
+            interface.fcsLength = fcsLength
+        }
+        pcapLayout = layout
+        position = offset + Int64(PcapLayout.fileHeaderLength)
+    }
+
+    /// Picks the record-header length that reads the first records most plausibly, the way
+    /// Wireshark tells the old "modified" layouts from the standard one. The end of the file is
+    /// no evidence either way (a cut capture is common), and the standard layout wins ties.
+    private func choosePcapRecordLayout(_ base: PcapLayout, start: Int64) throws(CaptureError) -> Int {
+        let candidates = base.modified ? [24, 28] : [16, 24, 20]
+        var best = candidates[0]
+        var bestScore = Int.max
+        for length in candidates {
+            var trial = base
+            trial.recordHeaderLength = length
+            var score = 0
+            var offset = start
+            for _ in 0..<3 {
+                guard try fill(offset, length) else { break }
+                let pointer = source.pointer(at: offset)
+                // A second file header (concatenated captures) ends the evidence too.
+                if PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) != nil { break }
+                let fields = trial.recordFields(pointer)
+                let implausible = trial.implausibility(fields, limit: Self.maximumRecord)
+                score += implausible
+                // Never read ahead on a length that is not believed.
+                if implausible > 0 { break }
+                offset += Int64(length) + Int64(fields.captured)
+            }
+            if score < bestScore { bestScore = score; best = length }
+            if score == 0 { break }
+        }
+        return best
+    }
+
+    private func nextPcapRecord() throws(CaptureError) -> PendingRecord? {
+        let layout = pcapLayout
+        let headerLength = layout.recordHeaderLength
+        while true {
+            let start = position
+            guard try fill(start, headerLength) else {
+                finishAtEnd(from: start)
+                return nil
+            }
+            let pointer = source.pointer(at: start)
+            let fields = layout.recordFields(pointer)
+            if fields.seconds == 0 && fields.fraction == 0 && fields.captured == 0 && fields.original == 0 {
+                if try restIsZero(from: start) {
+                    anomalies.count(.zeroPadding, at: start)
+                    exhausted = true
+                    return nil
+                }
+            }
+            // Another file header where a record should be: `cat a.pcap b.pcap`.
+            let word = pointer.loadUnaligned(as: UInt32.self).littleEndian
+            if PcapLayout.magicKind(word) != nil, try fill(start, PcapLayout.fileHeaderLength) {
+                let kind = PcapLayout.magicKind(word)!
+                var probe = PcapLayout()
+                probe.swapped = kind.swapped
+                if probe.load16(pointer, 4) == 2 {
+                    try readPcapHeader(at: start)
+                    return try nextPcapRecord()
+                }
+            }
+            let limit = max(Int(layout.snaplen), 262_144)
+            if fields.captured > min(limit, Self.maximumRecord) || fields.original > Self.maximumRecord {
+                anomalies.count(.implausibleLength, at: start)
+                if try resynchronisePcap(after: start, layout: layout) { continue }
+                anomalies.count(.unreadableTail, at: start)
+                exhausted = true
+                return nil
+            }
+            let dataOffset = start + Int64(headerLength)
+            guard try fill(dataOffset, Int(fields.captured)) else {
+                anomalies.count(.truncatedRecord, at: start)
+                exhausted = true
+                return nil
+            }
+            if layout.snaplen > 0 && fields.captured > layout.snaplen {
+                anomalies.count(.capturedExceedsSnaplen, at: start)
+            }
+            if fields.captured > fields.original { anomalies.count(.capturedExceedsOriginal, at: start) }
+            let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
+            if fields.fraction >= fractionLimit { anomalies.count(.timestampFractionOutOfRange, at: start) }
+            let timestamp = Int64(fields.seconds) * 1_000_000_000
+                + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000)
+            position = dataOffset + Int64(fields.captured)
+            lastTimestamp = timestamp
+            return PendingRecord(timestamp: timestamp, dataOffset: dataOffset, recordOffset: start,
+                                 capturedLength: fields.captured, originalLength: fields.original,
+                                 ordinal: layout.ordinal, flags: 0, hasTimestamp: true)
+        }
+    }
+
+    /// Looks for the next offset where two records in a row are plausible; counts the bytes skipped.
+    private func resynchronisePcap(after start: Int64, layout: PcapLayout) throws(CaptureError) -> Bool {
+        let headerLength = Int64(layout.recordHeaderLength)
+        var candidate = start + 1
+        let scanLimit = start + Int64(Self.maximumRecord)
+        let limit = UInt32(max(Int(layout.snaplen), 262_144))
+        let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
+        func plausible(_ offset: Int64) throws(CaptureError) -> UInt32? {
+            guard try fill(offset, Int(headerLength)) else { return nil }
+            let fields = layout.recordFields(source.pointer(at: offset))
+            guard fields.captured <= limit, fields.captured <= fields.original, fields.original <= UInt32(Self.maximumRecord),
+                  fields.fraction < fractionLimit, fields.original > 0 else { return nil }
+            // Within a day of the last good record: random bytes rarely are.
+            let seconds = Int64(fields.seconds)
+            guard abs(seconds - lastTimestamp / 1_000_000_000) < 86_400 else { return nil }
+            return fields.captured
+        }
+        while candidate < scanLimit {
+            guard try fill(candidate, Int(headerLength)) else { break }
+            if let captured = try plausible(candidate) {
+                let following = candidate + headerLength + Int64(captured)
+                let endsExactly = try !fill(following, 1) && following == source.endOffset
+                let nextIsPlausible = try plausible(following) != nil
+                if endsExactly || nextIsPlausible {
+                    anomalies.count(.resynchronised, at: start)
+                    position = candidate
+                    return true
+                }
+            }
+            candidate += 1
+        }
+        return false
+    }
+
+    /// At the end of the data: a partial header is a truncated record, unless it is all zeros.
+    private func finishAtEnd(from start: Int64) {
+        exhausted = true
+        let end = source.endOffset
+        guard start < end else { return }
+        let tail = UnsafeRawBufferPointer(start: source.pointer(at: start), count: Int(end - start))
+        anomalies.count(tail.allSatisfy { $0 == 0 } ? .zeroPadding : .truncatedRecord, at: start)
+    }
+
+    private func restIsZero(from start: Int64) throws(CaptureError) -> Bool {
+        var offset = start
+        while true {
+            let chunk = 1 << 16
+            let complete = try fill(offset, chunk)
+            let end = complete ? offset + Int64(chunk) : source.endOffset
+            if end <= offset { return true }
+            let bytes = UnsafeRawBufferPointer(start: source.pointer(at: offset), count: Int(end - offset))
+            if !bytes.allSatisfy({ $0 == 0 }) { return false }
+            if !complete { return true }
+            offset = end
+        }
+    }
+
+    // MARK: pcapng
+
+    private func nextPcapngRecord() throws(CaptureError) -> PendingRecord? {
+        while true {
+            let start = position
+            guard try fill(start, 12) else {
+                finishAtEnd(from: start)
+                return nil
+            }
+            var pointer = source.pointer(at: start)
+            let rawType = pointer.loadUnaligned(as: UInt32.self)
+            if rawType.littleEndian == PcapngBlock.sectionHeader {
+                let magic = pointer.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+                if magic == PcapngBlock.byteOrderMagic {
+                    section.swapped = false
+                } else if magic == PcapngBlock.byteOrderMagic.byteSwapped {
+                    section.swapped = true
+                } else {
+                    anomalies.count(.blockFraming, at: start)
+                    if try resynchronisePcapng(after: start) { continue }
+                    return nil
+                }
+            } else if section.index < 0 {
+                anomalies.count(.blockOutsideSection, at: start)
+                if try resynchronisePcapng(after: start) { continue }
+                return nil
+            }
+            let type = section.load32(pointer, 0)
+            let length = Int(section.load32(pointer, 4))
+            if length < 12 || length % 4 != 0 || length > Self.maximumRecord {
+                anomalies.count(length > Self.maximumRecord ? .implausibleLength : .blockFraming, at: start)
+                if try resynchronisePcapng(after: start) { continue }
+                return nil
+            }
+            guard try fill(start, length) else {
+                finishAtEnd(from: start)
+                return nil
+            }
+            pointer = source.pointer(at: start)
+            if Int(section.load32(pointer, length - 4)) != length {
+                anomalies.count(.blockFraming, at: start)
+                if try resynchronisePcapng(after: start) { continue }
+                return nil
+            }
+            position = start + Int64(length)
+            let body = BlockBody(pointer: pointer + 8, length: length - 12, offset: start)
+            if type == PcapngBlock.sectionHeader {
+                section = try readSectionHeader(body, swapped: section.swapped)
+                continue
+            }
+            if !section.supported { continue }
+            switch type {
+            case PcapngBlock.interfaceDescription:
+                readInterfaceDescription(body)
+            case PcapngBlock.enhancedPacket:
+                if let record = readEnhancedPacket(body, section: section) { return record }
+            case PcapngBlock.simplePacket:
+                if let record = readSimplePacket(body, section: section) { return record }
+            case PcapngBlock.obsoletePacket:
+                if let record = readObsoletePacket(body, section: section) { return record }
+            case PcapngBlock.interfaceStatistics:
+                readInterfaceStatistics(body, section: section)
+            case PcapngBlock.nameResolution:
+                info.nameResolutionBlocks += 1
+            case PcapngBlock.decryptionSecrets:
+                info.decryptionSecretsBlocks += 1
+            case PcapngBlock.customCopyable, PcapngBlock.customNotCopyable:
+                info.customBlocks += 1
+            default:
+                anomalies.count(.unknownBlockType, at: start)
+            }
+        }
+    }
+
+    private func readSectionHeader(_ body: BlockBody, swapped: Bool) throws(CaptureError) -> PcapngSection {
+        var section = PcapngSection()
+        section.swapped = swapped
+        section.index = info.sections.count
+        let byteOrder = (swapped ? !hostIsLittleEndian : hostIsLittleEndian) ? "little-endian" : "big-endian"
+        guard body.length >= 16 else {
+            anomalies.count(.blockFraming, at: body.offset)
+            section.supported = false
+            info.sections.append(CaptureSection(offset: body.offset, byteOrder: byteOrder, version: "?", supported: false))
+            return section
+        }
+        let major = Int(section.load16(body.pointer, 4))
+        let minor = Int(section.load16(body.pointer, 6))
+        // 1.0 is the published version; 1.2 was written by some tools and reads the same.
+        section.supported = major == 1 && (minor == 0 || minor == 2)
+        var described = CaptureSection(offset: body.offset, byteOrder: byteOrder, version: "\(major).\(minor)",
+                                       supported: section.supported)
+        if !section.supported {
+            if info.sections.isEmpty {
+                throw CaptureError(.unsupportedVersion(major: major, minor: minor), file: info.path, offset: body.offset)
+            }
+            anomalies.count(.unsupportedSection, at: body.offset)
+        } else {
+            forEachOption(body, from: 16, swapped: swapped) { code, value in
+                switch code {
+                case 2: described.hardware = value.text
+                case 3: described.operatingSystem = value.text
+                case 4: described.application = value.text
+                default: break
+                }
+            }
+        }
+        info.sections.append(described)
+        return section
+    }
+
+    private func readInterfaceDescription(_ body: BlockBody) {
+        guard body.length >= 8 else {
+            anomalies.count(.blockFraming, at: body.offset)
+            return
+        }
+        let linkType = LinkType(rawValue: section.load16(body.pointer, 0))
+        let snaplen = section.load32(body.pointer, 4)
+        var resolution = TimestampResolution.microseconds
+        var configured = CaptureInterface(id: 0, fileIndex: 0, file: "", section: 0, localId: 0,
+                                          linkType: linkType, snaplen: snaplen, resolution: resolution)
+        let swapped = section.swapped
+        forEachOption(body, from: 8, swapped: swapped) { code, value in
+            switch code {
+            case 2: configured.name = value.text
+            case 3: configured.description = value.text
+            case 8: configured.speedBitsPerSecond = value.uint64(swapped: swapped)
+            case 9: if value.count >= 1 { resolution = TimestampResolution(optionByte: value.pointer.load(as: UInt8.self)) }
+            case 11: if value.count >= 1 { configured.filter = String(decoding: UnsafeRawBufferPointer(start: value.pointer + 1, count: value.count - 1), as: UTF8.self) }
+            case 12: configured.operatingSystem = value.text
+            case 13: if value.count >= 1 { configured.fcsLength = Int(value.pointer.load(as: UInt8.self)) }
+            case 14: configured.timestampOffsetSeconds = value.uint64(swapped: swapped).map { Int64(bitPattern: $0) } ?? 0
+            case 15: configured.hardware = value.text
+            case 16: configured.transmitSpeedBitsPerSecond = value.uint64(swapped: swapped)
+            case 17: configured.receiveSpeedBitsPerSecond = value.uint64(swapped: swapped)
+            default: break
+            }
+        }
+        let localId = section.interfaceOrdinals.count
+        let ordinal = registerInterface(section: section.index, localId: localId, linkType: linkType,
+                                        snaplen: snaplen, resolution: resolution) { interface in
+            interface.name = configured.name
+            interface.description = configured.description
+            interface.speedBitsPerSecond = configured.speedBitsPerSecond
+            interface.transmitSpeedBitsPerSecond = configured.transmitSpeedBitsPerSecond
+            interface.receiveSpeedBitsPerSecond = configured.receiveSpeedBitsPerSecond
+            interface.filter = configured.filter
+            interface.operatingSystem = configured.operatingSystem
+            interface.fcsLength = configured.fcsLength
+            interface.timestampOffsetSeconds = configured.timestampOffsetSeconds
+            interface.hardware = configured.hardware
+        }
+        section.interfaceOrdinals.append(ordinal)
+        section.snaplens.append(snaplen)
+    }
+
+    /// Nanoseconds for a count of the interface's time units plus its offset; nil (and counted)
+    /// when that does not fit in Int64, so the record borrows the previous record's time.
+    @inline(__always)
+    private func timestamp(units: UInt64, ordinal: Int32, at offset: Int64) -> Int64? {
+        let index = Int(ordinal)
+        if let nanoseconds = resolutions[index].nanoseconds(fromUnits: units) {
+            let (sum, overflow) = nanoseconds.addingReportingOverflow(offsetsNs[index])
+            if !overflow { return sum }
+        }
+        anomalies.count(.timestampOverflow, at: offset)
+        return nil
+    }
+
+    private func ordinal(forLocal id: Int, section: PcapngSection, at offset: Int64) -> Int32? {
+        guard id >= 0, id < section.interfaceOrdinals.count else {
+            anomalies.count(.unknownInterface, at: offset)
+            return nil
+        }
+        return section.interfaceOrdinals[id]
+    }
+
+    /// Enhanced Packet Block: interface, 64-bit time, lengths, data, then options (epb_flags).
+    private func readEnhancedPacket(_ body: BlockBody, section: PcapngSection) -> PendingRecord? {
+        guard body.length >= 20 else {
+            anomalies.count(.blockFraming, at: body.offset)
+            return nil
+        }
+        let p = body.pointer
+        guard let ordinal = ordinal(forLocal: Int(section.load32(p, 0)), section: section, at: body.offset) else { return nil }
+        let units = UInt64(section.load32(p, 4)) << 32 | UInt64(section.load32(p, 8))
+        var captured = section.load32(p, 12)
+        let original = section.load32(p, 16)
+        let room = UInt32(body.length - 20)
+        if captured > room {
+            anomalies.count(.blockFraming, at: body.offset)
+            captured = room
+        }
+        if captured > original { anomalies.count(.capturedExceedsOriginal, at: body.offset) }
+        var flags: UInt32 = 0
+        let optionsStart = 20 + (Int(captured) + 3) & ~3
+        if optionsStart + 4 <= body.length {
+            forEachOption(body, from: optionsStart, swapped: section.swapped) { code, value in
+                if code == 2, value.count >= 4 { flags = value.uint32(swapped: section.swapped) }
+            }
+        }
+        let time = timestamp(units: units, ordinal: ordinal, at: body.offset)
+        if let time { lastTimestamp = time }
+        return PendingRecord(timestamp: time ?? lastTimestamp, dataOffset: body.offset + 28, recordOffset: body.offset,
+                             capturedLength: captured, originalLength: original, ordinal: ordinal,
+                             flags: flags, hasTimestamp: time != nil)
+    }
+
+    /// Simple Packet Block: interface 0, no time, captured length from snaplen and block size.
+    private func readSimplePacket(_ body: BlockBody, section: PcapngSection) -> PendingRecord? {
+        guard body.length >= 4 else {
+            anomalies.count(.blockFraming, at: body.offset)
+            return nil
+        }
+        guard let ordinal = ordinal(forLocal: 0, section: section, at: body.offset) else { return nil }
+        if section.interfaceOrdinals.count > 1 { anomalies.count(.simplePacketAmbiguous, at: body.offset) }
+        let original = section.load32(body.pointer, 0)
+        var captured = min(original, UInt32(body.length - 4))
+        let snaplen = section.snaplens[0]
+        if snaplen > 0 { captured = min(captured, snaplen) }
+        return PendingRecord(timestamp: lastTimestamp, dataOffset: body.offset + 12, recordOffset: body.offset,
+                             capturedLength: captured, originalLength: original, ordinal: ordinal,
+                             flags: 0, hasTimestamp: false)
+    }
+
+    /// The obsolete Packet Block: 16-bit interface id and drop count, then as an EPB.
+    private func readObsoletePacket(_ body: BlockBody, section: PcapngSection) -> PendingRecord? {
+        guard body.length >= 20 else {
+            anomalies.count(.blockFraming, at: body.offset)
+            return nil
+        }
+        let p = body.pointer
+        guard let ordinal = ordinal(forLocal: Int(section.load16(p, 0)), section: section, at: body.offset) else { return nil }
+        let units = UInt64(section.load32(p, 4)) << 32 | UInt64(section.load32(p, 8))
+        var captured = section.load32(p, 12)
+        let original = section.load32(p, 16)
+        if captured > UInt32(body.length - 20) {
+            anomalies.count(.blockFraming, at: body.offset)
+            captured = UInt32(body.length - 20)
+        }
+        var flags: UInt32 = 0
+        let optionsStart = 20 + (Int(captured) + 3) & ~3
+        if optionsStart + 4 <= body.length {
+            forEachOption(body, from: optionsStart, swapped: section.swapped) { code, value in
+                if code == 2, value.count >= 4 { flags = value.uint32(swapped: section.swapped) }
+            }
+        }
+        let time = timestamp(units: units, ordinal: ordinal, at: body.offset)
+        if let time { lastTimestamp = time }
+        return PendingRecord(timestamp: time ?? lastTimestamp, dataOffset: body.offset + 28, recordOffset: body.offset,
+                             capturedLength: captured, originalLength: original, ordinal: ordinal,
+                             flags: flags, hasTimestamp: time != nil)
+    }
+
+    private func readInterfaceStatistics(_ body: BlockBody, section: PcapngSection) {
+        info.statisticsBlocks += 1
+        guard body.length >= 12 else {
+            anomalies.count(.blockFraming, at: body.offset)
+            return
+        }
+        let p = body.pointer
+        guard let ordinal = ordinal(forLocal: Int(section.load32(p, 0)), section: section, at: body.offset) else { return }
+        let units = UInt64(section.load32(p, 4)) << 32 | UInt64(section.load32(p, 8))
+        var statistics = InterfaceStatistics()
+        statistics.timestamp = timestamp(units: units, ordinal: ordinal, at: body.offset)
+        let swapped = section.swapped
+        forEachOption(body, from: 12, swapped: swapped) { code, value in
+            switch code {
+            case 4: statistics.received = value.uint64(swapped: swapped)
+            case 5: statistics.dropped = value.uint64(swapped: swapped)
+            case 6: statistics.filterAccepted = value.uint64(swapped: swapped)
+            case 7: statistics.osDropped = value.uint64(swapped: swapped)
+            case 8: statistics.delivered = value.uint64(swapped: swapped)
+            default: break
+            }
+        }
+        interfaces.update(globalIds[Int(ordinal)]) { $0.statistics = statistics }
+    }
+
+    /// Walks `code | length | value | padding` options from `start` to the end of the body; an
+    /// option running past the end is counted and ends the walk.
+    private func forEachOption(_ body: BlockBody, from start: Int, swapped: Bool,
+                               _ visit: (UInt16, OptionValue) -> Void) {
+        var offset = start
+        while offset + 4 <= body.length {
+            var code = body.pointer.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+            var length = body.pointer.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self)
+            if swapped { code = code.byteSwapped; length = length.byteSwapped }
+            if code == 0 { return }
+            let valueStart = offset + 4
+            if valueStart + Int(length) > body.length {
+                anomalies.count(.optionOverrun, at: body.offset + 8 + Int64(offset))
+                return
+            }
+            visit(code, OptionValue(pointer: body.pointer + valueStart, count: Int(length)))
+            offset = valueStart + (Int(length) + 3) & ~3
+        }
+    }
+
+    /// Skips forward to the next block that looks like a pcapng block with a matching trailer.
+    private func resynchronisePcapng(after start: Int64) throws(CaptureError) -> Bool {
+        var candidate = start + 4
+        let scanLimit = start + Int64(Self.maximumRecord)
+        while candidate < scanLimit {
+            guard try fill(candidate, 12) else { break }
+            let pointer = source.pointer(at: candidate)
+            let rawType = pointer.loadUnaligned(as: UInt32.self)
+            let isSection = rawType.littleEndian == PcapngBlock.sectionHeader
+            let type = isSection ? PcapngBlock.sectionHeader : section.load32(pointer, 0)
+            if isSection || PcapngBlock.known.contains(type) {
+                var lengthWord = pointer.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+                if isSection {
+                    let magic = pointer.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+                    if magic == PcapngBlock.byteOrderMagic.byteSwapped { lengthWord = lengthWord.byteSwapped }
+                } else if section.swapped {
+                    lengthWord = lengthWord.byteSwapped
+                }
+                let length = Int(lengthWord)
+                if length >= 12, length % 4 == 0, length <= Self.maximumRecord, try fill(candidate, length) {
+                    var trailer = source.pointer(at: candidate + Int64(length) - 4).loadUnaligned(as: UInt32.self)
+                    if lengthWord != pointer.loadUnaligned(fromByteOffset: 4, as: UInt32.self) { trailer = trailer.byteSwapped }
+                    if Int(trailer) == length {
+                        anomalies.count(.resynchronised, at: start)
+                        position = candidate
+                        return true
+                    }
+                }
+            }
+            candidate += 4
+        }
+        anomalies.count(.unreadableTail, at: start)
+        exhausted = true
+        return false
+    }
+}
+
+let hostIsLittleEndian = 1.littleEndian == 1
+
+/// The layout of a pcap file's records, from its header.
+struct PcapLayout {
+    static let fileHeaderLength = 24
+    var swapped = false
+    var nanosecond = false
+    var modified = false
+    var lengthsSwapped = false
+    var recordHeaderLength = 16
+    var snaplen: UInt32 = 0
+    var ordinal: Int32 = 0
+
+    struct MagicKind {
+        var swapped: Bool
+        var nanosecond: Bool
+        var modified: Bool
+    }
+
+    /// `magic` is the first word loaded little-endian.
+    static func magicKind(_ magic: UInt32) -> MagicKind? {
+        let native = hostIsLittleEndian ? magic : magic.byteSwapped
+        switch native {
+        case 0xA1B2_C3D4: return MagicKind(swapped: false, nanosecond: false, modified: false)
+        case 0xD4C3_B2A1: return MagicKind(swapped: true, nanosecond: false, modified: false)
+        case 0xA1B2_3C4D: return MagicKind(swapped: false, nanosecond: true, modified: false)
+        case 0x4D3C_B2A1: return MagicKind(swapped: true, nanosecond: true, modified: false)
+        case 0xA1B2_CD34: return MagicKind(swapped: false, nanosecond: false, modified: true)
+        case 0x34CD_B2A1: return MagicKind(swapped: true, nanosecond: false, modified: true)
+        default: return nil
+        }
+    }
+
+    @inline(__always) func load16(_ p: UnsafeRawPointer, _ offset: Int) -> UInt16 {
+        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        return swapped ? value.byteSwapped : value
+    }
+
+    @inline(__always) func load32(_ p: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        return swapped ? value.byteSwapped : value
+    }
+
+    struct RecordFields {
+        var seconds: UInt32
+        var fraction: UInt32
+        var captured: UInt32
+        var original: UInt32
+    }
+
+    @inline(__always) func recordFields(_ p: UnsafeRawPointer) -> RecordFields {
+        var captured = load32(p, 8)
+        var original = load32(p, 12)
+        if lengthsSwapped { swap(&captured, &original) }
+        return RecordFields(seconds: load32(p, 0), fraction: load32(p, 4), captured: captured, original: original)
+    }
+
+    /// Wireshark's record score: each implausible field counts one.
+    func implausibility(_ fields: RecordFields, limit: Int) -> Int {
+        var score = 0
+        if fields.fraction >= (nanosecond ? 1_000_000_000 : 1_000_000) { score += 1 }
+        if fields.captured > UInt32(max(Int(snaplen), 262_144)) { score += 1 }
+        if fields.original > UInt32(limit) { score += 1 }
+        if fields.captured > fields.original { score += 1 }
+        return score
+    }
+}
+
+/// Block type codes (as read in the section's byte order).
+enum PcapngBlock {
+    static let sectionHeader: UInt32 = 0x0A0D_0D0A
+    static let interfaceDescription: UInt32 = 1
+    static let obsoletePacket: UInt32 = 2
+    static let simplePacket: UInt32 = 3
+    static let nameResolution: UInt32 = 4
+    static let interfaceStatistics: UInt32 = 5
+    static let enhancedPacket: UInt32 = 6
+    static let decryptionSecrets: UInt32 = 0x0A
+    static let customCopyable: UInt32 = 0x0000_0BAD
+    static let customNotCopyable: UInt32 = 0x4000_0BAD
+    static let byteOrderMagic: UInt32 = 0x1A2B_3C4D
+    static let known: Set<UInt32> = [1, 2, 3, 4, 5, 6, 0x0A, 0x0BAD, 0x4000_0BAD]
+}
+
+/// State of the pcapng section being read.
+struct PcapngSection {
+    var index = -1
+    var swapped = false
+    var supported = true
+    /// Section-local interface id -> ordinal in the file.
+    var interfaceOrdinals: [Int32] = []
+    var snaplens: [UInt32] = []
+
+    @inline(__always) func load16(_ p: UnsafeRawPointer, _ offset: Int) -> UInt16 {
+        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        return swapped ? value.byteSwapped : value
+    }
+
+    @inline(__always) func load32(_ p: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        return swapped ? value.byteSwapped : value
+    }
+}
+
+/// A block's body: the bytes between the length word and the trailing length.
+struct BlockBody {
+    var pointer: UnsafeRawPointer
+    var length: Int
+    /// File offset of the block (its type word).
+    var offset: Int64
+}
+
+struct OptionValue {
+    var pointer: UnsafeRawPointer
+    var count: Int
+
+    /// UTF-8 text without trailing NUL padding that some writers include.
+    var text: String {
+        var length = count
+        while length > 0 && pointer.load(fromByteOffset: length - 1, as: UInt8.self) == 0 { length -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+
+    func uint64(swapped: Bool) -> UInt64? {
+        guard count >= 8 else { return nil }
+        let value = pointer.loadUnaligned(as: UInt64.self)
+        return swapped ? value.byteSwapped : value
+    }
+
+    func uint32(swapped: Bool) -> UInt32 {
+        let value = pointer.loadUnaligned(as: UInt32.self)
+        return swapped ? value.byteSwapped : value
+    }
+}

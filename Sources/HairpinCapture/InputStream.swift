@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CZlib
+import CZstd
+
+/// Reads a file descriptor in chunks, inflating gzip (any number of members) or zstd frames
+/// when the first bytes say so. Memory stays bounded: one input chunk plus the codec's state.
+final class InputStream {
+    let name: String
+    private(set) var compression = ByteSource.Compression.none
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private let input: UnsafeMutableRawPointer
+    private static let inputCapacity = 256 << 10
+    private var inputStart = 0
+    private var inputEnd = 0
+    private var inputEOF = false
+    /// Compressed bytes consumed so far, for error offsets.
+    private var compressedOffset: Int64 = 0
+    private var zlib: UnsafeMutablePointer<z_stream>?
+    private var zstd: OpaquePointer?
+
+    static func compression(ofMagic magic: UInt32) -> ByteSource.Compression {
+        // Little-endian load of the first four bytes.
+        if magic & 0xFFFF == 0x8B1F { return .gzip }
+        if magic == 0xFD2F_B528 { return .zstd }
+        return .none
+    }
+
+    init(descriptor: Int32, name: String, ownsDescriptor: Bool) throws(CaptureError) {
+        self.name = name
+        self.descriptor = descriptor
+        self.ownsDescriptor = ownsDescriptor
+        input = UnsafeMutableRawPointer.allocate(byteCount: Self.inputCapacity, alignment: 16)
+        // Peek at the first bytes (a pipe cannot seek back) to pick the codec.
+        var detected = ByteSource.Compression.none
+        do {
+            while inputEnd < 4 && !inputEOF { try readInput() }
+        } catch {
+            input.deallocate()
+            throw error
+        }
+        if inputEnd >= 4 {
+            detected = Self.compression(ofMagic: input.loadUnaligned(as: UInt32.self).littleEndian)
+        }
+        compression = detected
+        switch detected {
+        case .gzip:
+            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            stream.initialize(to: z_stream())
+            // 15 + 32: maximum window, accept a gzip or zlib header.
+            let status = inflateInit2_(stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else {
+                stream.deallocate()
+                input.deallocate()
+                throw CaptureError(.decompressionFailed("zlib init \(status)"), file: name, offset: 0)
+            }
+            zlib = stream
+        case .zstd:
+            guard let context = ZSTD_createDStream() else {
+                input.deallocate()
+                throw CaptureError(.decompressionFailed("zstd init"), file: name, offset: 0)
+            }
+            ZSTD_initDStream(context)
+            zstd = context
+        case .none:
+            break
+        }
+    }
+
+    deinit {
+        if let zlib {
+            inflateEnd(zlib)
+            zlib.deallocate()
+        }
+        if let zstd { ZSTD_freeDStream(zstd) }
+        input.deallocate()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    private func readInput() throws(CaptureError) {
+        if inputStart > 0 {
+            let pending = inputEnd - inputStart
+            if pending > 0 { input.copyMemory(from: input + inputStart, byteCount: pending) }
+            inputStart = 0
+            inputEnd = pending
+        }
+        while true {
+            let got = systemRead(descriptor, input + inputEnd, Self.inputCapacity - inputEnd)
+            if got < 0 {
+                if currentErrno == EINTR { continue }
+                throw CaptureError(.readFailed(errno: currentErrno), file: name, offset: compressedOffset)
+            }
+            if got == 0 { inputEOF = true }
+            inputEnd += got
+            return
+        }
+    }
+
+    /// Writes up to `capacity` decompressed bytes; returns 0 only at the end of the input.
+    /// `offset` is the decompressed offset of the first byte written (for error messages).
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int, offset: Int64) throws(CaptureError) -> Int {
+        precondition(capacity > 0)
+        while true {
+            if inputStart == inputEnd && !inputEOF { try readInput() }
+            let pending = inputEnd - inputStart
+            switch compression {
+            case .none:
+                if pending == 0 { return 0 }
+                let count = min(pending, capacity)
+                destination.copyMemory(from: input + inputStart, byteCount: count)
+                inputStart += count
+                compressedOffset += Int64(count)
+                return count
+            case .gzip:
+                guard let zlib else { return 0 }
+                if pending == 0 && inputEOF { return 0 }
+                zlib.pointee.next_in = (input + inputStart).assumingMemoryBound(to: Bytef.self)
+                zlib.pointee.avail_in = UInt32(pending)
+                zlib.pointee.next_out = destination.assumingMemoryBound(to: Bytef.self)
+                zlib.pointee.avail_out = UInt32(min(capacity, Int(UInt32.max)))
+                let status = inflate(zlib, Z_NO_FLUSH)
+                let consumed = pending - Int(zlib.pointee.avail_in)
+                inputStart += consumed
+                compressedOffset += Int64(consumed)
+                let produced = min(capacity, Int(UInt32.max)) - Int(zlib.pointee.avail_out)
+                switch status {
+                case Z_OK, Z_BUF_ERROR:
+                    if produced > 0 { return produced }
+                    if consumed == 0 && inputEOF {
+                        throw CaptureError(.decompressionFailed("gzip stream ends early"), file: name, offset: offset)
+                    }
+                case Z_STREAM_END:
+                    // Concatenated gzip members continue the same capture.
+                    inflateReset(zlib)
+                    if produced > 0 { return produced }
+                default:
+                    let message = zlib.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                    throw CaptureError(.decompressionFailed(message), file: name, offset: offset)
+                }
+            case .zstd:
+                guard let zstd else { return 0 }
+                if pending == 0 && inputEOF { return 0 }
+                var inBuffer = ZSTD_inBuffer(src: input + inputStart, size: pending, pos: 0)
+                var outBuffer = ZSTD_outBuffer(dst: destination, size: capacity, pos: 0)
+                let status = ZSTD_decompressStream(zstd, &outBuffer, &inBuffer)
+                if ZSTD_isError(status) != 0 {
+                    let message = String(cString: ZSTD_getErrorName(status))
+                    throw CaptureError(.decompressionFailed(message), file: name, offset: offset)
+                }
+                inputStart += inBuffer.pos
+                compressedOffset += Int64(inBuffer.pos)
+                if outBuffer.pos > 0 { return outBuffer.pos }
+                if inBuffer.pos == 0 && inputEOF {
+                    throw CaptureError(.decompressionFailed("zstd stream ends early"), file: name, offset: offset)
+                }
+            }
+        }
+    }
+}

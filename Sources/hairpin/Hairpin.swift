@@ -1,0 +1,22 @@
+import ArgumentParser
+
+@main
+struct Hairpin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hairpin",
+        abstract: "Packet-level analysis of data-center captures: migrations, uplinks, gateways, hairpins.",
+        discussion: """
+            Hairpin reads pcap and pcapng captures (also gzip or zstd compressed, or from standard \
+            input as "-") taken at SPAN, ERSPAN or TAP points, and reports what a VM migration did \
+            to the network.
+
+            Examples:
+              hairpin info capture.pcapng
+              hairpin info --json uplink-a.pcap uplink-b.pcap.gz
+            """,
+        version: hairpinVersion,
+        subcommands: [Info.self]
+    )
+}
+
+let hairpinVersion = "0.1.0"

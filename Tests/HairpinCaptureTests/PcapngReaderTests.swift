@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+@testable import HairpinCapture
+import HairpinWire
+
+@Suite struct PcapngReaderTests {
+    @Test(arguments: [false, true])
+    func readsInterfacesOptionsAndPackets(bigEndian: Bool) throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: bigEndian, hardware: "sensor-1")
+        ng.interface(linkType: 1, snaplen: 128, name: "uplink-a", description: "leaf1 Eth1/49",
+                     speed: 10_000_000_000, tsresol: 9)
+        ng.enhanced(interface: 0, units: 1_700_000_000_123_456_789, frame: frame(64), original: 9014, flags: 2)
+        let result = try readAll(ng.bytes)
+        #expect(result.records.count == 1)
+        let record = try #require(result.records.first)
+        #expect(record.timestamp == 1_700_000_000_123_456_789)
+        #expect(record.originalLength == 9014)
+        #expect(record.bytes == frame(64))
+        #expect(record.direction == .outbound)
+        let interface = try #require(result.interfaces.first)
+        #expect(interface.name == "uplink-a")
+        #expect(interface.description == "leaf1 Eth1/49")
+        #expect(interface.speedBitsPerSecond == 10_000_000_000)
+        #expect(interface.snaplen == 128)
+        #expect(interface.resolution == .nanoseconds)
+        #expect(result.files[0].sections.first?.hardware == "sensor-1")
+        #expect(result.files[0].byteOrder == (bigEndian ? "big-endian" : "little-endian"))
+        #expect(result.anomalies.isEmpty)
+    }
+
+    @Test func timestampResolutionsAndOffsets() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface(name: "default-us")                       // 10^-6
+        ng.interface(name: "binary", tsresol: 0x88)            // 2^-8
+        ng.interface(name: "millis-offset", tsresol: 3, tsoffset: 1_000)
+        ng.interface(name: "pico", tsresol: 12)
+        ng.enhanced(interface: 0, units: 1_500_000, frame: frame(10))
+        ng.enhanced(interface: 1, units: 256 * 2 + 128, frame: frame(10))
+        ng.enhanced(interface: 2, units: 1_250, frame: frame(10))
+        ng.enhanced(interface: 3, units: 3_000_000_000_000, frame: frame(10))
+        let result = try readAll(ng.bytes, options: .init(reorderWindow: 0))
+        // Window 0: handed on in file order, the step back from the offset interface counted.
+        #expect(result.records.map(\.timestamp) == [1_500_000_000, 2_500_000_000, 1_001_250_000_000, 3_000_000_000])
+        #expect(result.records.map(\.interface) == [0, 1, 2, 3])
+        #expect(result.anomalyCount(.outOfOrderBeyondWindow) == 1)
+        #expect(result.interfaces[1].resolution == .binary(exponent: 8))
+        #expect(result.interfaces[2].timestampOffsetSeconds == 1_000)
+    }
+
+    @Test func sectionsOfBothByteOrdersHaveTheirOwnInterfaceTables() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: true)
+        ng.interface(linkType: 1, name: "eth0")
+        ng.interface(linkType: 0, name: "null1")
+        ng.enhanced(interface: 1, units: 1_000_000, frame: frame(20))
+        ng.section(bigEndian: false)
+        ng.interface(linkType: 101, name: "raw0")
+        ng.enhanced(interface: 0, units: 2_000_000, frame: frame(30))
+        // Interface 1 does not exist in this section any more.
+        ng.enhanced(interface: 1, units: 2_500_000, frame: frame(30))
+        ng.section(bigEndian: true)
+        ng.interface(linkType: 1, name: "eth0")
+        ng.enhanced(interface: 0, units: 3_000_000, frame: frame(40))
+        let result = try readAll(ng.bytes)
+        #expect(result.interfaces.map(\.displayName) == ["eth0", "null1", "raw0", "eth0"])
+        #expect(result.interfaces.map(\.section) == [0, 0, 1, 2])
+        #expect(result.interfaces.map(\.localId) == [0, 1, 0, 0])
+        #expect(result.records.map(\.interface) == [1, 2, 3])
+        #expect(result.records.map(\.bytes.count) == [20, 30, 40])
+        #expect(result.files[0].byteOrder == "mixed")
+        #expect(result.anomalyCount(.unknownInterface) == 1)
+    }
+
+    @Test func interfaceIdsStayDistinctAcrossFiles() throws {
+        func capture(_ name: String) -> [UInt8] {
+            var ng = PcapngBuilder()
+            ng.section(bigEndian: false)
+            ng.interface(name: name)
+            ng.enhanced(interface: 0, units: 1, frame: frame(10))
+            return ng.bytes
+        }
+        let files = TemporaryFiles()
+        let result = try readAll(paths: [files.write(capture("a")), files.write(capture("b"))])
+        #expect(result.interfaces.map(\.displayName) == ["a", "b"])
+        #expect(result.interfaces.map(\.id) == [0, 1])
+        #expect(result.records.map(\.interface) == [0, 1])
+    }
+
+    @Test func simpleAndObsoletePacketBlocks() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface(snaplen: 50)
+        ng.enhanced(interface: 0, units: 7_000_000, frame: frame(40))
+        ng.simple(frame: frame(80), original: 80)
+        ng.obsolete(interface: 0, units: 8_000_000, frame: frame(30))
+        let result = try readAll(ng.bytes)
+        #expect(result.records.map(\.bytes.count) == [40, 50, 30])
+        #expect(result.records[1].originalLength == 80)
+        #expect(result.records[1].hasTimestamp == false)
+        #expect(result.records[1].timestamp == 7_000_000_000)
+        #expect(result.records[2].timestamp == 8_000_000_000)
+    }
+
+    @Test func statisticsNameResolutionCustomAndUnknownBlocks() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface(name: "eth0")
+        ng.rawBlock(4, body: [0, 0, 0, 0])  // NRB with only the end record
+        ng.custom([1, 2, 3, 4])
+        ng.rawBlock(0x0A, body: [0x4B, 0x53, 0x4C, 0x54, 0, 0, 0, 0])
+        ng.rawBlock(0x99, body: [0, 0, 0, 0])
+        ng.enhanced(interface: 0, units: 1, frame: frame(10))
+        ng.statistics(interface: 0, received: 1000, dropped: 7)
+        let result = try readAll(ng.bytes)
+        #expect(result.records.count == 1)
+        let info = result.files[0]
+        #expect(info.nameResolutionBlocks == 1)
+        #expect(info.customBlocks == 1)
+        #expect(info.decryptionSecretsBlocks == 1)
+        #expect(info.statisticsBlocks == 1)
+        #expect(result.interfaces[0].statistics?.received == 1000)
+        #expect(result.interfaces[0].statistics?.dropped == 7)
+        #expect(result.anomalyCount(.unknownBlockType) == 1)
+    }
+
+    @Test func optionRunningPastTheBlockIsCountedAndTheBlockStillRead() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        // IDB whose if_name option claims 200 bytes.
+        var body = ByteWriter()
+        body.u16(1); body.u16(0); body.u32(0)
+        body.u16(2); body.u16(200); body.raw(Array("eth0".utf8))
+        ng.rawBlock(1, body: body.bytes)
+        ng.enhanced(interface: 0, units: 1, frame: frame(10))
+        let result = try readAll(ng.bytes)
+        #expect(result.records.count == 1)
+        #expect(result.anomalyCount(.optionOverrun) == 1)
+    }
+
+    @Test func brokenBlockFramingResynchronisesOnTheNextBlock() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface()
+        ng.enhanced(interface: 0, units: 1, frame: frame(10))
+        var bytes = ng.bytes
+        let damagedStart = bytes.count
+        ng.enhanced(interface: 0, units: 2, frame: frame(20))
+        ng.enhanced(interface: 0, units: 3, frame: frame(30))
+        bytes = ng.bytes
+        // Break the trailing length of the second packet block.
+        let secondLength = 12 + 20 + 20
+        bytes[damagedStart + secondLength - 4] ^= 0xFF
+        let result = try readAll(bytes)
+        #expect(result.records.map(\.bytes.count) == [10, 30])
+        #expect(result.anomalyCount(.blockFraming) == 1)
+        #expect(result.anomalyCount(.resynchronised) == 1)
+    }
+
+    @Test func unsupportedMiddleSectionIsSkipped() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface()
+        ng.enhanced(interface: 0, units: 1, frame: frame(10))
+        ng.section(bigEndian: false, major: 2)
+        ng.interface()
+        ng.enhanced(interface: 0, units: 2, frame: frame(20))
+        ng.section(bigEndian: false)
+        ng.interface()
+        ng.enhanced(interface: 0, units: 3, frame: frame(30))
+        let result = try readAll(ng.bytes)
+        #expect(result.records.map(\.bytes.count) == [10, 30])
+        #expect(result.anomalyCount(.unsupportedSection) == 1)
+        #expect(result.files[0].sections.map(\.supported) == [true, false, true])
+    }
+
+    @Test func firstSectionWithUnknownVersionIsACleanError() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false, major: 0, minor: 1)
+        let files = TemporaryFiles()
+        let path = files.write(ng.bytes)
+        #expect(throws: CaptureError(.unsupportedVersion(major: 0, minor: 1), file: path, offset: 0)) {
+            _ = try readAll(paths: [path])
+        }
+    }
+
+    @Test func truncationAtEveryByteKeepsEveryCompleteBlock() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: true)
+        let sectionEnd = ng.bytes.count
+        ng.interface(name: "eth0", tsresol: 9)
+        let interfaceEnd = ng.bytes.count
+        var packetEnds: [Int] = []
+        for index in 0..<3 {
+            ng.enhanced(interface: 0, units: UInt64(index), frame: frame(13 + index * 20), flags: 1)
+            packetEnds.append(ng.bytes.count)
+        }
+        let full = ng.bytes
+        let files = TemporaryFiles()
+        for cut in 1..<full.count {
+            let path = files.write(Array(full.prefix(cut)), name: "cut-\(cut)")
+            do {
+                let result = try readAll(paths: [path])
+                #expect(result.records.count == packetEnds.filter { $0 <= cut }.count, "cut at \(cut)")
+                let blockEnds = [sectionEnd, interfaceEnd] + packetEnds
+                if !blockEnds.contains(cut) && cut > 4 {
+                    // A big-endian block starts with zero bytes: a tail of only those reads as padding.
+                    let damage = result.anomalyCount(.truncatedRecord) + result.anomalyCount(.zeroPadding)
+                    #expect(damage == 1, "cut at \(cut)")
+                }
+            } catch let error as CaptureError {
+                // Only a cut inside the first four bytes may end without reading anything.
+                #expect(cut < 4, "cut at \(cut): \(error)")
+            }
+        }
+    }
+
+    @Test func multiInterfaceBatchesAreReorderedWithinTheWindow() throws {
+        // dumpcap style: a batch of interface 0, then interface 1's batch 200 ms earlier.
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface(name: "a", tsresol: 9)
+        ng.interface(name: "b", tsresol: 9)
+        let base: UInt64 = 1_000_000_000_000
+        for step in 0..<5 { ng.enhanced(interface: 0, units: base + UInt64(step) * 100_000_000 + 200_000_000, frame: frame(10)) }
+        for step in 0..<5 { ng.enhanced(interface: 1, units: base + UInt64(step) * 100_000_000, frame: frame(11)) }
+        let ordered = try readAll(ng.bytes)
+        #expect(ordered.records.map(\.timestamp) == ordered.records.map(\.timestamp).sorted())
+        #expect(ordered.anomalies.isEmpty)
+        let unordered = try readAll(ng.bytes, options: .init(reorderWindow: 0))
+        #expect(unordered.records.count == 10)
+        #expect(unordered.anomalyCount(.outOfOrderBeyondWindow) == 5)
+        let small = try readAll(ng.bytes, options: .init(reorderWindow: 150_000_000))
+        #expect(small.anomalyCount(.outOfOrderBeyondWindow) > 0)
+        #expect(small.anomalyCount(.outOfOrderBeyondWindow) < 5)
+    }
+
+    @Test func reorderCapacityBoundsWaitingRecords() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface(tsresol: 9)
+        for step in 0..<100 { ng.enhanced(interface: 0, units: UInt64(step), frame: frame(10)) }
+        let files = TemporaryFiles()
+        let reader = try CaptureReader(paths: [files.write(ng.bytes)],
+                                       options: .init(reorderWindow: 1_000_000_000, reorderCapacity: 8))
+        var count = 0
+        while try reader.next() != nil { count += 1 }
+        #expect(count == 100)
+        #expect(reader.fileInfos[0].recordsForcedByWindowCapacity == 93)
+    }
+}
