@@ -19,7 +19,7 @@ test: setup
 	$(SWIFT) test
 
 bench: setup
-	cd Benchmarks && $(SWIFT) package benchmark
+	cd Benchmarks && ./compare-peers.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

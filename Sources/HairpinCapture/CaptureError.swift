@@ -4,6 +4,7 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
     public enum Kind: Sendable, Equatable {
         case cannotOpen(errno: Int32)
         case readFailed(errno: Int32)
+        case writeFailed(errno: Int32)
         case unknownFormat(magic: UInt32)
         case emptyFile
         case truncatedFileHeader
@@ -28,6 +29,7 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         switch kind {
         case .cannotOpen(let code): what = "cannot open: \(systemErrorText(code))"
         case .readFailed(let code): what = "read failed: \(systemErrorText(code))"
+        case .writeFailed(let code): what = "write failed: \(systemErrorText(code))"
         case .unknownFormat(let magic):
             what = "not a pcap or pcapng capture (first word 0x\(String(magic, radix: 16, uppercase: false)))"
         case .emptyFile: what = "empty file"

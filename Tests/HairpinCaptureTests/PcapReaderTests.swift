@@ -201,3 +201,24 @@ import HairpinWire
         #expect(result.interfaces.map(\.fileIndex) == [0, 1])
     }
 }
+
+@Suite struct PcapWriterTests {
+    @Test(arguments: [false, true])
+    func writtenFramesReadBackWithSnaplenCut(nanosecond: Bool) throws {
+        let files = TemporaryFiles()
+        let path = files.directory.appendingPathComponent("written.pcap").path
+        do {
+            let writer = try PcapWriter(path: path, snaplen: 100, nanosecond: nanosecond)
+            try writer.write(timestamp: 1_700_000_000_123_456_789, frame: frame(60))
+            try writer.write(timestamp: 1_700_000_001_000_001_000, frame: frame(1514, seed: 3))
+            try writer.flush()
+        }
+        let result = try readAll(paths: [path])
+        #expect(result.records.map(\.bytes.count) == [60, 100])
+        #expect(result.records.map(\.originalLength) == [60, 1514])
+        #expect(result.records[1].bytes == Array(frame(1514, seed: 3).prefix(100)))
+        #expect(result.records[0].timestamp == (nanosecond ? 1_700_000_000_123_456_789 : 1_700_000_000_123_456_000))
+        #expect(result.interfaces[0].snaplen == 100)
+        #expect(result.anomalies.isEmpty)
+    }
+}
