@@ -384,11 +384,11 @@ final class FileReader {
             case PcapngBlock.interfaceDescription:
                 readInterfaceDescription(body)
             case PcapngBlock.enhancedPacket:
-                if let record = readEnhancedPacket(body, section: section) { return record }
+                if let record = readPacketBlock(body, section: section, obsolete: false) { return record }
             case PcapngBlock.simplePacket:
                 if let record = readSimplePacket(body, section: section) { return record }
             case PcapngBlock.obsoletePacket:
-                if let record = readObsoletePacket(body, section: section) { return record }
+                if let record = readPacketBlock(body, section: section, obsolete: true) { return record }
             case PcapngBlock.interfaceStatistics:
                 readInterfaceStatistics(body, section: section)
             case PcapngBlock.nameResolution:
@@ -505,14 +505,16 @@ final class FileReader {
         return section.interfaceOrdinals[id]
     }
 
-    /// Enhanced Packet Block: interface, 64-bit time, lengths, data, then options (epb_flags).
-    private func readEnhancedPacket(_ body: BlockBody, section: PcapngSection) -> PendingRecord? {
+    /// Enhanced Packet Block (32-bit interface id) or the obsolete Packet Block (16-bit interface
+    /// id and a drop count): 64-bit time, lengths, data, then options (epb_flags / pack_flags).
+    private func readPacketBlock(_ body: BlockBody, section: PcapngSection, obsolete: Bool) -> PendingRecord? {
         guard body.length >= 20 else {
             anomalies.count(.blockFraming, at: body.offset)
             return nil
         }
         let p = body.pointer
-        guard let ordinal = ordinal(forLocal: Int(section.load32(p, 0)), section: section, at: body.offset) else { return nil }
+        let localId = obsolete ? Int(section.load16(p, 0)) : Int(section.load32(p, 0))
+        guard let ordinal = ordinal(forLocal: localId, section: section, at: body.offset) else { return nil }
         let units = UInt64(section.load32(p, 4)) << 32 | UInt64(section.load32(p, 8))
         var captured = section.load32(p, 12)
         let original = section.load32(p, 16)
@@ -551,35 +553,6 @@ final class FileReader {
         return PendingRecord(timestamp: lastTimestamp, dataOffset: body.offset + 12, recordOffset: body.offset,
                              capturedLength: captured, originalLength: original, ordinal: ordinal,
                              flags: 0, hasTimestamp: false)
-    }
-
-    /// The obsolete Packet Block: 16-bit interface id and drop count, then as an EPB.
-    private func readObsoletePacket(_ body: BlockBody, section: PcapngSection) -> PendingRecord? {
-        guard body.length >= 20 else {
-            anomalies.count(.blockFraming, at: body.offset)
-            return nil
-        }
-        let p = body.pointer
-        guard let ordinal = ordinal(forLocal: Int(section.load16(p, 0)), section: section, at: body.offset) else { return nil }
-        let units = UInt64(section.load32(p, 4)) << 32 | UInt64(section.load32(p, 8))
-        var captured = section.load32(p, 12)
-        let original = section.load32(p, 16)
-        if captured > UInt32(body.length - 20) {
-            anomalies.count(.blockFraming, at: body.offset)
-            captured = UInt32(body.length - 20)
-        }
-        var flags: UInt32 = 0
-        let optionsStart = 20 + (Int(captured) + 3) & ~3
-        if optionsStart + 4 <= body.length {
-            forEachOption(body, from: optionsStart, swapped: section.swapped) { code, value in
-                if code == 2, value.count >= 4 { flags = value.uint32(swapped: section.swapped) }
-            }
-        }
-        let time = timestamp(units: units, ordinal: ordinal, at: body.offset)
-        if let time { lastTimestamp = time }
-        return PendingRecord(timestamp: time ?? lastTimestamp, dataOffset: body.offset + 28, recordOffset: body.offset,
-                             capturedLength: captured, originalLength: original, ordinal: ordinal,
-                             flags: flags, hasTimestamp: time != nil)
     }
 
     private func readInterfaceStatistics(_ body: BlockBody, section: PcapngSection) {
@@ -666,8 +639,26 @@ final class FileReader {
 
 let hostIsLittleEndian = 1.littleEndian == 1
 
+/// Header fields written in the byte order of the machine that wrote the file (or section).
+protocol ByteOrdered {
+    /// True when that order is not this machine's.
+    var swapped: Bool { get }
+}
+
+extension ByteOrdered {
+    @inline(__always) func load16(_ p: UnsafeRawPointer, _ offset: Int) -> UInt16 {
+        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        return swapped ? value.byteSwapped : value
+    }
+
+    @inline(__always) func load32(_ p: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        return swapped ? value.byteSwapped : value
+    }
+}
+
 /// The layout of a pcap file's records, from its header.
-struct PcapLayout {
+struct PcapLayout: ByteOrdered {
     static let fileHeaderLength = 24
     var swapped = false
     var nanosecond = false
@@ -695,16 +686,6 @@ struct PcapLayout {
         case 0x34CD_B2A1: return MagicKind(swapped: true, nanosecond: false, modified: true)
         default: return nil
         }
-    }
-
-    @inline(__always) func load16(_ p: UnsafeRawPointer, _ offset: Int) -> UInt16 {
-        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-        return swapped ? value.byteSwapped : value
-    }
-
-    @inline(__always) func load32(_ p: UnsafeRawPointer, _ offset: Int) -> UInt32 {
-        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-        return swapped ? value.byteSwapped : value
     }
 
     struct RecordFields {
@@ -749,7 +730,7 @@ enum PcapngBlock {
 }
 
 /// State of the pcapng section being read.
-struct PcapngSection {
+struct PcapngSection: ByteOrdered {
     var index = -1
     var swapped = false
     var supported = true
@@ -757,15 +738,6 @@ struct PcapngSection {
     var interfaceOrdinals: [Int32] = []
     var snaplens: [UInt32] = []
 
-    @inline(__always) func load16(_ p: UnsafeRawPointer, _ offset: Int) -> UInt16 {
-        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-        return swapped ? value.byteSwapped : value
-    }
-
-    @inline(__always) func load32(_ p: UnsafeRawPointer, _ offset: Int) -> UInt32 {
-        let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-        return swapped ? value.byteSwapped : value
-    }
 }
 
 /// A block's body: the bytes between the length word and the trailing length.

@@ -103,6 +103,35 @@ struct RealCaptureTests {
         }
     }
 
+    /// Every prefix of a real capture reads without a crash: never more packets than a longer
+    /// prefix, and a prefix that ends inside a record says so.
+    @Test(arguments: ["fhrp/HSRP_coup.pcap", "formats/pcapng_testgen_be_test202.pcapng", "formats/dhcp-nanosecond.pcap"])
+    func everyPrefixOfARealCaptureReads(_ name: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: SharedCaptures.root.appendingPathComponent(name)))
+        let full = try readAll(bytes).records.count
+        let files = TemporaryFiles()
+        var previous = 0
+        for cut in stride(from: 4, through: bytes.count, by: 1) {
+            let path = files.write(Array(bytes.prefix(cut)), name: "cut-\(cut)")
+            let result: ReadResult
+            do {
+                result = try readAll(paths: [path])
+            } catch let error as CaptureError {
+                // Only the file header itself may be too short to read.
+                #expect(cut < 28, "cut at \(cut): \(error)")
+                continue
+            }
+            #expect(result.records.count >= previous, "cut at \(cut)")
+            previous = result.records.count
+            if result.records.count < full && result.anomalies.isEmpty {
+                // The cut fell exactly between records: the next prefix must notice the partial one.
+                let next = cut < bytes.count ? try readAll(Array(bytes.prefix(cut + 1))) : result
+                #expect(!next.anomalies.isEmpty || next.records.count > result.records.count, "cut at \(cut)")
+            }
+        }
+        #expect(previous == full)
+    }
+
     @Test func truncatedTailKeepsEveryCompletePacket() throws {
         let path = SharedCaptures.root.appendingPathComponent("corrupt/EmergeSync.cap").path
         let result = try readAll(paths: [path])
