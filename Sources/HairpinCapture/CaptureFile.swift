@@ -21,7 +21,8 @@ public struct CaptureFileInfo: Sendable {
     public var nameResolutionBlocks = 0
     public var decryptionSecretsBlocks = 0
     public var statisticsBlocks = 0
-    /// Records that left the reorder window early because too many were waiting.
+    /// Records that left the reorder window early because too many (or, streamed, too many
+    /// bytes) were waiting.
     public var recordsForcedByWindowCapacity = 0
     public var anomalies: [Anomaly] = []
 }

@@ -25,6 +25,8 @@ final class FileReader {
     /// pcap record headers longer than this are not a known layout; lengths above `maximumRecord`
     /// are not believed (nothing is ever allocated from them either way).
     static let maximumRecord = 64 << 20
+    /// Bytes of a streamed input that records waiting in the reorder window may hold.
+    static let streamRetainBudget: Int64 = 128 << 20
 
     init(path: String, fileIndex: Int, interfaces: InterfaceTable, window: Int64, windowCapacity: Int) throws(CaptureError) {
         self.fileIndex = fileIndex
@@ -75,7 +77,10 @@ final class FileReader {
     @inline(__always)
     func next() throws(CaptureError) -> PendingRecord? {
         while true {
-            if let ready = reorder.popReady(draining: exhausted) { return ready }
+            // A streamed source keeps every byte a waiting record points into: bound that too.
+            let overBudget = !source.isMapped && !reorder.isEmpty
+                && position - reorder.lowestOffset() > Self.streamRetainBudget
+            if let ready = reorder.popReady(draining: exhausted, force: overBudget) { return ready }
             if exhausted { return nil }
             guard let record = try nextInFileOrder() else {
                 exhausted = true

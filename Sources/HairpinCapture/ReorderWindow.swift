@@ -31,9 +31,10 @@ struct ReorderWindow {
         return record.timestamp >= lastEmitted
     }
 
-    /// The oldest waiting record if it may leave now (or `draining` at the end of input).
+    /// The oldest waiting record if it may leave now: its time has come, the window is full,
+    /// `draining` at the end of input, or `force` (a streamed source must free its buffer).
     @inline(__always)
-    mutating func popReady(draining: Bool) -> PendingRecord? {
+    mutating func popReady(draining: Bool, force: Bool = false) -> PendingRecord? {
         guard pendingCount > 0 else { return nil }
         var best = -1
         var bestTime = Int64.max
@@ -46,7 +47,7 @@ struct ReorderWindow {
                 if best < 0 || time < bestTime { bestTime = time; best = index }
             }
         }
-        let full = pendingCount >= capacity
+        let full = pendingCount >= capacity || force
         guard draining || full || bestTime <= newestSeen &- window else { return nil }
         if full && !draining && bestTime > newestSeen &- window { forcedByCapacity += 1 }
         pendingCount -= 1
