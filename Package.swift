@@ -26,12 +26,12 @@ let package = Package(
         .target(name: "HairpinWire"),
         .target(
             name: "HairpinCapture",
-            dependencies: ["HairpinWire", "CZlib", "CZstd"]),
+            dependencies: ["HairpinWire", "CZlib", "CZstd", "CPcap"]),
         .target(name: "HairpinReport", dependencies: ["HairpinCapture", "HairpinWire"]),
         .executableTarget(
             name: "hairpin",
             dependencies: [
-                "HairpinWire", "HairpinCapture", "HairpinReport", "CPcap",
+                "HairpinWire", "HairpinCapture", "HairpinReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),

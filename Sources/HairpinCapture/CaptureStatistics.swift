@@ -24,8 +24,29 @@ public struct CaptureStatistics {
     public private(set) var total = Counter()
     public private(set) var perInterface: [Counter] = []
     public private(set) var perFile: [Counter] = []
-    public private(set) var protocols: [ProtocolSummary: Counter] = [:]
+    public private(set) var protocols: [ProtocolKey: Counter] = [:]
     public private(set) var truncatedPackets = 0
+    /// Why decoding stopped early, by kind.
+    public private(set) var decodeStops = DecodeCounters()
+    private let decoder = Decoder()
+
+    /// A protocol path and how its walk ended.
+    public struct ProtocolKey: Hashable, Sendable {
+        public var layers: LayerPath
+        public var stop: DecodeStop.Kind?
+
+        public var path: String {
+            var text = layers.count == 0 ? "unknown" : layers.description
+            switch stop {
+            case .truncated: text += ">[truncated]"
+            case .malformed: text += ">[malformed]"
+            case .unsupported: text += ">[unsupported]"
+            case .tooManyLayers: text += ">[too many layers]"
+            case nil: break
+            }
+            return text
+        }
+    }
 
     public init() {}
 
@@ -40,7 +61,9 @@ public struct CaptureStatistics {
         }
         perFile[record.fileIndex].add(record)
         if record.bytes.count < record.originalLength { truncatedPackets += 1 }
-        protocols[ProtocolSummary(linkType: record.linkType, bytes: record.bytes), default: Counter()].add(record)
+        let packet = decoder.decode(record.bytes, linkType: record.linkType)
+        if let stop = packet.stop { decodeStops.count(stop, frame: total.packets) }  // total already counts this one
+        protocols[ProtocolKey(layers: packet.layers, stop: packet.stop?.kind), default: Counter()].add(record)
     }
 
     public func interface(_ id: Int) -> Counter { id < perInterface.count ? perInterface[id] : Counter() }

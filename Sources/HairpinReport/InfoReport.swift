@@ -30,6 +30,9 @@ public struct InfoReport {
                 .object([("path", .string(entry.path)), ("packets", .int(entry.counter.packets)),
                          ("bytes", .int(entry.counter.bytes))])
             })),
+            ("decode_anomalies", .array(statistics.decodeStops.entries.map { entry in
+                .object([("kind", .string(entry.name)), ("count", .int(entry.count)), ("first_frame", .int(entry.firstFrame))])
+            })),
         ])
     }
 
@@ -204,6 +207,14 @@ public struct InfoReport {
             var protocolTable = TextTable([("path", .left), ("packets", .right), ("bytes", .right)])
             for entry in paths { protocolTable.add([entry.path, "\(entry.counter.packets)", "\(entry.counter.bytes)"]) }
             lines.append(protocolTable.render())
+        }
+        let decodeStops = statistics.decodeStops.entries
+        if !decodeStops.isEmpty {
+            lines.append("")
+            lines.append("Decoding stopped early:")
+            var stopTable = TextTable([("kind", .left), ("packets", .right), ("first frame", .right)])
+            for entry in decodeStops { stopTable.add([entry.name, "\(entry.count)", "\(entry.firstFrame)"]) }
+            lines.append(stopTable.render())
         }
         lines.append("")
         if anomalies.isEmpty {

@@ -13,9 +13,10 @@ struct Hairpin: ParsableCommand {
             Examples:
               hairpin info capture.pcapng
               hairpin info --json uplink-a.pcap uplink-b.pcap.gz
+              hairpin decode -c 20 --filter 'arp or rarp' capture.pcapng
             """,
         version: hairpinVersion,
-        subcommands: [Info.self]
+        subcommands: [Info.self, Decode.self]
     )
 }
 

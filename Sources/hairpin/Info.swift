@@ -1,5 +1,4 @@
 import ArgumentParser
-import CPcap
 import HairpinCapture
 import HairpinReport
 import HairpinWire
@@ -22,33 +21,18 @@ struct Info: ParsableCommand {
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
-        let reader = try CaptureReader(paths: files, options: reading.captureOptions)
         var statistics = CaptureStatistics()
-        while let record = try reader.next() { statistics.add(record) }
+        let reader = try reading.forEachRecord(files) { _, record, _ in
+            statistics.add(record)
+            return true
+        }
         let report = InfoReport(files: reader.fileInfos, interfaces: reader.interfaces.all,
                                 statistics: statistics, linkTypeName: libpcapLinkTypeName)
         print(json ? report.json.serialized(pretty: true) : report.text)
     }
 }
 
-/// libpcap's own name for a link type, falling back to the number for ones it does not know.
+/// libpcap's own name for a link type, falling back to Hairpin's for ones it does not know.
 func libpcapLinkTypeName(_ linkType: LinkType) -> String {
-    if let name = pcap_datalink_val_to_name(Int32(linkType.rawValue)) { return String(cString: name) }
-    return linkType.name
-}
-
-struct ReadingOptions: ParsableArguments {
-    @Option(name: .customLong("reorder-window"),
-            help: "How far back in time (ms) a record may step and still be handed on in order; 0 turns reordering off.")
-    var reorderWindowMilliseconds: Double = 500
-
-    func validate() throws {
-        guard reorderWindowMilliseconds >= 0, reorderWindowMilliseconds <= 3_600_000 else {
-            throw ValidationError("--reorder-window must be between 0 and 3600000 ms")
-        }
-    }
-
-    var captureOptions: CaptureReader.Options {
-        CaptureReader.Options(reorderWindow: Int64(reorderWindowMilliseconds * 1_000_000))
-    }
+    PacketFilter.linkTypeName(linkType) ?? linkType.name
 }

@@ -1,0 +1,134 @@
+/// Decodes a captured frame in one pass into a `DecodedPacket`: link layer, VLAN tags, MPLS,
+/// ARP/RARP, IPv4/IPv6 (extension headers, fragments), ICMP/ICMPv6 ND, TCP, UDP, and the
+/// tunnels of a data-center capture (GRE, ERSPAN I/II/III, VXLAN, VXLAN-GPE, Geneve), whose
+/// inner frames are decoded like any other. It never allocates and never reads beyond the
+/// captured bytes; a header that is cut or contradicts itself stops the walk with a typed
+/// reason and leaves every earlier layer in place.
+public struct Decoder: Sendable {
+    /// Tunnels entered at most; deeper nesting stops with `tooManyLayers`.
+    public var maximumTunnels = 4
+    /// Headers walked at most (tags, labels, extension headers and layers together).
+    public var maximumLayers = 32
+
+    public init() {}
+
+    /// The next header to read: what it is and where it starts.
+    enum Step {
+        case ethernet(Int)
+        case etherType(UInt16, Int, from: Layer)
+        case ipv4(Int)
+        case ipv6(Int)
+        case ipByNibble(Int, from: Layer)
+        case done
+    }
+
+    public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> DecodedPacket {
+        var packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count)
+        guard let base = bytes.baseAddress else {
+            if linkType == .ethernet { packet.stop = DecodeStop(kind: .truncated, layer: .link, offset: 0, needed: 14, available: 0) }
+            return packet
+        }
+        var walk = FrameWalk(bytes: ByteView(base: base, count: bytes.count), packet: packet, decoder: self)
+        var step = walk.linkLayer(linkType)
+        var layers = 0
+        while true {
+            layers += 1
+            if layers > maximumLayers {
+                walk.stop(.tooManyLayers, .link, at: 0)
+                break
+            }
+            switch step {
+            case .done:
+                return walk.packet
+            case .ethernet(let offset):
+                step = walk.ethernet(at: offset)
+            case .etherType(let type, let offset, let layer):
+                step = walk.dispatch(etherType: type, at: offset, from: layer)
+            case .ipv4(let offset):
+                step = walk.ipv4(at: offset)
+            case .ipv6(let offset):
+                step = walk.ipv6(at: offset)
+            case .ipByNibble(let offset, let layer):
+                guard offset < walk.bytes.count else {
+                    walk.truncated(layer, at: offset, needed: 1)
+                    return walk.packet
+                }
+                let version = walk.bytes.u8(offset) >> 4
+                step = version == 4 ? .ipv4(offset) : version == 6 ? .ipv6(offset) : .done
+                if case .done = step { walk.stop(.malformed, layer, at: offset) }
+            }
+        }
+        return walk.packet
+    }
+}
+
+/// The state of one walk over a frame; each protocol file adds the step that reads its header.
+struct FrameWalk {
+    let bytes: ByteView
+    var packet: DecodedPacket
+    let decoder: Decoder
+
+    mutating func stop(_ kind: DecodeStop.Kind, _ layer: Layer, at offset: Int, value: UInt32 = 0,
+                       subject: DecodeStop.Subject = .none) {
+        if packet.stop == nil {
+            packet.stop = DecodeStop(kind: kind, layer: layer, offset: offset, value: value, subject: subject)
+        }
+    }
+
+    mutating func truncated(_ layer: Layer, at offset: Int, needed: Int) {
+        if packet.stop == nil {
+            packet.stop = DecodeStop(kind: .truncated, layer: layer, offset: offset, needed: needed,
+                                     available: max(0, bytes.count - offset))
+        }
+    }
+
+    /// True when `length` bytes from `offset` were captured; otherwise records the truncation.
+    mutating func has(_ length: Int, at offset: Int, _ layer: Layer) -> Bool {
+        if offset >= 0 && bytes.count - offset >= length { return true }
+        truncated(layer, at: offset, needed: length)
+        return false
+    }
+
+    /// Enters a tunnel's inner frame, or stops when too many tunnels are nested.
+    mutating func enterTunnel(_ info: TunnelInfo, innerAt offset: Int, _ layer: Layer) -> Bool {
+        if packet.tunnelCount >= decoder.maximumTunnels {
+            stop(.tooManyLayers, layer, at: offset)
+            return false
+        }
+        if packet.tunnel == nil { packet.tunnel = info }
+        if packet.erspan == nil, let erspan = info.erspan { packet.erspan = erspan }
+        if packet.vni == nil, let vni = info.vni { packet.vni = vni }
+        packet.tunnelCount += 1
+        packet.enterInnerFrame(at: offset)
+        return true
+    }
+
+    /// EtherTypes after which there is nothing more this decoder reads, and nothing to flag.
+    static func isTerminal(_ type: UInt16) -> Bool {
+        switch type {
+        // LLDP, slow protocols (LACP), PTP, EAPOL, CFM, loopback, IPX, AppleTalk, AARP, FCoE, FIP,
+        // RoCE, local experimental, Wake-on-LAN, TRILL/IS-IS carriers, HSR/PRP, NSH-less OAM.
+        case 0x88CC, 0x8809, 0x88F7, 0x888E, 0x8902, 0x9000, 0x8137, 0x809B, 0x80F3, 0x8906, 0x8914,
+             0x8915, 0x88B5, 0x88B6, 0x0842, 0x22F3, 0x88FB, 0x892F, 0x6000...0x6007:
+            return true
+        default:
+            return false
+        }
+    }
+
+    mutating func dispatch(etherType type: UInt16, at offset: Int, from layer: Layer) -> Decoder.Step {
+        packet.etherType = type
+        switch type {
+        case 0x0800: return .ipv4(offset)
+        case 0x86DD: return .ipv6(offset)
+        case 0x0806, 0x8035: return arp(at: offset, rarp: type == 0x8035)
+        case 0x8847, 0x8848: return mpls(at: offset)
+        case GREHeader.ProtocolType.transparentEthernetBridging:
+            return .ethernet(offset)
+        default:
+            if let step = providerTag(type, at: offset, from: layer) { return step }
+            if !Self.isTerminal(type) { stop(.unsupported, layer, at: offset, value: UInt32(type), subject: .etherType) }
+            return .done
+        }
+    }
+}

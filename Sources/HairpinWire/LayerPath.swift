@@ -1,0 +1,27 @@
+/// The layers a frame was decoded through, outermost first (`eth>vlan>ipv4>udp>vxlan>eth>...`),
+/// in two words: a fixed-size key for protocol breakdowns.
+public struct LayerPath: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
+    public static let capacity = 16
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    public private(set) var count = 0
+
+    public init() {}
+
+    mutating func append(_ layer: Layer) {
+        guard count < Self.capacity else { return }
+        let code = UInt64(layer.rawValue) + 1
+        if count < 8 { low |= code << (8 * UInt64(count)) } else { high |= code << (8 * UInt64(count - 8)) }
+        count += 1
+    }
+
+    public var layers: [Layer] {
+        (0..<count).compactMap { index in
+            let word = index < 8 ? low : high
+            let code = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
+            return Layer(rawValue: code - 1)
+        }
+    }
+
+    public var description: String { layers.map(\.description).joined(separator: ">") }
+}

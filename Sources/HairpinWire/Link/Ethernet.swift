@@ -1,0 +1,73 @@
+/// Ethernet II and 802.3 (LLC, SNAP) frames with any stack of VLAN tags.
+enum EthernetHeader {
+    static let length = 14
+    enum Field {
+        static let destination = 0
+        static let source = 6
+        static let etherType = 12
+    }
+    /// Values below this in the type field are 802.3 lengths.
+    static let minimumEtherType: UInt16 = 0x0600
+    static let llcLength = 3
+    static let snapLength = 8
+}
+
+extension FrameWalk {
+    /// Where decoding starts for a capture's link type.
+    mutating func linkLayer(_ linkType: LinkType) -> Decoder.Step {
+        switch linkType.rawValue {
+        case 1: return .ethernet(0)
+        case 113: return linuxCooked(at: 0)
+        case 276: return linuxCookedV2(at: 0)
+        case 0, 108: return loopback(at: 0, networkOrder: linkType.rawValue == 108)
+        case 12, 14, 101: return .ipByNibble(0, from: .link)
+        case 228: return .ipv4(0)
+        case 229: return .ipv6(0)
+        default:
+            stop(.unsupported, .link, at: 0, value: UInt32(linkType.rawValue), subject: .linkType)
+            return .done
+        }
+    }
+
+    mutating func ethernet(at offset: Int) -> Decoder.Step {
+        guard has(EthernetHeader.length, at: offset, .link) else { return .done }
+        packet.destinationMAC = bytes.mac(offset + EthernetHeader.Field.destination)
+        packet.sourceMAC = bytes.mac(offset + EthernetHeader.Field.source)
+        packet.layers.append(.link)
+        var type = bytes.u16(offset + EthernetHeader.Field.etherType)
+        var cursor = offset + EthernetHeader.length
+        var tags = 0
+        while VLANTag.isTagProtocol(type) {
+            guard has(VLANTag.length, at: cursor, .vlan) else { return .done }
+            tags += 1
+            if tags > decoder.maximumLayers {
+                stop(.tooManyLayers, .vlan, at: cursor)
+                return .done
+            }
+            packet.vlans.append(VLANTag(tpid: type, tci: bytes.u16(cursor)))
+            packet.layers.append(.vlan)
+            type = bytes.u16(cursor + 2)
+            cursor += VLANTag.length
+        }
+        if type < EthernetHeader.minimumEtherType {
+            return llc(at: cursor)
+        }
+        return .etherType(type, cursor, from: packet.vlans.isEmpty ? .link : .vlan)
+    }
+
+    /// 802.2 LLC; SNAP (AA AA 03, OUI, EtherType) continues with the EtherType.
+    mutating func llc(at offset: Int) -> Decoder.Step {
+        guard has(EthernetHeader.llcLength, at: offset, .llc) else { return .done }
+        let saps = bytes.u16(offset)
+        packet.llcSAPs = saps
+        packet.layers.append(.llc)
+        if saps == 0xAAAA && bytes.u8(offset + 2) == 0x03 {
+            guard has(EthernetHeader.snapLength, at: offset, .llc) else { return .done }
+            let oui = bytes.u32(offset + 2) & 0x00FF_FFFF
+            if oui == 0 {
+                return .etherType(bytes.u16(offset + 6), offset + EthernetHeader.snapLength, from: .llc)
+            }
+        }
+        return .done
+    }
+}

@@ -1,0 +1,52 @@
+/// IPv4 (RFC 791): version/IHL, total length, identification, flags and fragment offset,
+/// TTL, protocol, addresses, options skipped by IHL.
+enum IPv4Header {
+    static let minimumLength = 20
+    enum Field {
+        static let versionAndLength = 0
+        static let tos = 1
+        static let totalLength = 2
+        static let identification = 4
+        static let fragment = 6
+        static let ttl = 8
+        static let protocolNumber = 9
+        static let source = 12
+        static let destination = 16
+    }
+}
+
+extension FrameWalk {
+    mutating func ipv4(at offset: Int) -> Decoder.Step {
+        guard has(IPv4Header.minimumLength, at: offset, .ipv4) else { return .done }
+        typealias F = IPv4Header.Field
+        let first = bytes.u8(offset)
+        let headerLength = Int(first & 0x0F) * 4
+        guard first >> 4 == 4, headerLength >= IPv4Header.minimumLength else {
+            stop(.malformed, .ipv4, at: offset)
+            return .done
+        }
+        packet.networkOffset = offset
+        packet.layers.append(.ipv4)
+        packet.sourceIP = .v4(bytes.ipv4(offset + F.source))
+        packet.destinationIP = .v4(bytes.ipv4(offset + F.destination))
+        packet.ipProtocol = bytes.u8(offset + F.protocolNumber)
+        packet.ttl = bytes.u8(offset + F.ttl)
+        packet.dscp = bytes.u8(offset + F.tos) >> 2
+        packet.ipIdentification = UInt32(bytes.u16(offset + F.identification))
+        let fragment = bytes.u16(offset + F.fragment)
+        packet.fragmentOffset = (fragment & 0x1FFF) * 8
+        packet.moreFragments = fragment & 0x2000 != 0
+        let totalLength = Int(bytes.u16(offset + F.totalLength))
+        packet.ipLength = totalLength
+        // TSO/GRO frames captured on a host carry total length 0: the frame's own length stands in.
+        var end = totalLength == 0 ? bytes.count : offset + totalLength
+        if totalLength != 0 && totalLength < headerLength {
+            stop(.malformed, .ipv4, at: offset)
+            return .done
+        }
+        guard has(headerLength, at: offset, .ipv4) else { return .done }
+        if packet.fragmentOffset != 0 { return .done }
+        end = max(offset + headerLength, end)
+        return transport(protocol: packet.ipProtocol!, at: offset + headerLength, end: end)
+    }
+}

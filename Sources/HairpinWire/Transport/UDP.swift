@@ -1,0 +1,38 @@
+/// UDP (RFC 768): ports and length; the payload may be a tunnel (VXLAN, VXLAN-GPE, Geneve,
+/// GRE-in-UDP) recognised by its well-known port on either side.
+enum UDPHeader {
+    static let length = 8
+    enum Field {
+        static let sourcePort = 0
+        static let destinationPort = 2
+        static let length = 4
+    }
+    static let greInUDPPort: UInt16 = 4754
+}
+
+extension FrameWalk {
+    mutating func udp(at offset: Int, end: Int) -> Decoder.Step {
+        guard has(4, at: offset, .udp) else { return .done }
+        typealias F = UDPHeader.Field
+        let source = bytes.u16(offset + F.sourcePort)
+        let destination = bytes.u16(offset + F.destinationPort)
+        packet.sourcePort = source
+        packet.destinationPort = destination
+        packet.layers.append(.udp)
+        guard has(UDPHeader.length, at: offset, .udp) else { return .done }
+        let length = Int(bytes.u16(offset + F.length))
+        let payload = offset + UDPHeader.length
+        // A zero length (jumbogram, GSO) means "to the end of the IP payload".
+        let payloadEnd = length >= UDPHeader.length ? min(end, offset + length) : end
+        packet.payloadOffset = payload
+        packet.payloadLength = max(0, payloadEnd - payload)
+        func either(_ port: UInt16) -> Bool { source == port || destination == port }
+        if either(VXLANHeader.port) || either(VXLANHeader.linuxPort) {
+            return vxlan(at: payload, gpe: false, checkOTV: !either(VXLANHeader.port))
+        }
+        if either(VXLANHeader.gpePort) { return vxlan(at: payload, gpe: true, checkOTV: false) }
+        if either(GeneveHeader.port) { return geneve(at: payload) }
+        if either(UDPHeader.greInUDPPort) { return gre(at: payload, end: payloadEnd) }
+        return .done
+    }
+}

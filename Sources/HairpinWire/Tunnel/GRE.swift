@@ -1,0 +1,110 @@
+/// GRE (RFC 2784/2890) version 0: flags word, protocol type, then optional checksum, key and
+/// sequence words in that order.
+struct GREHeader {
+    static let minimumLength = 4
+    enum Flag {
+        static let checksum: UInt16 = 0x8000
+        static let routing: UInt16 = 0x4000
+        static let key: UInt16 = 0x2000
+        static let sequence: UInt16 = 0x1000
+        static let version: UInt16 = 0x0007
+    }
+
+    let flags: UInt16
+    let protocolType: UInt16
+
+    var version: UInt16 { flags & Flag.version }
+    var hasKey: Bool { flags & Flag.key != 0 }
+    var hasSequence: Bool { flags & Flag.sequence != 0 }
+    var hasRouting: Bool { flags & Flag.routing != 0 }
+
+    /// 4 bytes plus 4 for each of checksum, key and sequence present.
+    var length: Int {
+        4 + (flags & Flag.checksum != 0 ? 4 : 0) + (hasKey ? 4 : 0) + (hasSequence ? 4 : 0)
+    }
+
+    var keyOffset: Int { 4 + (flags & Flag.checksum != 0 ? 4 : 0) }
+    var sequenceOffset: Int { keyOffset + (hasKey ? 4 : 0) }
+
+    enum ProtocolType {
+        static let transparentEthernetBridging: UInt16 = 0x6558
+        static let erspanTypeIAndII: UInt16 = 0x88BE
+        static let erspanTypeIII: UInt16 = 0x22EB
+    }
+}
+
+/// What a tunnel carried the frame in: the outermost one is kept, with its outer addresses.
+public struct TunnelInfo: Sendable, BitwiseCopyable, Equatable {
+    public enum Kind: UInt8, Sendable, BitwiseCopyable {
+        case gre, erspanI, erspanII, erspanIII, vxlan, vxlanGPE, geneve, ipInIP, pbb, fabricPath
+
+        public var name: String {
+            switch self {
+            case .gre: "gre"
+            case .erspanI: "erspan-i"
+            case .erspanII: "erspan-ii"
+            case .erspanIII: "erspan-iii"
+            case .vxlan: "vxlan"
+            case .vxlanGPE: "vxlan-gpe"
+            case .geneve: "geneve"
+            case .ipInIP: "ip-in-ip"
+            case .pbb: "pbb"
+            case .fabricPath: "fabricpath"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var outerSource: IPAddress?
+    public var outerDestination: IPAddress?
+    public var greProtocol: UInt16?
+    public var greKey: UInt32?
+    public var greSequence: UInt32?
+    /// VXLAN or Geneve network identifier (the I-SID for PBB).
+    public var vni: UInt32?
+    public var erspan: ERSPANHeader?
+
+    init(kind: Kind, outerSource: IPAddress?, outerDestination: IPAddress?) {
+        self.kind = kind
+        self.outerSource = outerSource
+        self.outerDestination = outerDestination
+    }
+}
+
+extension FrameWalk {
+    mutating func gre(at offset: Int, end: Int) -> Decoder.Step {
+        guard has(GREHeader.minimumLength, at: offset, .gre) else { return .done }
+        let header = GREHeader(flags: bytes.u16(offset), protocolType: bytes.u16(offset + 2))
+        packet.layers.append(.gre)
+        guard header.version == 0 else {
+            // Version 1 is PPTP's enhanced GRE carrying PPP.
+            stop(.unsupported, .gre, at: offset, value: UInt32(header.version), subject: .greVersion)
+            return .done
+        }
+        guard !header.hasRouting else {
+            stop(.unsupported, .gre, at: offset, value: UInt32(header.flags), subject: .greVersion)
+            return .done
+        }
+        guard has(header.length, at: offset, .gre) else { return .done }
+        var info = TunnelInfo(kind: .gre, outerSource: packet.sourceIP, outerDestination: packet.destinationIP)
+        info.greProtocol = header.protocolType
+        if header.hasKey { info.greKey = bytes.u32(offset + header.keyOffset) }
+        if header.hasSequence { info.greSequence = bytes.u32(offset + header.sequenceOffset) }
+        let payload = offset + header.length
+        switch header.protocolType {
+        case GREHeader.ProtocolType.erspanTypeIAndII:
+            return erspanTypeIOrII(info, at: payload, sequenced: header.hasSequence)
+        case GREHeader.ProtocolType.erspanTypeIII:
+            return erspanTypeIII(info, at: payload)
+        case GREHeader.ProtocolType.transparentEthernetBridging:
+            guard enterTunnel(info, innerAt: payload, .gre) else { return .done }
+            return .ethernet(payload)
+        case 0x0800, 0x86DD, 0x8847, 0x8848:
+            guard enterTunnel(info, innerAt: payload, .gre) else { return .done }
+            return .etherType(header.protocolType, payload, from: .gre)
+        default:
+            stop(.unsupported, .gre, at: offset, value: UInt32(header.protocolType), subject: .greProtocol)
+            return .done
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import HairpinCapture
+import HairpinReport
+import HairpinWire
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+struct Decode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print each packet's layers: MACs, VLANs, tunnels (ERSPAN, VXLAN, Geneve, GRE), addresses, ports, ARP/RARP, ND.",
+        discussion: """
+            One line per packet in the spirit of `tcpdump -n -e`, or with --json one JSON object per \
+            line. For tunnelled frames the addresses and ports are the innermost frame's; the tunnel \
+            (ERSPAN session and port, VNI, outer addresses) is shown before them. A header cut by the \
+            snapshot length or malformed ends the line with the reason, and every earlier layer is \
+            still shown. Frames are numbered from 1 over the whole run, before filtering.
+
+            Examples:
+              hairpin decode -c 20 uplink.pcapng
+              hairpin decode --filter 'arp or rarp or (udp port 1985)' --json core.pcap.gz
+            """)
+
+    @Argument(help: "Capture files (pcap or pcapng, optionally gzip/zstd compressed); \"-\" reads standard input.")
+    var files: [String]
+
+    @Option(name: .customShort("c"), help: "Stop after this many packets have been printed.")
+    var count: Int?
+
+    @Flag(name: .long, help: "Print one JSON object per packet (JSON lines).")
+    var json = false
+
+    @OptionGroup var reading: ReadingOptions
+
+    func validate() throws {
+        if let count, count <= 0 { throw ValidationError("-c must be positive") }
+    }
+
+    func run() throws {
+        let decoder = Decoder()
+        var printed = 0
+        var output = OutputBuffer()
+        _ = try reading.forEachRecord(files) { frame, record, interfaces in
+            let packet = decoder.decode(record.bytes, linkType: record.linkType)
+            let formatter = PacketFormatter(interfaces: interfaces)
+            let line = json ? formatter.json(frame: frame, record: record, packet: packet).serialized()
+                : formatter.text(frame: frame, record: record, packet: packet)
+            output.write(line)
+            printed += 1
+            return count.map { printed < $0 } ?? true
+        }
+        output.flush()
+    }
+}
+
+/// Buffered standard output: one write per 64 KiB instead of one per line.
+struct OutputBuffer {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    mutating func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if written <= 0 { break }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
