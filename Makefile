@@ -15,7 +15,8 @@ release: setup
 demo: release
 	.build/release/hairpin info Captures/two-uplinks.pcapng
 
-test: setup
+test:
+	@bash scripts/setup.sh --test-peers
 	$(SWIFT) test
 
 bench: setup

@@ -9,6 +9,10 @@ have() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
 have libpcap || missing+=(libpcap-dev)
 have zlib || missing+=(zlib1g-dev)
 have libzstd || missing+=(libzstd-dev)
+# --test-peers: tools the test suite compares Hairpin with (tshark), installed when missing.
+if [ "${1:-}" = "--test-peers" ]; then
+    command -v tshark >/dev/null 2>&1 || missing+=(tshark)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
     if ! command -v apt-get >/dev/null 2>&1; then
@@ -19,7 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     echo "setup: installing ${missing[*]}" >&2
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # tshark asks whether non-root users may capture; the default answer (no) is fine here.
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

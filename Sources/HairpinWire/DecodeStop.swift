@@ -2,7 +2,8 @@
 public enum Layer: UInt8, Sendable, BitwiseCopyable, CaseIterable, CustomStringConvertible {
     case link, vlan, llc, linuxCooked, loopback, mpls
     case arp, rarp, ipv4, ipv6, ipv6Extension, icmp, icmpv6, neighborDiscovery, tcp, udp
-    case gre, erspan, vxlan, geneve
+    case gre, erspan, vxlan, geneve, nsh
+    case pbb, fabricPath, vnTag, eTag, arista
 
     public var description: String {
         switch self {
@@ -26,6 +27,12 @@ public enum Layer: UInt8, Sendable, BitwiseCopyable, CaseIterable, CustomStringC
         case .erspan: "erspan"
         case .vxlan: "vxlan"
         case .geneve: "geneve"
+        case .nsh: "nsh"
+        case .pbb: "pbb"
+        case .fabricPath: "fabricpath"
+        case .vnTag: "vntag"
+        case .eTag: "etag"
+        case .arista: "arista"
         }
     }
 }

@@ -125,6 +125,8 @@ struct FrameWalk {
         case 0x8847, 0x8848: return mpls(at: offset)
         case GREHeader.ProtocolType.transparentEthernetBridging:
             return .ethernet(offset)
+        case NSHHeader.etherType:
+            return nsh(at: offset)
         default:
             if let step = providerTag(type, at: offset, from: layer) { return step }
             if !Self.isTerminal(type) { stop(.unsupported, layer, at: offset, value: UInt32(type), subject: .etherType) }

@@ -30,12 +30,17 @@ extension FrameWalk {
         let inner = offset + VXLANHeader.length
         if gpe {
             let next = VXLANHeader.gpeNextProtocol(bytes, at: offset)
-            guard next == 1 || next == 2 || next == 3 else {
+            guard (1...4).contains(next) else {
                 stop(.unsupported, .vxlan, at: offset, value: UInt32(next))
                 return .done
             }
             guard enterTunnel(info, innerAt: inner, .vxlan) else { return .done }
-            return next == 3 ? .ethernet(inner) : next == 1 ? .ipv4(inner) : .ipv6(inner)
+            switch next {
+            case 1: return .ipv4(inner)
+            case 2: return .ipv6(inner)
+            case 3: return .ethernet(inner)
+            default: return nsh(at: inner)
+            }
         }
         guard enterTunnel(info, innerAt: inner, .vxlan) else { return .done }
         return .ethernet(inner)
