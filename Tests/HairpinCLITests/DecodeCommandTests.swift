@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@Suite struct DecodeCommandTests {
+    let sample = "Captures/two-uplinks.pcapng"
+
+    func jsonLines(_ output: Hairpin.Output) throws -> [[String: Any]] {
+        try output.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test func jsonLinesCarryTheRequiredKeys() throws {
+        let output = try Hairpin.run(["decode", "--json", "-c", "3", sample])
+        #expect(output.status == 0)
+        let lines = try jsonLines(output)
+        #expect(lines.count == 3)
+        let first = lines[0]
+        for key in ["frame", "time_ns", "interface", "src_mac", "dst_mac", "vlans", "ethertype", "src_ip", "dst_ip",
+                    "ip_proto", "ttl", "src_port", "dst_port", "tcp_flags", "tunnel", "arp", "anomaly"] {
+            #expect(first.keys.contains(key), "missing \(key)")
+        }
+        #expect(first["frame"] as? Int == 1)
+        #expect(first["time_ns"] as? Int == 1_764_165_600_000_000_000)
+        #expect(first["src_mac"] as? String == "00:50:56:6a:00:01")
+        #expect(first["src_ip"] as? String == "10.20.0.11")
+        #expect(first["dst_port"] as? Int == 8000)
+        #expect(first["tcp_flags"] as? String == "S")
+        #expect((first["vlans"] as? [[String: Any]])?.first?["id"] as? Int == 20)
+        #expect(first["tunnel"] is NSNull)
+        #expect(first["anomaly"] is NSNull)
+        // The SYN-ACK from uplink-b comes second once the window has put it in order.
+        #expect(lines[1]["interface"] as? Int == 1)
+        #expect(lines[1]["tcp_flags"] as? String == "S.")
+    }
+
+    @Test func filterSelectsWithLibpcapAndKeepsFrameNumbers() throws {
+        // As with tcpdump, a tagged frame matches only once "vlan" has moved the filter past the tag.
+        let output = try Hairpin.run(["decode", "--json", "--filter", "vlan and rarp", sample])
+        #expect(output.status == 0)
+        let lines = try jsonLines(output)
+        #expect(lines.count == 3)
+        #expect(lines.map { $0["frame"] as? Int } == [306, 307, 308])
+        let arp = try #require(lines[0]["arp"] as? [String: Any])
+        #expect(arp["opcode"] as? Int == 3)
+        #expect(arp["target_mac"] as? String == "00:50:56:aa:bb:01")
+        #expect(arp["rarp"] as? Bool == true)
+        let vlanFilter = try Hairpin.run(["decode", "-c", "1", "--filter", "vlan 10", sample])
+        #expect(vlanFilter.stdout.contains("RARP reverse-request who-is 00:50:56:aa:bb:01"))
+    }
+
+    @Test func invalidFilterIsACleanErrorWithLibpcapsMessage() throws {
+        let output = try Hairpin.run(["decode", "--filter", "tcp port nonsense-port", sample])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("filter \"tcp port nonsense-port\""))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test func textLineReadsLikeTcpdump() throws {
+        let output = try Hairpin.run(["decode", "-c", "2", sample])
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("1 2025-11-26 14:00:00.000000000 uplink-a in 00:50:56:6a:00:01 > 00:50:56:6b:00:02 vlan 20 p0 IPv4 10.20.0.11.40000 > 10.20.0.12.8000: tcp [S] seq 1000"))
+        #expect(lines[1].contains("uplink-b out"))
+    }
+
+    @Test func infoTakesTheFilterToo() throws {
+        let output = try Hairpin.run(["info", "--json", "--filter", "vlan and tcp dst port 8000", sample])
+        let json = try #require(try JSONSerialization.jsonObject(with: output.stdoutData) as? [String: Any])
+        #expect((json["capture"] as? [String: Any])?["packets"] as? Int == 203)
+    }
+}
