@@ -23,7 +23,7 @@ public final class CaptureReader {
 
     public let interfaces = InterfaceTable()
     private var files: [FileReader] = []
-    private var heads: [PendingRecord?] = []
+    @exclusivity(unchecked) private var heads: [PendingRecord?] = []
     private var started = false
 
     /// Opens every path (`-` is standard input); fails on the first that is not a capture.
@@ -70,7 +70,7 @@ public final class CaptureReader {
     }
 
     /// Index of the file whose head was handed on last and is read again on the next call.
-    private var replenish = -1
+    @exclusivity(unchecked) private var replenish = -1
 
     @inline(__always)
     private func record(_ pending: PendingRecord, from file: FileReader) -> Record {

@@ -29,6 +29,7 @@ public struct CaptureStatistics {
     /// Why decoding stopped early, by kind.
     public private(set) var decodeStops = DecodeCounters()
     private let decoder = Decoder()
+    private var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
 
     /// A protocol path and how its walk ended.
     public struct ProtocolKey: Hashable, Sendable {
@@ -61,7 +62,7 @@ public struct CaptureStatistics {
         }
         perFile[record.fileIndex].add(record)
         if record.bytes.count < record.originalLength { truncatedPackets += 1 }
-        let packet = decoder.decode(record.bytes, linkType: record.linkType)
+        decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
         if let stop = packet.stop { decodeStops.count(stop, frame: total.packets) }  // total already counts this one
         protocols[ProtocolKey(layers: packet.layers, stop: packet.stop?.kind), default: Counter()].add(record)
     }

@@ -7,10 +7,14 @@ final class FileReader {
     let source: ByteSource
     let interfaces: InterfaceTable
     private(set) var info: CaptureFileInfo
-    private(set) var anomalies = AnomalyCounters()
-    private var reorder: ReorderWindow
-    private var position: Int64 = 0
-    private var exhausted = false
+    @exclusivity(unchecked) private(set) var anomalies = AnomalyCounters()
+    @exclusivity(unchecked) private var reorder: ReorderWindow
+    @exclusivity(unchecked) private var position: Int64 = 0
+    @exclusivity(unchecked) private var exhausted = false
+
+    // The fields read and written for every record are exempt from dynamic exclusivity checks:
+    // a reader is used from one thread, one call at a time, and the checks cost more than the
+    // record's whole decode.
 
     /// Per interface of this file, by ordinal: global id, link type, time conversion.
     private(set) var globalIds: [Int] = []
@@ -18,9 +22,11 @@ final class FileReader {
     private var resolutions: [TimestampResolution] = []
     private var offsetsNs: [Int64] = []
 
-    private var pcapLayout = PcapLayout()
-    private var section = PcapngSection()
-    private var lastTimestamp: Int64 = 0
+    @exclusivity(unchecked) private var pcapLayout = PcapLayout()
+    @exclusivity(unchecked) private var section = PcapngSection()
+    @exclusivity(unchecked) private var lastTimestamp: Int64 = 0
+    /// `info.format == .pcapng`, kept apart so the per-record path never touches `info`.
+    @exclusivity(unchecked) private var isPcapng = false
 
     /// pcap record headers longer than this are not a known layout; lengths above `maximumRecord`
     /// are not believed (nothing is ever allocated from them either way).
@@ -43,6 +49,7 @@ final class FileReader {
         let magic = source.pointer(at: 0).loadUnaligned(as: UInt32.self).littleEndian
         if magic == PcapngBlock.sectionHeader {
             info.format = .pcapng
+            isPcapng = true
         } else if PcapLayout.magicKind(magic) != nil {
             info.format = .pcap
             try readPcapHeader(at: 0)
@@ -107,7 +114,7 @@ final class FileReader {
 
     func nextInFileOrder() throws(CaptureError) -> PendingRecord? {
         if exhausted { return nil }
-        return info.format == .pcapng ? try nextPcapngRecord() : try nextPcapRecord()
+        return isPcapng ? try nextPcapngRecord() : try nextPcapRecord()
     }
 
     private func registerInterface(section: Int, localId: Int, linkType: LinkType, linkTypeFlags: UInt32 = 0,

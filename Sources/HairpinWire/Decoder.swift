@@ -23,50 +23,70 @@ public struct Decoder: Sendable {
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> DecodedPacket {
-        var packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count)
+        var packet = DecodedPacket(linkType: linkType, capturedLength: 0)
+        decode(bytes, linkType: linkType, into: &packet)
+        return packet
+    }
+
+    /// Decodes into `packet`, which is overwritten: the form for loops that reuse one value.
+    public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket) {
+        packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count)
         guard let base = bytes.baseAddress else {
             if linkType == .ethernet { packet.stop = DecodeStop(kind: .truncated, layer: .link, offset: 0, needed: 14, available: 0) }
-            return packet
+            return
         }
-        var walk = FrameWalk(bytes: ByteView(base: base, count: bytes.count), packet: packet, decoder: self)
-        var step = walk.linkLayer(linkType)
+        withUnsafeMutablePointer(to: &packet) { storage in
+            var walk = FrameWalk(bytes: ByteView(base: base, count: bytes.count), storage: storage, decoder: self)
+            walk.run(linkType)
+        }
+    }
+}
+
+extension FrameWalk {
+    mutating func run(_ linkType: LinkType) {
+        var step = linkLayer(linkType)
         var layers = 0
         while true {
             layers += 1
-            if layers > maximumLayers {
-                walk.stop(.tooManyLayers, .link, at: 0)
-                break
+            if layers > decoder.maximumLayers {
+                stop(.tooManyLayers, .link, at: 0)
+                return
             }
             switch step {
             case .done:
-                return walk.packet
+                return
             case .ethernet(let offset):
-                step = walk.ethernet(at: offset)
+                step = ethernet(at: offset)
             case .etherType(let type, let offset, let layer):
-                step = walk.dispatch(etherType: type, at: offset, from: layer)
+                step = dispatch(etherType: type, at: offset, from: layer)
             case .ipv4(let offset):
-                step = walk.ipv4(at: offset)
+                step = ipv4(at: offset)
             case .ipv6(let offset):
-                step = walk.ipv6(at: offset)
+                step = ipv6(at: offset)
             case .ipByNibble(let offset, let layer):
-                guard offset < walk.bytes.count else {
-                    walk.truncated(layer, at: offset, needed: 1)
-                    return walk.packet
+                guard offset < bytes.count else {
+                    truncated(layer, at: offset, needed: 1)
+                    return
                 }
-                let version = walk.bytes.u8(offset) >> 4
+                let version = bytes.u8(offset) >> 4
                 step = version == 4 ? .ipv4(offset) : version == 6 ? .ipv6(offset) : .done
-                if case .done = step { walk.stop(.malformed, layer, at: offset) }
+                if case .done = step { stop(.malformed, layer, at: offset) }
             }
         }
-        return walk.packet
     }
 }
 
 /// The state of one walk over a frame; each protocol file adds the step that reads its header.
 struct FrameWalk {
     let bytes: ByteView
-    var packet: DecodedPacket
+    /// The caller's packet, written in place (no copy of the whole value per layer or per frame).
+    let storage: UnsafeMutablePointer<DecodedPacket>
     let decoder: Decoder
+
+    var packet: DecodedPacket {
+        _read { yield storage.pointee }
+        nonmutating _modify { yield &storage.pointee }
+    }
 
     mutating func stop(_ kind: DecodeStop.Kind, _ layer: Layer, at offset: Int, value: UInt32 = 0,
                        subject: DecodeStop.Subject = .none) {
