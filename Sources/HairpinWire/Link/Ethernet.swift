@@ -34,25 +34,33 @@ extension FrameWalk {
         packet.destinationMAC = bytes.mac(offset + EthernetHeader.Field.destination)
         packet.sourceMAC = bytes.mac(offset + EthernetHeader.Field.source)
         packet.layers.append(.link)
-        var type = bytes.u16(offset + EthernetHeader.Field.etherType)
-        var cursor = offset + EthernetHeader.length
+        guard let (type, cursor) = vlanTags(bytes.u16(offset + EthernetHeader.Field.etherType),
+                                            at: offset + EthernetHeader.length) else { return .done }
+        if type < EthernetHeader.minimumEtherType {
+            return llc(at: cursor)
+        }
+        return .etherType(type, cursor, from: packet.vlans.isEmpty ? .link : .vlan)
+    }
+
+    /// Reads the VLAN tags that `type` (the EtherType field just read) starts, if any; returns the
+    /// EtherType after them and where the payload starts, or nil when the tags are cut short.
+    mutating func vlanTags(_ type: UInt16, at offset: Int) -> (UInt16, Int)? {
+        var type = type
+        var cursor = offset
         var tags = 0
         while VLANTag.isTagProtocol(type) {
-            guard has(VLANTag.length, at: cursor, .vlan) else { return .done }
+            guard has(VLANTag.length, at: cursor, .vlan) else { return nil }
             tags += 1
             if tags > decoder.maximumLayers {
                 stop(.tooManyLayers, .vlan, at: cursor)
-                return .done
+                return nil
             }
             packet.vlans.append(VLANTag(tpid: type, tci: bytes.u16(cursor)))
             packet.layers.append(.vlan)
             type = bytes.u16(cursor + 2)
             cursor += VLANTag.length
         }
-        if type < EthernetHeader.minimumEtherType {
-            return llc(at: cursor)
-        }
-        return .etherType(type, cursor, from: packet.vlans.isEmpty ? .link : .vlan)
+        return (type, cursor)
     }
 
     /// 802.2 LLC; SNAP (AA AA 03, OUI, EtherType) continues with the EtherType.

@@ -73,16 +73,7 @@ extension FrameWalk {
 
     /// The EtherType that follows a tag, after any VLAN tags of the frame's own.
     private mutating func etherTypeAfterTag(at offset: Int, _ layer: Layer) -> Decoder.Step {
-        guard has(2, at: offset, layer) else { return .done }
-        var type = bytes.u16(offset)
-        var cursor = offset + 2
-        while VLANTag.isTagProtocol(type) {
-            guard has(VLANTag.length, at: cursor, .vlan) else { return .done }
-            packet.vlans.append(VLANTag(tpid: type, tci: bytes.u16(cursor)))
-            packet.layers.append(.vlan)
-            type = bytes.u16(cursor + 2)
-            cursor += VLANTag.length
-        }
+        guard has(2, at: offset, layer), let (type, cursor) = vlanTags(bytes.u16(offset), at: offset + 2) else { return .done }
         return .etherType(type, cursor, from: layer)
     }
 }
