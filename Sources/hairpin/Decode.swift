@@ -41,8 +41,11 @@ struct Decode: ParsableCommand {
         let decoder = Decoder()
         var printed = 0
         var output = OutputBuffer()
-        _ = try reading.forEachRecord(files) { frame, record, interfaces in
-            let packet = decoder.decode(record.bytes, linkType: record.linkType)
+        var stops = DecodeCounters()
+        var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+        let reader = try reading.forEachRecord(files) { frame, record, interfaces in
+            decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
+            if let stop = packet.stop { stops.count(stop, frame: frame) }
             let formatter = PacketFormatter(interfaces: interfaces)
             let line = json ? formatter.json(frame: frame, record: record, packet: packet).serialized()
                 : formatter.text(frame: frame, record: record, packet: packet)
@@ -51,6 +54,20 @@ struct Decode: ParsableCommand {
             return count.map { printed < $0 } ?? true
         }
         output.flush()
+        // Like tcpdump's closing lines, on standard error so the packet lines stay clean.
+        var summary = "\(printed) packets"
+        let decodeStops = stops.entries.map { "\($0.name) \($0.count)" }
+        if !decodeStops.isEmpty { summary += "; decoding stopped early: " + decodeStops.joined(separator: ", ") }
+        let captureAnomalies = reader.anomalies.map { "\($0.kind.rawValue) \($0.count) (\($0.file), first at offset \($0.firstOffset.map(String.init) ?? "-"))" }
+        if !captureAnomalies.isEmpty { summary += "; capture anomalies: " + captureAnomalies.joined(separator: ", ") }
+        FileHandleOutput.standardError(summary)
+    }
+}
+
+enum FileHandleOutput {
+    static func standardError(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }
 

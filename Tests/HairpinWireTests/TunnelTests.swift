@@ -179,3 +179,41 @@ private func outerGRE(flags: UInt16, protocolType: UInt16, extra: [UInt8], paylo
         }
     }
 }
+
+/// The same for the tunnels' own headers: every prefix of VXLAN, Geneve and ERSPAN III frames.
+@Suite struct TunnelTruncationTests {
+    static var frames: [(String, Frame)] {
+        var inner = Frame.ethernet("ff:ff:ff:ff:ff:ff", "00:50:56:aa:bb:01", 0x0806, vlans: [(0x8100, 10)])
+        inner.arpBody(opcode: 3, senderMAC: "00:50:56:aa:bb:01", senderIP: "0.0.0.0", targetMAC: "00:50:56:aa:bb:01", targetIP: "0.0.0.0")
+        var vxlan = Frame.ethernet("00:00:00:00:00:01", "00:00:00:00:00:02", 0x0800)
+        vxlan.ipv4Header("10.0.0.1", "10.0.0.2", protocol: 17, payloadLength: 16 + inner.bytes.count)
+        vxlan.udpHeader(49152, 4789, payloadLength: 8 + inner.bytes.count)
+        vxlan.u32(0x0800_0000); vxlan.u32(77 << 8)
+        vxlan.bytes += inner.bytes
+        var geneve = Frame.ethernet("00:00:00:00:00:01", "00:00:00:00:00:02", 0x0800)
+        geneve.ipv4Header("10.0.0.1", "10.0.0.2", protocol: 17, payloadLength: 24 + inner.bytes.count)
+        geneve.udpHeader(40000, 6081, payloadLength: 16 + inner.bytes.count)
+        geneve.u8(2); geneve.u8(0); geneve.u16(0x6558); geneve.u32(9 << 8); geneve.u32(0x0102_8001); geneve.u32(0)
+        geneve.bytes += inner.bytes
+        var erspan3 = Frame.ethernet("00:00:0c:00:00:01", "00:00:0c:00:00:02", 0x0800)
+        erspan3.ipv4Header("192.0.2.1", "192.0.2.9", protocol: 47, payloadLength: 4 + 20 + inner.bytes.count)
+        erspan3.u16(0); erspan3.u16(0x22EB)
+        erspan3.u32(2 << 28 | 5); erspan3.u32(1); erspan3.u32(1); erspan3.u32(5 << 26 | 7); erspan3.u32(0)
+        erspan3.bytes += inner.bytes
+        var mpls = Frame.ethernet("00:00:00:00:00:01", "00:00:00:00:00:02", 0x8847, vlans: [(0x88A8, 100), (0x8100, 200)])
+        mpls.u32(16 << 12 | 0x100 | 64)
+        mpls.ipv6Header("2001:db8::1", "2001:db8::2", next: 6, payloadLength: 20)
+        mpls.tcpHeader(1, 2, sequence: 3, ack: 4, flags: 0x10)
+        return [("vxlan", vxlan), ("geneve", geneve), ("erspan3", erspan3), ("qinq-mpls-ipv6-tcp", mpls)]
+    }
+
+    @Test(arguments: 0..<4)
+    func everyPrefixStopsWithAReason(_ index: Int) {
+        let (name, frame) = Self.frames[index]
+        #expect(frame.decoded().stop == nil, "\(name) decodes fully")
+        for length in 0..<frame.bytes.count {
+            let packet = frame.decoded(prefix: length)
+            #expect(packet.stop?.kind == .truncated, "\(name) cut at \(length)")
+        }
+    }
+}

@@ -82,7 +82,8 @@ extension FrameWalk {
             return .done
         }
         guard !header.hasRouting else {
-            stop(.unsupported, .gre, at: offset, value: UInt32(header.flags), subject: .greVersion)
+            // Source routing (RFC 1701) is obsolete; its variable-length entries are not walked.
+            stop(.unsupported, .gre, at: offset, value: UInt32(header.flags))
             return .done
         }
         guard has(header.length, at: offset, .gre) else { return .done }
