@@ -222,3 +222,31 @@ import HairpinWire
         #expect(result.anomalies.isEmpty)
     }
 }
+
+@Suite struct PcapngWriterTests {
+    @Test func interfacesAndPacketsReadBack() throws {
+        let files = TemporaryFiles()
+        let path = files.directory.appendingPathComponent("written.pcapng").path
+        do {
+            let writer = try PcapngWriter(path: path)
+            let a = writer.addInterface(.init(name: "uplink-a", description: "leaf1 Eth1/49", snaplen: 96, speedBitsPerSecond: 10_000_000_000))
+            let b = writer.addInterface(.init(name: "uplink-b", nanosecond: false))
+            try writer.write(interface: a, timestamp: 1_700_000_000_123_456_789, frame: frame(1514), direction: .outbound)
+            try writer.write(interface: b, timestamp: 1_700_000_000_200_000_789, frame: frame(61, seed: 4), direction: .inbound)
+            try writer.write(interface: a, timestamp: 1_700_000_000_300_000_000, frame: frame(60, seed: 5))
+            try writer.flush()
+        }
+        let result = try readAll(paths: [path])
+        #expect(result.anomalies.isEmpty)
+        #expect(result.interfaces.map(\.name) == ["uplink-a", "uplink-b"])
+        #expect(result.interfaces[0].description == "leaf1 Eth1/49")
+        #expect(result.interfaces[0].speedBitsPerSecond == 10_000_000_000)
+        #expect(result.interfaces[0].snaplen == 96)
+        #expect(result.interfaces.map(\.resolution) == [.nanoseconds, .microseconds])
+        #expect(result.records.map(\.timestamp) == [1_700_000_000_123_456_789, 1_700_000_000_200_000_000, 1_700_000_000_300_000_000])
+        #expect(result.records.map(\.direction) == [.outbound, .inbound, .unknown])
+        #expect(result.records.map(\.bytes.count) == [96, 61, 60])
+        #expect(result.records[0].originalLength == 1514)
+        #expect(result.records[1].bytes == frame(61, seed: 4))
+    }
+}
