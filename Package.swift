@@ -9,9 +9,11 @@ let package = Package(
         .library(name: "HairpinWire", targets: ["HairpinWire"]),
         .library(name: "HairpinCapture", targets: ["HairpinCapture"]),
         .library(name: "HairpinReport", targets: ["HairpinReport"]),
+        .library(name: "HairpinSynth", targets: ["HairpinSynth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,15 +30,22 @@ let package = Package(
             name: "HairpinCapture",
             dependencies: ["HairpinWire", "CZlib", "CZstd", "CPcap"]),
         .target(name: "HairpinReport", dependencies: ["HairpinCapture", "HairpinWire"]),
+        .target(
+            name: "HairpinSynth",
+            dependencies: [
+                "HairpinWire", "HairpinCapture",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .executableTarget(
             name: "hairpin",
             dependencies: [
-                "HairpinWire", "HairpinCapture", "HairpinReport",
+                "HairpinWire", "HairpinCapture", "HairpinReport", "HairpinSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),
         .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd"]),
         .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
+        .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinWire", "HairpinCapture"]),
         .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture"]),
     ],
     swiftLanguageModes: [.v6]
