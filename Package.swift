@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "HairpinSynth",
             dependencies: [
-                "HairpinWire", "HairpinCapture",
+                "HairpinWire", "HairpinCapture", "HairpinReport",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(

@@ -16,7 +16,7 @@ struct Hairpin: ParsableCommand {
               hairpin decode -c 20 --filter 'arp or rarp' capture.pcapng
             """,
         version: hairpinVersion,
-        subcommands: [Info.self, Decode.self]
+        subcommands: [Info.self, Decode.self, Synth.self]
     )
 }
 

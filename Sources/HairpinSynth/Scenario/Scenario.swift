@@ -1,0 +1,253 @@
+import HairpinWire
+import Yams
+
+/// A data-center scenario: sites joined by a DCI, hosts and routers attached to each site's
+/// switch, gateway groups, VMs, their traffic, migrations and background load, and the capture
+/// points whose view of it all is written out. Read from YAML (the built-in scenarios are YAML
+/// too: `hairpin synth --print NAME`).
+public struct Scenario: Codable, Sendable {
+    public var name: String
+    public var description: String?
+    /// Start of the capture, seconds since the epoch.
+    public var start: Double = 1_767_261_600
+    public var durationSeconds: Double
+    public var seed: UInt64 = 1
+    /// One-way latency of the DCI and of every other link.
+    public var dciLatencyMilliseconds: Double = 1
+    public var linkLatencyMicroseconds: Double = 5
+    public var sites: [Site]
+    public var segments: [Segment]
+    public var hosts: [Host]
+    public var routers: [Router]
+    public var gateways: [Gateway] = []
+    public var vms: [VM] = []
+    public var peers: [Peer] = []
+    public var flows: [Flow] = []
+    public var migrations: [Migration] = []
+    public var background: [BulkTransfer] = []
+    public var capturePoints: [CapturePoint]
+    /// `pcapng`: one interface per capture point; `erspan`: every capture point mirrored as an
+    /// ERSPAN session into one collector interface.
+    public var captureMode: CaptureMode = .pcapng
+    public var snaplen: Int = 0
+
+    public enum CaptureMode: String, Codable, Sendable { case pcapng, erspan }
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, start, seed, sites, segments, hosts, routers, gateways, vms, peers, flows, migrations,
+             background, snaplen
+        case durationSeconds = "duration_s"
+        case dciLatencyMilliseconds = "dci_latency_ms"
+        case linkLatencyMicroseconds = "link_latency_us"
+        case capturePoints = "capture_points"
+        case captureMode = "capture_mode"
+    }
+
+    public init(from decoder: any Swift.Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        start = try c.decodeIfPresent(Double.self, forKey: .start) ?? start
+        durationSeconds = try c.decode(Double.self, forKey: .durationSeconds)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+        dciLatencyMilliseconds = try c.decodeIfPresent(Double.self, forKey: .dciLatencyMilliseconds) ?? dciLatencyMilliseconds
+        linkLatencyMicroseconds = try c.decodeIfPresent(Double.self, forKey: .linkLatencyMicroseconds) ?? linkLatencyMicroseconds
+        sites = try c.decode([Site].self, forKey: .sites)
+        segments = try c.decode([Segment].self, forKey: .segments)
+        hosts = try c.decode([Host].self, forKey: .hosts)
+        routers = try c.decodeIfPresent([Router].self, forKey: .routers) ?? []
+        gateways = try c.decodeIfPresent([Gateway].self, forKey: .gateways) ?? []
+        vms = try c.decodeIfPresent([VM].self, forKey: .vms) ?? []
+        peers = try c.decodeIfPresent([Peer].self, forKey: .peers) ?? []
+        flows = try c.decodeIfPresent([Flow].self, forKey: .flows) ?? []
+        migrations = try c.decodeIfPresent([Migration].self, forKey: .migrations) ?? []
+        background = try c.decodeIfPresent([BulkTransfer].self, forKey: .background) ?? []
+        capturePoints = try c.decode([CapturePoint].self, forKey: .capturePoints)
+        captureMode = try c.decodeIfPresent(CaptureMode.self, forKey: .captureMode) ?? .pcapng
+        snaplen = try c.decodeIfPresent(Int.self, forKey: .snaplen) ?? 0
+    }
+
+    public struct Site: Codable, Sendable {
+        public var name: String
+    }
+
+    public struct Segment: Codable, Sendable {
+        public var name: String
+        public var vlan: UInt16
+        public var subnet: String?
+    }
+
+    public struct Host: Codable, Sendable {
+        public var name: String
+        public var site: String
+        /// `esxi`, `hyperv` or `kvm`.
+        public var kind: String
+        public var mac: String
+        /// Migration (VMkernel / live-migration) addresses, one per NIC; several make a multi-NIC host.
+        public var vmkernel: [String]
+        public var segment: String
+    }
+
+    public struct Router: Codable, Sendable {
+        public var name: String
+        public var site: String
+        public var mac: String
+        public var ip: String
+        /// The router's L3 uplink: its MAC and the next hop's.
+        public var wanMAC: String?
+        public var wanPeerMAC: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, site, mac, ip
+            case wanMAC = "wan_mac"
+            case wanPeerMAC = "wan_peer_mac"
+        }
+    }
+
+    public struct Gateway: Codable, Sendable {
+        /// `hsrp1`, `hsrp2`, `hsrp6`, `vrrp2`, `vrrp3`, `glbp`.
+        public var protocolName: String
+        public var group: Int
+        public var segment: String
+        public var virtualIP: String
+        /// FHRP hellos filtered at the DCI: each site elects its own active.
+        public var isolation: Bool = false
+        public var members: [Member]
+
+        public struct Member: Codable, Sendable {
+            public var router: String
+            public var priority: Int?
+            /// HSRP: active, standby, listen; VRRP: master, backup; GLBP: avg role (active, standby, listen).
+            public var role: String
+            /// GLBP forwarder numbers this router is the AVF of.
+            public var forwarders: [Int]?
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case group, segment, isolation, members
+            case protocolName = "protocol"
+            case virtualIP = "virtual_ip"
+        }
+
+        public init(from decoder: any Swift.Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            protocolName = try c.decode(String.self, forKey: .protocolName)
+            group = try c.decode(Int.self, forKey: .group)
+            segment = try c.decode(String.self, forKey: .segment)
+            virtualIP = try c.decode(String.self, forKey: .virtualIP)
+            isolation = try c.decodeIfPresent(Bool.self, forKey: .isolation) ?? false
+            members = try c.decode([Member].self, forKey: .members)
+        }
+    }
+
+    public struct VM: Codable, Sendable {
+        public var name: String
+        public var mac: String
+        public var ip: String
+        public var ipv6: String?
+        public var segment: String
+        public var host: String
+        /// GLBP: the forwarder whose virtual MAC the gateway handed this VM.
+        public var glbpForwarder: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case name, mac, ip, ipv6, segment, host
+            case glbpForwarder = "glbp_forwarder"
+        }
+    }
+
+    public struct Peer: Codable, Sendable {
+        public var name: String
+        public var ip: String
+    }
+
+    /// A VM's conversation with an off-subnet peer: requests out through its gateway, responses
+    /// back through `return_via` (before the move) and `return_after` (after it).
+    public struct Flow: Codable, Sendable {
+        public var vm: String
+        public var peer: String
+        public var port: UInt16?
+        public var requestsPerSecond: Double?
+        public var requestBytes: Int?
+        public var responseBytes: Int?
+        public var returnVia: String
+        public var returnAfter: String?
+
+        enum CodingKeys: String, CodingKey {
+            case vm, peer, port
+            case requestsPerSecond = "requests_per_s"
+            case requestBytes = "request_bytes"
+            case responseBytes = "response_bytes"
+            case returnVia = "return_via"
+            case returnAfter = "return_after"
+        }
+    }
+
+    public struct Migration: Codable, Sendable {
+        /// `vmotion`, `hyperv`, `qemu`.
+        public var kind: String
+        public var vm: String
+        public var from: String
+        public var to: String
+        public var startSeconds: Double
+        public var memoryMB: Double
+        public var rateGbps: Double
+        public var mtu: Int?
+        /// Passes of the pre-copy: the first sends all memory, each later one the fraction dirtied.
+        public var precopyPasses: Int?
+        public var dirtyFraction: Double?
+        /// Time the VM is stopped at switch-over.
+        public var stunMilliseconds: Double?
+        /// ESXi RARPs after switch-over and their spacing (QEMU's schedule is fixed).
+        public var rarpCount: Int?
+        public var rarpIntervalMilliseconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case kind, vm, from, to, mtu
+            case startSeconds = "start_s"
+            case memoryMB = "memory_mb"
+            case rateGbps = "rate_gbps"
+            case precopyPasses = "precopy_passes"
+            case dirtyFraction = "dirty_fraction"
+            case stunMilliseconds = "stun_ms"
+            case rarpCount = "rarp_count"
+            case rarpIntervalMilliseconds = "rarp_interval_ms"
+        }
+    }
+
+    /// Bulk TCP between two hosts' first addresses: decoys and background load.
+    public struct BulkTransfer: Codable, Sendable {
+        public var from: String
+        public var to: String
+        public var port: UInt16
+        public var startSeconds: Double
+        public var megabytes: Double
+        public var rateGbps: Double
+        public var mtu: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case from, to, port, mtu
+            case startSeconds = "start_s"
+            case megabytes
+            case rateGbps = "rate_gbps"
+        }
+    }
+
+    public struct CapturePoint: Codable, Sendable {
+        public var name: String
+        /// `host:NAME`, `router:NAME`, `wan:ROUTER`, or `dci`.
+        public var link: String
+        public var description: String?
+        public var speedGbps: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, link, description
+            case speedGbps = "speed_gbps"
+        }
+    }
+
+    /// Parses YAML; errors name the line and column.
+    public static func parse(yaml text: String) throws -> Scenario {
+        try YAMLDecoder().decode(Scenario.self, from: text)
+    }
+}
