@@ -14,13 +14,15 @@ public enum EthernetFrame {
         builder.u16(etherType)
     }
 
-    /// A whole frame, padded to the 60-byte minimum (no FCS), as a NIC would send it.
+    /// A whole frame, padded to the 60-byte minimum (no FCS) as a NIC sends it, plus the tags a
+    /// trunk port adds (so a tagged minimum frame is 64 bytes).
     public static func frame(destination: MACAddress, source: MACAddress, vlans: [UInt16] = [], priority: UInt8 = 0,
                              etherType: UInt16, payload: [UInt8]) -> [UInt8] {
         var builder = ByteBuilder(capacity: 18 + payload.count)
         header(destination: destination, source: source, vlans: vlans, priority: priority, etherType: etherType, into: &builder)
         builder.append(payload)
-        if builder.bytes.count < 60 { builder.zeros(60 - builder.bytes.count) }
+        let minimum = 60 + 4 * vlans.count
+        if builder.bytes.count < minimum { builder.zeros(minimum - builder.bytes.count) }
         return builder.bytes
     }
 }

@@ -30,6 +30,8 @@ public final class Synthesizer {
     var emissions: [Emission] = []
     var streams: [BulkStream] = []
     var truth = Truth()
+    /// Frames written per capture point (all on one interface for ERSPAN and pcap output).
+    public private(set) var framesWritten: [Int] = []
 
     enum Source {
         case frame([UInt8])
@@ -134,6 +136,8 @@ public final class Synthesizer {
     private var erspanSequences: [Int: UInt32] = [:]
 
     private func write(_ copy: PendingCopy, output: Output, pointIDs: [Int]) throws {
+        if framesWritten.count < world.capturePoints.count { framesWritten = Array(repeating: 0, count: world.capturePoints.count) }
+        framesWritten[copy.point] += 1
         if world.scenario.captureMode == .erspan {
             let site = siteOfPoint(copy.point)
             let session = ERSPANEncapsulation.Session(

@@ -1,0 +1,109 @@
+import Testing
+import HairpinWire
+@testable import HairpinSynth
+
+private func decode(_ frame: [UInt8]) -> DecodedPacket {
+    frame.withUnsafeBytes { Decoder().decode($0, linkType: .ethernet) }
+}
+
+/// The one's-complement sum over `bytes` (plus a pseudo-header) folds to 0xFFFF when the
+/// checksum inside is right.
+private func checksumHolds(_ bytes: ArraySlice<UInt8>, pseudo: InternetChecksum = InternetChecksum()) -> Bool {
+    var sum = pseudo
+    sum.add(bytes)
+    return sum.value == 0
+}
+
+@Suite struct FrameBuilderTests {
+    let vm = MACAddress("00:50:56:aa:bb:01")!
+
+    @Test func tcpSegmentChecksumsAreRight() throws {
+        let source = IPAddress("10.0.0.1")!, destination = IPAddress("10.0.0.2")!
+        let payload = (0..<1000).map { UInt8(truncatingIfNeeded: $0) }
+        let tcp = TransportSegment.tcp(source: source, destination: destination, sourcePort: 40000, destinationPort: 8000,
+                                       sequence: 1, acknowledgment: 2, flags: 0x18, window: 100, payload: payload)
+        #expect(checksumHolds(tcp[...], pseudo: .pseudoHeader(source: source, destination: destination, protocol: 6, length: tcp.count)))
+        // The precomputed-payload path gives the same segment.
+        var sum = InternetChecksum()
+        sum.add(payload)
+        let fast = TransportSegment.tcp(source: source, destination: destination, sourcePort: 40000, destinationPort: 8000,
+                                        sequence: 1, acknowledgment: 2, flags: 0x18, window: 100, payload: payload, payloadSum: sum)
+        #expect(fast == tcp)
+        let ip = IPPacket.ipv4(source: IPv4Address("10.0.0.1")!, destination: IPv4Address("10.0.0.2")!, protocol: 6, payload: tcp)
+        #expect(checksumHolds(ip[0..<20]))
+        let frame = EthernetFrame.frame(destination: .broadcast, source: vm, vlans: [100, 200], etherType: 0x0800, payload: ip)
+        let packet = decode(frame)
+        #expect(packet.vlans.all.map(\.id) == [100, 200])
+        #expect(packet.vlans[0].tpid == 0x88A8)
+        #expect(packet.destinationPort == 8000)
+        #expect(packet.payloadLength == 1000)
+        #expect(packet.stop == nil)
+    }
+
+    @Test func rarpMatchesTheHypervisorShape() {
+        let frame = AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])
+        #expect(frame.count == 64)
+        let packet = decode(frame)
+        #expect(packet.destinationMAC == .broadcast)
+        #expect(packet.arp?.opcode == 3)
+        #expect(packet.arp?.isRARPEtherType == true)
+        #expect(packet.arp?.senderMAC == vm)
+        #expect(packet.arp?.targetMAC == vm)
+        #expect(packet.arp?.senderIP == IPv4Address(rawValue: 0))
+    }
+
+    @Test func unsolicitedNeighborAdvertisement() {
+        let address = IPv6Address("2001:db8::50")!
+        let linkLocal = AnnouncementFrames.linkLocal(for: vm)
+        #expect(linkLocal.description == "fe80::250:56ff:feaa:bb01")
+        let frame = AnnouncementFrames.unsolicitedNA(mac: vm, address: address, linkLocal: linkLocal, vlans: [])
+        let packet = decode(frame)
+        #expect(packet.neighborDiscovery?.target == address)
+        #expect(packet.neighborDiscovery?.override == true)
+        #expect(packet.neighborDiscovery?.solicited == false)
+        #expect(packet.neighborDiscovery?.targetLinkLayer == vm)
+        #expect(packet.ttl == 255)
+        let icmp = frame[(14 + 40)...]
+        #expect(checksumHolds(icmp, pseudo: .pseudoHeader(source: .v6(linkLocal), destination: IPAddress("ff02::1")!, protocol: 58, length: icmp.count)))
+    }
+
+    @Test func fhrpMessagesHaveTheirLayouts() {
+        let v1 = HSRPMessage.version1(opcode: .hello, state: .active, priority: 110, group: 10, virtualIP: IPv4Address("10.0.0.1")!)
+        #expect(v1.count == 20)
+        #expect(Array(v1[0..<8]) == [0, 0, 16, 3, 10, 110, 10, 0])
+        #expect(Array(v1[8..<13]) == Array("cisco".utf8))
+        let v2 = HSRPMessage.version2(opcode: .hello, state: .standby, group: 300, identifier: vm, priority: 90,
+                                      virtualIP: IPAddress("10.0.0.1")!)
+        #expect(v2.count == 42 + 10)
+        #expect(Array(v2[0..<5]) == [1, 40, 2, 0, 5])
+        #expect(Array(v2[6..<8]) == [0x01, 0x2C])
+        let glbp = GLBPMessage.hello(group: 1020, owner: vm, state: .active, priority: 120, virtualIP: IPv4Address("10.0.0.1")!,
+                                     forwarders: [.init(number: 1, state: .active, priority: 120, weight: 100,
+                                                        virtualMAC: VirtualMAC.glbp(group: 1020, forwarder: 1))])
+        #expect(glbp.count == 12 + 28 + 20)
+        #expect(VirtualMAC.glbp(group: 1020, forwarder: 1).description == "00:07:b4:03:fc:01")
+        #expect(VirtualMAC.kind(of: MACAddress("00:07:b4:03:fc:01")!) == .glbp(group: 1020, forwarder: 1))
+        #expect(VirtualMAC.kind(of: MACAddress("00:00:0c:9f:f0:0a")!) == .hsrpV2(group: 10))
+        #expect(VirtualMAC.kind(of: MACAddress("00:00:5e:00:02:2d")!) == .vrrp(vrid: 45, ipv6: true))
+        let vrrp2 = VRRPMessage.version2(vrid: 42, priority: 100, addresses: [IPv4Address("10.0.0.1")!])
+        #expect(checksumHolds(vrrp2[...]))
+        let source = IPAddress("10.0.0.2")!
+        let vrrp3 = VRRPMessage.version3(vrid: 44, priority: 200, addresses: [IPAddress("10.0.0.1")!], source: source)
+        #expect(checksumHolds(vrrp3[...], pseudo: .pseudoHeader(source: source, destination: IPAddress("224.0.0.18")!, protocol: 112, length: vrrp3.count)))
+    }
+
+    @Test func erspanWrapDecodesToTheMirroredFrame() {
+        let inner = AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])
+        for typeIII in [false, true] {
+            let session = ERSPANEncapsulation.Session(id: 7, sourceMAC: MACAddress("00:de:ad:00:00:01")!, destinationMAC: MACAddress("00:de:ad:00:00:ff")!,
+                                                      sourceIP: IPv4Address("192.0.2.1")!, destinationIP: IPv4Address("192.0.2.100")!,
+                                                      index: 5, typeIII: typeIII)
+            let packet = decode(ERSPANEncapsulation.wrap(inner, session: session, sequence: 99, egress: true))
+            #expect(packet.tunnel?.kind == (typeIII ? .erspanIII : .erspanII))
+            #expect(packet.tunnel?.greSequence == 99)
+            #expect(packet.erspan?.sessionID == 7)
+            #expect(packet.arp?.targetMAC == vm)
+            #expect(packet.vlans.innermostId == 100)
+        }
+    }
+}
