@@ -70,3 +70,32 @@ import Testing
         #expect((json["capture"] as? [String: Any])?["packets"] as? Int == 203)
     }
 }
+
+@Suite struct SynthCommandTests {
+    @Test func listsPrintsAndGeneratesWithTruth() throws {
+        let list = try Hairpin.run(["synth", "--list"])
+        #expect(list.stdout.split(separator: "\n").count == 9)
+        let yaml = try Hairpin.run(["synth", "--print", "glbp-split"])
+        #expect(yaml.stdout.hasPrefix("name: glbp-split"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("g.pcapng").path
+        let truth = directory.appendingPathComponent("g.json").path
+        let run = try Hairpin.run(["synth", "glbp-split", "-o", output, "--truth", truth, "--scale", "0.2", "--seed", "9"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("MB/s"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: truth))) as? [String: Any])
+        #expect(json["schema"] as? String == "hairpin.truth/1")
+        #expect((json["paths"] as? [[String: Any]])?.count == 2)
+        let info = try Hairpin.run(["info", "--json", output])
+        #expect(info.status == 0)
+    }
+
+    @Test func unknownScenarioIsOneLine() throws {
+        let run = try Hairpin.run(["synth", "no-such-scenario", "-o", "/dev/null"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("no-such-scenario: neither a built-in scenario"))
+        #expect(!run.stderr.contains("USAGE"))
+    }
+}

@@ -117,5 +117,7 @@ enum Hairpin {
         #expect(output.status == 0)
         #expect(output.stdout.contains("info"))
         #expect(output.stdout.contains("Summarise captures"))
+        #expect(output.stdout.contains("synth"))
+        #expect(output.stdout.contains("decode"))
     }
 }

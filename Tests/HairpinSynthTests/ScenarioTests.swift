@@ -200,3 +200,28 @@ struct ReadBack {
         #expect(read.interfaces.count == 1)
     }
 }
+
+/// The captures shipped in Captures/ are exactly what their YAML generates.
+@Suite struct ShippedCaptureTests {
+    static let captures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Captures")
+
+    @Test(arguments: BuiltinScenarios.all.map(\.name))
+    func shippedCaptureIsWhatItsYAMLGenerates(_ name: String) throws {
+        let yamlURL = Self.captures.appendingPathComponent("\(name).yaml")
+        let yaml = try String(contentsOf: yamlURL, encoding: .utf8)
+        #expect(yaml == BuiltinScenarios.yaml(named: name)! + "\n")
+        let scenario = try Scenario.parse(yaml: yaml)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-shipped-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("\(name).pcapng").path
+        let synthesizer = try Synthesizer(scenario: scenario)
+        let truth = try synthesizer.run(into: .pcapng(try PcapngWriter(path: path)))
+        let generated = try Data(contentsOf: URL(fileURLWithPath: path))
+        let shipped = try Data(contentsOf: Self.captures.appendingPathComponent("\(name).pcapng"))
+        #expect(generated == shipped)
+        let shippedTruth = try String(contentsOf: Self.captures.appendingPathComponent("\(name).truth.json"), encoding: .utf8)
+        #expect(try synthesizer.truthDocument(truth).serialized(pretty: true) + "\n" == shippedTruth)
+    }
+}

@@ -31,9 +31,9 @@ enum TsharkRun {
 /// per-connection analysis (blind to interfaces) would call a retransmission.
 @Suite(.enabled(if: TsharkRun.path != nil, "tshark is not installed (make test installs it): skipped"))
 struct TsharkViewTests {
-    @Test(arguments: BuiltinScenarios.all.map(\.name))
-    func opensWithoutWarnings(_ name: String) throws {
-        let generated = try Generated(name)
+    @Test(arguments: BuiltinScenarios.all.map(\.name), [0.1, 10])
+    func opensWithoutWarnings(_ name: String, scale: Double) throws {
+        let generated = try Generated(name, scale: scale)
         defer { generated.remove() }
         let report = try TsharkRun.run(["-r", generated.path, "-o", "tcp.analyze_sequence_numbers:FALSE", "-q", "-z", "expert,warn"])
         var warnings = report.split(separator: "\n").filter { $0.first == " " && $0.contains(where: \.isNumber) }.map(String.init)
