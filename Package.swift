@@ -43,9 +43,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),
-        .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd"]),
+        .target(name: "HairpinTestSupport", path: "Tests/HairpinTestSupport"),
+        .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd", "HairpinTestSupport"]),
         .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
-        .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinWire", "HairpinCapture"]),
+        .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture"]),
     ],
     swiftLanguageModes: [.v6]

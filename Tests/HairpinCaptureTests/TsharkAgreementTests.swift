@@ -2,11 +2,10 @@ import Foundation
 import Testing
 @testable import HairpinCapture
 import HairpinWire
+import HairpinTestSupport
 
 /// tshark's view of a capture, one row of fields per frame.
-enum Tshark {
-    static let path: String? = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
+enum TsharkFields {
     static let fields = [
         "eth.src", "eth.dst", "sll.src.eth", "ieee8021ah.csrc", "ieee8021ah.cdst", "vlan.id", "ieee8021ad.id",
         "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.proto", "ipv6.nxt", "ipv6.hopopts.nxt", "ipv6.dstopts.nxt",
@@ -19,21 +18,12 @@ enum Tshark {
         var protocols: String { values["frame.protocols"]?.first ?? "" }
     }
 
+    /// nil when tshark fails outright on the file (there is nothing to compare).
     static func rows(_ file: String) throws -> [Row]? {
-        guard let path else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-n", "-r", file, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=\t"]
-            + fields.flatMap { ["-e", $0] }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        // tshark fails outright on a few files it cannot open; those have nothing to compare.
-        if process.terminationStatus != 0 && data.isEmpty { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
+        let (status, text) = try Tshark.run(["-n", "-r", file, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=\t"]
+            + fields.flatMap { ["-e", $0] })
+        if status != 0 && text.isEmpty { return nil }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
             let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             var values: [String: [String]] = [:]
             for (index, name) in fields.enumerated() where index < cells.count && !cells[index].isEmpty {
@@ -54,7 +44,7 @@ enum Tshark {
 struct TsharkAgreementTests {
     /// A field tshark does not know makes it print nothing at all: guard against comparing nothing.
     @Test func tsharkAcceptsTheFieldList() throws {
-        let rows = try #require(try Tshark.rows(SharedCaptures.root.appendingPathComponent("encap/vxlan.pcap").path))
+        let rows = try #require(try TsharkFields.rows(SharedCaptures.root.appendingPathComponent("encap/vxlan.pcap").path))
         #expect(rows.count == 10)
         #expect(rows[0].all("eth.src") == ["36:dc:85:1e:b3:40", "00:16:3e:37:f6:04"])
     }
@@ -62,7 +52,7 @@ struct TsharkAgreementTests {
     @Test(arguments: SharedCaptures.readable)
     func decodeAgreesWithTshark(_ entry: SharedCaptures.Entry) throws {
         let path = SharedCaptures.path(entry)
-        guard var rows = try Tshark.rows(path), !rows.isEmpty else { return }
+        guard var rows = try TsharkFields.rows(path), !rows.isEmpty else { return }
         let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
         let decoder = Decoder()
         var packets: [DecodedPacket] = []
@@ -82,7 +72,7 @@ struct TsharkAgreementTests {
         #expect(disagreements.isEmpty, Comment(rawValue: "\(entry.file):\n" + disagreements.joined(separator: "\n")))
     }
 
-    static func compare(_ packet: DecodedPacket, with row: Tshark.Row) -> [String] {
+    static func compare(_ packet: DecodedPacket, with row: TsharkFields.Row) -> [String] {
         var problems: [String] = []
         let unsupported = packet.stop?.kind == .unsupported
         let fragment = packet.fragmentOffset != 0 || packet.moreFragments

@@ -1,22 +1,10 @@
 import Foundation
 import Testing
 @testable import HairpinSynth
+import HairpinTestSupport
 
 enum TsharkRun {
-    static let path: String? = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func run(_ arguments: [String]) throws -> String { try Tshark.run(arguments).output }
 
     /// Distinct rows of the given fields for frames matching `filter`.
     static func fields(_ file: String, filter: String, _ names: [String]) throws -> Set<String> {
@@ -29,7 +17,7 @@ enum TsharkRun {
 /// and RARP fields as the scenario set them. TCP sequence analysis is off: a frame seen on
 /// several capture points of one file is the same segment several times, which tshark's
 /// per-connection analysis (blind to interfaces) would call a retransmission.
-@Suite(.enabled(if: TsharkRun.path != nil, "tshark is not installed (make test installs it): skipped"))
+@Suite(.enabled(if: Tshark.path != nil, "tshark is not installed (make test installs it): skipped"))
 struct TsharkViewTests {
     @Test(arguments: BuiltinScenarios.all.map(\.name), [0.1, 10])
     func opensWithoutWarnings(_ name: String, scale: Double) throws {

@@ -92,14 +92,16 @@ public enum BuiltinScenarios {
           - {kind: vmotion, vm: app1, from: esx-a1, to: esx-b1, start_s: 2, memory_mb: 12, rate_gbps: 9, mtu: 9000, precopy_passes: 3, dirty_fraction: 0.15, rarp_count: 3, rarp_interval_ms: 10}
         """
 
-    static let steadyState = """
-        name: steady-state
+    /// One site, an HSRP v2 pair and two ESXi hosts (with one or two VMkernel NICs each).
+    static func oneSite(name: String, description: String, durationSeconds: Int, seed: Int, vmkernel: [[String]],
+                        vms: String, flows: String, body: String) -> String {
+        """
+        name: \(name)
         description: >
-          One site with an HSRP pair and two ESXi hosts; VMs talk to outside peers through the
-          gateway. Nothing moves: every verdict is local.
+          \(description)
         start: 1767261600
-        duration_s: 10
-        seed: 3
+        duration_s: \(durationSeconds)
+        seed: \(seed)
         snaplen: 160
         sites:
           - name: dc-a
@@ -107,8 +109,8 @@ public enum BuiltinScenarios {
           - {name: vm-net, vlan: 100, subnet: 10.100.0.0/24}
           - {name: vmotion, vlan: 200, subnet: 10.200.0.0/24}
         hosts:
-          - {name: esx-a1, site: dc-a, kind: esxi, mac: "00:50:56:6a:00:01", vmkernel: [10.200.0.11], segment: vmotion}
-          - {name: esx-a2, site: dc-a, kind: esxi, mac: "00:50:56:6a:00:02", vmkernel: [10.200.0.12], segment: vmotion}
+          - {name: esx-a1, site: dc-a, kind: esxi, mac: "00:50:56:6a:00:01", vmkernel: [\(vmkernel[0].joined(separator: ", "))], segment: vmotion}
+          - {name: esx-a2, site: dc-a, kind: esxi, mac: "00:50:56:6a:00:02", vmkernel: [\(vmkernel[1].joined(separator: ", "))], segment: vmotion}
         routers:
           - {name: ra1, site: dc-a, mac: "00:1b:54:a1:00:01", ip: 10.100.0.2}
           - {name: ra2, site: dc-a, mac: "00:1b:54:a2:00:01", ip: 10.100.0.3}
@@ -121,13 +123,28 @@ public enum BuiltinScenarios {
               - {router: ra1, priority: 110, role: active}
               - {router: ra2, priority: 100, role: standby}
         vms:
-          - {name: app1, mac: "00:50:56:aa:bb:01", ip: 10.100.0.50, segment: vm-net, host: esx-a1}
-          - {name: app2, mac: "00:50:56:aa:bb:02", ip: 10.100.0.51, segment: vm-net, host: esx-a2}
+        \(vms)
         peers:
           - {name: client, ip: 198.51.100.20}
         flows:
+        \(flows)
+        \(body)
+        """
+    }
+
+    static let steadyState = oneSite(
+        name: "steady-state",
+        description: "One site with an HSRP pair and two ESXi hosts; VMs talk to outside peers through the gateway. Nothing moves: every verdict is local.",
+        durationSeconds: 10, seed: 3, vmkernel: [["10.200.0.11"], ["10.200.0.12"]],
+        vms: """
+          - {name: app1, mac: "00:50:56:aa:bb:01", ip: 10.100.0.50, segment: vm-net, host: esx-a1}
+          - {name: app2, mac: "00:50:56:aa:bb:02", ip: 10.100.0.51, segment: vm-net, host: esx-a2}
+        """,
+        flows: """
           - {vm: app1, peer: client, port: 443, requests_per_s: 20, return_via: ra1}
           - {vm: app2, peer: client, port: 443, requests_per_s: 20, return_via: ra2}
+        """,
+        body: """
         background:
           - {from: esx-a1, to: esx-a2, port: 2049, start_s: 1, megabytes: 1, rate_gbps: 2, mtu: 1500}
         capture_points:
@@ -135,7 +152,7 @@ public enum BuiltinScenarios {
           - {name: esx-a2-uplink, link: "host:esx-a2", speed_gbps: 25}
           - {name: ra1-lan, link: "router:ra1", speed_gbps: 40}
           - {name: ra1-wan, link: "wan:ra1", speed_gbps: 100}
-        """
+        """)
 
     static let hsrpHairpin = twoSites(
         name: "vmotion-hsrp-hairpin",
@@ -225,41 +242,17 @@ public enum BuiltinScenarios {
         """,
         migrations: vmotionApp1)
 
-    static let multiNIC = """
-        name: multi-nic-vmotion
-        description: >
-          Multi-NIC vMotion: each ESXi host has two VMkernel NICs, so the migration of app1 runs
-          as two parallel TCP 8000 streams between different address pairs of the same two hosts,
-          each on its own uplink.
-        start: 1767261600
-        duration_s: 6
-        seed: 11
-        snaplen: 160
-        sites:
-          - name: dc-a
-        segments:
-          - {name: vm-net, vlan: 100, subnet: 10.100.0.0/24}
-          - {name: vmotion, vlan: 200, subnet: 10.200.0.0/24}
-        hosts:
-          - {name: esx-a1, site: dc-a, kind: esxi, mac: "00:50:56:6a:00:01", vmkernel: [10.200.0.11, 10.200.0.111], segment: vmotion}
-          - {name: esx-a2, site: dc-a, kind: esxi, mac: "00:50:56:6a:00:02", vmkernel: [10.200.0.12, 10.200.0.112], segment: vmotion}
-        routers:
-          - {name: ra1, site: dc-a, mac: "00:1b:54:a1:00:01", ip: 10.100.0.2}
-          - {name: ra2, site: dc-a, mac: "00:1b:54:a2:00:01", ip: 10.100.0.3}
-        gateways:
-          - protocol: hsrp2
-            group: 10
-            segment: vm-net
-            virtual_ip: 10.100.0.1
-            members:
-              - {router: ra1, priority: 110, role: active}
-              - {router: ra2, priority: 100, role: standby}
-        vms:
+    static let multiNIC = oneSite(
+        name: "multi-nic-vmotion",
+        description: "Multi-NIC vMotion: each ESXi host has two VMkernel NICs, so the migration of app1 runs as two parallel TCP 8000 streams between different address pairs of the same two hosts, each on its own uplink.",
+        durationSeconds: 6, seed: 11, vmkernel: [["10.200.0.11", "10.200.0.111"], ["10.200.0.12", "10.200.0.112"]],
+        vms: """
           - {name: app1, mac: "00:50:56:aa:bb:01", ip: 10.100.0.50, segment: vm-net, host: esx-a1}
-        peers:
-          - {name: client, ip: 198.51.100.20}
-        flows:
+        """,
+        flows: """
           - {vm: app1, peer: client, port: 443, requests_per_s: 20, return_via: ra1}
+        """,
+        body: """
         migrations:
           - {kind: vmotion, vm: app1, from: esx-a1, to: esx-a2, start_s: 1, memory_mb: 16, rate_gbps: 18, mtu: 9000}
         capture_points:
@@ -268,7 +261,7 @@ public enum BuiltinScenarios {
           - {name: esx-a2-vmnic0, link: "host:esx-a2#0", speed_gbps: 25, description: "leaf-a1 Eth1/2 to esx-a2 vmnic0"}
           - {name: esx-a2-vmnic1, link: "host:esx-a2#1", speed_gbps: 25, description: "leaf-a2 Eth1/2 to esx-a2 vmnic1"}
           - {name: ra1-lan, link: "router:ra1", speed_gbps: 40}
-        """
+        """)
 
     static let hypervDecoys = twoSites(
         name: "hyperv-decoys",
