@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "hairpin", targets: ["hairpin"]),
         .library(name: "HairpinWire", targets: ["HairpinWire"]),
         .library(name: "HairpinCapture", targets: ["HairpinCapture"]),
+        .library(name: "HairpinAnalysis", targets: ["HairpinAnalysis"]),
         .library(name: "HairpinReport", targets: ["HairpinReport"]),
         .library(name: "HairpinSynth", targets: ["HairpinSynth"]),
     ],
@@ -29,7 +30,8 @@ let package = Package(
         .target(
             name: "HairpinCapture",
             dependencies: ["HairpinWire", "CZlib", "CZstd", "CPcap"]),
-        .target(name: "HairpinReport", dependencies: ["HairpinCapture", "HairpinWire"]),
+        .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire"]),
+        .target(name: "HairpinReport", dependencies: ["HairpinAnalysis", "HairpinCapture", "HairpinWire"]),
         .target(
             name: "HairpinSynth",
             dependencies: [
@@ -39,13 +41,14 @@ let package = Package(
         .executableTarget(
             name: "hairpin",
             dependencies: [
-                "HairpinWire", "HairpinCapture", "HairpinReport", "HairpinSynth",
+                "HairpinWire", "HairpinCapture", "HairpinAnalysis", "HairpinReport", "HairpinSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),
         .target(name: "HairpinTestSupport", path: "Tests/HairpinTestSupport"),
         .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd", "HairpinTestSupport"]),
         .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
+        .testTarget(name: "HairpinAnalysisTests", dependencies: ["HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture"]),
     ],

@@ -65,8 +65,10 @@ struct Decode: ParsableCommand {
 }
 
 enum FileHandleOutput {
-    static func standardError(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
+    static func standardError(_ line: String) { standardErrorRaw(line + "\n") }
+
+    static func standardErrorRaw(_ text: String) {
+        let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }

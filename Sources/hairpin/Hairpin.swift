@@ -11,12 +11,13 @@ struct Hairpin: ParsableCommand {
             to the network.
 
             Examples:
+              hairpin analyze Captures/vmotion-hsrp-hairpin.pcapng
               hairpin info capture.pcapng
               hairpin info --json uplink-a.pcap uplink-b.pcap.gz
               hairpin decode -c 20 --filter 'arp or rarp' capture.pcapng
             """,
         version: hairpinVersion,
-        subcommands: [Info.self, Decode.self, Synth.self]
+        subcommands: [Analyze.self, Info.self, Decode.self, Synth.self]
     )
 }
 

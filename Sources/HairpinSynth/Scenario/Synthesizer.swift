@@ -30,8 +30,9 @@ public final class Synthesizer {
     var emissions: [Emission] = []
     var streams: [BulkStream] = []
     var truth = Truth()
-    /// Frames written per capture point (all on one interface for ERSPAN and pcap output).
+    /// Frames and their bytes (original lengths, before any mirroring) written per capture point.
     public private(set) var framesWritten: [Int] = []
+    public private(set) var bytesWritten: [Int] = []
 
     enum Source {
         case frame([UInt8])
@@ -136,8 +137,12 @@ public final class Synthesizer {
     private var erspanSequences: [Int: UInt32] = [:]
 
     private func write(_ copy: PendingCopy, output: Output, pointIDs: [Int]) throws {
-        if framesWritten.count < world.capturePoints.count { framesWritten = Array(repeating: 0, count: world.capturePoints.count) }
+        if framesWritten.count < world.capturePoints.count {
+            framesWritten = Array(repeating: 0, count: world.capturePoints.count)
+            bytesWritten = Array(repeating: 0, count: world.capturePoints.count)
+        }
         framesWritten[copy.point] += 1
+        bytesWritten[copy.point] += copy.frame.count
         if world.scenario.captureMode == .erspan {
             let site = siteOfPoint(copy.point)
             let session = ERSPANEncapsulation.Session(

@@ -149,7 +149,9 @@ extension Synthesizer {
             ("scale", .double(options.scale)),
             ("seed", .uint(options.seed ?? scenario.seed)),
             ("capture_points", .array(scenario.capturePoints.enumerated().map { index, point in
-                .object([("interface", .int(index)), ("name", .string(point.name)), ("link", .string(point.link))])
+                .object([("interface", .int(index)), ("name", .string(point.name)), ("link", .string(point.link)),
+                         ("frames", .int(index < framesWritten.count ? framesWritten[index] : 0)),
+                         ("bytes", .int(index < bytesWritten.count ? bytesWritten[index] : 0))])
             })),
             ("migrations", .array(migrations)),
             ("announcements", .array(announcements)),

@@ -1,0 +1,338 @@
+import HairpinCapture
+import HairpinWire
+
+/// The analysis pipeline: each record is decoded once and handed to the trackers (flows,
+/// migration candidates, uplink series) in a fixed order; `report` assembles the result.
+public final class Analysis {
+    public enum UplinkBy: String, Sendable, CaseIterable {
+        /// ERSPAN-mirrored frames by session, everything else by capture interface.
+        case auto, interface, erspan, vlan
+    }
+
+    public struct Options: Sendable {
+        public var bin: Int64 = 1_000_000_000
+        public var uplinkBy: UplinkBy = .auto
+        /// Count preamble, inter-frame gap and FCS (line rate) instead of frame bytes.
+        public var lineRate = false
+        /// Link speeds by uplink name, overriding the capture's if_speed.
+        public var speeds: [String: UInt64] = [:]
+        public var busyThreshold = 0.8
+        public var migrations = MigrationSettings()
+        public var flowCapacity = 1 << 20
+        public var topTalkers = 5
+        /// Series longer than this many bins are coarsened (bins doubled) so memory stays bounded
+        /// on captures that span days or years; the report gives the bin width used.
+        public var maximumBins = 1 << 18
+
+        public init() {}
+    }
+
+    public let options: Options
+    private let decoder = Decoder()
+    @exclusivity(unchecked) private var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+    @exclusivity(unchecked) private var flows: FlowTable
+    @exclusivity(unchecked) private var candidates: [MigrationCandidate] = []
+    @exclusivity(unchecked) private var series: [UplinkSeries] = []
+    private var identities: [UplinkIdentity] = []
+    private var identityIndex: [UplinkIdentity: Int32] = [:]
+    /// Fast path: the uplink of each interface when frames are billed to their interface.
+    @exclusivity(unchecked) private var interfaceUplink: [Int32] = []
+    @exclusivity(unchecked) private var origin: Int64?
+    /// The bin width in use: `options.bin`, doubled as often as the span required.
+    @exclusivity(unchecked) private var binWidth: Int64
+    @exclusivity(unchecked) private var packets = 0
+    @exclusivity(unchecked) private var bytes = 0
+    @exclusivity(unchecked) private var firstTime: Int64?
+    @exclusivity(unchecked) private var lastTime: Int64?
+    @exclusivity(unchecked) private var interfacePackets: [Int] = []
+    @exclusivity(unchecked) private var interfaceBytes: [Int] = []
+    @exclusivity(unchecked) private var decodeStops = DecodeCounters()
+    private var releasedFlows: [FlowState] = []
+
+    public init(options: Options = Options()) {
+        self.options = options
+        binWidth = options.bin
+        flows = FlowTable(capacity: options.flowCapacity)
+        flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
+    }
+
+    // MARK: Per packet
+
+    public func consume(_ record: Record) {
+        packets += 1
+        bytes += record.originalLength
+        let time = record.timestamp
+        if record.hasTimestamp {
+            if firstTime == nil || time < firstTime! { firstTime = time }
+            if lastTime == nil || time > lastTime! { lastTime = time }
+        }
+        if record.interface >= interfacePackets.count {
+            interfacePackets.append(contentsOf: repeatElement(0, count: record.interface + 1 - interfacePackets.count))
+            interfaceBytes.append(contentsOf: repeatElement(0, count: record.interface + 1 - interfaceBytes.count))
+        }
+        interfacePackets[record.interface] += 1
+        interfaceBytes[record.interface] += record.originalLength
+        decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
+        if let stop = packet.stop { decodeStops.count(stop, frame: packets) }
+
+        // Mirrored frames count with their own length, on their session's uplink.
+        let mirrored = packet.erspan != nil
+        var length = mirrored ? max(0, record.originalLength - packet.innerFrameOffset) : record.originalLength
+        if options.lineRate { length = LineRate.bytes(length) }
+        let uplink = uplinkOf(record.interface)
+        // Records without a time of their own (simple packet blocks) wait for the first that has one.
+        if origin == nil && record.hasTimestamp { origin = (time / binWidth) * binWidth }
+        var bin = origin.map { max(0, Int((time - $0) / binWidth)) } ?? 0
+        while bin >= options.maximumBins {
+            coarsen()
+            bin = max(0, Int((time - origin!) / binWidth))
+        }
+        series[Int(uplink)].add(bytes: length, bin: bin)
+
+        guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
+        let payload = packet.payloadLength ?? 0
+        var candidateIndex: Int32 = -1
+        do {
+            let isNew = flows[slot].fromLow.packets + flows[slot].fromHigh.packets == 0 && flows[slot].uplinks == 0
+            let primary = flows[slot].primaryUplink == uplink
+            if uplink < 64 { flows[slot].uplinks |= 1 << UInt64(uplink) } else { flows[slot].otherUplinks = true }
+            flows[slot].addUplinkBytes(uplink, length)
+            if primary {
+                flows[slot].last = max(flows[slot].last, time)
+                if fromLow {
+                    flows[slot].fromLow.packets += 1; flows[slot].fromLow.bytes += length; flows[slot].fromLow.payloadBytes += payload
+                } else {
+                    flows[slot].fromHigh.packets += 1; flows[slot].fromHigh.bytes += length; flows[slot].fromHigh.payloadBytes += payload
+                }
+                if let flags = packet.tcpFlags {
+                    if flags & DecodedPacket.TCPFlag.syn != 0 && flags & DecodedPacket.TCPFlag.ack == 0 { flows[slot].synFromLow = fromLow }
+                    if flags & (DecodedPacket.TCPFlag.fin | DecodedPacket.TCPFlag.rst) != 0 { flows[slot].finOrReset = true }
+                }
+            }
+            if isNew, key.ipProtocol == 6, let kind = portKind(key) {
+                flows[slot].candidate = newCandidate(kind, key: key, time: time, uplink: uplink)
+            }
+            if !flows[slot].payloadChecked && payload > 0 {
+                flows[slot].payloadChecked = true
+                if flows[slot].candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record) {
+                    flows[slot].candidate = newCandidate(.qemu, key: key, time: flows[slot].first, uplink: flows[slot].primaryUplink)
+                }
+            }
+            candidateIndex = flows[slot].candidate
+        }
+        if candidateIndex >= 0 {
+            let index = Int(candidateIndex)
+            if candidates[index].lowMAC == nil {
+                candidates[index].lowMAC = fromLow ? packet.sourceMAC : packet.destinationMAC
+                candidates[index].highMAC = fromLow ? packet.destinationMAC : packet.sourceMAC
+            }
+            candidates[index].add(fromLow: fromLow, time: time, bytes: length, payload: payload, uplink: uplink,
+                                  primary: candidates[index].primaryUplink == uplink, uplinkBin: Int64(bin), settings: options.migrations)
+        }
+    }
+
+    func candidate(at index: Int) -> MigrationCandidate { candidates[index] }
+
+    private func portKind(_ key: FlowKey) -> MigrationKind? {
+        let settings = options.migrations
+        if let kind = settings.ports[key.highPort] ?? settings.ports[key.lowPort] { return kind }
+        if settings.qemuPorts.contains(key.lowPort) || settings.qemuPorts.contains(key.highPort) { return .qemu }
+        return nil
+    }
+
+    /// QEMU's main migration channel opens with "QEVM", a multifd channel with 0x11223344.
+    private func hasQEMUMagic(_ record: Record) -> Bool {
+        guard let offset = packet.payloadOffset, offset + 4 <= record.bytes.count, let base = record.bytes.baseAddress else { return false }
+        let word = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        return word == 0x5145_564D || word == 0x1122_3344
+    }
+
+    /// Doubles the bin width, merging neighbouring bins of every series.
+    private func coarsen() {
+        binWidth *= 2
+        for index in series.indices {
+            series[index].binBytes = Self.merged(series[index].binBytes, first: 0).0
+            series[index].binPackets = Self.merged(series[index].binPackets, first: 0).0
+        }
+        for index in candidates.indices {
+            let first = candidates[index].firstUplinkBin
+            var newFirst = first / 2
+            for (uplink, bins) in candidates[index].uplinkBins {
+                let (merged, start) = Self.merged(bins, first: first)
+                candidates[index].uplinkBins[uplink] = merged
+                newFirst = start
+            }
+            candidates[index].firstUplinkBin = newFirst
+        }
+    }
+
+    /// Bins starting at absolute index `first`, merged in pairs: the new array and its first index.
+    static func merged(_ bins: [Int], first: Int64) -> ([Int], Int64) {
+        let start = first / 2
+        var result: [Int] = []
+        for (offset, value) in bins.enumerated() { result.add(value, at: Int((first + Int64(offset)) / 2 - start)) }
+        return (result, start)
+    }
+
+    private func newCandidate(_ kind: MigrationKind, key: FlowKey, time: Int64, uplink: Int32) -> Int32 {
+        let bin = origin.map { Int64(max(0, (time - $0) / binWidth)) } ?? 0
+        candidates.append(MigrationCandidate(kind: kind, key: key, first: time, last: time,
+                                             firstFineBin: time / MigrationSettings.fineBin, primaryUplink: uplink,
+                                             firstUplinkBin: bin))
+        return Int32(candidates.count - 1)
+    }
+
+    @inline(__always)
+    private func uplinkOf(_ interface: Int) -> Int32 {
+        switch options.uplinkBy {
+        case .interface:
+            return interfaceUplinkFast(interface)
+        case .auto, .erspan:
+            if let erspan = packet.erspan { return identityUplink(UplinkIdentity(interface: interface, session: Int(erspan.sessionID))) }
+            return interfaceUplinkFast(interface)
+        case .vlan:
+            return identityUplink(UplinkIdentity(interface: interface, vlan: packet.vlans.innermostId.map { Int($0) } ?? 0))
+        }
+    }
+
+    @inline(__always)
+    private func interfaceUplinkFast(_ interface: Int) -> Int32 {
+        if interface < interfaceUplink.count, interfaceUplink[interface] >= 0 { return interfaceUplink[interface] }
+        let id = identityUplink(UplinkIdentity(interface: interface))
+        if interface >= interfaceUplink.count {
+            interfaceUplink.append(contentsOf: repeatElement(-1, count: interface + 1 - interfaceUplink.count))
+        }
+        interfaceUplink[interface] = id
+        return id
+    }
+
+    private func identityUplink(_ identity: UplinkIdentity) -> Int32 {
+        if let id = identityIndex[identity] { return id }
+        let id = Int32(identities.count)
+        identities.append(identity)
+        identityIndex[identity] = id
+        series.append(UplinkSeries())
+        return id
+    }
+
+    // MARK: Report
+
+    public func report(interfaces: [CaptureInterface], anomalies: [HairpinCapture.Anomaly]) -> Report {
+        let settings = options.migrations
+        let accepted = candidates.indices.filter { candidates[$0].isMigration(settings) }
+        let migrations = assembleMigrations(accepted)
+        let binSeconds = Double(binWidth) / 1e9
+        let binCount = series.map(\.binBytes.count).max() ?? 0
+        // Migration bytes per uplink and bin, from the accepted streams.
+        var migrationBins = [[Int]](repeating: [], count: series.count)
+        for index in accepted {
+            for (uplink, bins) in candidates[index].uplinkBins {
+                let start = Int(candidates[index].firstUplinkBin)
+                for (offset, value) in bins.enumerated() where value > 0 { migrationBins[Int(uplink)].add(value, at: start + offset) }
+            }
+        }
+        let allFlows = flows.flows + releasedFlows
+        var uplinks: [Report.Uplink] = []
+        for (id, identity) in identities.enumerated() {
+            let tracked = series[id]
+            let interface = identity.interface < interfaces.count ? interfaces[identity.interface] : nil
+            var name = interface?.displayName ?? "if\(identity.interface)"
+            var kind = "interface"
+            if let session = identity.session { name += " session \(session)"; kind = "erspan" }
+            if let vlan = identity.vlan { name += " vlan \(vlan)"; kind = "vlan" }
+            let bps = (0..<binCount).map { Double($0 < tracked.binBytes.count ? tracked.binBytes[$0] : 0) * 8 / binSeconds }
+            let migrationBps = (0..<binCount).map { Double($0 < migrationBins[id].count ? migrationBins[id][$0] : 0) * 8 / binSeconds }
+            let pps = (0..<binCount).map { Double($0 < tracked.binPackets.count ? tracked.binPackets[$0] : 0) / binSeconds }
+            let speed = options.speeds[name] ?? (identity.session == nil && identity.vlan == nil ? knownSpeed(interface?.speedBitsPerSecond) : nil)
+            let sorted = bps.sorted()
+            let migrationBytes = migrationBins[id].reduce(0, +)
+            let peak = sorted.last ?? 0
+            var windows: [Report.BusyWindow] = []
+            if let speed, speed > 0 {
+                var bin = 0
+                while bin < binCount {
+                    guard bps[bin] / Double(speed) > options.busyThreshold else { bin += 1; continue }
+                    var end = bin
+                    while end + 1 < binCount && bps[end + 1] / Double(speed) > options.busyThreshold { end += 1 }
+                    let total = bps[bin...end].reduce(0, +), migration = migrationBps[bin...end].reduce(0, +)
+                    windows.append(Report.BusyWindow(startNs: (origin ?? 0) + Int64(bin) * binWidth,
+                                                     endNs: (origin ?? 0) + Int64(end + 1) * binWidth,
+                                                     peakUtilization: rounded((bps[bin...end].max() ?? 0) / Double(speed), 4),
+                                                     migrationShare: total > 0 ? rounded(migration / total, 4) : 0))
+                    bin = end + 1
+                }
+            }
+            var talkers: [(String, Int)] = []
+            for flow in allFlows {
+                for entry in flow.bytesPerUplink where entry.uplink == Int32(id) {
+                    talkers.append((describe(flow.key), entry.bytes))
+                }
+            }
+            talkers.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            uplinks.append(Report.Uplink(
+                interface: identity.interface, name: name, kind: kind, session: identity.session, vlan: identity.vlan,
+                packets: tracked.packets, bytes: tracked.bytes, binNs: binWidth,
+                meanBps: binCount > 0 ? rounded(Double(tracked.bytes) * 8 / (Double(binCount) * binSeconds), 1) : 0,
+                peakBps: rounded(peak, 1), p95Bps: rounded(percentile(sorted, 0.95), 1), p99Bps: rounded(percentile(sorted, 0.99), 1),
+                speedBps: speed, utilizationPeak: speed.map { rounded(peak / Double($0), 4) },
+                migrationBytes: migrationBytes,
+                migrationShare: tracked.bytes > 0 ? rounded(Double(migrationBytes) / Double(tracked.bytes), 4) : 0,
+                busyWindows: windows,
+                topTalkers: talkers.prefix(options.topTalkers).map {
+                    Report.Talker(endpoints: $0.0, bytes: $0.1, share: tracked.bytes > 0 ? rounded(Double($0.1) / Double(tracked.bytes), 4) : 0)
+                },
+                // Bins that carried nothing are left out: captures spanning months stay small.
+                series: (0..<binCount).filter { bps[$0] > 0 || migrationBps[$0] > 0 }.map {
+                    Report.Bin(startNs: (origin ?? 0) + Int64($0) * binWidth, bps: rounded(bps[$0], 1),
+                               migrationBps: rounded(migrationBps[$0], 1), pps: rounded(pps[$0], 1))
+                }))
+        }
+        uplinks.sort { ($0.interface, $0.session ?? -1, $0.vlan ?? -1) < ($1.interface, $1.session ?? -1, $1.vlan ?? -1) }
+        let reportInterfaces = interfaces.map { interface in
+            Report.Interface(id: interface.id, name: interface.displayName, file: interface.file, linkType: Int(interface.linkType.rawValue),
+                             speedBps: knownSpeed(interface.speedBitsPerSecond),
+                             packets: interface.id < interfacePackets.count ? interfacePackets[interface.id] : 0,
+                             bytes: interface.id < interfaceBytes.count ? interfaceBytes[interface.id] : 0)
+        }
+        return Report(
+            capture: Report.CaptureSection(
+                packets: packets, bytes: bytes, startNs: firstTime, endNs: lastTime, interfaces: reportInterfaces,
+                anomalies: anomalies.map { Report.Anomaly(kind: $0.kind.rawValue, count: $0.count, file: $0.file, firstOffset: $0.firstOffset) },
+                decodeAnomalies: decodeStops.entries.map { Report.DecodeAnomaly(kind: $0.name, count: $0.count, firstFrame: $0.firstFrame) }),
+            uplinks: uplinks,
+            migrations: migrations.map { migration in
+                var copy = migration
+                copy.interfaces = Array(Set(migration.interfaces.map { identities[$0].interface })).sorted()
+                return copy
+            },
+            flows: Report.FlowSummary(tracked: flows.count + releasedFlows.count, evicted: flows.evicted, untracked: flows.untracked,
+                                      migrationCandidates: candidates.count),
+            settings: Report.Settings(binNs: binWidth, uplinkBy: options.uplinkBy.rawValue, lineRate: options.lineRate,
+                                      busyThreshold: options.busyThreshold))
+    }
+
+    private func describe(_ key: FlowKey) -> String {
+        let proto = key.ipProtocol == 6 ? "tcp" : key.ipProtocol == 17 ? "udp" : "ip-\(key.ipProtocol)"
+        if key.ipProtocol == 6 || key.ipProtocol == 17 {
+            return "\(key.lowAddress):\(key.lowPort) <-> \(key.highAddress):\(key.highPort) \(proto)"
+        }
+        return "\(key.lowAddress) <-> \(key.highAddress) \(proto)"
+    }
+
+    private func knownSpeed(_ speed: UInt64?) -> UInt64? {
+        guard let speed, speed != 0, speed != .max else { return nil }
+        return speed
+    }
+
+    private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+}
+
+func rounded(_ value: Double, _ digits: Int) -> Double {
+    var factor = 1.0
+    for _ in 0..<digits { factor *= 10 }
+    return (value * factor).rounded() / factor
+}

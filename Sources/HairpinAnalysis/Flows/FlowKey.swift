@@ -1,0 +1,63 @@
+import HairpinWire
+
+/// A bidirectional flow key of fixed size: the two endpoints in canonical order (lower address
+/// first), ports, IP protocol and the VLAN or VNI of the segment. Hashes without SipHash.
+public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
+    public var lowAddressHigh: UInt64
+    public var lowAddressLow: UInt64
+    public var highAddressHigh: UInt64
+    public var highAddressLow: UInt64
+    public var lowPort: UInt16
+    public var highPort: UInt16
+    public var ipProtocol: UInt8
+    public var isIPv6: Bool
+    /// VLAN id, or VNI with bit 24 set; 0 when untagged.
+    public var segment: UInt32
+
+    static let empty = FlowKey(lowAddressHigh: 0, lowAddressLow: 0, highAddressHigh: 0, highAddressLow: 0,
+                               lowPort: 0, highPort: 0, ipProtocol: 0, isIPv6: false, segment: 0)
+
+    /// The key of a packet and whether the packet goes from the low to the high endpoint.
+    public static func of(_ packet: DecodedPacket) -> (key: FlowKey, fromLow: Bool)? {
+        guard let source = packet.sourceIP, let destination = packet.destinationIP, let proto = packet.ipProtocol else { return nil }
+        let (sh, sl, isV6a) = words(source)
+        let (dh, dl, _) = words(destination)
+        let sourcePort = packet.sourcePort ?? 0, destinationPort = packet.destinationPort ?? 0
+        let sourceFirst = (sh, sl, sourcePort) <= (dh, dl, destinationPort)
+        var segment: UInt32 = 0
+        if let vni = packet.vni { segment = 0x0100_0000 | (vni & 0xFF_FFFF) } else if let vlan = packet.vlans.innermostId { segment = UInt32(vlan) }
+        let key = sourceFirst
+            ? FlowKey(lowAddressHigh: sh, lowAddressLow: sl, highAddressHigh: dh, highAddressLow: dl, lowPort: sourcePort,
+                      highPort: destinationPort, ipProtocol: proto, isIPv6: isV6a, segment: segment)
+            : FlowKey(lowAddressHigh: dh, lowAddressLow: dl, highAddressHigh: sh, highAddressLow: sl, lowPort: destinationPort,
+                      highPort: sourcePort, ipProtocol: proto, isIPv6: isV6a, segment: segment)
+        return (key, sourceFirst)
+    }
+
+    @inline(__always)
+    private static func words(_ address: IPAddress) -> (UInt64, UInt64, Bool) {
+        switch address {
+        case .v4(let v4): (0, UInt64(v4.rawValue), false)
+        case .v6(let v6): (v6.high, v6.low, true)
+        }
+    }
+
+    public var lowAddress: IPAddress { Self.address(lowAddressHigh, lowAddressLow, isIPv6) }
+    public var highAddress: IPAddress { Self.address(highAddressHigh, highAddressLow, isIPv6) }
+
+    private static func address(_ high: UInt64, _ low: UInt64, _ v6: Bool) -> IPAddress {
+        v6 ? .v6(IPv6Address(high: high, low: low)) : .v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: low)))
+    }
+
+    /// A 64-bit mix of every field (multiply-xorshift), for open addressing.
+    @inline(__always)
+    var mixedHash: UInt64 {
+        var h = lowAddressHigh &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ lowAddressLow) &* 0xBF58_476D_1CE4_E5B9
+        h = (h ^ highAddressHigh) &* 0x94D0_49BB_1331_11EB
+        h = (h ^ highAddressLow) &* 0x9E37_79B9_7F4A_7C15
+        h ^= UInt64(lowPort) << 48 | UInt64(highPort) << 32 | UInt64(ipProtocol) << 24 | UInt64(segment)
+        h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 29)
+    }
+}

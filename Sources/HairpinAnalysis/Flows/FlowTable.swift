@@ -1,0 +1,153 @@
+import HairpinWire
+
+/// Counters of one direction of a flow.
+public struct FlowDirection: Sendable, Equatable {
+    public var packets = 0
+    public var bytes = 0
+    public var payloadBytes = 0
+}
+
+/// What the table keeps per flow. Counts come from the flow's primary capture point (the one
+/// its first packet was seen on), so a frame mirrored on several uplinks counts once; the
+/// other points are only recorded.
+public struct FlowState: Sendable {
+    public var key: FlowKey
+    public var first: Int64
+    public var last: Int64
+    /// Direction from the low endpoint to the high one, and back.
+    public var fromLow = FlowDirection()
+    public var fromHigh = FlowDirection()
+    public var primaryUplink: Int32
+    /// Uplinks the flow was seen on (bit n = uplink n; uplinks past 63 set `otherUplinks`).
+    public var uplinks: UInt64 = 0
+    public var otherUplinks = false
+    /// TCP: a SYN came from the low endpoint (true), the high one (false), or none seen (nil).
+    public var synFromLow: Bool?
+    public var finOrReset = false
+    /// Index in the migration detector's candidate list, or -1.
+    public var candidate: Int32 = -1
+    /// Frame bytes per uplink for the first four uplinks seen (top talkers per uplink).
+    public var uplinkBytes: (UplinkBytes, UplinkBytes, UplinkBytes, UplinkBytes) = (.none, .none, .none, .none)
+    /// Whether the payload start was checked for a migration stream magic.
+    public var payloadChecked = false
+
+    public struct UplinkBytes: Sendable {
+        public var uplink: Int32
+        public var bytes: Int
+        static let none = UplinkBytes(uplink: -1, bytes: 0)
+    }
+
+    @inline(__always)
+    mutating func addUplinkBytes(_ uplink: Int32, _ bytes: Int) {
+        if uplinkBytes.0.uplink == uplink || uplinkBytes.0.uplink < 0 { uplinkBytes.0.uplink = uplink; uplinkBytes.0.bytes += bytes; return }
+        if uplinkBytes.1.uplink == uplink || uplinkBytes.1.uplink < 0 { uplinkBytes.1.uplink = uplink; uplinkBytes.1.bytes += bytes; return }
+        if uplinkBytes.2.uplink == uplink || uplinkBytes.2.uplink < 0 { uplinkBytes.2.uplink = uplink; uplinkBytes.2.bytes += bytes; return }
+        if uplinkBytes.3.uplink == uplink || uplinkBytes.3.uplink < 0 { uplinkBytes.3.uplink = uplink; uplinkBytes.3.bytes += bytes; return }
+    }
+
+    public var bytesPerUplink: [UplinkBytes] {
+        [uplinkBytes.0, uplinkBytes.1, uplinkBytes.2, uplinkBytes.3].filter { $0.uplink >= 0 }
+    }
+}
+
+/// Bidirectional flows in an open-addressing table with linear probing: fixed-size keys, no
+/// allocation per packet once grown, memory bounded by `capacity` flows. When full, flows idle
+/// longer than `idleTimeout` are evicted (counted); past that, new flows are not tracked (counted).
+public struct FlowTable {
+    public let capacity: Int
+    public let idleTimeout: Int64
+    private var slots: [FlowState?]
+    private var mask: Int
+    public private(set) var count = 0
+    public private(set) var evicted = 0
+    public private(set) var untracked = 0
+    /// Called with each flow the table lets go of (evicted, or still present at the end).
+    public var onRelease: ((FlowState) -> Void)?
+
+    public init(capacity: Int = 1 << 20, idleTimeout: Int64 = 300_000_000_000, initialSlots: Int = 1024) {
+        self.capacity = max(16, capacity)
+        self.idleTimeout = idleTimeout
+        let size = Self.powerOfTwo(atLeast: min(max(16, initialSlots), self.capacity * 2))
+        slots = Array(repeating: nil, count: size)
+        mask = size - 1
+    }
+
+    private static func powerOfTwo(atLeast value: Int) -> Int {
+        var size = 16
+        while size < value { size <<= 1 }
+        return size
+    }
+
+    /// The slot of `key`, inserting a new flow first seen at `time` on `uplink`; nil when the
+    /// table is full of active flows.
+    @inline(__always)
+    public mutating func slot(for key: FlowKey, time: Int64, uplink: Int32) -> Int? {
+        var index = Int(truncatingIfNeeded: key.mixedHash) & mask
+        while let existing = slots[index] {
+            if existing.key == key { return index }
+            index = (index + 1) & mask
+        }
+        guard count < capacity else {
+            evictIdle(now: time)
+            if count >= capacity {
+                untracked += 1
+                return nil
+            }
+            return slot(for: key, time: time, uplink: uplink)
+        }
+        if (count + 1) * 10 > slots.count * 7 {
+            grow()
+            return slot(for: key, time: time, uplink: uplink)
+        }
+        slots[index] = FlowState(key: key, first: time, last: time, primaryUplink: uplink)
+        count += 1
+        return index
+    }
+
+    @inline(__always)
+    public subscript(slot: Int) -> FlowState {
+        get { slots[slot]! }
+        _modify {
+            var state = slots[slot].take()!
+            defer { slots[slot] = state }
+            yield &state
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: nil, count: old.count * 2)
+        mask = slots.count - 1
+        for case let state? in old {
+            var index = Int(truncatingIfNeeded: state.key.mixedHash) & mask
+            while slots[index] != nil { index = (index + 1) & mask }
+            slots[index] = state
+        }
+    }
+
+    /// Removes flows idle for `idleTimeout` and re-packs the table (rare: only when full).
+    private mutating func evictIdle(now: Int64) {
+        let old = slots
+        slots = Array(repeating: nil, count: old.count)
+        count = 0
+        for case let state? in old {
+            if now - state.last > idleTimeout {
+                evicted += 1
+                onRelease?(state)
+                continue
+            }
+            var index = Int(truncatingIfNeeded: state.key.mixedHash) & mask
+            while slots[index] != nil { index = (index + 1) & mask }
+            slots[index] = state
+            count += 1
+        }
+    }
+
+    /// Every flow still in the table, in a stable order (by first time, then key fields).
+    public var flows: [FlowState] {
+        slots.compactMap { $0 }.sorted {
+            ($0.first, $0.key.lowAddressLow, $0.key.highAddressLow, $0.key.lowPort, $0.key.highPort)
+                < ($1.first, $1.key.lowAddressLow, $1.key.highAddressLow, $1.key.lowPort, $1.key.highPort)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Frames per uplink and time bin: bytes (original lengths, or line-rate bytes with preamble,
+/// inter-frame gap and FCS when asked: protocols.md 7.4) and packets.
+struct UplinkSeries {
+    var packets = 0
+    var bytes = 0
+    var binBytes: [Int] = []
+    var binPackets: [Int] = []
+
+    @inline(__always)
+    mutating func add(bytes: Int, bin: Int) {
+        packets += 1
+        self.bytes += bytes
+        binBytes.add(bytes, at: bin)
+        binPackets.add(1, at: bin)
+    }
+}
+
+/// What an uplink is: a capture interface, an ERSPAN session on one, or a VLAN on one.
+struct UplinkIdentity: Hashable {
+    var interface: Int
+    var session: Int?
+    var vlan: Int?
+}
+
+enum LineRate {
+    /// Bytes a frame of `length` occupies on the wire: padded to 60, plus FCS, preamble and
+    /// inter-frame gap (protocols.md 7.4).
+    @inline(__always)
+    static func bytes(_ length: Int) -> Int { max(length, 60) + 24 }
+}

@@ -1,0 +1,218 @@
+import HairpinAnalysis
+
+/// Renders a `Report` as the contract's JSON, as text tables, and as CSV files.
+public struct AnalysisRenderer {
+    public let report: Report
+
+    public init(_ report: Report) { self.report = report }
+
+    // MARK: JSON
+
+    public var json: JSONValue {
+        let capture = report.capture
+        return .object([
+            ("schema", .string(report.schema)),
+            ("capture", .object([
+                ("packets", .int(capture.packets)),
+                ("bytes", .int(capture.bytes)),
+                ("start_ns", .optional(capture.startNs) { .int($0) }),
+                ("end_ns", .optional(capture.endNs) { .int($0) }),
+                ("interfaces", .array(capture.interfaces.map { interface in
+                    .object([("id", .int(interface.id)), ("name", .string(interface.name)), ("file", .string(interface.file)),
+                             ("link_type", .int(interface.linkType)), ("speed_bps", .optional(interface.speedBps) { .uint($0) }),
+                             ("packets", .int(interface.packets)), ("bytes", .int(interface.bytes))])
+                })),
+                ("anomalies", .array(capture.anomalies.map { anomaly in
+                    .object([("kind", .string(anomaly.kind)), ("count", .int(anomaly.count)), ("file", .string(anomaly.file)),
+                             ("first_offset", .optional(anomaly.firstOffset) { .int($0) })])
+                })),
+                ("decode_anomalies", .array(capture.decodeAnomalies.map { anomaly in
+                    .object([("kind", .string(anomaly.kind)), ("count", .int(anomaly.count)), ("first_frame", .int(anomaly.firstFrame))])
+                })),
+            ])),
+            ("uplinks", .array(report.uplinks.map { uplink in
+                .object([
+                    ("interface", .int(uplink.interface)),
+                    ("name", .string(uplink.name)),
+                    ("kind", .string(uplink.kind)),
+                    ("session", .optional(uplink.session) { .int($0) }),
+                    ("vlan", .optional(uplink.vlan) { .int($0) }),
+                    ("packets", .int(uplink.packets)),
+                    ("bytes", .int(uplink.bytes)),
+                    ("bin_ns", .int(uplink.binNs)),
+                    ("mean_bps", .double(uplink.meanBps)),
+                    ("peak_bps", .double(uplink.peakBps)),
+                    ("p95_bps", .double(uplink.p95Bps)),
+                    ("p99_bps", .double(uplink.p99Bps)),
+                    ("speed_bps", .optional(uplink.speedBps) { .uint($0) }),
+                    ("utilization_peak", .optional(uplink.utilizationPeak) { .double($0) }),
+                    ("migration_bytes", .int(uplink.migrationBytes)),
+                    ("migration_share", .double(uplink.migrationShare)),
+                    ("busy_windows", .array(uplink.busyWindows.map { window in
+                        .object([("start_ns", .int(window.startNs)), ("end_ns", .int(window.endNs)),
+                                 ("peak_utilization", .double(window.peakUtilization)), ("migration_share", .double(window.migrationShare))])
+                    })),
+                    ("top_talkers", .array(uplink.topTalkers.map { talker in
+                        .object([("endpoints", .string(talker.endpoints)), ("bytes", .int(talker.bytes)), ("share", .double(talker.share))])
+                    })),
+                    ("series", .array(uplink.series.map { bin in
+                        .object([("start_ns", .int(bin.startNs)), ("bps", .double(bin.bps)), ("migration_bps", .double(bin.migrationBps)),
+                                 ("pps", .double(bin.pps))])
+                    })),
+                ])
+            })),
+            ("migrations", .array(report.migrations.map { migration in
+                .object([
+                    ("id", .int(migration.id)),
+                    ("kind", .string(migration.kind)),
+                    ("source_ip", .string(migration.sourceIP)),
+                    ("destination_ip", .string(migration.destinationIP)),
+                    ("source_mac", .optional(migration.sourceMAC) { .string($0) }),
+                    ("destination_mac", .optional(migration.destinationMAC) { .string($0) }),
+                    ("streams", .int(migration.streams)),
+                    ("stream_endpoints", .array(migration.streamEndpoints.map { .string($0) })),
+                    ("start_ns", .int(migration.startNs)),
+                    ("end_ns", .int(migration.endNs)),
+                    ("bytes", .int(migration.bytes)),
+                    ("payload_bytes", .int(migration.payloadBytes)),
+                    ("mean_bps", .double(migration.meanBps)),
+                    ("peak_bps", .double(migration.peakBps)),
+                    ("interfaces", .array(migration.interfaces.map { .int($0) })),
+                    ("vm_macs", .array(migration.vmMACs.map { .string($0) })),
+                    ("switchover_ns", .optional(migration.switchoverNs) { .int($0) }),
+                    ("switchover_evidence", .string(migration.switchoverEvidence)),
+                    ("precopy_candidates_ns", .array(migration.precopyCandidatesNs.map { .int($0) })),
+                ])
+            })),
+            // Filled by the mobility, gateway and path analyses; present so scripts can rely on them.
+            ("announcements", .array([])),
+            ("moves", .array([])),
+            ("gateways", .array([])),
+            ("paths", .array([])),
+            ("flows", .object([("tracked", .int(report.flows.tracked)), ("evicted", .int(report.flows.evicted)),
+                               ("untracked", .int(report.flows.untracked)),
+                               ("migration_candidates", .int(report.flows.migrationCandidates))])),
+            ("settings", .object([("bin_ns", .int(report.settings.binNs)), ("uplink_by", .string(report.settings.uplinkBy)),
+                                  ("line_rate", .bool(report.settings.lineRate)), ("busy_threshold", .double(report.settings.busyThreshold))])),
+        ])
+    }
+
+    // MARK: Text
+
+    public var text: String {
+        var lines: [String] = []
+        let capture = report.capture
+        lines.append("Capture: \(capture.packets) packets, \(Units.bytes(Int64(capture.bytes)))"
+            + (capture.startNs.map { " from \(Units.timestamp($0)) UTC" } ?? "")
+            + (capture.startNs.flatMap { start in capture.endNs.map { " for \(Units.duration($0 - start))" } } ?? ""))
+        lines.append("")
+        lines.append("Migrations:")
+        if report.migrations.isEmpty {
+            lines.append("  none")
+        } else {
+            var table = TextTable([("id", .right), ("kind", .left), ("source -> destination", .left), ("streams", .right), ("start", .left),
+                                   ("duration", .right), ("bytes", .right), ("mean", .right), ("peak", .right), ("switch-over", .left)])
+            for migration in report.migrations {
+                table.add(["\(migration.id)", migration.kind, "\(migration.sourceIP) -> \(migration.destinationIP)", "\(migration.streams)",
+                           Units.timestamp(migration.startNs), Units.duration(migration.endNs - migration.startNs),
+                           Units.bytes(Int64(migration.bytes)), Units.bitsPerSecond(migration.meanBps), Units.bitsPerSecond(migration.peakBps),
+                           migration.switchoverNs.map { Units.timestamp($0) + " (last burst)" } ?? "-"])
+            }
+            lines.append(table.render())
+            for migration in report.migrations where migration.precopyCandidatesNs.count > 0 {
+                lines.append("  \(migration.id): \(migration.precopyCandidatesNs.count + 1) bursts (candidate pre-copy passes) on interfaces \(migration.interfaces.map(String.init).joined(separator: ","))")
+            }
+        }
+        lines.append("")
+        lines.append("Uplinks (bins of \(Units.duration(report.settings.binNs))):")
+        var uplinkTable = TextTable([("uplink", .left), ("speed", .right), ("bytes", .right), ("mean", .right), ("peak", .right),
+                                     ("p95", .right), ("peak util", .right), ("migration", .right), ("busy windows", .right)])
+        for uplink in report.uplinks {
+            uplinkTable.add([uplink.name, uplink.speedBps.map { Units.bitsPerSecond(Double($0)) } ?? "-",
+                             Units.bytes(Int64(uplink.bytes)), Units.bitsPerSecond(uplink.meanBps), Units.bitsPerSecond(uplink.peakBps),
+                             Units.bitsPerSecond(uplink.p95Bps), uplink.utilizationPeak.map { Units.fixed($0 * 100, digits: 1) + "%" } ?? "-",
+                             Units.fixed(uplink.migrationShare * 100, digits: 1) + "%", "\(uplink.busyWindows.count)"])
+        }
+        lines.append(uplinkTable.render())
+        for uplink in report.uplinks where !uplink.busyWindows.isEmpty {
+            for window in uplink.busyWindows {
+                lines.append("  \(uplink.name) above \(Units.fixed(report.settings.busyThreshold * 100, digits: 0))% from \(Units.timestamp(window.startNs)) for "
+                    + "\(Units.duration(window.endNs - window.startNs)), peak \(Units.fixed(window.peakUtilization * 100, digits: 1))%, "
+                    + "migration \(Units.fixed(window.migrationShare * 100, digits: 1))%")
+            }
+        }
+        let talkers = report.uplinks.filter { !$0.topTalkers.isEmpty }
+        if !talkers.isEmpty {
+            lines.append("")
+            lines.append("Top talkers:")
+            for uplink in talkers {
+                lines.append("  \(uplink.name):")
+                for talker in uplink.topTalkers {
+                    lines.append("    \(talker.endpoints)  \(Units.bytes(Int64(talker.bytes)))  \(Units.fixed(talker.share * 100, digits: 1))%")
+                }
+            }
+        }
+        lines.append("")
+        if capture.anomalies.isEmpty && capture.decodeAnomalies.isEmpty {
+            lines.append("Anomalies: none")
+        } else {
+            lines.append("Anomalies:")
+            for anomaly in capture.anomalies {
+                lines.append("  \(anomaly.kind) \(anomaly.count) (\(anomaly.file), first at offset \(anomaly.firstOffset.map(String.init) ?? "-"))")
+            }
+            for anomaly in capture.decodeAnomalies {
+                lines.append("  \(anomaly.kind) \(anomaly.count) (first in frame \(anomaly.firstFrame))")
+            }
+        }
+        if report.flows.evicted > 0 || report.flows.untracked > 0 {
+            lines.append("Flows: \(report.flows.tracked) tracked, \(report.flows.evicted) evicted idle, \(report.flows.untracked) not tracked (table full)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: CSV
+
+    /// One CSV file per table: name -> contents.
+    public var csv: [(name: String, contents: String)] {
+        func row(_ fields: [String]) -> String { fields.map(Self.escape).joined(separator: ",") }
+        var interfaces = [row(["id", "name", "file", "link_type", "speed_bps", "packets", "bytes"])]
+        for interface in report.capture.interfaces {
+            interfaces.append(row(["\(interface.id)", interface.name, interface.file, "\(interface.linkType)",
+                                   interface.speedBps.map(String.init) ?? "", "\(interface.packets)", "\(interface.bytes)"]))
+        }
+        var uplinks = [row(["interface", "name", "kind", "session", "vlan", "packets", "bytes", "bin_ns", "mean_bps", "peak_bps", "p95_bps",
+                            "p99_bps", "speed_bps", "utilization_peak", "migration_bytes", "migration_share"])]
+        var series = [row(["uplink", "start_ns", "bps", "migration_bps", "pps"])]
+        for uplink in report.uplinks {
+            uplinks.append(row(["\(uplink.interface)", uplink.name, uplink.kind, uplink.session.map(String.init) ?? "",
+                                uplink.vlan.map(String.init) ?? "", "\(uplink.packets)", "\(uplink.bytes)", "\(uplink.binNs)",
+                                Self.number(uplink.meanBps), Self.number(uplink.peakBps), Self.number(uplink.p95Bps), Self.number(uplink.p99Bps),
+                                uplink.speedBps.map(String.init) ?? "", uplink.utilizationPeak.map(Self.number) ?? "",
+                                "\(uplink.migrationBytes)", Self.number(uplink.migrationShare)]))
+            for bin in uplink.series {
+                series.append(row([uplink.name, "\(bin.startNs)", Self.number(bin.bps), Self.number(bin.migrationBps), Self.number(bin.pps)]))
+            }
+        }
+        var migrations = [row(["id", "kind", "source_ip", "destination_ip", "streams", "start_ns", "end_ns", "bytes", "payload_bytes",
+                               "mean_bps", "peak_bps", "interfaces", "switchover_ns"])]
+        for migration in report.migrations {
+            migrations.append(row(["\(migration.id)", migration.kind, migration.sourceIP, migration.destinationIP, "\(migration.streams)",
+                                   "\(migration.startNs)", "\(migration.endNs)", "\(migration.bytes)", "\(migration.payloadBytes)",
+                                   Self.number(migration.meanBps), Self.number(migration.peakBps),
+                                   migration.interfaces.map(String.init).joined(separator: " "), migration.switchoverNs.map(String.init) ?? ""]))
+        }
+        var anomalies = [row(["kind", "count", "file", "first_offset"])]
+        for anomaly in report.capture.anomalies {
+            anomalies.append(row([anomaly.kind, "\(anomaly.count)", anomaly.file, anomaly.firstOffset.map(String.init) ?? ""]))
+        }
+        return [("interfaces.csv", interfaces), ("uplinks.csv", uplinks), ("uplink_series.csv", series),
+                ("migrations.csv", migrations), ("anomalies.csv", anomalies)].map { ($0.0, $0.1.joined(separator: "\n") + "\n") }
+    }
+
+    private static func number(_ value: Double) -> String { JSONValue.double(value).serialized() }
+
+    private static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
+        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import HairpinAnalysis
+import HairpinCapture
+import HairpinReport
+import HairpinWire
+
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse captures: migration streams and bandwidth per uplink (gateways, moves and paths to come).",
+        discussion: """
+            Reads every packet once, decodes it and feeds the trackers: bidirectional flows, migration \
+            streams (vMotion TCP 8000, Hyper-V TCP 6600, QEMU by its stream magic or the libvirt port \
+            range, NFC TCP 902 as provisioning), and per-uplink bandwidth series. A port match is not \
+            enough for a migration: the stream must move at least --min-migration-bytes one way (95% of \
+            its payload) at a peak of --min-migration-rate or more.
+
+            Examples:
+              hairpin analyze Captures/vmotion-hsrp-hairpin.pcapng
+              hairpin analyze --json --bin 100ms uplink-a.pcapng uplink-b.pcap.gz
+              hairpin analyze --csv out/ --speed dci=10G --uplink-by erspan collector.pcap
+            """)
+
+    @Argument(help: "Capture files (pcap or pcapng, optionally gzip/zstd compressed); \"-\" reads standard input.")
+    var files: [String]
+
+    @Flag(name: .long, help: "Print the report as JSON (schema hairpin.report/1).")
+    var json = false
+
+    @Option(name: .long, help: "Also write the report's tables as CSV files into this folder.")
+    var csv: String?
+
+    @Option(name: .long, help: "Time bin of the uplink series: 1s, 100ms, 1ms, ...")
+    var bin: String = "1s"
+
+    @Option(name: .customLong("uplink-by"), help: "What an uplink is: auto (ERSPAN session for mirrored frames, else interface), interface, erspan or vlan.")
+    var uplinkBy: String = "auto"
+
+    @Option(name: .long, help: "Link speed of an uplink by name, e.g. --speed dci=10G (repeatable); overrides if_speed.")
+    var speed: [String] = []
+
+    @Flag(name: .customLong("line-rate"), help: "Count preamble, inter-frame gap and FCS (24 bytes a frame, 60-byte minimum) in uplink rates.")
+    var lineRate = false
+
+    @Option(name: .customLong("busy-threshold"), help: "Utilisation above which a bin is reported as busy (0-1).")
+    var busyThreshold: Double = 0.8
+
+    @Option(name: .customLong("migration-port"), help: "Migration ports, e.g. vmotion=8000,hyperv=6600,nfc=902 (replaces the defaults for those kinds).")
+    var migrationPorts: [String] = []
+
+    @Option(name: .customLong("min-migration-bytes"), help: "Bytes one way a migration stream moves at least (k, M, G suffixes).")
+    var minimumMigrationBytes: String = "256k"
+
+    @Option(name: .customLong("min-migration-rate"), help: "Peak rate (at 100 ms) a migration stream reaches at least, bits/s (k, M, G).")
+    var minimumMigrationRate: String = "50M"
+
+    @OptionGroup var reading: ReadingOptions
+
+    func run() throws {
+        var options = Analysis.Options()
+        options.bin = try Self.duration(bin)
+        guard let by = Analysis.UplinkBy(rawValue: uplinkBy) else { throw ValidationError("--uplink-by is auto, interface, erspan or vlan") }
+        options.uplinkBy = by
+        options.lineRate = lineRate
+        options.busyThreshold = busyThreshold
+        for entry in speed {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = Self.quantity(parts[1]) else { throw ValidationError("--speed takes NAME=RATE, e.g. dci=10G") }
+            options.speeds[parts[0]] = UInt64(value)
+        }
+        for list in migrationPorts {
+            for entry in list.split(separator: ",") {
+                let parts = entry.split(separator: "=").map(String.init)
+                guard parts.count == 2, let kind = MigrationKind(rawValue: parts[0]), let port = UInt16(parts[1]) else {
+                    throw ValidationError("--migration-port takes KIND=PORT with KIND vmotion, hyperv, qemu or nfc")
+                }
+                options.migrations.ports = options.migrations.ports.filter { $0.value != kind }
+                options.migrations.ports[port] = kind
+            }
+        }
+        guard let bytes = Self.quantity(minimumMigrationBytes), let rate = Self.quantity(minimumMigrationRate) else {
+            throw ValidationError("--min-migration-bytes and --min-migration-rate take numbers with k, M or G")
+        }
+        options.migrations.minimumBytes = Int(bytes)
+        options.migrations.minimumPeakBitsPerSecond = rate
+        let analysis = Analysis(options: options)
+        let progress = Progress()
+        let reader = try reading.forEachRecord(files) { frame, record, _ in
+            analysis.consume(record)
+            progress.tick(frame, record: record)
+            return true
+        }
+        progress.finish()
+        let report = analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies)
+        let renderer = AnalysisRenderer(report)
+        if let csv {
+            try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
+            for (name, contents) in renderer.csv {
+                try contents.write(toFile: (csv as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+        }
+        print(json ? renderer.json.serialized(pretty: true) : renderer.text)
+    }
+
+    /// "1s", "100ms", "250us", "1ms" -> nanoseconds.
+    static func duration(_ text: String) throws -> Int64 {
+        let units: [(String, Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value > 0 {
+                let nanoseconds = Int64(value * scale)
+                guard nanoseconds >= 1_000_000 else { throw ValidationError("--bin must be at least 1ms") }
+                return nanoseconds
+            }
+        }
+        throw ValidationError("--bin takes a duration such as 1s, 100ms or 1ms")
+    }
+
+    /// "10G", "256k", "1.5M", "1000" -> value.
+    static func quantity(_ text: String) -> Double? {
+        let scales: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
+        if let last = text.last, let scale = scales[last], let value = Double(text.dropLast()) { return value * scale }
+        return Double(text)
+    }
+}
+
+/// A progress line on standard error for long inputs, only when it is a terminal.
+final class Progress {
+    private let enabled = isatty(2) != 0
+    private var lastReport = Date()
+    private var bytes = 0
+    private var shown = false
+
+    func tick(_ frame: Int, record: Record) {
+        guard enabled else { return }
+        bytes += record.originalLength
+        guard frame & 0xFFFF == 0 else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastReport) >= 0.5 else { return }
+        lastReport = now
+        shown = true
+        FileHandleOutput.standardErrorRaw("\r\(frame) packets, \(Units.bytes(Int64(bytes))), at \(Units.timestamp(record.timestamp))   ")
+    }
+
+    func finish() {
+        if shown { FileHandleOutput.standardErrorRaw("\r\u{1B}[K") }
+    }
+}
