@@ -13,14 +13,14 @@ release: setup
 	$(SWIFT) build -c release
 
 demo: release
-	.build/release/hairpin info Captures/vmotion-hsrp-hairpin.pcapng
-	.build/release/hairpin decode --filter 'vlan and rarp' Captures/vmotion-hsrp-hairpin.pcapng
+	.build/release/hairpin analyze Captures/vmotion-hsrp-hairpin.pcapng
 
-# Regenerates the scenario captures in Captures/ from the YAML beside them.
+# Regenerates the scenario captures in Captures/ from the YAML beside them, and their reports.
 captures: release
 	for yaml in Captures/*.yaml; do \
 	    name=$${yaml%.yaml}; \
 	    .build/release/hairpin synth $$yaml -o $$name.pcapng --truth $$name.truth.json; \
+	    .build/release/hairpin analyze --json $$name.pcapng > $$name.report.json; \
 	done
 
 test:

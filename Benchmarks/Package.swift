@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "HairpinCapture", package: "Hairpin"),
                 .product(name: "HairpinWire", package: "Hairpin"),
+                .product(name: "HairpinAnalysis", package: "Hairpin"),
             ],
             path: "Benchmarks/CaptureReading",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

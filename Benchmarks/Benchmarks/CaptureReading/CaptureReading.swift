@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import HairpinAnalysis
 import HairpinCapture
 import HairpinWire
 
@@ -57,6 +58,14 @@ func decodeEveryRecord(_ path: String) throws -> Int {
     return checksum
 }
 
+/// The whole analysis (decode, flows, migration candidates, uplink series) and its report.
+func analyzeEveryRecord(_ path: String) throws -> Int {
+    let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
+    let analysis = Analysis()
+    while let record = try reader.next() { analysis.consume(record) }
+    return analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies).uplinks.count
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident, .custom("bytes/s", polarity: .prefersLarger)],
@@ -85,6 +94,9 @@ let benchmarks: @Sendable () -> Void = {
         }
         Benchmark("decode-pcap-\(frameLength)B") { _ in
             blackHole(try decodeEveryRecord(path))
+        }
+        Benchmark("analyze-pcap-\(frameLength)B") { _ in
+            blackHole(try analyzeEveryRecord(path))
         }
     }
 }

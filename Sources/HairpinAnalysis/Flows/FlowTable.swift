@@ -56,7 +56,10 @@ public struct FlowState: Sendable {
 public struct FlowTable {
     public let capacity: Int
     public let idleTimeout: Int64
-    private var slots: [FlowState?]
+    /// Slots hold a flow when `used` says so; the rest keep a placeholder (no optional wrapping,
+    /// so a flow is updated in place).
+    private var slots: [FlowState]
+    private var used: [Bool]
     private var mask: Int
     public private(set) var count = 0
     public private(set) var evicted = 0
@@ -68,9 +71,12 @@ public struct FlowTable {
         self.capacity = max(16, capacity)
         self.idleTimeout = idleTimeout
         let size = Self.powerOfTwo(atLeast: min(max(16, initialSlots), self.capacity * 2))
-        slots = Array(repeating: nil, count: size)
+        slots = Array(repeating: Self.placeholder, count: size)
+        used = Array(repeating: false, count: size)
         mask = size - 1
     }
+
+    private static let placeholder = FlowState(key: .empty, first: 0, last: 0, primaryUplink: -1)
 
     private static func powerOfTwo(atLeast value: Int) -> Int {
         var size = 16
@@ -83,8 +89,8 @@ public struct FlowTable {
     @inline(__always)
     public mutating func slot(for key: FlowKey, time: Int64, uplink: Int32) -> Int? {
         var index = Int(truncatingIfNeeded: key.mixedHash) & mask
-        while let existing = slots[index] {
-            if existing.key == key { return index }
+        while used[index] {
+            if slots[index].key == key { return index }
             index = (index + 1) & mask
         }
         guard count < capacity else {
@@ -100,52 +106,52 @@ public struct FlowTable {
             return slot(for: key, time: time, uplink: uplink)
         }
         slots[index] = FlowState(key: key, first: time, last: time, primaryUplink: uplink)
+        used[index] = true
         count += 1
         return index
     }
 
     @inline(__always)
     public subscript(slot: Int) -> FlowState {
-        get { slots[slot]! }
-        _modify {
-            var state = slots[slot].take()!
-            defer { slots[slot] = state }
-            yield &state
+        get { slots[slot] }
+        _modify { yield &slots[slot] }
+    }
+
+    private var occupied: [FlowState] { slots.indices.filter { used[$0] }.map { slots[$0] } }
+
+    /// Puts `states` into fresh slots of the current size.
+    private mutating func rehash(_ states: [FlowState], size: Int) {
+        slots = Array(repeating: Self.placeholder, count: size)
+        used = Array(repeating: false, count: size)
+        mask = size - 1
+        for state in states {
+            var index = Int(truncatingIfNeeded: state.key.mixedHash) & mask
+            while used[index] { index = (index + 1) & mask }
+            slots[index] = state
+            used[index] = true
         }
     }
 
-    private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: nil, count: old.count * 2)
-        mask = slots.count - 1
-        for case let state? in old {
-            var index = Int(truncatingIfNeeded: state.key.mixedHash) & mask
-            while slots[index] != nil { index = (index + 1) & mask }
-            slots[index] = state
-        }
-    }
+    private mutating func grow() { rehash(occupied, size: slots.count * 2) }
 
     /// Removes flows idle for `idleTimeout` and re-packs the table (rare: only when full).
     private mutating func evictIdle(now: Int64) {
-        let old = slots
-        slots = Array(repeating: nil, count: old.count)
-        count = 0
-        for case let state? in old {
+        var kept: [FlowState] = []
+        for state in occupied {
             if now - state.last > idleTimeout {
                 evicted += 1
                 onRelease?(state)
-                continue
+            } else {
+                kept.append(state)
             }
-            var index = Int(truncatingIfNeeded: state.key.mixedHash) & mask
-            while slots[index] != nil { index = (index + 1) & mask }
-            slots[index] = state
-            count += 1
         }
+        count = kept.count
+        rehash(kept, size: slots.count)
     }
 
     /// Every flow still in the table, in a stable order (by first time, then key fields).
     public var flows: [FlowState] {
-        slots.compactMap { $0 }.sorted {
+        occupied.sorted {
             ($0.first, $0.key.lowAddressLow, $0.key.highAddressLow, $0.key.lowPort, $0.key.highPort)
                 < ($1.first, $1.key.lowAddressLow, $1.key.highAddressLow, $1.key.lowPort, $1.key.highPort)
         }
