@@ -27,58 +27,80 @@ public struct MigrationSettings: Sendable {
     public init() {}
 }
 
+/// One direction of a candidate stream: counters, 100 ms bins, pauses and bursts.
+struct DirectionTrack {
+    var counters = FlowDirection()
+    /// Frame bytes per 100 ms from the candidate's first bin.
+    var fine: [Int] = []
+    /// Times data resumed after a pause (capped).
+    var resumes: [Int64] = []
+    var firstData: Int64 = .min
+    var lastData: Int64 = .min
+    /// The burst in progress (data since the last pause) and the fastest burst shorter than a
+    /// bin: a transfer of a few milliseconds has no meaningful 100 ms peak.
+    var burstStart: Int64 = .min
+    var burstBytes = 0
+    var fastestBurst = 0.0
+
+    static let maximumResumes = 64
+
+    mutating func add(time: Int64, bytes: Int, payload: Int, fineIndex: Int, settings: MigrationSettings) {
+        counters.packets += 1
+        counters.bytes += bytes
+        counters.payloadBytes += payload
+        fine.add(bytes, at: fineIndex)
+        guard payload > 0 else { return }
+        let resumed = lastData != .min && time - lastData >= settings.passGap
+        if resumed && resumes.count < Self.maximumResumes { resumes.append(time) }
+        if burstStart == .min || resumed {
+            closeBurst()
+            burstStart = time
+            burstBytes = 0
+        }
+        burstBytes += bytes
+        if firstData == .min { firstData = time }
+        lastData = time
+    }
+
+    mutating func closeBurst() {
+        guard burstStart != .min, lastData > burstStart, lastData - burstStart < MigrationSettings.fineBin else { return }
+        fastestBurst = max(fastestBurst, Double(burstBytes) * 8 / (Double(lastData - burstStart) / 1e9))
+    }
+
+    /// The highest 100 ms bin, or the fastest burst when bursts are shorter than a bin.
+    var peakBitsPerSecond: Double {
+        var copy = self
+        copy.closeBurst()
+        return max(Double(fine.max() ?? 0) * 8 / (Double(MigrationSettings.fineBin) / 1e9), copy.fastestBurst)
+    }
+}
+
 /// A flow that may be a migration stream, with what the decision and the report need.
 struct MigrationCandidate {
     var kind: MigrationKind
     var key: FlowKey
     var first: Int64
     var last: Int64
-    var fromLow = FlowDirection()
-    var fromHigh = FlowDirection()
     var lowMAC: MACAddress?
     var highMAC: MACAddress?
-    /// Frame bytes per 100 ms, per direction, from the first bin.
-    var fineFromLow: [Int] = []
-    var fineFromHigh: [Int] = []
+    var fromLow = DirectionTrack()
+    var fromHigh = DirectionTrack()
     var firstFineBin: Int64
-    /// Times data resumed after a pause, per direction (capped).
-    var resumesFromLow: [Int64] = []
-    var resumesFromHigh: [Int64] = []
-    var lastDataFromLow: Int64 = .min
-    var lastDataFromHigh: Int64 = .min
-    var firstDataFromLow: Int64 = .min
-    var firstDataFromHigh: Int64 = .min
-    /// The burst in progress (data since the last pause) and the fastest burst shorter than a
-    /// bin, per direction: a transfer of a few milliseconds has no meaningful 100 ms peak.
-    var burstFromLow = Burst()
-    var burstFromHigh = Burst()
-
-    struct Burst {
-        var start: Int64 = .min
-        var bytes = 0
-        var fastest = 0.0
-
-        mutating func add(time: Int64, bytes: Int, resumed: Bool, lastData: Int64) {
-            if start == .min || resumed {
-                close(lastData: lastData)
-                start = time
-                self.bytes = 0
-            }
-            self.bytes += bytes
-        }
-
-        mutating func close(lastData: Int64) {
-            guard start != .min, lastData > start, lastData - start < MigrationSettings.fineBin else { return }
-            fastest = max(fastest, Double(bytes) * 8 / (Double(lastData - start) / 1e9))
-        }
-    }
     var uplinks: UInt64 = 0
     var primaryUplink: Int32
     /// Frame bytes per uplink and uplink-bin (for the migration share of each uplink).
     var uplinkBins: [Int32: [Int]] = [:]
     var firstUplinkBin: Int64
 
-    static let maximumResumes = 64
+    init(kind: MigrationKind, key: FlowKey, first: Int64, last: Int64, firstFineBin: Int64, primaryUplink: Int32, firstUplinkBin: Int64) {
+        self.kind = kind
+        self.key = key
+        self.first = first
+        self.last = last
+        self.firstFineBin = firstFineBin
+        self.primaryUplink = primaryUplink
+        self.firstUplinkBin = firstUplinkBin
+    }
 
     mutating func add(fromLow direction: Bool, time: Int64, bytes: Int, payload: Int, uplink: Int32, primary: Bool,
                       uplinkBin: Int64, settings: MigrationSettings) {
@@ -86,43 +108,22 @@ struct MigrationCandidate {
         uplinkBins[uplink, default: []].add(bytes, at: Int(uplinkBin - firstUplinkBin))
         guard primary else { return }
         last = max(last, time)
-        let fine = Int(time / MigrationSettings.fineBin - firstFineBin)
+        let fineIndex = Int(time / MigrationSettings.fineBin - firstFineBin)
         if direction {
-            fromLow.packets += 1; fromLow.bytes += bytes; fromLow.payloadBytes += payload
-            fineFromLow.add(bytes, at: fine)
-            if payload > 0 {
-                let resumed = lastDataFromLow != .min && time - lastDataFromLow >= settings.passGap
-                if resumed && resumesFromLow.count < Self.maximumResumes { resumesFromLow.append(time) }
-                burstFromLow.add(time: time, bytes: bytes, resumed: resumed, lastData: lastDataFromLow)
-                if firstDataFromLow == .min { firstDataFromLow = time }
-                lastDataFromLow = time
-            }
+            fromLow.add(time: time, bytes: bytes, payload: payload, fineIndex: fineIndex, settings: settings)
         } else {
-            fromHigh.packets += 1; fromHigh.bytes += bytes; fromHigh.payloadBytes += payload
-            fineFromHigh.add(bytes, at: fine)
-            if payload > 0 {
-                let resumed = lastDataFromHigh != .min && time - lastDataFromHigh >= settings.passGap
-                if resumed && resumesFromHigh.count < Self.maximumResumes { resumesFromHigh.append(time) }
-                burstFromHigh.add(time: time, bytes: bytes, resumed: resumed, lastData: lastDataFromHigh)
-                if firstDataFromHigh == .min { firstDataFromHigh = time }
-                lastDataFromHigh = time
-            }
+            fromHigh.add(time: time, bytes: bytes, payload: payload, fineIndex: fineIndex, settings: settings)
         }
     }
 
     /// True when the bulk goes from the low endpoint to the high one.
-    var bulkFromLow: Bool { fromLow.payloadBytes >= fromHigh.payloadBytes }
-    var bulk: FlowDirection { bulkFromLow ? fromLow : fromHigh }
-    /// The highest 100 ms bin, or the fastest burst when bursts are shorter than a bin.
-    var peakBitsPerSecond: Double {
-        let binPeak = Double((bulkFromLow ? fineFromLow : fineFromHigh).max() ?? 0) * 8 / (Double(MigrationSettings.fineBin) / 1e9)
-        var burst = bulkFromLow ? burstFromLow : burstFromHigh
-        burst.close(lastData: bulkFromLow ? lastDataFromLow : lastDataFromHigh)
-        return max(binPeak, burst.fastest)
-    }
+    var bulkFromLow: Bool { fromLow.counters.payloadBytes >= fromHigh.counters.payloadBytes }
+    var bulkTrack: DirectionTrack { bulkFromLow ? fromLow : fromHigh }
+    var bulk: FlowDirection { bulkTrack.counters }
+    var peakBitsPerSecond: Double { bulkTrack.peakBitsPerSecond }
 
     func isMigration(_ settings: MigrationSettings) -> Bool {
-        let total = fromLow.payloadBytes + fromHigh.payloadBytes
+        let total = fromLow.counters.payloadBytes + fromHigh.counters.payloadBytes
         guard total > 0, bulk.payloadBytes >= settings.minimumBytes else { return false }
         guard Double(bulk.payloadBytes) / Double(total) >= settings.minimumAsymmetry else { return false }
         return peakBitsPerSecond >= settings.minimumPeakBitsPerSecond

@@ -83,12 +83,12 @@ extension Analysis {
             // Peak: the streams' bulk bytes added per 100 ms bin.
             var fine: [Int64: Int] = [:]
             for stream in group {
-                let bins = stream.candidate.bulkFromLow ? stream.candidate.fineFromLow : stream.candidate.fineFromHigh
+                let bins = stream.candidate.bulkTrack.fine
                 for (offset, value) in bins.enumerated() where value > 0 { fine[stream.candidate.firstFineBin + Int64(offset), default: 0] += value }
             }
             let peak = Double(fine.values.max() ?? 0) * 8 / (Double(MigrationSettings.fineBin) / 1e9)
-            let resumes = group.flatMap { $0.candidate.bulkFromLow ? $0.candidate.resumesFromLow : $0.candidate.resumesFromHigh }.sorted()
-            let lastData = group.map { $0.candidate.bulkFromLow ? $0.candidate.lastDataFromLow : $0.candidate.lastDataFromHigh }.max() ?? end
+            let resumes = group.flatMap(\.candidate.bulkTrack.resumes).sorted()
+            let lastData = group.map(\.candidate.bulkTrack.lastData).max() ?? end
             var uplinks = Set<Int>()
             for stream in group {
                 for bit in 0..<64 where stream.candidate.uplinks & (1 << UInt64(bit)) != 0 { uplinks.insert(bit) }
