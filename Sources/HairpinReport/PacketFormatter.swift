@@ -94,7 +94,9 @@ public struct PacketFormatter {
             if let ack = packet.tcpAcknowledgment, (packet.tcpFlags ?? 0) & DecodedPacket.TCPFlag.ack != 0 { text += " ack \(ack)" }
             if let window = packet.tcpWindow { text += " win \(window)" }
         }
-        if let nd = packet.neighborDiscovery {
+        if let fhrp = packet.fhrp {
+            text += " " + fhrpText(fhrp)
+        } else if let nd = packet.neighborDiscovery {
             text += " " + ndName(nd.message)
             if let target = nd.target { text += " tgt \(target)" }
             if nd.message == .neighborAdvertisement {
@@ -111,6 +113,34 @@ public struct PacketFormatter {
         if let payload = packet.payloadLength, packet.sourcePort != nil { text += " payload \(payload)" }
         if let ttl = packet.ttl { text += ", ttl \(ttl)" }
         return text
+    }
+
+    private func fhrpText(_ message: FHRPMessage) -> String {
+        if message.kind == .carp { return "carp vhid \(message.group) advskew/prio \(message.priority)" }
+        var parts = ["\(message.kind.name) group \(message.group)"]
+        switch message.kind {
+        case .hsrp1, .hsrp2, .hsrp6:
+            let opcode = ["hello", "coup", "resign", "advertise"]
+            parts.append(Int(message.opcode) < opcode.count ? opcode[Int(message.opcode)] : "opcode-\(message.opcode)")
+        default:
+            break
+        }
+        if message.opcode != 3 || message.kind == .vrrp2 || message.kind == .vrrp3 {
+            if message.kind != .vrrp2 && message.kind != .vrrp3 { parts.append(message.state.name) }
+            parts.append("prio \(message.priority)")
+        }
+        if !message.virtualIPs.isEmpty { parts.append("vip " + message.virtualIPs.map(\.description).joined(separator: ",")) }
+        if message.addressesPresent < message.addressCount { parts.append("(\(message.addressCount) addresses claimed)") }
+        if let hello = message.helloMilliseconds, let hold = message.holdMilliseconds { parts.append("hello \(hello)ms hold \(hold)ms") }
+        else if let hello = message.helloMilliseconds { parts.append("interval \(hello)ms") }
+        if let identifier = message.identifier { parts.append("id \(identifier)") }
+        for forwarder in message.forwarders {
+            parts.append("vf\(forwarder.number) \(forwarder.state.name) \(forwarder.virtualMAC) weight \(forwarder.weight)")
+        }
+        if let active = message.activeGroups, let passive = message.passiveGroups { parts.append("groups active \(active) passive \(passive)") }
+        if let auth = message.authenticationText, !auth.isEmpty { parts.append("auth \"\(auth)\"") }
+        if message.hasMD5Authentication { parts.append("md5") }
+        return parts.joined(separator: " ")
     }
 
     private func ndName(_ message: NeighborDiscovery.Message) -> String {
@@ -167,6 +197,30 @@ public struct PacketFormatter {
                 .object([("type", .int(Int(nd.message.rawValue))), ("target", .optional(nd.target) { .string($0.description) }),
                          ("router", .bool(nd.router)), ("solicited", .bool(nd.solicited)), ("override", .bool(nd.override)),
                          ("source_lladdr", mac(nd.sourceLinkLayer)), ("target_lladdr", mac(nd.targetLinkLayer))])
+            }),
+            ("fhrp", .optional(packet.fhrp) { message in
+                .object([
+                    ("protocol", .string(message.kind.name)),
+                    ("group", .int(Int(message.group))),
+                    ("opcode", .int(Int(message.opcode))),
+                    ("state", .string(message.state.name)),
+                    ("state_raw", .int(Int(message.rawState))),
+                    ("priority", .uint(UInt64(message.priority))),
+                    ("hello_ms", .optional(message.helloMilliseconds) { .uint(UInt64($0)) }),
+                    ("hold_ms", .optional(message.holdMilliseconds) { .uint(UInt64($0)) }),
+                    ("virtual_ips", .array(message.virtualIPs.map { .string($0.description) })),
+                    ("address_count", .int(message.addressCount)),
+                    ("identifier", mac(message.identifier)),
+                    ("authentication", .optional(message.authenticationText) { .string($0) }),
+                    ("md5", .bool(message.hasMD5Authentication)),
+                    ("forwarders", .array(message.forwarders.map { forwarder in
+                        .object([("number", .int(Int(forwarder.number))), ("state", .string(forwarder.state.name)),
+                                 ("priority", .int(Int(forwarder.priority))), ("weight", .int(Int(forwarder.weight))),
+                                 ("virtual_mac", .string(forwarder.virtualMAC.description))])
+                    })),
+                    ("active_groups", .optional(message.activeGroups) { .int(Int($0)) }),
+                    ("passive_groups", .optional(message.passiveGroups) { .int(Int($0)) }),
+                ])
             }),
             ("arp", .optional(packet.arp) { arp in
                 .object([("opcode", .int(Int(arp.opcode))), ("opcode_name", .string(arp.opcodeName)),

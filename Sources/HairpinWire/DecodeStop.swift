@@ -3,6 +3,7 @@ public enum Layer: UInt8, Sendable, BitwiseCopyable, CaseIterable, CustomStringC
     case link, vlan, llc, linuxCooked, loopback, mpls
     case arp, rarp, ipv4, ipv6, ipv6Extension, icmp, icmpv6, neighborDiscovery, tcp, udp
     case gre, erspan, vxlan, geneve, nsh
+    case hsrp, glbp, vrrp
     case pbb, fabricPath, vnTag, eTag, arista
 
     public var description: String {
@@ -28,6 +29,9 @@ public enum Layer: UInt8, Sendable, BitwiseCopyable, CaseIterable, CustomStringC
         case .vxlan: "vxlan"
         case .geneve: "geneve"
         case .nsh: "nsh"
+        case .hsrp: "hsrp"
+        case .glbp: "glbp"
+        case .vrrp: "vrrp"
         case .pbb: "pbb"
         case .fabricPath: "fabricpath"
         case .vnTag: "vntag"

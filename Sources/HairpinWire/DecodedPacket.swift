@@ -51,6 +51,8 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     public var tcpWindow: UInt16?
     public var icmp: ICMPFields?
     public var neighborDiscovery: NeighborDiscovery?
+    /// HSRP, GLBP, VRRP or CARP message.
+    public var fhrp: FHRPMessage?
     public var transportOffset: Int?
     /// Application payload: where it starts in the frame and how long the headers say it is
     /// (it may extend beyond the captured bytes).

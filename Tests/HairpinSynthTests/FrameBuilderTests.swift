@@ -107,3 +107,70 @@ private func checksumHolds(_ bytes: ArraySlice<UInt8>, pseudo: InternetChecksum 
         }
     }
 }
+
+@Suite struct FHRPDecoderTests {
+    let router = MACAddress("00:1b:54:a1:00:01")!
+
+    private func udpFrame(_ payload: [UInt8], source: IPAddress, destination: IPAddress, port: UInt16, sourceMAC: MACAddress) -> [UInt8] {
+        let udp = TransportSegment.udp(source: source, destination: destination, sourcePort: port, destinationPort: port, payload: payload)
+        let ip = IPPacket.packet(source: source, destination: destination, protocol: 17, ttl: 1, payload: udp)
+        return EthernetFrame.frame(destination: .broadcast, source: sourceMAC, vlans: [100], etherType: IPPacket.etherType(source), payload: ip)
+    }
+
+    @Test func hsrpVersionsComeFromDestinationAndPort() {
+        let v1 = HSRPMessage.version1(opcode: .coup, state: .speak, priority: 120, group: 7, virtualIP: IPv4Address("10.0.0.1")!)
+        let p1 = decode(udpFrame(v1, source: IPAddress("10.0.0.2")!, destination: IPAddress("224.0.0.2")!, port: 1985, sourceMAC: router))
+        #expect(p1.fhrp?.kind == .hsrp1)
+        #expect(p1.fhrp?.opcode == 1)
+        #expect(p1.fhrp?.state == .speak)
+        #expect(p1.fhrp?.group == 7)
+        #expect(p1.fhrp?.authenticationText == "cisco")
+        // The same bytes to 224.0.0.102 are read as version 2 TLVs, not guessed from the version byte.
+        let v2 = HSRPMessage.version2(opcode: .hello, state: .active, group: 300, identifier: router, priority: 150, virtualIP: IPAddress("10.0.0.1")!)
+        let p2 = decode(udpFrame(v2, source: IPAddress("10.0.0.2")!, destination: IPAddress("224.0.0.102")!, port: 1985, sourceMAC: router))
+        #expect(p2.fhrp?.kind == .hsrp2)
+        #expect(p2.fhrp?.group == 300)
+        #expect(p2.fhrp?.identifier == router)
+        #expect(p2.fhrp?.state == .active)
+        #expect(p2.fhrp?.helloMilliseconds == 3000)
+        let v6 = HSRPMessage.version2(opcode: .hello, state: .standby, group: 1, identifier: router, priority: 90, virtualIP: IPAddress("fe80::1")!)
+        let p6 = decode(udpFrame(v6, source: IPAddress("fe80::2")!, destination: IPAddress("ff02::66")!, port: 2029, sourceMAC: router))
+        #expect(p6.fhrp?.kind == .hsrp6)
+        #expect(p6.fhrp?.virtualIP == IPAddress("fe80::1"))
+        // Port 1985 to some other address is not HSRP.
+        let other = decode(udpFrame(v1, source: IPAddress("10.0.0.2")!, destination: IPAddress("10.0.0.9")!, port: 1985, sourceMAC: router))
+        #expect(other.fhrp == nil)
+    }
+
+    @Test func glbpForwarders() {
+        let message = GLBPMessage.hello(group: 1, owner: router, state: .active, priority: 120, virtualIP: IPv4Address("10.0.0.1")!,
+                                        forwarders: [.init(number: 1, state: .active, priority: 120, weight: 100, virtualMAC: VirtualMAC.glbp(group: 1, forwarder: 1)),
+                                                     .init(number: 2, state: .listen, priority: 120, weight: 50, virtualMAC: VirtualMAC.glbp(group: 1, forwarder: 2))])
+        let packet = decode(udpFrame(message, source: IPAddress("10.0.0.2")!, destination: IPAddress("224.0.0.102")!, port: 3222, sourceMAC: router))
+        let fhrp = packet.fhrp
+        #expect(fhrp?.kind == .glbp)
+        #expect(fhrp?.state == .active)
+        #expect(fhrp?.identifier == router)
+        #expect(fhrp?.forwarders.map(\.number) == [1, 2])
+        #expect(fhrp?.forwarders.map(\.state) == [.active, .listen])
+        #expect(fhrp?.forwarders.last?.weight == 50)
+        #expect(fhrp?.forwarders.first?.virtualMAC.description == "00:07:b4:00:01:01")
+    }
+
+    @Test func vrrpAddressCountIsNeverTrusted() {
+        var message = VRRPMessage.version2(vrid: 42, priority: 100, addresses: [IPv4Address("10.0.0.1")!, IPv4Address("10.0.0.2")!])
+        message[3] = 200   // claims 200 addresses
+        let ip = IPPacket.ipv4(source: IPv4Address("10.0.0.3")!, destination: IPv4Address("224.0.0.18")!, protocol: 112, ttl: 255, payload: message)
+        let packet = decode(EthernetFrame.frame(destination: .broadcast, source: VirtualMAC.vrrp(vrid: 42), etherType: 0x0800, payload: ip))
+        #expect(packet.fhrp?.kind == .vrrp2)
+        #expect(packet.fhrp?.addressCount == 200)
+        #expect(packet.fhrp?.addressesPresent == 4)   // the two addresses and the 8 authentication bytes read as two more
+        #expect(packet.stop?.name == "truncated_vrrp")
+        let v3 = VRRPMessage.version3(vrid: 44, priority: 0, intervalCentiseconds: 100, addresses: [IPAddress("10.0.0.1")!], source: IPAddress("10.0.0.3")!)
+        let ip3 = IPPacket.ipv4(source: IPv4Address("10.0.0.3")!, destination: IPv4Address("224.0.0.18")!, protocol: 112, ttl: 255, payload: v3)
+        let resign = decode(EthernetFrame.frame(destination: .broadcast, source: VirtualMAC.vrrp(vrid: 44), etherType: 0x0800, payload: ip3))
+        #expect(resign.fhrp?.kind == .vrrp3)
+        #expect(resign.fhrp?.state == .disabled)
+        #expect(resign.fhrp?.helloMilliseconds == 1000)
+    }
+}

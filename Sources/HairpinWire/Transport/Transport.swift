@@ -7,6 +7,7 @@ enum IPProtocol {
     static let ipv6InIP: UInt8 = 41
     static let gre: UInt8 = 47
     static let icmpv6: UInt8 = 58
+    static let vrrp: UInt8 = 112
 }
 
 extension FrameWalk {
@@ -18,6 +19,10 @@ extension FrameWalk {
         case IPProtocol.icmp: return icmp(at: offset, end: end, version6: false)
         case IPProtocol.icmpv6: return icmp(at: offset, end: end, version6: true)
         case IPProtocol.gre: return gre(at: offset, end: end)
+        case IPProtocol.vrrp:
+            let ipv6: Bool = if case .v6 = packet.sourceIP { true } else { false }
+            vrrp(at: offset, end: end, ipv6: ipv6)
+            return .done
         case IPProtocol.ipInIP, IPProtocol.ipv6InIP:
             let info = TunnelInfo(kind: .ipInIP, outerSource: packet.sourceIP, outerDestination: packet.destinationIP)
             guard enterTunnel(info, innerAt: offset, .ipv4) else { return .done }

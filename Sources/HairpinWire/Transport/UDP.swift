@@ -33,6 +33,22 @@ extension FrameWalk {
         if either(VXLANHeader.gpePort) { return vxlan(at: payload, gpe: true, checkOTV: false) }
         if either(GeneveHeader.port) { return geneve(at: payload) }
         if either(UDPHeader.greInUDPPort) { return gre(at: payload, end: payloadEnd) }
+        // First-hop redundancy: both ports the protocol's; HSRP's version from the destination.
+        if source == destination {
+            switch source {
+            case HSRPHeader.port:
+                if case .v4(let group) = packet.destinationIP {
+                    if group.rawValue == HSRPHeader.groupV1 { hsrp(at: payload, end: payloadEnd, kind: .hsrp1) }
+                    if group.rawValue == HSRPHeader.groupV2 { hsrp(at: payload, end: payloadEnd, kind: .hsrp2) }
+                }
+            case HSRPHeader.portV6:
+                if case .v6 = packet.destinationIP { hsrp(at: payload, end: payloadEnd, kind: .hsrp6) }
+            case GLBPHeader.port:
+                if GLBPHeader.looksLikeGLBP(bytes, at: payload) { glbp(at: payload, end: payloadEnd) }
+            default:
+                break
+            }
+        }
         return .done
     }
 }
