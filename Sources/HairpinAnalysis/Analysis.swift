@@ -48,6 +48,7 @@ public final class Analysis {
     @exclusivity(unchecked) private var interfaceBytes: [Int] = []
     @exclusivity(unchecked) private var decodeStops = DecodeCounters()
     private var releasedFlows: [FlowState] = []
+    var gatewayTracker = GatewayTracker()
 
     public init(options: Options = Options()) {
         self.options = options
@@ -88,6 +89,10 @@ public final class Analysis {
             bin = max(0, Int((time - origin!) / binWidth))
         }
         series[Int(uplink)].add(bytes: length, bin: bin)
+        if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: record.interface, frame: packets) }
+        if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
+            gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
+        }
 
         guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
         let payload = packet.payloadLength ?? 0
@@ -305,6 +310,7 @@ public final class Analysis {
                 copy.interfaces = Array(Set(migration.interfaces.map { identities[$0].interface })).sorted()
                 return copy
             },
+            gateways: gatewayReport(),
             flows: Report.FlowSummary(tracked: flows.count + releasedFlows.count, evicted: flows.evicted, untracked: flows.untracked,
                                       migrationCandidates: candidates.count),
             settings: Report.Settings(binNs: binWidth, uplinkBy: options.uplinkBy.rawValue, lineRate: options.lineRate,

@@ -5,6 +5,7 @@ public struct Report: Codable, Sendable, Equatable {
     public var capture: CaptureSection
     public var uplinks: [Uplink]
     public var migrations: [Migration]
+    public var gateways: [Gateway]
     public var flows: FlowSummary
     public var settings: Settings
 
@@ -106,6 +107,56 @@ public struct Report: Codable, Sendable, Equatable {
         public var switchoverNs: Int64?
         public var switchoverEvidence: String
         public var precopyCandidatesNs: [Int64]
+    }
+
+    public struct Gateway: Codable, Sendable, Equatable {
+        public var `protocol`: String
+        public var group: Int
+        public var vlan: Int?
+        public var vni: Int?
+        public var virtualIPs: [String]
+        public var virtualMACs: [String]
+        public var members: [Member]
+        public var active: Endpoint?
+        /// Every member active at the end (more than one: split brain or isolation).
+        public var actives: [Endpoint]
+        public var forwarders: [Forwarder]
+        public var transitions: [Transition]
+        public var anomalies: [String]
+
+        public struct Member: Codable, Sendable, Equatable {
+            public var mac: String?
+            public var ip: String
+            public var priority: Int
+            public var state: String
+            public var helloMs: Int?
+            public var holdMs: Int?
+            public var interfaces: [Int]
+        }
+
+        public struct Endpoint: Codable, Sendable, Equatable {
+            public var mac: String?
+            public var ip: String
+            public var interfaces: [Int]
+        }
+
+        public struct Forwarder: Codable, Sendable, Equatable {
+            public var number: Int
+            public var virtualMAC: String
+            public var ownerMAC: String?
+            public var ownerIP: String
+            public var state: String
+        }
+
+        public struct Transition: Codable, Sendable, Equatable {
+            public var timeNs: Int64
+            public var frame: Int
+            public var memberIP: String
+            public var from: String
+            public var to: String
+            public var previousActive: String?
+            public var gapNs: Int64?
+        }
     }
 
     public struct FlowSummary: Codable, Sendable, Equatable {

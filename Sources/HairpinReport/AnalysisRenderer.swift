@@ -87,13 +87,47 @@ public struct AnalysisRenderer {
             // Filled by the mobility, gateway and path analyses; present so scripts can rely on them.
             ("announcements", .array([])),
             ("moves", .array([])),
-            ("gateways", .array([])),
+            ("gateways", .array(report.gateways.map(gatewayJSON))),
             ("paths", .array([])),
             ("flows", .object([("tracked", .int(report.flows.tracked)), ("evicted", .int(report.flows.evicted)),
                                ("untracked", .int(report.flows.untracked)),
                                ("migration_candidates", .int(report.flows.migrationCandidates))])),
             ("settings", .object([("bin_ns", .int(report.settings.binNs)), ("uplink_by", .string(report.settings.uplinkBy)),
                                   ("line_rate", .bool(report.settings.lineRate)), ("busy_threshold", .double(report.settings.busyThreshold))])),
+        ])
+    }
+
+    private func gatewayJSON(_ gateway: Report.Gateway) -> JSONValue {
+        func endpoint(_ value: Report.Gateway.Endpoint) -> JSONValue {
+            .object([("mac", .optional(value.mac) { .string($0) }), ("ip", .string(value.ip)),
+                     ("interfaces", .array(value.interfaces.map { .int($0) }))])
+        }
+        return .object([
+            ("protocol", .string(gateway.protocol)),
+            ("group", .int(gateway.group)),
+            ("vlan", .optional(gateway.vlan) { .int($0) }),
+            ("vni", .optional(gateway.vni) { .int($0) }),
+            ("virtual_ips", .array(gateway.virtualIPs.map { .string($0) })),
+            ("virtual_macs", .array(gateway.virtualMACs.map { .string($0) })),
+            ("members", .array(gateway.members.map { member in
+                .object([("mac", .optional(member.mac) { .string($0) }), ("ip", .string(member.ip)), ("priority", .int(member.priority)),
+                         ("state", .string(member.state)), ("hello_ms", .optional(member.helloMs) { .int($0) }),
+                         ("hold_ms", .optional(member.holdMs) { .int($0) }), ("interfaces", .array(member.interfaces.map { .int($0) }))])
+            })),
+            ("active", .optional(gateway.active, endpoint)),
+            ("actives", .array(gateway.actives.map(endpoint))),
+            ("forwarders", .array(gateway.forwarders.map { forwarder in
+                .object([("number", .int(forwarder.number)), ("virtual_mac", .string(forwarder.virtualMAC)),
+                         ("owner_mac", .optional(forwarder.ownerMAC) { .string($0) }), ("owner_ip", .string(forwarder.ownerIP)),
+                         ("state", .string(forwarder.state))])
+            })),
+            ("transitions", .array(gateway.transitions.map { transition in
+                .object([("time_ns", .int(transition.timeNs)), ("frame", .int(transition.frame)), ("member_ip", .string(transition.memberIP)),
+                         ("from", .string(transition.from)), ("to", .string(transition.to)),
+                         ("previous_active", .optional(transition.previousActive) { .string($0) }),
+                         ("gap_ns", .optional(transition.gapNs) { .int($0) })])
+            })),
+            ("anomalies", .array(gateway.anomalies.map { .string($0) })),
         ])
     }
 
@@ -139,6 +173,28 @@ public struct AnalysisRenderer {
                 lines.append("  \(uplink.name) above \(Units.fixed(report.settings.busyThreshold * 100, digits: 0))% from \(Units.timestamp(window.startNs)) for "
                     + "\(Units.duration(window.endNs - window.startNs)), peak \(Units.fixed(window.peakUtilization * 100, digits: 1))%, "
                     + "migration \(Units.fixed(window.migrationShare * 100, digits: 1))%")
+            }
+        }
+        if !report.gateways.isEmpty {
+            lines.append("")
+            lines.append("Gateways:")
+            for gateway in report.gateways {
+                let where_ = gateway.vlan.map { "vlan \($0)" } ?? gateway.vni.map { "vni \($0)" } ?? "untagged"
+                lines.append("  \(gateway.protocol) group \(gateway.group) on \(where_): vip \(gateway.virtualIPs.joined(separator: ", ")), vmac \(gateway.virtualMACs.joined(separator: ", "))")
+                var table = TextTable([("member", .left), ("mac", .left), ("priority", .right), ("state", .left), ("interfaces", .left)])
+                for member in gateway.members {
+                    table.add([member.ip, member.mac ?? "?", "\(member.priority)", member.state, member.interfaces.map(String.init).joined(separator: ",")])
+                }
+                lines.append(table.render(indent: "    "))
+                for forwarder in gateway.forwarders {
+                    lines.append("    forwarder \(forwarder.number) \(forwarder.virtualMAC) owned by \(forwarder.ownerIP) (\(forwarder.ownerMAC ?? "?"))")
+                }
+                for transition in gateway.transitions {
+                    var text = "    \(Units.timestamp(transition.timeNs)) frame \(transition.frame): \(transition.memberIP) \(transition.from) -> \(transition.to)"
+                    if let previous = transition.previousActive { text += " (took over from \(previous)" + (transition.gapNs.map { ", silent \(Units.duration($0))" } ?? "") + ")" }
+                    lines.append(text)
+                }
+                for anomaly in gateway.anomalies { lines.append("    ! \(anomaly)") }
             }
         }
         let talkers = report.uplinks.filter { !$0.topTalkers.isEmpty }

@@ -37,11 +37,45 @@ import Testing
                 #expect(abs((migration[key] as? Int ?? 0) - (truth[key] as? Int ?? 0)) <= bin, "\(key)")
             }
         }
+        try compareGateways(report: report, truth: truth)
         let uplinks = try #require(report["uplinks"] as? [[String: Any]])
         let erspan = uplinks.contains { $0["kind"] as? String == "erspan" }
         for (index, point) in try #require(truth["capture_points"] as? [[String: Any]]).enumerated() {
             let uplink = uplinks.first { erspan ? ($0["session"] as? Int == index + 1) : ($0["name"] as? String == point["name"] as? String) }
             #expect((uplink?["bytes"] as? Int ?? 0) == point["bytes"] as? Int, "\(point["name"] ?? "")")
+        }
+    }
+
+    /// Gateways: every member that speaks (VRRP backups stay silent) with its real MAC, IP and
+    /// role; the active(s); GLBP forwarders with their owners.
+    static func compareGateways(report: [String: Any], truth: [String: Any]) throws {
+        let found = try #require(report["gateways"] as? [[String: Any]])
+        for gateway in try #require(truth["gateways"] as? [[String: Any]]) {
+            let match = found.first {
+                $0["protocol"] as? String == gateway["protocol"] as? String && $0["group"] as? Int == gateway["group"] as? Int
+                    && $0["vlan"] as? Int == gateway["vlan"] as? Int
+            }
+            let group = try #require(match, "gateway \(gateway["protocol"] ?? "") \(gateway["group"] ?? "") not found")
+            #expect(group["virtual_ips"] as? [String] == gateway["virtual_ips"] as? [String])
+            #expect(Set(group["virtual_macs"] as? [String] ?? []) == Set(gateway["virtual_macs"] as? [String] ?? []))
+            let members = group["members"] as? [[String: Any]] ?? []
+            for member in gateway["members"] as? [[String: Any]] ?? [] {
+                let role = member["state"] as? String ?? ""
+                if role == "backup" || role == "listen" { continue }
+                let seen = members.first { $0["ip"] as? String == member["ip"] as? String }
+                #expect(seen?["mac"] as? String == member["mac"] as? String, "member \(member["ip"] ?? "")")
+                #expect(seen?["state"] as? String == role, "member \(member["ip"] ?? "") state")
+                #expect(seen?["priority"] as? Int == member["priority"] as? Int)
+            }
+            let actives = (group["actives"] as? [[String: Any]] ?? []).compactMap { $0["ip"] as? String }.sorted()
+            let expectedActives = (gateway["actives"] as? [[String: Any]] ?? []).compactMap { $0["ip"] as? String }.sorted()
+            #expect(actives == expectedActives)
+            let forwarders = (group["forwarders"] as? [[String: Any]] ?? []).map { "\($0["number"] ?? "") \($0["virtual_mac"] ?? "") \($0["owner_mac"] ?? "")" }
+            let expectedForwarders = (gateway["forwarders"] as? [[String: Any]] ?? []).map { "\($0["number"] ?? "") \($0["virtual_mac"] ?? "") \($0["owner_mac"] ?? "")" }
+            #expect(forwarders == expectedForwarders)
+            if gateway["isolation"] as? Bool == true {
+                #expect((group["anomalies"] as? [String] ?? []).contains { $0.hasPrefix("isolated_actives") })
+            }
         }
     }
 

@@ -35,7 +35,7 @@ struct TsharkViewTests {
     @Test func hsrpFieldsAreTheScenarios() throws {
         let generated = try Generated("vmotion-hsrp-hairpin")
         defer { generated.remove() }
-        let rows = try TsharkRun.fields(generated.path, filter: "hsrp", ["eth.src", "ip.src", "hsrp.state", "hsrp.group", "hsrp.priority", "hsrp.virt_ip"])
+        let rows = try TsharkRun.fields(generated.path, filter: "hsrp.opcode == 0", ["eth.src", "ip.src", "hsrp.state", "hsrp.group", "hsrp.priority", "hsrp.virt_ip"])
         #expect(rows == ["00:00:0c:07:ac:0a\t10.100.0.2\t16\t10\t110\t10.100.0.1", "00:1b:54:a2:00:01\t10.100.0.3\t8\t10\t100\t10.100.0.1"])
     }
 

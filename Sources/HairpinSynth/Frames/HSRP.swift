@@ -55,6 +55,21 @@ public enum HSRPMessage {
         return builder.bytes
     }
 
+    /// Version 1 opcode 3: the interface-state advertisement (16 bytes), interface state active.
+    public static func advertisement(activeGroups: UInt16, passiveGroups: UInt16) -> [UInt8] {
+        var builder = ByteBuilder(capacity: 16)
+        builder.u8(0)
+        builder.u8(3)
+        builder.u16(1)          // type: HSRP interface state
+        builder.u16(10)         // length
+        builder.u8(3)           // state: active (Wireshark's numbering)
+        builder.u8(0)
+        builder.u16(activeGroups)
+        builder.u16(passiveGroups)
+        builder.zeros(4)
+        return builder.bytes
+    }
+
     /// Group State TLV (type 1, length 40) plus a text authentication TLV (type 3).
     public static func version2(opcode: Opcode, state: State, group: UInt16, identifier: MACAddress, priority: UInt32,
                                 helloMilliseconds: UInt32 = 3000, holdMilliseconds: UInt32 = 10000,

@@ -52,6 +52,7 @@ extension Synthesizer {
             }
             var sequence: UInt32 = 7_000
             var peerSequence: UInt32 = 90_000
+            var resolvedBy: Set<Int> = []
             let interval = 1e9 / (flow.requestsPerSecond ?? 10)
             let port = flow.port ?? 443
             let requestBytes = flow.requestBytes ?? 200
@@ -87,6 +88,14 @@ extension Synthesizer {
                                                                payload: IPPacket.ipv4(source: peerIP, destination: vmIP, protocol: 6, ttl: 60, payload: response)),
                      copies: world.wan(returning, outbound: false, delay: 0))
                 guard let destinationHost = location(of: vmIndex, at: responseTime, plans: plans)?.host else { continue }
+                // A router delivering to the VM for the first time resolves it first.
+                if !resolvedBy.contains(returning) {
+                    resolvedBy.insert(returning)
+                    let request = AnnouncementFrames.arpRequest(from: inbound.mac, ip: inbound.ip, asking: vmIP, vlans: [vlan])
+                    emit(responseTime + 10_000, frame: request, copies: world.flood(from: .router(returning)))
+                    let reply = AnnouncementFrames.arpReply(from: vmMAC, ip: vmIP, to: inbound.mac, requesterIP: inbound.ip, vlans: [vlan])
+                    emit(responseTime + 30_000, frame: reply, copies: world.unicast(from: .host(destinationHost), to: .router(returning)))
+                }
                 emit(responseTime + 50_000,
                      frame: EthernetFrame.frame(destination: vmMAC, source: inbound.mac, vlans: [vlan], etherType: 0x0800,
                                                 payload: IPPacket.ipv4(source: peerIP, destination: vmIP, protocol: 6, ttl: 59, payload: response)),

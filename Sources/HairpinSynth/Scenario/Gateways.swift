@@ -78,12 +78,31 @@ struct GatewayModel {
             let copies = world.flood(from: .router(member.router), stayLocal: isolation)
             let path = synthesizer.path(copies)
             // Members start their timers at different offsets, as real routers do.
-            var time = world.start + Int64(index) * 311_000_000 + Int64(group % 7) * 17_000_000
+            var time = world.start + Int64(index) * 31_000_000 + Int64(group % 7) * 7_000_000
             while time < synthesizer.endTime {
                 synthesizer.emit(time, .frame(frame), path: path)
                 time += interval
             }
+            // HSRP v1 routers also advertise their interface state from their own MAC (opcode 3),
+            // the active too (protocols.md 3.3): where an observer learns the active's real MAC.
+            if kind == .hsrp1 {
+                let advertisement = advertise(router: router)
+                var time = world.start + 5_000_000 + Int64(index) * 13_000_000
+                while time < synthesizer.endTime {
+                    synthesizer.emit(time, .frame(advertisement), path: path)
+                    time += 10_000_000_000
+                }
+            }
         }
+    }
+
+    private func advertise(router: World.Router) -> [UInt8] {
+        let message = HSRPMessage.advertisement(activeGroups: 1, passiveGroups: 0)
+        let udp = TransportSegment.udp(source: .v4(router.ip), destination: .v4(HSRPMessage.groupV1), sourcePort: HSRPMessage.port,
+                                       destinationPort: HSRPMessage.port, payload: message)
+        let ip = IPPacket.ipv4(source: router.ip, destination: HSRPMessage.groupV1, protocol: 17, ttl: 1, tos: 0xC0, payload: udp)
+        return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0002), source: router.mac, vlans: [vlan],
+                                   etherType: 0x0800, payload: ip)
     }
 
     private func hello(member: Member, router: World.Router, active: Bool) -> [UInt8] {

@@ -14,6 +14,13 @@ public enum IPAddress: Hashable, Comparable, Sendable, BitwiseCopyable, CustomSt
         }
     }
 
+    public var isUnspecified: Bool {
+        switch self {
+        case .v4(let address): address.isUnspecified
+        case .v6(let address): address.isUnspecified
+        }
+    }
+
     public var isMulticast: Bool {
         switch self {
         case .v4(let address): address.isMulticast
