@@ -120,3 +120,24 @@ struct FHRPAgreementTests {
         if file.hasPrefix("fhrp/") && !file.contains("carp") { #expect(compared > 0, "\(file): nothing compared") }
     }
 }
+
+/// Fuzzed and cut VRRP frames decode without reading past the captured bytes: the addresses
+/// kept never exceed what the frame holds, and a claim beyond it is a truncation.
+@Suite(.enabled(if: SharedCaptures.available, "../shared/captures/real is absent: skipped"))
+struct MalformedVRRPTests {
+    @Test(arguments: ["corrupt/vrrp-vrrp_print-oobr.pcap", "corrupt/vrrp-vrrp_print-oobr-2.pcap", "corrupt/VRRP_Malformed_DoS.cap"])
+    func shortAddressListsAreNotOverRead(_ file: String) throws {
+        let reader = try CaptureReader(paths: [SharedCaptures.root.appendingPathComponent(file).path])
+        let decoder = Decoder()
+        var seen = 0
+        while let record = try reader.next() {
+            let packet = decoder.decode(record.bytes, linkType: record.linkType)
+            guard let fhrp = packet.fhrp, let transport = packet.transportOffset ?? packet.networkOffset.map({ $0 + 20 }) else { continue }
+            seen += 1
+            let width = { if case .v6 = packet.sourceIP { return 16 } else { return 4 } }()
+            #expect(8 + fhrp.addressesPresent * width <= record.bytes.count - transport)
+            if fhrp.addressesPresent < fhrp.addressCount { #expect(packet.stop?.kind == .truncated) }
+        }
+        _ = seen
+    }
+}

@@ -17,6 +17,19 @@ extension Analysis {
         }
     }
 
+    /// The default virtual MAC the protocol derives from the group (GLBP has one per forwarder).
+    func ruleMAC(_ key: GatewayTracker.GroupKey) -> MACAddress? {
+        let group = Int(key.group)
+        switch key.kind {
+        case .hsrp1: return VirtualMAC.hsrpV1(group: group)
+        case .hsrp2: return VirtualMAC.hsrpV2(group: group)
+        case .hsrp6: return VirtualMAC.hsrpV6(group: group)
+        case .vrrp2: return VirtualMAC.vrrp(vrid: group)
+        case .vrrp3: return nil
+        case .glbp, .carp: return nil
+        }
+    }
+
     func gatewayReport() -> [Report.Gateway] {
         let tracker = gatewayTracker
         return tracker.groups.map { group in
@@ -47,13 +60,19 @@ extension Analysis {
             if helloTimers.count > 1 || holdTimers.count > 1 { anomalies.append("timer_mismatch") }
             if Set(group.members.compactMap(\.authentication)).count > 1 { anomalies.append("authentication_mismatch") }
             if group.resignations > 0 { anomalies.append("resignations \(group.resignations)") }
+            for answer in group.foreignAnswers {
+                anomalies.append("virtual_ip_answered_by_real_mac at \(answer.time): \(answer.mac)")
+            }
+            // With no message sourced from a virtual MAC, the protocol's rule names it.
+            var virtualMACs = group.virtualMACs
+            if virtualMACs.isEmpty, let rule = ruleMAC(group.key) { virtualMACs = [rule] }
             let segment = group.key.segment
             return Report.Gateway(
                 protocol: group.key.kind.name, group: Int(group.key.group),
                 vlan: segment & 0x0100_0000 == 0 && segment != 0 ? Int(segment) : nil,
                 vni: segment & 0x0100_0000 != 0 ? Int(segment & 0xFF_FFFF) : nil,
                 virtualIPs: group.virtualIPs.map(\.description),
-                virtualMACs: group.virtualMACs.map(\.description).sorted(),
+                virtualMACs: virtualMACs.map(\.description).sorted(),
                 members: group.members.map { member in
                     .init(mac: member.mac?.description, ip: member.ip.description, priority: Int(member.priority),
                           state: stateName(member.state, group.key.kind),

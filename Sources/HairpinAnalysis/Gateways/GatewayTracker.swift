@@ -61,6 +61,9 @@ struct GatewayTracker {
         var overlaps: [Int: Int] = [:]
         var resignations = 0
         var firstSeen: Int64
+        /// ARP replies for a virtual IP that carried a MAC that is no virtual MAC (keepalived
+        /// without use_vmac, a misconfiguration, or a spoofer): (time, MAC).
+        var foreignAnswers: [(time: Int64, mac: MACAddress)] = []
     }
 
     private(set) var groups: [Group] = []
@@ -91,6 +94,16 @@ struct GatewayTracker {
             groups.append(Group(key: key, firstSeen: time))
         }
         update(&groups[groupIndex], message: message, packet: packet, source: source, time: time, interface: interface, frame: frame)
+    }
+
+    /// An ARP reply: a virtual IP answered with a MAC that is not one of the group's virtual MACs.
+    mutating func arpReply(senderIP: IPAddress, senderMAC: MACAddress, time: Int64) {
+        for g in groups.indices where groups[g].virtualIPs.contains(senderIP) {
+            let isVirtual = groups[g].virtualMACs.contains(senderMAC) || VirtualMAC.kind(of: senderMAC) != nil
+            if !isVirtual && groups[g].foreignAnswers.count < 16 && !groups[g].foreignAnswers.contains(where: { $0.mac == senderMAC }) {
+                groups[g].foreignAnswers.append((time, senderMAC))
+            }
+        }
     }
 
     /// Evidence of the real MAC behind an address (protocols.md 3.6: opcode-3 advertisements,
