@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd", "HairpinTestSupport"]),
         .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
         .testTarget(name: "HairpinAnalysisTests", dependencies: ["HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
-        .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
+        .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture"]),
     ],
     swiftLanguageModes: [.v6]

@@ -133,6 +133,11 @@ public struct AnalysisRenderer {
 
     // MARK: Text
 
+    /// Capture points by name in text; JSON keeps the ids the contract defines.
+    private func interfaceNames(_ ids: [Int]) -> String {
+        ids.map { id in report.capture.interfaces.first { $0.id == id }?.name ?? "\(id)" }.joined(separator: ",")
+    }
+
     public var text: String {
         var lines: [String] = []
         let capture = report.capture
@@ -154,7 +159,7 @@ public struct AnalysisRenderer {
             }
             lines.append(table.render())
             for migration in report.migrations where migration.precopyCandidatesNs.count > 0 {
-                lines.append("  \(migration.id): \(migration.precopyCandidatesNs.count + 1) bursts (candidate pre-copy passes) on interfaces \(migration.interfaces.map(String.init).joined(separator: ","))")
+                lines.append("  \(migration.id): \(migration.precopyCandidatesNs.count + 1) bursts (candidate pre-copy passes) on \(interfaceNames(migration.interfaces))")
             }
         }
         lines.append("")
@@ -181,9 +186,9 @@ public struct AnalysisRenderer {
             for gateway in report.gateways {
                 let where_ = gateway.vlan.map { "vlan \($0)" } ?? gateway.vni.map { "vni \($0)" } ?? "untagged"
                 lines.append("  \(gateway.protocol) group \(gateway.group) on \(where_): vip \(gateway.virtualIPs.joined(separator: ", ")), vmac \(gateway.virtualMACs.joined(separator: ", "))")
-                var table = TextTable([("member", .left), ("mac", .left), ("priority", .right), ("state", .left), ("interfaces", .left)])
+                var table = TextTable([("member", .left), ("mac", .left), ("priority", .right), ("state", .left), ("seen on", .left)])
                 for member in gateway.members {
-                    table.add([member.ip, member.mac ?? "?", "\(member.priority)", member.state, member.interfaces.map(String.init).joined(separator: ",")])
+                    table.add([member.ip, member.mac ?? "?", "\(member.priority)", member.state, interfaceNames(member.interfaces)])
                 }
                 lines.append(table.render(indent: "    "))
                 for forwarder in gateway.forwarders {

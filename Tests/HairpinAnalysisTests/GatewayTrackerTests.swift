@@ -84,6 +84,20 @@ struct GatewayTrackerTests {
         #expect(vrrp3.first?.virtualIPs.first == "fe80::254")
     }
 
+    @Test func ipOwnerGivingUpItsAddressResignsAndIsFlagged() throws {
+        // The IP owner (priority 255) loses its address: it advertises from 0.0.0.0 at priority 100
+        // (frame 13), resigns with priority 0 from its own MAC (frame 14), and .253 takes over (frame 15).
+        let gateway = try #require(try report("fhrp/cs_vrrp_priority0_and_255_ip_owner.pcap").gateways.first)
+        #expect(gateway.protocol == "vrrp2")
+        #expect(gateway.members.first { $0.ip == "192.168.10.254" }?.priority == 255)
+        #expect(gateway.transitions.contains { $0.frame == 14 && $0.memberIP == "0.0.0.0" && $0.to == "resigned" })
+        let handover = try #require(takeover(gateway, to: "192.168.10.253"))
+        #expect(handover.frame == 15)
+        #expect(gateway.active?.ip == "192.168.10.253")
+        #expect(gateway.anomalies.contains("resignations 1"))
+        #expect(gateway.anomalies.contains("unnumbered_sender at frames 13,14"))
+    }
+
     @Test func forwarderQueryAnswersForAVirtualMACAtATime() throws {
         let reader = try CaptureReader(paths: [RealCaptures.root.appendingPathComponent("fhrp/HSRP_coup.pcap").path])
         let analysis = Analysis()
@@ -96,5 +110,7 @@ struct GatewayTrackerTests {
         #expect(analysis.gatewayForwarder(of: vmac, at: times[5])?.ip == IPAddress("192.168.0.30"))
         #expect(analysis.gatewayForwarder(of: vmac, at: times[40])?.ip == IPAddress("192.168.0.10"))
         #expect(analysis.gatewayForwarder(of: MACAddress("00:00:0c:07:ac:09")!, at: times[40]) == nil)
+        #expect(analysis.gatewayForwarder(ofVirtualIP: IPAddress("192.168.0.1")!, at: times[5])?.ip == IPAddress("192.168.0.30"))
+        #expect(analysis.gatewayForwarder(ofVirtualIP: IPAddress("192.168.0.1")!, at: times[40])?.mac == MACAddress("c2:01:34:77:00:00"))
     }
 }

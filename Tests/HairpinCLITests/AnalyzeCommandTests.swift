@@ -131,6 +131,17 @@ import Testing
         #expect(bad.status != 0)
     }
 
+    @Test func gatewayTextNamesMembersForwardersAndCapturePoints() throws {
+        let text = try Hairpin.run(["analyze", "Captures/glbp-split.pcapng"])
+        #expect(text.status == 0)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let seenOn = "esx-a1-uplink,esx-b1-uplink,ra1-lan,rb1-lan,dci"
+        #expect(lines.contains { $0.hasPrefix("    10.100.0.2  00:1b:54:a1:00:01") && $0.contains("active") && $0.hasSuffix(seenOn) })
+        #expect(lines.contains { $0.hasPrefix("    10.100.0.4  00:1b:54:b1:00:01") && $0.contains("standby") && $0.hasSuffix(seenOn) })
+        #expect(lines.contains("    forwarder 2 00:07:b4:00:01:02 owned by 10.100.0.4 (00:1b:54:b1:00:01)"))
+        #expect(lines.contains { $0.hasSuffix("frame 19: 10.100.0.4 unknown -> standby") })
+    }
+
     @Test func portsAndThresholdsAreConfigurable() throws {
         let report = try object(try Hairpin.run(["analyze", "--json", "--migration-port", "vmotion=8001",
                                                   "Captures/vmotion-hsrp-hairpin.pcapng"]).stdoutData)

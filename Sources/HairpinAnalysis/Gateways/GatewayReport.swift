@@ -2,8 +2,13 @@ import HairpinWire
 
 extension Analysis {
     /// Which member forwards for a virtual MAC at a time, and where its messages are seen.
-    public func gatewayForwarder(of virtualMAC: MACAddress, at time: Int64) -> (ip: IPAddress, mac: MACAddress?, interfaces: Set<Int>)? {
+    public func gatewayForwarder(of virtualMAC: MACAddress, at time: Int64) -> GatewayMember? {
         gatewayTracker.forwarder(of: virtualMAC, at: time)
+    }
+
+    /// Which member is active for a virtual IP at a time (for GLBP, the AVG answering ARP for it).
+    public func gatewayForwarder(ofVirtualIP virtualIP: IPAddress, at time: Int64) -> GatewayMember? {
+        gatewayTracker.forwarder(ofVirtualIP: virtualIP, at: time)
     }
 
     /// The protocol's own name for a role: VRRP says master and backup.
@@ -60,6 +65,9 @@ extension Analysis {
             if helloTimers.count > 1 || holdTimers.count > 1 { anomalies.append("timer_mismatch") }
             if Set(group.members.compactMap(\.authentication)).count > 1 { anomalies.append("authentication_mismatch") }
             if group.resignations > 0 { anomalies.append("resignations \(group.resignations)") }
+            if !group.unnumberedFrames.isEmpty {
+                anomalies.append("unnumbered_sender at frames " + group.unnumberedFrames.map(String.init).joined(separator: ","))
+            }
             for answer in group.foreignAnswers {
                 anomalies.append("virtual_ip_answered_by_real_mac at \(answer.time): \(answer.mac)")
             }

@@ -6,6 +6,15 @@ import HairpinWire
 /// AVG) and each GLBP forwarder's owner, at every moment; every role change with the gap in
 /// hellos before it; and what is wrong (two actives at once, mismatched timers or
 /// authentication, resignations).
+/// A gateway group member as the path analysis needs it: who, and where its messages are seen.
+public struct GatewayMember: Sendable, Equatable {
+    public var ip: IPAddress
+    /// The member's own MAC, when the traffic showed it.
+    public var mac: MACAddress?
+    /// Capture points (interface ids) its messages were seen on.
+    public var interfaces: Set<Int>
+}
+
 struct GatewayTracker {
     struct GroupKey: Hashable {
         var kind: FHRPMessage.Kind
@@ -45,6 +54,8 @@ struct GatewayTracker {
         var owner: IPAddress
         var ownerMAC: MACAddress?
         var state: FHRPMessage.State
+        /// Who owned the forwarder from when: (time, member index), in order.
+        var owners: [(time: Int64, member: Int)]
     }
 
     struct Group {
@@ -64,6 +75,9 @@ struct GatewayTracker {
         /// ARP replies for a virtual IP that carried a MAC that is no virtual MAC (keepalived
         /// without use_vmac, a misconfiguration, or a spoofer): (time, MAC).
         var foreignAnswers: [(time: Int64, mac: MACAddress)] = []
+        /// Frames whose sender had no address (0.0.0.0 or ::): a router whose interface address
+        /// was removed keeps advertising for the group.
+        var unnumberedFrames: [Int] = []
     }
 
     private(set) var groups: [Group] = []
@@ -122,6 +136,7 @@ struct GatewayTracker {
     private func update(_ group: inout Group, message: FHRPMessage, packet: DecodedPacket, source: IPAddress, time: Int64,
                         interface: Int, frame: Int) {
         for address in message.virtualIPs where !address.isUnspecified && !group.virtualIPs.contains(address) { group.virtualIPs.append(address) }
+        if source.isUnspecified && group.unnumberedFrames.count < 16 { group.unnumberedFrames.append(frame) }
         let memberIndex: Int
         if let found = group.members.firstIndex(where: { $0.ip == source }) {
             memberIndex = found
@@ -204,12 +219,16 @@ struct GatewayTracker {
         }
         for forwarder in message.forwarders where forwarder.state == .active {
             if let existing = group.forwarders.firstIndex(where: { $0.number == forwarder.number }) {
+                if group.forwarders[existing].owners.last?.member != memberIndex {
+                    group.forwarders[existing].owners.append((time, memberIndex))
+                }
                 group.forwarders[existing].owner = source
                 group.forwarders[existing].ownerMAC = group.members[memberIndex].mac
                 group.forwarders[existing].virtualMAC = forwarder.virtualMAC
             } else {
                 group.forwarders.append(Forwarder(number: forwarder.number, virtualMAC: forwarder.virtualMAC, owner: source,
-                                                  ownerMAC: group.members[memberIndex].mac, state: .active))
+                                                  ownerMAC: group.members[memberIndex].mac, state: .active,
+                                                  owners: [(time, memberIndex)]))
                 group.forwarders.sort { $0.number < $1.number }
             }
             if !group.virtualMACs.contains(forwarder.virtualMAC) { group.virtualMACs.append(forwarder.virtualMAC) }
@@ -217,18 +236,33 @@ struct GatewayTracker {
     }
 
     /// Which member forwards for `virtualMAC` at `time` (the path analysis asks this), with the
-    /// capture points its messages were seen on.
-    func forwarder(of virtualMAC: MACAddress, at time: Int64) -> (ip: IPAddress, mac: MACAddress?, interfaces: Set<Int>)? {
+    /// capture points its messages were seen on. Before the first message, the first owner.
+    func forwarder(of virtualMAC: MACAddress, at time: Int64) -> GatewayMember? {
         for group in groups where group.virtualMACs.contains(virtualMAC) {
             if let forwarder = group.forwarders.first(where: { $0.virtualMAC == virtualMAC }),
-               let member = group.members.first(where: { $0.ip == forwarder.owner }) {
-                return (member.ip, member.mac, member.interfaces)
+               let entry = forwarder.owners.last(where: { $0.time <= time }) ?? forwarder.owners.first {
+                return endpoint(group.members[entry.member])
             }
-            guard let entry = group.activeTimeline.last(where: { $0.time <= time }) ?? group.activeTimeline.first else { continue }
-            let member = group.members[entry.member]
-            return (member.ip, member.mac, member.interfaces)
+            if let member = activeMember(group, at: time) { return endpoint(member) }
         }
         return nil
+    }
+
+    /// Which member is active for `virtualIP` at `time` (for GLBP, the AVG that answers ARP for it).
+    func forwarder(ofVirtualIP virtualIP: IPAddress, at time: Int64) -> GatewayMember? {
+        for group in groups where group.virtualIPs.contains(virtualIP) {
+            if let member = activeMember(group, at: time) { return endpoint(member) }
+        }
+        return nil
+    }
+
+    private func activeMember(_ group: Group, at time: Int64) -> Member? {
+        guard let entry = group.activeTimeline.last(where: { $0.time <= time }) ?? group.activeTimeline.first else { return nil }
+        return group.members[entry.member]
+    }
+
+    private func endpoint(_ member: Member) -> GatewayMember {
+        GatewayMember(ip: member.ip, mac: member.mac, interfaces: member.interfaces)
     }
 }
 
