@@ -23,6 +23,12 @@ public final class Analysis {
         /// Series longer than this many bins are coarsened (bins doubled) so memory stays bounded
         /// on captures that span days or years; the report gives the bin width used.
         public var maximumBins = 1 << 18
+        /// A frame seen again on another capture point within this is a copy, not a sighting.
+        public var copyWindow: Int64 = 50_000_000
+        /// Announcement frames of one MAC, kind and place closer than this are one burst.
+        public var announcementBurstGap: Int64 = 1_000_000_000
+        /// A MAC's new location must hold this long past its last sighting at the old one.
+        public var moveDebounce: Int64 = 5_000_000_000
 
         public init() {}
     }
@@ -49,10 +55,13 @@ public final class Analysis {
     @exclusivity(unchecked) private var decodeStops = DecodeCounters()
     private var releasedFlows: [FlowState] = []
     var gatewayTracker = GatewayTracker()
+    @exclusivity(unchecked) var mobility: MobilityTracker
 
     public init(options: Options = Options()) {
         self.options = options
         binWidth = options.bin
+        mobility = MobilityTracker(settings: .init(copyWindow: options.copyWindow, burstGap: options.announcementBurstGap,
+                                                   debounce: options.moveDebounce))
         flows = FlowTable(capacity: options.flowCapacity)
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
     }
@@ -94,6 +103,9 @@ public final class Analysis {
             gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
             if arp.opcode == 2, let mac = arp.senderMAC { gatewayTracker.arpReply(senderIP: .v4(sender), senderMAC: mac, time: time) }
         }
+
+        mobility.add(packet, bytes: record.bytes, time: time, interface: record.interface, frame: packets,
+                     isGatewayAddress: gatewayTracker.isVirtualIP)
 
         guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
         let payload = packet.payloadLength ?? 0
@@ -300,17 +312,23 @@ public final class Analysis {
                              packets: interface.id < interfacePackets.count ? interfacePackets[interface.id] : 0,
                              bytes: interface.id < interfaceBytes.count ? interfaceBytes[interface.id] : 0)
         }
+        var finalMigrations = migrations.map { migration in
+            var copy = migration
+            copy.interfaces = Array(Set(migration.interfaces.map { identities[$0].interface })).sorted()
+            return copy
+        }
+        var mobility = self.mobility
+        mobility.finish(at: lastTime ?? 0)
+        let (announcements, moves) = mobility.assemble(migrations: &finalMigrations)
         return Report(
             capture: Report.CaptureSection(
                 packets: packets, bytes: bytes, startNs: firstTime, endNs: lastTime, interfaces: reportInterfaces,
                 anomalies: anomalies.map { Report.Anomaly(kind: $0.kind.rawValue, count: $0.count, file: $0.file, firstOffset: $0.firstOffset) },
                 decodeAnomalies: decodeStops.entries.map { Report.DecodeAnomaly(kind: $0.name, count: $0.count, firstFrame: $0.firstFrame) }),
             uplinks: uplinks,
-            migrations: migrations.map { migration in
-                var copy = migration
-                copy.interfaces = Array(Set(migration.interfaces.map { identities[$0].interface })).sorted()
-                return copy
-            },
+            migrations: finalMigrations,
+            announcements: announcements,
+            moves: moves,
             gateways: gatewayReport(),
             flows: Report.FlowSummary(tracked: flows.count + releasedFlows.count, evicted: flows.evicted, untracked: flows.untracked,
                                       migrationCandidates: candidates.count),

@@ -5,6 +5,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var capture: CaptureSection
     public var uplinks: [Uplink]
     public var migrations: [Migration]
+    public var announcements: [Announcement]
+    public var moves: [Move]
     public var gateways: [Gateway]
     public var flows: FlowSummary
     public var settings: Settings
@@ -107,6 +109,10 @@ public struct Report: Codable, Sendable, Equatable {
         public var switchoverNs: Int64?
         public var switchoverEvidence: String
         public var precopyCandidatesNs: [Int64]
+        /// End of the last bulk burst, when an announcement gave the switch-over.
+        public var lastBulkNs: Int64?
+        /// From the last bulk byte to the first announcement (negative: announced before it).
+        public var announcementGapNs: Int64?
     }
 
     public struct Gateway: Codable, Sendable, Equatable {

@@ -82,11 +82,25 @@ public struct AnalysisRenderer {
                     ("switchover_ns", .optional(migration.switchoverNs) { .int($0) }),
                     ("switchover_evidence", .string(migration.switchoverEvidence)),
                     ("precopy_candidates_ns", .array(migration.precopyCandidatesNs.map { .int($0) })),
+                    ("last_bulk_ns", .optional(migration.lastBulkNs) { .int($0) }),
+                    ("announcement_gap_ns", .optional(migration.announcementGapNs) { .int($0) }),
                 ])
             })),
-            // Filled by the mobility, gateway and path analyses; present so scripts can rely on them.
-            ("announcements", .array([])),
-            ("moves", .array([])),
+            ("announcements", .array(report.announcements.map { announcement in
+                .object([("time_ns", .int(announcement.timeNs)), ("last_ns", .int(announcement.lastNs)), ("kind", .string(announcement.kind)),
+                         ("mac", .string(announcement.mac)), ("ip", .optional(announcement.ip) { .string($0) }),
+                         ("vlan", .optional(announcement.vlan) { .int($0) }), ("interface", .int(announcement.interface)),
+                         ("session", .optional(announcement.session) { .int($0) }), ("frames", .int(announcement.frames)),
+                         ("spacing_ns", .array(announcement.spacingNs.map { .int($0) })),
+                         ("sender", .optional(announcement.sender) { .string($0) }), ("gateway", .bool(announcement.gateway)),
+                         ("frame", .int(announcement.frame)), ("migration", .optional(announcement.migration) { .int($0) })])
+            })),
+            ("moves", .array(report.moves.map { move in
+                .object([("mac", .string(move.mac)), ("ips", .array(move.ips.map { .string($0) })), ("time_ns", .int(move.timeNs)),
+                         ("from", placeJSON(move.from)), ("to", placeJSON(move.to)),
+                         ("announcement", .optional(move.announcement) { .int($0) }),
+                         ("migration", .optional(move.migration) { .int($0) }), ("flip_flops", .int(move.flipFlops))])
+            })),
             ("gateways", .array(report.gateways.map(gatewayJSON))),
             ("paths", .array([])),
             ("flows", .object([("tracked", .int(report.flows.tracked)), ("evicted", .int(report.flows.evicted)),
@@ -95,6 +109,12 @@ public struct AnalysisRenderer {
             ("settings", .object([("bin_ns", .int(report.settings.binNs)), ("uplink_by", .string(report.settings.uplinkBy)),
                                   ("line_rate", .bool(report.settings.lineRate)), ("busy_threshold", .double(report.settings.busyThreshold))])),
         ])
+    }
+
+    private func placeJSON(_ place: Report.Place) -> JSONValue {
+        .object([("interface", .int(place.interface)), ("session", .optional(place.session) { .int($0) }),
+                 ("interface_index", .optional(place.interfaceIndex) { .int($0) }), ("vlan", .optional(place.vlan) { .int($0) }),
+                 ("site", .optional(place.site) { .string($0) })])
     }
 
     private func gatewayJSON(_ gateway: Report.Gateway) -> JSONValue {
@@ -138,6 +158,52 @@ public struct AnalysisRenderer {
         ids.map { id in report.capture.interfaces.first { $0.id == id }?.name ?? "\(id)" }.joined(separator: ",")
     }
 
+    private func placeName(_ place: Report.Place) -> String {
+        interfaceNames([place.interface]) + (place.session.map { " session \($0)" } ?? "")
+            + (place.interfaceIndex.map { " ifindex \($0)" } ?? "") + (place.vlan.map { " vlan \($0)" } ?? "")
+    }
+
+    /// "RARP x3" and the like, for the announcement at `index`.
+    private func announcementSummary(_ index: Int) -> String {
+        let announcement = report.announcements[index]
+        let name = ["rarp": "RARP", "rarp_other": "RARP", "garp_request": "GARP request", "garp_reply": "GARP reply",
+                    "arp_announcement": "ARP announcement", "arp_probe": "ARP probe", "unsolicited_na": "unsolicited NA"][announcement.kind] ?? announcement.kind
+        return "\(name) x\(announcement.frames)" + (announcement.sender.map { " (\($0))" } ?? "")
+    }
+
+    private var mobilityLines: [String] {
+        var lines: [String] = []
+        for migration in report.migrations {
+            let moves = report.moves.filter { $0.migration == migration.id }
+            for move in moves {
+                var line = "  migration \(migration.id): VM \(move.mac)" + (move.ips.isEmpty ? "" : " (\(move.ips.joined(separator: ", ")))")
+                    + " moved \(placeName(move.from)) -> \(placeName(move.to)) at \(Units.timestamp(move.timeNs))"
+                if let index = move.announcement {
+                    line += ", announced by \(announcementSummary(index))"
+                    if let gap = migration.announcementGapNs {
+                        line += " " + Units.duration(abs(gap)) + (gap >= 0 ? " after the last bulk byte" : " before the last bulk byte")
+                    }
+                }
+                if move.flipFlops > 0 { line += ", \(move.flipFlops) flip-flops" }
+                lines.append(line)
+            }
+        }
+        let unattributed = report.moves.filter { $0.migration == nil }
+        for move in unattributed {
+            lines.append("  \(move.mac)" + (move.ips.isEmpty ? "" : " (\(move.ips.joined(separator: ", ")))")
+                + " moved \(placeName(move.from)) -> \(placeName(move.to)) at \(Units.timestamp(move.timeNs))"
+                + (move.announcement.map { ", announced by \(announcementSummary($0))" } ?? ", no announcement")
+                + (move.flipFlops > 0 ? ", \(move.flipFlops) flip-flops" : "") + "; no migration")
+        }
+        if lines.isEmpty { lines.append("  none") }
+        let kinds = Dictionary(grouping: report.announcements.filter { !$0.gateway }, by: \.kind).map { "\($0.key) \($0.value.count)" }.sorted()
+        let gateway = report.announcements.filter(\.gateway).count
+        if !kinds.isEmpty || gateway > 0 {
+            lines.append("  announcements: " + (kinds + (gateway > 0 ? ["gateway \(gateway)"] : [])).joined(separator: ", "))
+        }
+        return lines
+    }
+
     public var text: String {
         var lines: [String] = []
         let capture = report.capture
@@ -155,7 +221,7 @@ public struct AnalysisRenderer {
                 table.add(["\(migration.id)", migration.kind, "\(migration.sourceIP) -> \(migration.destinationIP)", "\(migration.streams)",
                            Units.timestamp(migration.startNs), Units.duration(migration.endNs - migration.startNs),
                            Units.bytes(Int64(migration.bytes)), Units.bitsPerSecond(migration.meanBps), Units.bitsPerSecond(migration.peakBps),
-                           migration.switchoverNs.map { Units.timestamp($0) + " (last burst)" } ?? "-"])
+                           migration.switchoverNs.map { Units.timestamp($0) + (migration.switchoverEvidence == "announcement" ? " (announced)" : " (last burst)") } ?? "-"])
             }
             lines.append(table.render())
             for migration in report.migrations where migration.precopyCandidatesNs.count > 0 {
@@ -180,6 +246,9 @@ public struct AnalysisRenderer {
                     + "migration \(Units.fixed(window.migrationShare * 100, digits: 1))%")
             }
         }
+        lines.append("")
+        lines.append("Moves:")
+        lines.append(contentsOf: mobilityLines)
         if !report.gateways.isEmpty {
             lines.append("")
             lines.append("Gateways:")

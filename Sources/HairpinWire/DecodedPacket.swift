@@ -40,6 +40,7 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     public var moreFragments = false
     /// IP total length (IPv4) or 40 + payload length (IPv6), as the header says.
     public var ipLength: Int?
+    /// Where the IP header, or the ARP body, starts in the frame.
     public var networkOffset: Int?
 
     // Transport layer (first fragments only).

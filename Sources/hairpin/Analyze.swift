@@ -54,11 +54,23 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("min-migration-rate"), help: "Peak rate (at 100 ms) a migration stream reaches at least, bits/s (k, M, G).")
     var minimumMigrationRate: String = "50M"
 
+    @Option(name: .customLong("copy-window"), help: "A frame seen again on another capture point within this is a copy, not a new sighting (DCI latency plus clock skew).")
+    var copyWindow: String = "50ms"
+
+    @Option(name: .customLong("announcement-gap"), help: "RARP/GARP/NA frames of one MAC closer than this form one announcement.")
+    var announcementGap: String = "1s"
+
+    @Option(name: .customLong("move-debounce"), help: "How long a MAC's new location must outlast the old one to be a move.")
+    var moveDebounce: String = "5s"
+
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
         var options = Analysis.Options()
         options.bin = try Self.duration(bin)
+        options.copyWindow = try Self.duration(copyWindow, option: "--copy-window", minimum: 0)
+        options.announcementBurstGap = try Self.duration(announcementGap, option: "--announcement-gap", minimum: 1_000_000)
+        options.moveDebounce = try Self.duration(moveDebounce, option: "--move-debounce", minimum: 1_000_000)
         guard let by = Analysis.UplinkBy(rawValue: uplinkBy) else { throw ValidationError("--uplink-by is auto, interface, erspan or vlan") }
         options.uplinkBy = by
         options.lineRate = lineRate
@@ -103,16 +115,16 @@ struct Analyze: ParsableCommand {
     }
 
     /// "1s", "100ms", "250us", "1ms" -> nanoseconds.
-    static func duration(_ text: String) throws -> Int64 {
+    static func duration(_ text: String, option: String = "--bin", minimum: Int64 = 1_000_000) throws -> Int64 {
         let units: [(String, Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 {
+            if let value = Double(text.dropLast(suffix.count)), value >= 0, value < 1e6 {
                 let nanoseconds = Int64(value * scale)
-                guard nanoseconds >= 1_000_000 else { throw ValidationError("--bin must be at least 1ms") }
+                guard nanoseconds >= minimum else { throw ValidationError("\(option) must be at least \(minimum / 1_000_000)ms") }
                 return nanoseconds
             }
         }
-        throw ValidationError("--bin takes a duration such as 1s, 100ms or 1ms")
+        throw ValidationError("\(option) takes a duration such as 1s, 100ms or 1ms")
     }
 
     /// "10G", "256k", "1.5M", "1000" -> value.

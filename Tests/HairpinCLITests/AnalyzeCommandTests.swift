@@ -38,11 +38,56 @@ import Testing
             }
         }
         try compareGateways(report: report, truth: truth)
+        try compareMobility(report: report, truth: truth)
         let uplinks = try #require(report["uplinks"] as? [[String: Any]])
         let erspan = uplinks.contains { $0["kind"] as? String == "erspan" }
         for (index, point) in try #require(truth["capture_points"] as? [[String: Any]]).enumerated() {
             let uplink = uplinks.first { erspan ? ($0["session"] as? Int == index + 1) : ($0["name"] as? String == point["name"] as? String) }
             #expect((uplink?["bytes"] as? Int ?? 0) == point["bytes"] as? Int, "\(point["name"] ?? "")")
+        }
+    }
+
+    /// Announcements and moves: each of the truth's, at its time (within 1 ms: the truth has the
+    /// emission, the capture the first copy), kind, MAC, IP, frames, place (when the truth knows
+    /// one) and migration; no others that are not gateway events; the migration's VM MACs and
+    /// switch-over at the first announcement.
+    static func compareMobility(report: [String: Any], truth: [String: Any]) throws {
+        // Mirrored over ERSPAN, capture point N is session N + 1.
+        func pointOf(_ place: [String: Any]) -> Int? { (place["session"] as? Int).map { $0 - 1 } ?? place["interface"] as? Int }
+        func near(_ a: Any?, _ b: Any?) -> Bool { abs((a as? Int ?? 0) - (b as? Int ?? Int.min / 2)) <= 1_000_000 }
+        let announcements = (report["announcements"] as? [[String: Any]] ?? []).filter { $0["gateway"] as? Bool != true }
+        let expectedAnnouncements = truth["announcements"] as? [[String: Any]] ?? []
+        #expect(announcements.count == expectedAnnouncements.count, "announcements \(announcements.count), expected \(expectedAnnouncements.count)")
+        for expected in expectedAnnouncements {
+            let found = announcements.first { $0["kind"] as? String == expected["kind"] as? String && $0["mac"] as? String == expected["mac"] as? String
+                && near($0["time_ns"], expected["time_ns"]) }
+            let announcement = try #require(found, "announcement \(expected["kind"] ?? "") \(expected["mac"] ?? "") at \(expected["time_ns"] ?? "")")
+            #expect(announcement["ip"] as? String == expected["ip"] as? String)
+            #expect(announcement["frames"] as? Int == expected["frames"] as? Int)
+            #expect(announcement["vlan"] as? Int == expected["vlan"] as? Int)
+            #expect(announcement["migration"] as? Int == expected["migration"] as? Int)
+            if let point = expected["interface"] as? Int { #expect(pointOf(announcement) == point) }
+        }
+        let moves = report["moves"] as? [[String: Any]] ?? []
+        let expectedMoves = truth["moves"] as? [[String: Any]] ?? []
+        #expect(moves.count == expectedMoves.count, "moves \(moves.map { $0["mac"] ?? "" }), expected \(expectedMoves.count)")
+        for expected in expectedMoves {
+            let move = try #require(moves.first { $0["mac"] as? String == expected["mac"] as? String }, "move of \(expected["mac"] ?? "")")
+            #expect(near(move["time_ns"], expected["time_ns"]), "move time \(move["time_ns"] ?? "") vs \(expected["time_ns"] ?? "")")
+            #expect(move["ips"] as? [String] == expected["ips"] as? [String])
+            #expect(move["migration"] as? Int == expected["migration"] as? Int)
+            #expect(move["flip_flops"] as? Int == expected["flip_flops"] as? Int)
+            for side in ["from", "to"] {
+                let place = expected[side] as? [String: Any] ?? [:]
+                if let point = place["interface"] as? Int { #expect(pointOf(move[side] as? [String: Any] ?? [:]) == point, "\(side)") }
+                #expect((move[side] as? [String: Any])?["vlan"] as? Int == place["vlan"] as? Int)
+            }
+        }
+        let migrations = report["migrations"] as? [[String: Any]] ?? []
+        for expected in truth["migrations"] as? [[String: Any]] ?? [] {
+            guard let migration = migrations.first(where: { $0["id"] as? Int == expected["id"] as? Int }) else { continue }
+            #expect(migration["vm_macs"] as? [String] == expected["vm_macs"] as? [String])
+            #expect(near(migration["switchover_ns"], expected["switchover_ns"]), "switch-over of migration \(expected["id"] ?? "")")
         }
     }
 

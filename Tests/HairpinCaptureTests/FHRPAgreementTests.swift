@@ -28,13 +28,7 @@ struct FHRPAgreementTests {
     @Test(arguments: files)
     func fhrpFieldsAgreeWithTshark(_ file: String) throws {
         let path = SharedCaptures.root.appendingPathComponent(file).path
-        let (status, text) = try Tshark.run(["-n", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=\t"]
-            + Self.fields.flatMap { ["-e", $0] })
-        guard status == 0 else { return }
-        let rows: [[String: String]] = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            return Dictionary(uniqueKeysWithValues: zip(Self.fields, cells + Array(repeating: "", count: max(0, Self.fields.count - cells.count))))
-        }
+        guard let rows = try Tshark.fieldRows(path, Self.fields) else { return }
         let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
         let decoder = Decoder()
         var index = 0

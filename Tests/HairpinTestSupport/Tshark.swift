@@ -21,4 +21,17 @@ public enum Tshark {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+
+    /// One row per frame of `fields` (tab-separated `-T fields` output), each field's value or
+    /// "" when absent; nil when tshark failed. `occurrence` is tshark's -E occurrence (a: all,
+    /// comma-joined; f: first).
+    public static func fieldRows(_ path: String, _ fields: [String], occurrence: String = "a") throws -> [[String: String]]? {
+        let (status, text) = try run(["-n", "-r", path, "-T", "fields", "-E", "occurrence=\(occurrence)", "-E", "aggregator=,", "-E", "separator=\t"]
+            + fields.flatMap { ["-e", $0] })
+        guard status == 0 else { return nil }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return Dictionary(uniqueKeysWithValues: zip(fields, cells + Array(repeating: "", count: max(0, fields.count - cells.count))))
+        }
+    }
 }

@@ -235,6 +235,11 @@ struct GatewayTracker {
         }
     }
 
+    /// Whether an address is a virtual IP of some group (its GARPs are gateway events).
+    func isVirtualIP(_ address: IPAddress) -> Bool {
+        groups.contains { $0.virtualIPs.contains(address) }
+    }
+
     /// Which member forwards for `virtualMAC` at `time` (the path analysis asks this), with the
     /// capture points its messages were seen on. Before the first message, the first owner.
     func forwarder(of virtualMAC: MACAddress, at time: Int64) -> GatewayMember? {

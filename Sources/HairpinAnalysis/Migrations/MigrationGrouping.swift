@@ -103,7 +103,7 @@ extension Analysis {
                 meanBps: rounded(Double(bytes) * 8 / seconds, 1), peakBps: rounded(peak, 1),
                 interfaces: uplinks.sorted(), vmMACs: [],
                 switchoverNs: lastData == .min ? nil : lastData, switchoverEvidence: "last_burst",
-                precopyCandidatesNs: resumes))
+                precopyCandidatesNs: resumes, lastBulkNs: nil, announcementGapNs: nil))
         }
         migrations.sort { ($0.startNs, $0.sourceIP) < ($1.startNs, $1.sourceIP) }
         for index in migrations.indices { migrations[index].id = index }

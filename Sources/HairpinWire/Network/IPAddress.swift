@@ -28,6 +28,14 @@ public enum IPAddress: Hashable, Comparable, Sendable, BitwiseCopyable, CustomSt
         }
     }
 
+    /// 169.254.0.0/16 or fe80::/10.
+    public var isLinkLocal: Bool {
+        switch self {
+        case .v4(let address): address.rawValue >> 16 == 0xA9FE
+        case .v6(let address): address.isLinkLocal
+        }
+    }
+
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         switch (lhs, rhs) {
         case (.v4(let a), .v4(let b)): a < b
