@@ -5,7 +5,7 @@ import Testing
 /// capture byte for byte, and it agrees with what the scenario's truth says happened.
 @Suite struct AnalyzeCommandTests {
     static let scenarios = ["steady-state", "vmotion-hsrp-hairpin", "vmotion-hsrp-asymmetric", "glbp-split", "vrrp-qemu",
-                            "fhrp-isolation", "multi-nic-vmotion", "hyperv-decoys", "erspan-mirror"]
+                            "fhrp-isolation", "multi-nic-vmotion", "hyperv-decoys", "erspan-mirror", "kvm-flip-flop"]
 
     func object(_ data: Data) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -74,7 +74,7 @@ import Testing
 @Suite struct SynthCommandTests {
     @Test func listsPrintsAndGeneratesWithTruth() throws {
         let list = try Hairpin.run(["synth", "--list"])
-        #expect(list.stdout.split(separator: "\n").count == 9)
+        #expect(list.stdout.split(separator: "\n").count == 10)
         let yaml = try Hairpin.run(["synth", "--print", "glbp-split"])
         #expect(yaml.stdout.hasPrefix("name: glbp-split"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-cli-\(UUID().uuidString)")

@@ -62,7 +62,7 @@ struct ReadBack {
     static let names = BuiltinScenarios.all.map(\.name)
 
     @Test func builtinsParse() throws {
-        #expect(Self.names.count == 9)
+        #expect(Self.names.count == 10)
         for name in Self.names {
             let scenario = try Scenario.parse(yaml: BuiltinScenarios.yaml(named: name)!)
             #expect(scenario.name == name)

@@ -11,6 +11,7 @@ public enum BuiltinScenarios {
         ("multi-nic-vmotion", "vMotion over two VMkernel NICs: two parallel streams on two uplinks", multiNIC),
         ("hyperv-decoys", "Hyper-V live migration on TCP 6600 with a gratuitous ARP reply, beside decoy bulk flows", hypervDecoys),
         ("erspan-mirror", "vmotion-hsrp-hairpin seen through ERSPAN: every capture point mirrored into one file", erspanMirror),
+        ("kvm-flip-flop", "QEMU/KVM migration where the source host announces the VM again: the MAC flips back twice before it settles", kvmFlipFlop),
     ]
 
     public static func yaml(named name: String) -> String? { all.first { $0.name == name }?.yaml }
@@ -220,6 +221,21 @@ public enum BuiltinScenarios {
         kind: "kvm", hostMACPrefix: "52:54:00:6",
         vms: """
           - {name: app1, mac: "52:54:00:aa:bb:01", ip: 10.100.0.50, ipv6: "2001:db8:100::50", segment: vm-net, host: esx-a1}
+        """)
+
+    static let kvmFlipFlop = twoSites(
+        name: "kvm-flip-flop",
+        description: "KVM hosts migrate app1 with QEMU from esx-a1 (dc-a) to esx-b1 (dc-b). After the destination's five RARPs the source host announces the VM again twice, 300 ms apart, so switches point the MAC back to dc-a for a moment each time (the MAC moving between hosts more than once). One move, two flip-flops. HSRP active ra1 stays at dc-a.",
+        gateways: hsrpStretched,
+        flows: """
+          - {vm: app1, peer: client, port: 443, requests_per_s: 25, return_via: ra1}
+        """,
+        migrations: """
+          - {kind: qemu, vm: app1, from: esx-a1, to: esx-b1, start_s: 2, memory_mb: 3, rate_gbps: 1, mtu: 1500, precopy_passes: 2, flip_flops: 2}
+        """,
+        kind: "kvm", hostMACPrefix: "52:54:00:6",
+        vms: """
+          - {name: app1, mac: "52:54:00:aa:bb:01", ip: 10.100.0.50, segment: vm-net, host: esx-a1}
         """)
 
     static let fhrpIsolation = twoSites(

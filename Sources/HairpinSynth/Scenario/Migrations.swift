@@ -174,6 +174,15 @@ extension Synthesizer {
             for time in times { emit(time, .frame(rarp), path: flood) }
             record("rarp", times, ip: nil)
         }
+        // The source host announcing the VM again: each RARP takes the MAC back to it for a moment.
+        let migration = world.scenario.migrations[plan.index]
+        if let count = migration.flipFlops, count > 0 {
+            let rarp = AnnouncementFrames.hypervisorRARP(vm: mac, vlans: [vlan])
+            let interval = Int64((migration.flipFlopIntervalMilliseconds ?? 300) * 1e6)
+            let times = (1...count).map { plan.resume + Int64($0) * interval }
+            for time in times { emit(time, .frame(rarp), path: path(world.flood(from: .host(plan.from)))) }
+            truth.announce(kind: "rarp", times: times, mac: mac, ip: nil, vlan: vlan, host: plan.from, migration: plan.index, world: world)
+        }
     }
 
     func generateBackground() throws {

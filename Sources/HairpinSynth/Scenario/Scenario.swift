@@ -201,6 +201,10 @@ public struct Scenario: Codable, Sendable {
         /// ESXi RARPs after switch-over and their spacing (QEMU's schedule is fixed).
         public var rarpCount: Int?
         public var rarpIntervalMilliseconds: Double?
+        /// The source host announces the VM again this many times after the switch-over, so the
+        /// MAC flips back to it between the destination's frames (harvester issue 10653).
+        public var flipFlops: Int?
+        public var flipFlopIntervalMilliseconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case kind, vm, from, to, mtu
@@ -212,6 +216,8 @@ public struct Scenario: Codable, Sendable {
             case stunMilliseconds = "stun_ms"
             case rarpCount = "rarp_count"
             case rarpIntervalMilliseconds = "rarp_interval_ms"
+            case flipFlops = "flip_flops"
+            case flipFlopIntervalMilliseconds = "flip_flop_interval_ms"
         }
     }
 

@@ -64,7 +64,7 @@ extension Synthesizer {
                 ("to", .object([("interface", .optional(world.hostPoint(plan.to)) { .int($0) }), ("vlan", .optional(vlan) { .int($0) }),
                                 ("site", .string(site(ofHost: plan.to)))])),
                 ("migration", .int(plan.index)),
-                ("flip_flops", .int(0)),
+                ("flip_flops", .int(scenario.migrations[plan.index].flipFlops ?? 0)),
             ])
         }
 
