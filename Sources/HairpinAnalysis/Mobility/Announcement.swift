@@ -17,13 +17,14 @@ public enum AnnouncementKind: String, Sendable, CaseIterable, Codable {
     case unsolicitedNA = "unsolicited_na"
 
     /// The announcement a frame carries: kind, the MAC announced and the IP, if any.
-    static func classify(_ packet: DecodedPacket) -> (kind: AnnouncementKind, mac: MACAddress, ip: IPAddress?)? {
+    static func classify(_ packet: borrowing DecodedPacket) -> (kind: AnnouncementKind, mac: MACAddress, ip: IPAddress?)? {
+        let source = packet.sourceMAC, destination = packet.destinationMAC
         if let arp = packet.arp {
             guard arp.hardwareType == 1, arp.protocolType == 0x0800, let sender = arp.senderMAC else { return nil }
             if arp.isRARPEtherType || arp.opcode == ARPPacket.reverseRequest || arp.opcode == ARPPacket.reverseReply {
-                let selfAnnounce = arp.opcode == ARPPacket.reverseRequest && arp.targetMAC == sender && packet.sourceMAC == sender
+                let selfAnnounce = arp.opcode == ARPPacket.reverseRequest && arp.targetMAC == sender && source == sender
                     && (arp.senderIP?.isUnspecified ?? false) && (arp.targetIP?.isUnspecified ?? false)
-                    && (packet.destinationMAC?.isBroadcast ?? false)
+                    && (destination?.isBroadcast ?? false)
                 return (selfAnnounce ? .rarp : .rarpOther, sender, nil)
             }
             guard let senderIP = arp.senderIP, let targetIP = arp.targetIP else { return nil }
@@ -37,7 +38,7 @@ public enum AnnouncementKind: String, Sendable, CaseIterable, Codable {
         }
         if let nd = packet.neighborDiscovery, nd.message == .neighborAdvertisement, !nd.solicited,
            case .v6(let destination)? = packet.destinationIP, destination.isMulticast,
-           let target = nd.target, let mac = nd.targetLinkLayer ?? packet.sourceMAC {
+           let target = nd.target, let mac = nd.targetLinkLayer ?? source {
             return (.unsolicitedNA, mac, .v6(target))
         }
         return nil

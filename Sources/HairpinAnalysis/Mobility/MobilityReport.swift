@@ -90,9 +90,7 @@ extension MobilityTracker {
             }
             let announcement = around.first { announcements[$0].interface == to.interface && announcements[$0].session == to.session }
                 ?? around.first
-            let location = locations[move.mac]
-            var ips = (location?.ips ?? []).sorted().map(\.description)
-            if location?.manyIPs == true { ips = [] }
+            let ips = addresses(of: move.mac).sorted().map(\.description)
             reportMoves.append(Report.Move(mac: mac, ips: ips, timeNs: move.time, from: place(move.from, vlan: move.fromVLAN), to: to,
                                            announcement: announcement, migration: nil, flipFlops: move.flipFlops))
         }
@@ -104,8 +102,8 @@ extension MobilityTracker {
                 move.timeNs >= migrations[m].startNs - settings.before && move.timeNs <= migrations[m].endNs + settings.after
             }
             func placeMatches(_ m: Int) -> Bool {
-                let destination = migrations[m].destinationMAC.flatMap(MACAddress.init).flatMap { locations[$0]?.place }
-                let source = migrations[m].sourceMAC.flatMap(MACAddress.init).flatMap { locations[$0]?.place }
+                let destination = migrations[m].destinationMAC.flatMap(MACAddress.init).flatMap { location(of: $0)?.place }
+                let source = migrations[m].sourceMAC.flatMap(MACAddress.init).flatMap { location(of: $0)?.place }
                 return destination.map { Int($0.interface) == move.to.interface } == true
                     && source.map { Int($0.interface) == move.from.interface } == true
             }

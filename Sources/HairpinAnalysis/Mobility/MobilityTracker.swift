@@ -65,7 +65,9 @@ struct MobilityTracker {
         var lastWasHere = true
     }
 
+    /// Plain values only, so reading and writing one costs no reference counting.
     struct Location {
+        var mac: MACAddress
         var place: Place
         var vlan: Int?
         var lastSeen: Int64
@@ -73,10 +75,11 @@ struct MobilityTracker {
         /// a flooded broadcast (reaching several points at the same instant) is no home yet.
         var since: Int64
         var sightings = 0
-        /// Further places the MAC is sourced from all along (NIC teaming): not moves.
-        var otherHomes: [Place] = []
+        /// A further place the MAC is sourced from all along (NIC teaming): not a move.
+        var otherHome: Place?
         var candidate: Candidate?
-        var ips: [IPAddress] = []
+        /// The last address learned, so a stream from one address costs one comparison.
+        var lastIP: IPAddress?
         /// More addresses than `maximumIPs` were seen: a router, not a host.
         var manyIPs = false
     }
@@ -92,9 +95,17 @@ struct MobilityTracker {
     }
 
     static let maximumIPs = 8
+    /// Gaps kept per burst (a storm extends one burst without end).
+    static let maximumGaps = 32
     let settings: Settings
     private var copies: MirrorCopies
-    private(set) var locations: [MACAddress: Location] = [:]
+    private var locationIndex: [MACAddress: Int32] = [:]
+    private(set) var locations: [Location] = []
+    /// The addresses of each location, by index.
+    private(set) var addresses: [[IPAddress]] = []
+    /// Consecutive frames mostly share their source: the last one's entry skips the lookup.
+    private var lastMAC = MACAddress(rawValue: 0)
+    private var lastEntry = -1
     private(set) var bursts: [Burst] = []
     private var openBursts: [BurstKey: Int] = [:]
     private(set) var moves: [Move] = []
@@ -113,10 +124,11 @@ struct MobilityTracker {
     }
 
     /// Feeds one decoded frame. `isGatewayAddress` says whether an IP is a first-hop virtual IP.
-    mutating func add(_ packet: DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, interface: Int, frame: Int,
+    mutating func add(_ packet: borrowing DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, interface: Int, frame: Int,
                       isGatewayAddress: (IPAddress) -> Bool) {
         guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return }
-        let offset = packet.networkOffset ?? packet.innerFrameOffset
+        let innerFrame = packet.innerFrameOffset
+        let offset = packet.networkOffset ?? innerFrame
         let place = Place(interface: Int32(interface), session: packet.erspan.map { Int32($0.sessionID) } ?? -1,
                           interfaceIndex: packet.cookedInterfaceIndex.map(Int64.init) ?? -1)
         if copies.isCopy(MirrorCopies.digest(bytes, from: offset, source: source), time: time, point: place.point) {
@@ -130,15 +142,41 @@ struct MobilityTracker {
                      gateway: VirtualMAC.kind(of: mac) != nil || ip.map(isGatewayAddress) == true)
         }
         guard !virtual else { return }
-        sighting(of: source, at: place, vlan: vlan, time: time, unicast: !(packet.destinationMAC?.isMulticast ?? true))
-        learnIP(of: source, packet)
+        let entry: Int
+        if source == lastMAC && lastEntry >= 0 {
+            entry = lastEntry
+        } else if let found = locationIndex[source] {
+            entry = Int(found)
+        } else {
+            guard locations.count < settings.maximumMACs else { untrackedMACs += 1; return }
+            entry = locations.count
+            locationIndex[source] = Int32(entry)
+            locations.append(Location(mac: source, place: place, vlan: vlan, lastSeen: time, since: time, sightings: 0))
+            addresses.append([])
+        }
+        lastMAC = source
+        lastEntry = entry
+        let unicast = !(packet.destinationMAC?.isMulticast ?? true)
+        if let move = Self.sighting(&locations[entry], at: place, vlan: vlan, time: time, unicast: unicast, settings: settings) {
+            moves.append(move)
+        }
+        learnIP(entry, packet)
+    }
+
+    /// Where the MAC is known to live, if it was seen.
+    func location(of mac: MACAddress) -> Location? {
+        locationIndex[mac].map { locations[Int($0)] }
+    }
+
+    func addresses(of mac: MACAddress) -> [IPAddress] {
+        locationIndex[mac].map { addresses[Int($0)] } ?? []
     }
 
     private mutating func announce(kind: AnnouncementKind, mac: MACAddress, ip: IPAddress?, place: Place, vlan: Int?, time: Int64,
                                    frame: Int, gateway: Bool) {
         let key = BurstKey(mac: mac, kind: kind, place: place)
         if let open = openBursts[key], time - bursts[open].last <= settings.burstGap, bursts[open].ip == ip || ip == nil {
-            bursts[open].gaps.append(time - bursts[open].last)
+            if bursts[open].gaps.count < Self.maximumGaps { bursts[open].gaps.append(time - bursts[open].last) }
             bursts[open].last = time
             bursts[open].frames += 1
             return
@@ -148,42 +186,41 @@ struct MobilityTracker {
         bursts.append(Burst(kind: kind, mac: mac, ip: ip, place: place, vlan: vlan, first: time, last: time, frame: frame, gateway: gateway))
     }
 
-    private func established(since: Int64, last: Int64, sightings: Int) -> Bool {
+    private static func established(since: Int64, last: Int64, sightings: Int, _ settings: Settings) -> Bool {
         last - since >= settings.establishedSpan || sightings >= settings.establishedSightings
     }
 
-    private mutating func sighting(of mac: MACAddress, at place: Place, vlan: Int?, time: Int64, unicast: Bool) {
+    /// One original sighting of the MAC at `place`; returns the move it confirms, if any.
+    private static func sighting(_ location: inout Location, at place: Place, vlan: Int?, time: Int64, unicast: Bool,
+                                 settings: Settings) -> Move? {
         let weight = unicast ? 1 : 0
-        guard var location = locations[mac] else {
-            if locations.count >= settings.maximumMACs { untrackedMACs += 1; return }
-            locations[mac] = Location(place: place, vlan: vlan, lastSeen: time, since: time, sightings: weight)
-            return
-        }
-        if place == location.place || location.otherHomes.contains(place) {
+        if place == location.place || place == location.otherHome {
             location.lastSeen = time
             location.sightings += weight
             if var candidate = location.candidate {
                 if candidate.lastWasHere { candidate.flipFlops += 1; candidate.lastWasHere = false }
                 if candidate.flipFlops > settings.multihomedFlipFlops {
-                    if location.otherHomes.count < 4 { location.otherHomes.append(candidate.place) }
+                    location.otherHome = candidate.place
                     location.candidate = nil
                 } else {
                     // Back for good: the old place outlasted the new one.
                     location.candidate = time - candidate.last > settings.debounce ? nil : candidate
                 }
             }
-        } else if var candidate = location.candidate, candidate.place == place {
+            return nil
+        }
+        if var candidate = location.candidate, candidate.place == place {
             candidate.last = time
             candidate.sightings += weight
             candidate.lastWasHere = true
             location.candidate = candidate
-            let settled = established(since: candidate.since, last: candidate.last, sightings: candidate.sightings)
+            let settled = established(since: candidate.since, last: candidate.last, sightings: candidate.sightings, settings)
             if time - location.lastSeen >= settings.debounce
-                || (settled && !established(since: location.since, last: location.lastSeen, sightings: location.sightings)) {
-                confirm(mac, &location)
+                || (settled && !established(since: location.since, last: location.lastSeen, sightings: location.sightings, settings)) {
+                return confirm(&location, settings)
             }
         } else if var candidate = location.candidate,
-                  !established(since: candidate.since, last: candidate.last, sightings: candidate.sightings) {
+                  !established(since: candidate.since, last: candidate.last, sightings: candidate.sightings, settings) {
             // The new place so far was a flooded broadcast's first copy: the move keeps its time.
             candidate.place = place
             candidate.vlan = vlan
@@ -198,48 +235,61 @@ struct MobilityTracker {
             location.candidate = Candidate(place: place, vlan: vlan, first: time, last: time, since: time, sightings: weight,
                                            flipFlops: carried)
         }
-        locations[mac] = location
+        return nil
     }
 
-    private mutating func confirm(_ mac: MACAddress, _ location: inout Location) {
-        guard let candidate = location.candidate else { return }
-        // A place that never became a home was a first guess, not a location to move from.
-        if established(since: location.since, last: location.lastSeen, sightings: location.sightings) {
-            moves.append(Move(mac: mac, time: candidate.first, from: location.place, fromVLAN: location.vlan,
-                              to: candidate.place, toVLAN: candidate.vlan, flipFlops: candidate.flipFlops))
+    /// The candidate becomes the location; a move unless the old place never became a home
+    /// (it was a first guess, not a location to move from).
+    private static func confirm(_ location: inout Location, _ settings: Settings) -> Move? {
+        guard let candidate = location.candidate else { return nil }
+        var move: Move?
+        if established(since: location.since, last: location.lastSeen, sightings: location.sightings, settings) {
+            move = Move(mac: location.mac, time: candidate.first, from: location.place, fromVLAN: location.vlan,
+                        to: candidate.place, toVLAN: candidate.vlan, flipFlops: candidate.flipFlops)
         }
         location.place = candidate.place
         location.vlan = candidate.vlan
         location.lastSeen = candidate.last
         location.since = candidate.since
         location.sightings = candidate.sightings
-        location.otherHomes = []
+        location.otherHome = nil
         location.candidate = nil
+        return move
     }
 
     /// Moves still pending at the end of the capture: confirmed when the new place was seen last
-    /// and either the old place had been silent long enough or the new one is a home, in MAC order so the result does not depend on the table's layout.
+    /// and either the old place had been silent long enough or the new one is a home.
     mutating func finish(at end: Int64) {
-        for mac in locations.keys.sorted() {
-            guard var location = locations[mac], let candidate = location.candidate else { continue }
-            let settled = established(since: candidate.since, last: candidate.last, sightings: candidate.sightings)
-            if candidate.last > location.lastSeen && (end - location.lastSeen >= settings.minimumStable || settled) {
-                confirm(mac, &location)
-                locations[mac] = location
+        for entry in locations.indices {
+            guard let candidate = locations[entry].candidate else { continue }
+            let location = locations[entry]
+            let settled = Self.established(since: candidate.since, last: candidate.last, sightings: candidate.sightings, settings)
+            if candidate.last > location.lastSeen && (end - location.lastSeen >= settings.minimumStable || settled),
+               let move = Self.confirm(&locations[entry], settings) {
+                moves.append(move)
             }
         }
         moves.sort { ($0.time, $0.mac) < ($1.time, $1.mac) }
     }
 
     /// The IPs a MAC uses: ARP senders, NA targets, IP sources (not link-local or unspecified).
-    private mutating func learnIP(of mac: MACAddress, _ packet: DecodedPacket) {
+    private mutating func learnIP(_ entry: Int, _ packet: borrowing DecodedPacket) {
         var address: IPAddress?
-        if let arp = packet.arp, arp.senderMAC == mac, let ip = arp.senderIP, !ip.isUnspecified, arp.opcode <= 2 { address = .v4(ip) }
-        else if let nd = packet.neighborDiscovery, nd.message == .neighborAdvertisement, let target = nd.target { address = .v6(target) }
-        else if packet.arp == nil { address = packet.sourceIP }
-        guard let address, !address.isUnspecified, !address.isMulticast, !address.isLinkLocal,
-              var location = locations[mac], !location.manyIPs, !location.ips.contains(address) else { return }
-        if location.ips.count >= Self.maximumIPs { location.manyIPs = true; location.ips = [] } else { location.ips.append(address) }
-        locations[mac] = location
+        if let arp = packet.arp {
+            if arp.senderMAC == locations[entry].mac, let ip = arp.senderIP, !ip.isUnspecified, arp.opcode <= 2 { address = .v4(ip) }
+        } else if let nd = packet.neighborDiscovery, nd.message == .neighborAdvertisement, let target = nd.target {
+            address = .v6(target)
+        } else {
+            address = packet.sourceIP
+        }
+        guard let address, address != locations[entry].lastIP, !locations[entry].manyIPs else { return }
+        locations[entry].lastIP = address
+        guard !address.isUnspecified, !address.isMulticast, !address.isLinkLocal, !addresses[entry].contains(address) else { return }
+        if addresses[entry].count >= Self.maximumIPs {
+            locations[entry].manyIPs = true
+            addresses[entry] = []
+        } else {
+            addresses[entry].append(address)
+        }
     }
 }
