@@ -29,6 +29,8 @@ public final class Analysis {
         public var announcementBurstGap: Int64 = 1_000_000_000
         /// A MAC's new location must hold this long past its last sighting at the old one.
         public var moveDebounce: Int64 = 5_000_000_000
+        /// What pcapng record directions mean for where a frame was sourced.
+        public var directionMeaning: DirectionMeaning = .ignore
 
         public init() {}
     }
@@ -61,7 +63,7 @@ public final class Analysis {
         self.options = options
         binWidth = options.bin
         mobility = MobilityTracker(settings: .init(copyWindow: options.copyWindow, burstGap: options.announcementBurstGap,
-                                                   debounce: options.moveDebounce))
+                                                   debounce: options.moveDebounce, directionMeaning: options.directionMeaning))
         flows = FlowTable(capacity: options.flowCapacity)
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
     }
@@ -104,7 +106,7 @@ public final class Analysis {
             if arp.opcode == 2, let mac = arp.senderMAC { gatewayTracker.arpReply(senderIP: .v4(sender), senderMAC: mac, time: time) }
         }
 
-        mobility.add(packet, bytes: record.bytes, time: time, interface: record.interface, frame: packets,
+        mobility.add(packet, bytes: record.bytes, time: time, interface: record.interface, frame: packets, direction: record.direction,
                      isGatewayAddress: gatewayTracker.isVirtualIP)
 
         guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }

@@ -89,7 +89,8 @@ public struct AnalysisRenderer {
             ("announcements", .array(report.announcements.map { announcement in
                 .object([("time_ns", .int(announcement.timeNs)), ("last_ns", .int(announcement.lastNs)), ("kind", .string(announcement.kind)),
                          ("mac", .string(announcement.mac)), ("ip", .optional(announcement.ip) { .string($0) }),
-                         ("vlan", .optional(announcement.vlan) { .int($0) }), ("interface", .int(announcement.interface)),
+                         ("vlan", .optional(announcement.vlan) { .int($0) }), ("vni", .optional(announcement.vni) { .int($0) }),
+                         ("interface", .int(announcement.interface)),
                          ("session", .optional(announcement.session) { .int($0) }), ("frames", .int(announcement.frames)),
                          ("spacing_ns", .array(announcement.spacingNs.map { .int($0) })),
                          ("sender", .optional(announcement.sender) { .string($0) }), ("gateway", .bool(announcement.gateway)),
@@ -114,6 +115,7 @@ public struct AnalysisRenderer {
     private func placeJSON(_ place: Report.Place) -> JSONValue {
         .object([("interface", .int(place.interface)), ("session", .optional(place.session) { .int($0) }),
                  ("interface_index", .optional(place.interfaceIndex) { .int($0) }), ("vlan", .optional(place.vlan) { .int($0) }),
+                 ("vni", .optional(place.vni) { .int($0) }),
                  ("site", .optional(place.site) { .string($0) })])
     }
 
@@ -160,7 +162,7 @@ public struct AnalysisRenderer {
 
     private func placeName(_ place: Report.Place) -> String {
         interfaceNames([place.interface]) + (place.session.map { " session \($0)" } ?? "")
-            + (place.interfaceIndex.map { " ifindex \($0)" } ?? "") + (place.vlan.map { " vlan \($0)" } ?? "")
+            + (place.interfaceIndex.map { " ifindex \($0)" } ?? "") + (place.vlan.map { " vlan \($0)" } ?? "") + (place.vni.map { " vni \($0)" } ?? "")
     }
 
     /// "RARP x3" and the like, for the announcement at `index`.

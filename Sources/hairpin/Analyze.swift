@@ -63,6 +63,9 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("move-debounce"), help: "How long a MAC's new location must outlast the old one to be a move.")
     var moveDebounce: String = "5s"
 
+    @Option(name: .customLong("direction"), help: "What pcapng record directions mean for where a frame came from: ignore, port (a SPAN or TAP port: inbound came from the attached device) or host (outbound was sent by the host).")
+    var direction: String = "ignore"
+
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
@@ -71,6 +74,8 @@ struct Analyze: ParsableCommand {
         options.copyWindow = try Self.duration(copyWindow, option: "--copy-window", minimum: 0)
         options.announcementBurstGap = try Self.duration(announcementGap, option: "--announcement-gap", minimum: 1_000_000)
         options.moveDebounce = try Self.duration(moveDebounce, option: "--move-debounce", minimum: 1_000_000)
+        guard let meaning = DirectionMeaning(rawValue: direction) else { throw ValidationError("--direction takes ignore, port or host") }
+        options.directionMeaning = meaning
         guard let by = Analysis.UplinkBy(rawValue: uplinkBy) else { throw ValidationError("--uplink-by is auto, interface, erspan or vlan") }
         options.uplinkBy = by
         options.lineRate = lineRate

@@ -187,6 +187,21 @@ import Testing
         #expect(lines.contains { $0.hasSuffix("frame 19: 10.100.0.4 unknown -> standby") })
     }
 
+    @Test func recordDirectionsCanSayWhereFramesCameFrom() throws {
+        // The scenarios mark frames entering a monitored port inbound: read as a switch port's
+        // directions they give the same move; read as a host's, the VM's own frames are skipped.
+        func moves(_ direction: String) throws -> [[String: Any]] {
+            let output = try Hairpin.run(["analyze", "--json", "--direction", direction, "Captures/vrrp-qemu.pcapng"])
+            return try #require(try object(output.stdoutData)["moves"] as? [[String: Any]])
+        }
+        let plain = try moves("ignore"), port = try moves("port"), host = try moves("host")
+        #expect(plain.map { $0["mac"] as? String } == ["52:54:00:aa:bb:01"])
+        #expect(port.map { $0["mac"] as? String } == ["52:54:00:aa:bb:01"])
+        #expect(port.first?["time_ns"] as? Int == plain.first?["time_ns"] as? Int)
+        #expect(!host.contains { $0["mac"] as? String == "52:54:00:aa:bb:01" })
+        #expect(try Hairpin.run(["analyze", "--direction", "sideways", "Captures/vrrp-qemu.pcapng"]).status != 0)
+    }
+
     @Test func portsAndThresholdsAreConfigurable() throws {
         let report = try object(try Hairpin.run(["analyze", "--json", "--migration-port", "vmotion=8001",
                                                   "Captures/vmotion-hsrp-hairpin.pcapng"]).stdoutData)

@@ -9,6 +9,7 @@ extension Report {
         public var mac: String
         public var ip: String?
         public var vlan: Int?
+        public var vni: Int?
         public var interface: Int
         public var session: Int?
         public var frames: Int
@@ -28,6 +29,7 @@ extension Report {
         public var session: Int?
         public var interfaceIndex: Int?
         public var vlan: Int?
+        public var vni: Int?
         /// The topology site, once a topology is given.
         public var site: String?
     }
@@ -58,6 +60,9 @@ struct MobilitySettings: Sendable {
 }
 
 extension MobilityTracker {
+    static func vlan(_ segment: Int?) -> Int? { segment.flatMap { $0 < vniFlag ? $0 : nil } }
+    static func vni(_ segment: Int?) -> Int? { segment.flatMap { $0 >= vniFlag ? $0 & 0xFF_FFFF : nil } }
+
     /// Announcements, moves and the migrations with their VM MACs and switch-over, tied together.
     func assemble(migrations: inout [Report.Migration], settings: MobilitySettings = MobilitySettings())
         -> (announcements: [Report.Announcement], moves: [Report.Move]) {
@@ -67,7 +72,7 @@ extension MobilityTracker {
             let burst = bursts[index]
             return Report.Announcement(
                 timeNs: burst.first, lastNs: burst.last, kind: burst.kind.rawValue, mac: burst.mac.description,
-                ip: burst.ip?.description, vlan: burst.vlan, interface: Int(burst.place.interface),
+                ip: burst.ip?.description, vlan: Self.vlan(burst.vlan), vni: Self.vni(burst.vlan), interface: Int(burst.place.interface),
                 session: burst.place.session >= 0 ? Int(burst.place.session) : nil, frames: burst.frames, spacingNs: burst.gaps,
                 sender: burst.gateway ? nil : AnnouncerFingerprint.of(kind: burst.kind, gaps: burst.gaps)?.rawValue,
                 gateway: burst.gateway, frame: burst.frame, migration: nil)
@@ -75,7 +80,8 @@ extension MobilityTracker {
         order = []
         func place(_ place: Place, vlan: Int?) -> Report.Place {
             Report.Place(interface: Int(place.interface), session: place.session >= 0 ? Int(place.session) : nil,
-                         interfaceIndex: place.interfaceIndex >= 0 ? Int(place.interfaceIndex) : nil, vlan: vlan, site: nil)
+                         interfaceIndex: place.interfaceIndex >= 0 ? Int(place.interfaceIndex) : nil, vlan: Self.vlan(vlan),
+                         vni: Self.vni(vlan), site: nil)
         }
         var reportMoves: [Report.Move] = []
         for move in moves {

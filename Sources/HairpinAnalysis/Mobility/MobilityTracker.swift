@@ -1,3 +1,4 @@
+import HairpinCapture
 import HairpinWire
 
 /// Where each MAC lives over time and when it moves (protocols.md 2.7, 8.2, 8.9 R1).
@@ -8,6 +9,16 @@ import HairpinWire
 /// (or the old one stay silent to the end of the capture for at least `minimumStable`); every
 /// return to the old place meanwhile is a flip-flop. Announcements (RARP, GARP, NA) are grouped
 /// into bursts per MAC, kind and place.
+/// What a record's pcapng direction says about where its frame came from.
+public enum DirectionMeaning: String, Sendable, CaseIterable {
+    /// Directions are not used.
+    case ignore
+    /// Captured at a switch port (SPAN, TAP): inbound came from the attached device.
+    case switchPort = "port"
+    /// Captured on a host: outbound was sent by the host.
+    case host
+}
+
 struct MobilityTracker {
     struct Settings: Sendable {
         /// A frame seen again on another capture point within this is a copy (DCI latency, clock skew).
@@ -24,6 +35,7 @@ struct MobilityTracker {
         var establishedSightings = 3
         /// More flip-flops than this: the MAC lives at both places (teaming), not a move.
         var multihomedFlipFlops = 16
+        var directionMeaning: DirectionMeaning = .ignore
         var maximumMACs = 1 << 20
         var maximumAnnouncements = 100_000
     }
@@ -95,6 +107,8 @@ struct MobilityTracker {
     }
 
     static let maximumIPs = 8
+    /// Segments above this are VNIs (`segment & 0xFF_FFFF`), below it VLAN ids.
+    static let vniFlag = 0x100_0000
     /// Gaps kept per burst (a storm extends one burst without end).
     static let maximumGaps = 32
     let settings: Settings
@@ -125,8 +139,17 @@ struct MobilityTracker {
 
     /// Feeds one decoded frame. `isGatewayAddress` says whether an IP is a first-hop virtual IP.
     mutating func add(_ packet: borrowing DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, interface: Int, frame: Int,
-                      isGatewayAddress: (IPAddress) -> Bool) {
+                      direction: Direction, isGatewayAddress: (IPAddress) -> Bool) {
         guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return }
+        // A frame mirrored as it left the monitored port (ERSPAN III egress) was sourced elsewhere;
+        // so was one the record's direction says came from the other side, when the user said
+        // what the capture's directions mean (a SPAN port's "inbound" is a host's "outbound").
+        if packet.erspan?.egress == true { return }
+        switch settings.directionMeaning {
+        case .ignore: break
+        case .switchPort: if direction == .outbound { return }
+        case .host: if direction == .inbound { return }
+        }
         let innerFrame = packet.innerFrameOffset
         let offset = packet.networkOffset ?? innerFrame
         let place = Place(interface: Int32(interface), session: packet.erspan.map { Int32($0.sessionID) } ?? -1,
@@ -135,7 +158,9 @@ struct MobilityTracker {
             copiesSeen += 1
             return
         }
-        let vlan: Int? = packet.vlans.innermostId.map(Int.init)
+        // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
+        let innermostVLAN = packet.vlans.innermostId.map(Int.init)
+        let vlan: Int? = packet.vni.map { Self.vniFlag | Int($0) } ?? innermostVLAN
         let virtual = VirtualMAC.kind(of: source) != nil
         if let (kind, mac, ip) = AnnouncementKind.classify(packet) {
             announce(kind: kind, mac: mac, ip: ip, place: place, vlan: vlan, time: time, frame: frame,
