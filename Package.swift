@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "HairpinCapture",
             dependencies: ["HairpinWire", "CZlib", "CZstd", "CPcap"]),
-        .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire"]),
+        .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", .product(name: "Yams", package: "Yams")]),
         .target(name: "HairpinReport", dependencies: ["HairpinAnalysis", "HairpinCapture", "HairpinWire"]),
         .target(
             name: "HairpinSynth",

@@ -31,6 +31,8 @@ public final class Analysis {
         public var moveDebounce: Int64 = 5_000_000_000
         /// What pcapng record directions mean for where a frame was sourced.
         public var directionMeaning: DirectionMeaning = .ignore
+        /// Sites, segments and capture points (`--topology`): names the sites of places.
+        public var topology: Topology?
 
         public init() {}
     }
@@ -321,7 +323,9 @@ public final class Analysis {
         }
         var mobility = self.mobility
         mobility.finish(at: lastTime ?? 0)
-        let (announcements, moves) = mobility.assemble(migrations: &finalMigrations)
+        let (announcements, assembledMoves) = mobility.assemble(migrations: &finalMigrations)
+        var moves = assembledMoves
+        options.topology?.placeSites(&moves, interfaces: reportInterfaces)
         return Report(
             capture: Report.CaptureSection(
                 packets: packets, bytes: bytes, startNs: firstTime, endNs: lastTime, interfaces: reportInterfaces,

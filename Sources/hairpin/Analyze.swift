@@ -66,6 +66,9 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("direction"), help: "What pcapng record directions mean for where a frame came from: ignore, port (a SPAN or TAP port: inbound came from the attached device) or host (outbound was sent by the host).")
     var direction: String = "ignore"
 
+    @Option(name: .long, help: "Topology file (YAML: sites, segments, switches, routers, capture points, DCI links, hosts) naming the site of each capture point.")
+    var topology: String?
+
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
@@ -76,6 +79,13 @@ struct Analyze: ParsableCommand {
         options.moveDebounce = try Self.duration(moveDebounce, option: "--move-debounce", minimum: 1_000_000)
         guard let meaning = DirectionMeaning(rawValue: direction) else { throw ValidationError("--direction takes ignore, port or host") }
         options.directionMeaning = meaning
+        if let topology {
+            let text: String
+            do { text = try String(contentsOfFile: topology, encoding: .utf8) } catch {
+                throw ValidationError("cannot read the topology file \(topology): \(error.localizedDescription)")
+            }
+            do { options.topology = try Topology.parse(text, file: topology) } catch { throw ValidationError("\(error)") }
+        }
         guard let by = Analysis.UplinkBy(rawValue: uplinkBy) else { throw ValidationError("--uplink-by is auto, interface, erspan or vlan") }
         options.uplinkBy = by
         options.lineRate = lineRate

@@ -202,6 +202,38 @@ import Testing
         #expect(try Hairpin.run(["analyze", "--direction", "sideways", "Captures/vrrp-qemu.pcapng"]).status != 0)
     }
 
+    @Test func aTopologyNamesTheSitesOfMoves() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-topology-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let topology = directory.appendingPathComponent("dc.yaml")
+        try """
+        sites: [{id: dc-a}, {id: dc-b}]
+        capture_points:
+          - {match: {if_name: esx-a1-uplink}, site: dc-a, role: server}
+          - {match: {if_name: esx-b1-uplink}, site: dc-b, role: server}
+          - {match: {if_name: dci}, site: dc-a, role: dci}
+        """.write(to: topology, atomically: true, encoding: .utf8)
+        for name in ["vmotion-hsrp-hairpin", "vrrp-qemu", "kvm-flip-flop"] {
+            let output = try Hairpin.run(["analyze", "--json", "--topology", topology.path, "Captures/\(name).pcapng"])
+            #expect(output.status == 0)
+            let moves = try #require(try object(output.stdoutData)["moves"] as? [[String: Any]])
+            let truth = try object(try Data(contentsOf: Hairpin.packageRoot.appendingPathComponent("Captures/\(name).truth.json")))
+            let expected = try #require(truth["moves"] as? [[String: Any]])
+            #expect(moves.count == expected.count)
+            for (move, want) in zip(moves, expected) {
+                for side in ["from", "to"] {
+                    #expect((move[side] as? [String: Any])?["site"] as? String == (want[side] as? [String: Any])?["site"] as? String, "\(name) \(side)")
+                }
+            }
+        }
+        try "sites: [{id: dc-a}]\ncapture_points:\n  - {match: {if_name: dci}, site: dc-z, role: dci}\n"
+            .write(to: topology, atomically: true, encoding: .utf8)
+        let bad = try Hairpin.run(["analyze", "--topology", topology.path, "Captures/vrrp-qemu.pcapng"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("dc.yaml:3:35: site 'dc-z' is not declared under sites"))
+    }
+
     @Test func portsAndThresholdsAreConfigurable() throws {
         let report = try object(try Hairpin.run(["analyze", "--json", "--migration-port", "vmotion=8001",
                                                   "Captures/vmotion-hsrp-hairpin.pcapng"]).stdoutData)
