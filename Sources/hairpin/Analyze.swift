@@ -7,18 +7,21 @@ import HairpinWire
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Analyse captures: migration streams and bandwidth per uplink (gateways, moves and paths to come).",
+        abstract: "Analyse captures: migrations, bandwidth per uplink, first-hop gateways, announcements and VM moves (paths to come).",
         discussion: """
             Reads every packet once, decodes it and feeds the trackers: bidirectional flows, migration \
             streams (vMotion TCP 8000, Hyper-V TCP 6600, QEMU by its stream magic or the libvirt port \
-            range, NFC TCP 902 as provisioning), and per-uplink bandwidth series. A port match is not \
+            range, NFC TCP 902 as provisioning), per-uplink bandwidth series, HSRP/GLBP/VRRP groups over \
+            time, RARP/GARP/NA announcements and where each MAC is sourced. A port match is not \
             enough for a migration: the stream must move at least --min-migration-bytes one way (95% of \
-            its payload) at a peak of --min-migration-rate or more.
+            its payload) at a peak of --min-migration-rate or more. A MAC whose location changes and \
+            holds (--move-debounce) has moved; a move around a migration is tied to it.
 
             Examples:
               hairpin analyze Captures/vmotion-hsrp-hairpin.pcapng
               hairpin analyze --json --bin 100ms uplink-a.pcapng uplink-b.pcap.gz
               hairpin analyze --csv out/ --speed dci=10G --uplink-by erspan collector.pcap
+              hairpin analyze --topology dc.yaml --direction port a-leaf.pcapng b-leaf.pcapng
             """)
 
     @Argument(help: "Capture files (pcap or pcapng, optionally gzip/zstd compressed); \"-\" reads standard input.")
