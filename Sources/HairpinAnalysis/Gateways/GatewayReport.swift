@@ -6,6 +6,12 @@ extension Analysis {
         gatewayTracker.forwarder(of: virtualMAC, at: time)
     }
 
+    /// The first-hop virtual MAC a host's frames mostly go to (its gateway binding), if it sent
+    /// any to a virtual MAC.
+    public func gatewayBinding(of host: MACAddress) -> MACAddress? {
+        mobility.location(of: host)?.gatewayMAC
+    }
+
     /// Which member is active for a virtual IP at a time (for GLBP, the AVG answering ARP for it).
     public func gatewayForwarder(ofVirtualIP virtualIP: IPAddress, at time: Int64) -> GatewayMember? {
         gatewayTracker.forwarder(ofVirtualIP: virtualIP, at: time)

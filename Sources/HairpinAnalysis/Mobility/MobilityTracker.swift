@@ -94,6 +94,10 @@ struct MobilityTracker {
         var lastIP: IPAddress?
         /// More addresses than `maximumIPs` were seen: a router, not a host.
         var manyIPs = false
+        /// The first-hop virtual MAC most of its frames go to (a majority vote over the frames
+        /// sent to virtual MACs), and the vote's margin: the gateway the host's ARP cache holds.
+        var gatewayMAC: MACAddress?
+        var gatewayMargin = 0
     }
 
     struct Move {
@@ -186,6 +190,16 @@ struct MobilityTracker {
             moves.append(move)
         }
         learnIP(entry, packet)
+        if let destination = packet.destinationMAC, VirtualMAC.kind(of: destination) != nil {
+            if locations[entry].gatewayMAC == destination {
+                locations[entry].gatewayMargin += 1
+            } else if locations[entry].gatewayMargin == 0 {
+                locations[entry].gatewayMAC = destination
+                locations[entry].gatewayMargin = 1
+            } else {
+                locations[entry].gatewayMargin -= 1
+            }
+        }
     }
 
     /// Where the MAC is known to live, if it was seen.
