@@ -48,27 +48,11 @@ public final class PcapWriter {
     }
 
     public func write(timestamp: Int64, frame: [UInt8], originalLength: Int? = nil) throws(CaptureError) {
-        var failure: CaptureError?
-        frame.withUnsafeBytes { bytes in
-            do throws(CaptureError) {
-                try write(timestamp: timestamp, frame: bytes, originalLength: originalLength)
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
+        try withFrameBytes(frame) { bytes throws(CaptureError) in try write(timestamp: timestamp, frame: bytes, originalLength: originalLength) }
     }
 
     public func flush() throws(CaptureError) {
-        var written = 0
-        while written < buffer.count {
-            let result = buffer.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if currentErrno == EINTR { continue }
-                throw CaptureError(.writeFailed(errno: currentErrno), file: path, offset: 0)
-            }
-            written += result
-        }
+        try writeAll(buffer, to: descriptor, path: path)
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -110,27 +110,13 @@ public final class PcapngWriter {
 
     public func write(interface: Int, timestamp: Int64, frame: [UInt8], originalLength: Int? = nil,
                       direction: Direction = .unknown) throws(CaptureError) {
-        var failure: CaptureError?
-        frame.withUnsafeBytes { bytes in
-            do throws(CaptureError) {
-                try write(interface: interface, timestamp: timestamp, frame: bytes, originalLength: originalLength, direction: direction)
-            } catch {
-                failure = error
-            }
+        try withFrameBytes(frame) { bytes throws(CaptureError) in
+            try write(interface: interface, timestamp: timestamp, frame: bytes, originalLength: originalLength, direction: direction)
         }
-        if let failure { throw failure }
     }
 
     public func flush() throws(CaptureError) {
-        var written = 0
-        while written < buffer.count {
-            let result = buffer.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if currentErrno == EINTR { continue }
-                throw CaptureError(.writeFailed(errno: currentErrno), file: path, offset: 0)
-            }
-            written += result
-        }
+        try writeAll(buffer, to: descriptor, path: path)
         buffer.removeAll(keepingCapacity: true)
     }
 

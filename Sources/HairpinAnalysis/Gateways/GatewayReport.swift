@@ -97,8 +97,8 @@ extension Analysis {
                 actives: activeNow.map(endpoint),
                 forwarders: group.forwarders.map { forwarder in
                     .init(number: Int(forwarder.number), virtualMAC: forwarder.virtualMAC.description,
-                          ownerMAC: (group.members.first { $0.ip == forwarder.owner }?.mac ?? forwarder.ownerMAC)?.description,
-                          ownerIP: forwarder.owner.description, state: forwarder.state.name)
+                          ownerMAC: group.members[forwarder.owner].mac?.description,
+                          ownerIP: group.members[forwarder.owner].ip.description, state: forwarder.state.name)
                 },
                 transitions: group.transitions.map { transition in
                     .init(timeNs: transition.time, frame: transition.frame, memberIP: transition.memberIP.description,

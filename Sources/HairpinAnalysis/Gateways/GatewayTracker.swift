@@ -51,11 +51,11 @@ struct GatewayTracker {
     struct Forwarder {
         var number: UInt8
         var virtualMAC: MACAddress
-        var owner: IPAddress
-        var ownerMAC: MACAddress?
         var state: FHRPMessage.State
-        /// Who owned the forwarder from when: (time, member index), in order.
+        /// Who owned the forwarder from when: (time, member index), in order; never empty.
         var owners: [(time: Int64, member: Int)]
+        /// The member that owns it now.
+        var owner: Int { owners[owners.count - 1].member }
     }
 
     struct Group {
@@ -222,12 +222,9 @@ struct GatewayTracker {
                 if group.forwarders[existing].owners.last?.member != memberIndex {
                     group.forwarders[existing].owners.append((time, memberIndex))
                 }
-                group.forwarders[existing].owner = source
-                group.forwarders[existing].ownerMAC = group.members[memberIndex].mac
                 group.forwarders[existing].virtualMAC = forwarder.virtualMAC
             } else {
-                group.forwarders.append(Forwarder(number: forwarder.number, virtualMAC: forwarder.virtualMAC, owner: source,
-                                                  ownerMAC: group.members[memberIndex].mac, state: .active,
+                group.forwarders.append(Forwarder(number: forwarder.number, virtualMAC: forwarder.virtualMAC, state: .active,
                                                   owners: [(time, memberIndex)]))
                 group.forwarders.sort { $0.number < $1.number }
             }

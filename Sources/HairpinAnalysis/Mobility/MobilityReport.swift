@@ -66,7 +66,7 @@ extension MobilityTracker {
     /// Announcements, moves and the migrations with their VM MACs and switch-over, tied together.
     func assemble(migrations: inout [Report.Migration], settings: MobilitySettings = MobilitySettings())
         -> (announcements: [Report.Announcement], moves: [Report.Move]) {
-        var order = bursts.indices.sorted { (bursts[$0].first, bursts[$0].mac, bursts[$0].kind.rawValue, bursts[$0].place) <
+        let order = bursts.indices.sorted { (bursts[$0].first, bursts[$0].mac, bursts[$0].kind.rawValue, bursts[$0].place) <
                                             (bursts[$1].first, bursts[$1].mac, bursts[$1].kind.rawValue, bursts[$1].place) }
         var announcements = order.map { index -> Report.Announcement in
             let burst = bursts[index]
@@ -77,7 +77,6 @@ extension MobilityTracker {
                 sender: burst.gateway ? nil : AnnouncerFingerprint.of(kind: burst.kind, gaps: burst.gaps)?.rawValue,
                 gateway: burst.gateway, frame: burst.frame, migration: nil)
         }
-        order = []
         func place(_ place: Place, vlan: Int?) -> Report.Place {
             Report.Place(interface: Int(place.interface), session: place.session >= 0 ? Int(place.session) : nil,
                          interfaceIndex: place.interfaceIndex >= 0 ? Int(place.interfaceIndex) : nil, vlan: Self.vlan(vlan),

@@ -127,8 +127,6 @@ struct MobilityTracker {
     private(set) var bursts: [Burst] = []
     private var openBursts: [BurstKey: Int] = [:]
     private(set) var moves: [Move] = []
-    private(set) var untrackedMACs = 0
-    private(set) var copiesSeen = 0
 
     struct BurstKey: Hashable {
         var mac: MACAddress
@@ -159,7 +157,6 @@ struct MobilityTracker {
         let place = Place(interface: Int32(interface), session: packet.erspan.map { Int32($0.sessionID) } ?? -1,
                           interfaceIndex: packet.cookedInterfaceIndex.map(Int64.init) ?? -1)
         if copies.isCopy(MirrorCopies.digest(bytes, from: offset, source: source), time: time, point: place.point) {
-            copiesSeen += 1
             return
         }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
@@ -177,7 +174,7 @@ struct MobilityTracker {
         } else if let found = locationIndex[source] {
             entry = Int(found)
         } else {
-            guard locations.count < settings.maximumMACs else { untrackedMACs += 1; return }
+            guard locations.count < settings.maximumMACs else { return }
             entry = locations.count
             locationIndex[source] = Int32(entry)
             locations.append(Location(mac: source, place: place, vlan: vlan, lastSeen: time, since: time, sightings: 0))
