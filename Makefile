@@ -17,9 +17,9 @@ demo: release
 
 # Regenerates the scenario captures in Captures/ from the YAML beside them, and their reports.
 captures: release
-	for yaml in Captures/*.yaml; do \
+	for yaml in $$(ls Captures/*.yaml | grep -v "\.topology\.yaml$$"); do \
 	    name=$${yaml%.yaml}; \
-	    .build/release/hairpin synth $$yaml -o $$name.pcapng --truth $$name.truth.json; \
+	    .build/release/hairpin synth $$yaml -o $$name.pcapng --truth $$name.truth.json --topology $$name.topology.yaml; \
 	    .build/release/hairpin analyze --json $$name.pcapng > $$name.report.json; \
 	done
 

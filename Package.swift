@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
         .testTarget(name: "HairpinAnalysisTests", dependencies: ["HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
-        .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture"]),
+        .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture", "HairpinTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

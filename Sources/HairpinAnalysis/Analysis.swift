@@ -33,6 +33,8 @@ public final class Analysis {
         public var directionMeaning: DirectionMeaning = .ignore
         /// Sites, segments and capture points (`--topology`): names the sites of places.
         public var topology: Topology?
+        /// Thresholds of the path verdicts.
+        public var paths = PathSettings()
 
         public init() {}
     }
@@ -60,12 +62,14 @@ public final class Analysis {
     private var releasedFlows: [FlowState] = []
     var gatewayTracker = GatewayTracker()
     @exclusivity(unchecked) var mobility: MobilityTracker
+    @exclusivity(unchecked) var paths: PathTracker
 
     public init(options: Options = Options()) {
         self.options = options
         binWidth = options.bin
         mobility = MobilityTracker(settings: .init(copyWindow: options.copyWindow, burstGap: options.announcementBurstGap,
                                                    debounce: options.moveDebounce, directionMeaning: options.directionMeaning))
+        paths = PathTracker(grace: options.paths.grace)
         flows = FlowTable(capacity: options.flowCapacity)
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
     }
@@ -108,8 +112,15 @@ public final class Analysis {
             if arp.opcode == 2, let mac = arp.senderMAC { gatewayTracker.arpReply(senderIP: .v4(sender), senderMAC: mac, time: time) }
         }
 
-        mobility.add(packet, bytes: record.bytes, time: time, interface: record.interface, frame: packets, direction: record.direction,
-                     isGatewayAddress: gatewayTracker.isVirtualIP)
+        let place = MobilityTracker.place(of: packet, interface: record.interface)
+        if let departure = mobility.add(packet, bytes: record.bytes, time: time, place: place, frame: packets, direction: record.direction,
+                                        isGatewayAddress: gatewayTracker.isVirtualIP) {
+            paths.watch(departure)
+        }
+        if paths.isWatching, let source = packet.sourceMAC, let destination = packet.destinationMAC,
+           paths.mayConcern(source, destination), !destination.isMulticast, packet.sourceIP != nil {
+            paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
+        }
 
         guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
         let payload = packet.payloadLength ?? 0
@@ -316,6 +327,10 @@ public final class Analysis {
                              packets: interface.id < interfacePackets.count ? interfacePackets[interface.id] : 0,
                              bytes: interface.id < interfaceBytes.count ? interfaceBytes[interface.id] : 0)
         }
+        // Where the migrations crossed between their hosts, before uplinks become interface ids.
+        let transit = transitPlaces(migrations.map { migration in
+            (migration.interfaces.map { place(ofUplink: $0) }, [migration.sourceMAC, migration.destinationMAC].compactMap { $0.flatMap(MACAddress.init) })
+        })
         var finalMigrations = migrations.map { migration in
             var copy = migration
             copy.interfaces = Array(Set(migration.interfaces.map { identities[$0].interface })).sorted()
@@ -326,6 +341,8 @@ public final class Analysis {
         let (announcements, assembledMoves) = mobility.assemble(migrations: &finalMigrations)
         var moves = assembledMoves
         options.topology?.placeSites(&moves, interfaces: reportInterfaces)
+        let paths = pathReport(moves: moves, migrations: finalMigrations, transit: transit, interfaces: reportInterfaces,
+                               placesSeen: identities.indices.map { place(ofUplink: $0) }, end: lastTime ?? 0)
         return Report(
             capture: Report.CaptureSection(
                 packets: packets, bytes: bytes, startNs: firstTime, endNs: lastTime, interfaces: reportInterfaces,
@@ -336,10 +353,17 @@ public final class Analysis {
             announcements: announcements,
             moves: moves,
             gateways: gatewayReport(),
+            paths: paths,
             flows: Report.FlowSummary(tracked: flows.count + releasedFlows.count, evicted: flows.evicted, untracked: flows.untracked,
                                       migrationCandidates: candidates.count),
             settings: Report.Settings(binNs: binWidth, uplinkBy: options.uplinkBy.rawValue, lineRate: options.lineRate,
                                       busyThreshold: options.busyThreshold))
+    }
+
+    /// The capture place an uplink series stands for (a VLAN series is its interface's place).
+    private func place(ofUplink uplink: Int) -> MobilityTracker.Place {
+        let identity = identities[uplink]
+        return MobilityTracker.Place(interface: Int32(identity.interface), session: Int32(identity.session ?? -1))
     }
 
     private func describe(_ key: FlowKey) -> String {

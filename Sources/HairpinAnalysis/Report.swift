@@ -8,6 +8,7 @@ public struct Report: Codable, Sendable, Equatable {
     public var announcements: [Announcement]
     public var moves: [Move]
     public var gateways: [Gateway]
+    public var paths: [Path]
     public var flows: FlowSummary
     public var settings: Settings
 

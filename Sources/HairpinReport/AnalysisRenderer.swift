@@ -103,7 +103,7 @@ public struct AnalysisRenderer {
                          ("migration", .optional(move.migration) { .int($0) }), ("flip_flops", .int(move.flipFlops))])
             })),
             ("gateways", .array(report.gateways.map(gatewayJSON))),
-            ("paths", .array([])),
+            ("paths", .array(report.paths.map(pathJSON))),
             ("flows", .object([("tracked", .int(report.flows.tracked)), ("evicted", .int(report.flows.evicted)),
                                ("untracked", .int(report.flows.untracked)),
                                ("migration_candidates", .int(report.flows.migrationCandidates))])),
@@ -117,6 +117,59 @@ public struct AnalysisRenderer {
                  ("interface_index", .optional(place.interfaceIndex) { .int($0) }), ("vlan", .optional(place.vlan) { .int($0) }),
                  ("vni", .optional(place.vni) { .int($0) }),
                  ("site", .optional(place.site) { .string($0) })])
+    }
+
+    private func pathJSON(_ path: Report.Path) -> JSONValue {
+        func evidence(_ item: Report.Path.Evidence) -> JSONValue {
+            .object([("what", .string(item.what)), ("file", .string(item.file)), ("interface", .int(item.interface)),
+                     ("session", .optional(item.session) { .int($0) }), ("place", .string(item.place)),
+                     ("first_frame", .int(item.firstFrame)), ("first_ns", .int(item.firstNs)),
+                     ("last_frame", .int(item.lastFrame)), ("last_ns", .int(item.lastNs)), ("frames", .int(item.frames))])
+        }
+        func router(_ item: Report.Path.Router) -> JSONValue {
+            .object([("mac", .string(item.mac)), ("ip", .optional(item.ip) { .string($0) }), ("name", .optional(item.name) { .string($0) }),
+                     ("site", .optional(item.site) { .string($0) }), ("frames", .int(item.frames)), ("bytes", .int(item.bytes))])
+        }
+        func common(_ direction: Report.Path.Direction) -> [(String, JSONValue)] {
+            [("verdict", .string(direction.verdict)), ("confidence", .string(direction.confidence)), ("reason", .string(direction.reason)),
+             ("bytes", .int(direction.bytes)), ("start_ns", .optional(direction.startNs) { .int($0) }),
+             ("end_ns", .optional(direction.endNs) { .int($0) }), ("ended_by", .optional(direction.endedBy) { .string($0) }),
+             ("evidence", .array(direction.evidence.map(evidence))),
+             ("dci", .array(direction.dci.map { use in
+                 .object([("interface", .int(use.interface)), ("session", .optional(use.session) { .int($0) }),
+                          ("place", .string(use.place)), ("frames", .int(use.frames)), ("bytes", .int(use.bytes)),
+                          ("bytes_per_second", .array(use.bytesPerSecond.map { .int($0) }))])
+             }))]
+        }
+        let forwarder = path.outbound.forwarders.first
+        return .object([
+            ("vm_mac", .string(path.vmMAC)),
+            ("vm_ips", .array(path.vmIPs.map { .string($0) })),
+            ("move", .int(path.move)),
+            ("time_ns", .int(path.timeNs)),
+            ("from_site", .optional(path.fromSite) { .string($0) }),
+            ("to_site", .optional(path.toSite) { .string($0) }),
+            ("from_host", .optional(path.fromHost) { .string($0) }),
+            ("to_host", .optional(path.toHost) { .string($0) }),
+            ("migration", .optional(path.migration) { .int($0) }),
+            ("gateway", .optional(path.gateway) { gateway in
+                .object([("protocol", .string(gateway.protocol)), ("group", .int(gateway.group)),
+                         ("virtual_mac", .string(gateway.virtualMAC)), ("virtual_ip", .optional(gateway.virtualIP) { .string($0) }),
+                         ("isolated", .bool(gateway.isolated))])
+            }),
+            ("outbound", .object([("forwarder_mac", .optional(forwarder?.mac) { .string($0) }),
+                                  ("forwarder_ip", .optional(forwarder?.ip) { .string($0) }),
+                                  ("forwarder_name", .optional(forwarder?.name) { .string($0) }),
+                                  ("forwarder_site", .optional(forwarder?.site) { .string($0) })] + common(path.outbound))),
+            ("return", .object([("forwarder_macs", .array(path.inbound.forwarders.map { .string($0.mac) })),
+                                ("forwarders", .array(path.inbound.forwarders.map(router)))] + common(path.inbound))),
+            ("asymmetric", .bool(path.asymmetric)),
+            ("cross_site", .optional(path.crossSite) { .bool($0) }),
+            ("unknown_unicast_flood_bytes", .int(path.floodBytes)),
+            ("flood_evidence", .optional(path.floodEvidence, evidence)),
+            ("places_from", .string(path.placesFrom)),
+            ("limitations", .array(path.limitations.map { .string($0) })),
+        ])
     }
 
     private func gatewayJSON(_ gateway: Report.Gateway) -> JSONValue {
@@ -271,6 +324,13 @@ public struct AnalysisRenderer {
                     lines.append(text)
                 }
                 for anomaly in gateway.anomalies { lines.append("    ! \(anomaly)") }
+            }
+        }
+        if !report.paths.isEmpty {
+            lines.append("")
+            lines.append("Paths after the moves:")
+            for path in report.paths {
+                lines.append(contentsOf: PathParagraph(path: path, report: report).lines.map { "  " + $0 })
             }
         }
         let talkers = report.uplinks.filter { !$0.topTalkers.isEmpty }

@@ -45,6 +45,9 @@ struct Synth: ParsableCommand {
     @Option(help: "Write what the capture shows (migrations, announcements, moves, gateways, paths) as JSON.")
     var truth: String?
 
+    @Option(help: "Write the scenario's network as a topology file for analyze --topology (pcapng and ERSPAN captures).")
+    var topology: String?
+
     @Flag(help: "List the built-in scenarios.")
     var list = false
 
@@ -97,6 +100,12 @@ struct Synth: ParsableCommand {
         if let truth {
             let document = try synthesizer.truthDocument(result).serialized(pretty: true) + "\n"
             try document.write(toFile: truth, atomically: true, encoding: .utf8)
+        }
+        if let topology {
+            guard let document = synthesizer.topologyDocument(format: format) else {
+                throw CommandFailure("--topology needs --format pcapng: a pcap file puts every capture point on one interface")
+            }
+            try document.write(toFile: topology, atomically: true, encoding: .utf8)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
         let seconds = Date().timeIntervalSince(started)

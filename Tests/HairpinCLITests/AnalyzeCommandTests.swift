@@ -124,18 +124,23 @@ import Testing
         }
     }
 
-    @Test(arguments: [0.1, 3])
+    /// Also the path verdicts, with and without the topology (PathVerdictTests.compare).
+    @Test(arguments: [0.1, 0.5, 3])
     func otherScalesAgreeWithTheirTruth(_ scale: Double) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-analyze-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Hairpin.temporaryDirectory("analyze")
         defer { try? FileManager.default.removeItem(at: directory) }
         for name in Self.scenarios {
             let capture = directory.appendingPathComponent("\(name).pcapng").path
             let truthPath = directory.appendingPathComponent("\(name).json").path
-            #expect(try Hairpin.run(["synth", name, "-o", capture, "--truth", truthPath, "--scale", "\(scale)"]).status == 0)
+            let topology = directory.appendingPathComponent("\(name).topology.yaml").path
+            #expect(try Hairpin.run(["synth", name, "-o", capture, "--truth", truthPath, "--topology", topology, "--scale", "\(scale)"]).status == 0)
             let output = try Hairpin.run(["analyze", "--json", capture])
-            try Self.compare(report: try object(output.stdoutData), truth: try object(try Data(contentsOf: URL(fileURLWithPath: truthPath))),
-                             bin: 1_000_000_000)
+            let truth = try object(try Data(contentsOf: URL(fileURLWithPath: truthPath)))
+            let report = try object(output.stdoutData)
+            try Self.compare(report: report, truth: truth, bin: 1_000_000_000)
+            try PathVerdictTests.compare(report: report, truth: truth, withTopology: false, name: "\(name) x\(scale)")
+            try PathVerdictTests.compare(report: try object(try Hairpin.run(["analyze", "--json", "--topology", topology, capture]).stdoutData),
+                                         truth: truth, withTopology: true, name: "\(name) x\(scale)")
         }
     }
 
@@ -203,8 +208,7 @@ import Testing
     }
 
     @Test func aTopologyNamesTheSitesOfMoves() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-topology-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Hairpin.temporaryDirectory("topology")
         defer { try? FileManager.default.removeItem(at: directory) }
         let topology = directory.appendingPathComponent("dc.yaml")
         try """

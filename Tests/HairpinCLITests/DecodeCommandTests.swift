@@ -77,8 +77,7 @@ import Testing
         #expect(list.stdout.split(separator: "\n").count == 10)
         let yaml = try Hairpin.run(["synth", "--print", "glbp-split"])
         #expect(yaml.stdout.hasPrefix("name: glbp-split"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Hairpin.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("g.pcapng").path
         let truth = directory.appendingPathComponent("g.json").path

@@ -10,6 +10,13 @@ enum Hairpin {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hairpin")
     }
 
+    /// A fresh directory for a test's files; remove it with `FileManager.removeItem` in a defer.
+    static func temporaryDirectory(_ label: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     struct Output {
         var status: Int32
         var stdout: String

@@ -223,5 +223,7 @@ struct ReadBack {
         #expect(generated == shipped)
         let shippedTruth = try String(contentsOf: Self.captures.appendingPathComponent("\(name).truth.json"), encoding: .utf8)
         #expect(try synthesizer.truthDocument(truth).serialized(pretty: true) + "\n" == shippedTruth)
+        let shippedTopology = try String(contentsOf: Self.captures.appendingPathComponent("\(name).topology.yaml"), encoding: .utf8)
+        #expect(synthesizer.topologyDocument(format: "pcapng") == shippedTopology)
     }
 }

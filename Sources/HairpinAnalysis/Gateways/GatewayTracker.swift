@@ -250,6 +250,27 @@ struct GatewayTracker {
         return nil
     }
 
+    /// The group a virtual MAC belongs to, if any.
+    func group(of virtualMAC: MACAddress) -> Group? {
+        groups.first { $0.virtualMACs.contains(virtualMAC) }
+    }
+
+    /// Which member forwards for `virtualMAC` at `time` as seen from capture point `interface`
+    /// (R3): when FHRP isolation keeps one active per site, each claiming the role on capture
+    /// points of its own, the one whose messages reach `interface`. `isolated` says whether
+    /// that was the case.
+    func forwarder(of virtualMAC: MACAddress, at time: Int64, seenFrom interface: Int)
+        -> (member: GatewayMember, isolated: Bool)? {
+        guard let group = group(of: virtualMAC) else { return nil }
+        if group.forwarders.isEmpty, !group.dualActive.isEmpty {
+            let actives = Set(group.activeTimeline.map(\.member)).sorted()
+            let local = actives.filter { group.members[$0].interfaces.contains(interface) }
+            let disjoint = actives.count == 2 && group.members[actives[0]].interfaces.isDisjoint(with: group.members[actives[1]].interfaces)
+            if disjoint, local.count == 1 { return (endpoint(group.members[local[0]]), true) }
+        }
+        return forwarder(of: virtualMAC, at: time).map { ($0, false) }
+    }
+
     /// Which member is active for `virtualIP` at `time` (for GLBP, the AVG that answers ARP for it).
     func forwarder(ofVirtualIP virtualIP: IPAddress, at time: Int64) -> GatewayMember? {
         for group in groups where group.virtualIPs.contains(virtualIP) {

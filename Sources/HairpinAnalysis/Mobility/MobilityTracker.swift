@@ -139,25 +139,38 @@ struct MobilityTracker {
         copies = MirrorCopies(window: settings.copyWindow)
     }
 
-    /// Feeds one decoded frame. `isGatewayAddress` says whether an IP is a first-hop virtual IP.
-    mutating func add(_ packet: borrowing DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, interface: Int, frame: Int,
-                      direction: Direction, isGatewayAddress: (IPAddress) -> Bool) {
-        guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return }
+    /// Where a frame was captured: its capture point, ERSPAN session and SLL2 interface index.
+    static func place(of packet: borrowing DecodedPacket, interface: Int) -> Place {
+        Place(interface: Int32(interface), session: packet.erspan.map { Int32($0.sessionID) } ?? -1,
+              interfaceIndex: packet.cookedInterfaceIndex.map(Int64.init) ?? -1)
+    }
+
+    /// A MAC that left its home for another place at `since`: the path analysis follows its
+    /// frames from then on, before the move is confirmed.
+    struct Departure {
+        var mac: MACAddress
+        var since: Int64
+    }
+
+    /// Feeds one decoded frame captured at `place`. `isGatewayAddress` says whether an IP is a
+    /// first-hop virtual IP. Returns the departure the frame begins, if it is the first sighting
+    /// of an established MAC away from home.
+    mutating func add(_ packet: borrowing DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, place: Place, frame: Int,
+                      direction: Direction, isGatewayAddress: (IPAddress) -> Bool) -> Departure? {
+        guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return nil }
         // A frame mirrored as it left the monitored port (ERSPAN III egress) was sourced elsewhere;
         // so was one the record's direction says came from the other side, when the user said
         // what the capture's directions mean (a SPAN port's "inbound" is a host's "outbound").
-        if packet.erspan?.egress == true { return }
+        if packet.erspan?.egress == true { return nil }
         switch settings.directionMeaning {
         case .ignore: break
-        case .switchPort: if direction == .outbound { return }
-        case .host: if direction == .inbound { return }
+        case .switchPort: if direction == .outbound { return nil }
+        case .host: if direction == .inbound { return nil }
         }
         let innerFrame = packet.innerFrameOffset
         let offset = packet.networkOffset ?? innerFrame
-        let place = Place(interface: Int32(interface), session: packet.erspan.map { Int32($0.sessionID) } ?? -1,
-                          interfaceIndex: packet.cookedInterfaceIndex.map(Int64.init) ?? -1)
         if copies.isCopy(MirrorCopies.digest(bytes, from: offset, source: source), time: time, point: place.point) {
-            return
+            return nil
         }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
         let innermostVLAN = packet.vlans.innermostId.map(Int.init)
@@ -167,14 +180,14 @@ struct MobilityTracker {
             announce(kind: kind, mac: mac, ip: ip, place: place, vlan: vlan, time: time, frame: frame,
                      gateway: VirtualMAC.kind(of: mac) != nil || ip.map(isGatewayAddress) == true)
         }
-        guard !virtual else { return }
+        guard !virtual else { return nil }
         let entry: Int
         if source == lastMAC && lastEntry >= 0 {
             entry = lastEntry
         } else if let found = locationIndex[source] {
             entry = Int(found)
         } else {
-            guard locations.count < settings.maximumMACs else { return }
+            guard locations.count < settings.maximumMACs else { return nil }
             entry = locations.count
             locationIndex[source] = Int32(entry)
             locations.append(Location(mac: source, place: place, vlan: vlan, lastSeen: time, since: time, sightings: 0))
@@ -183,8 +196,14 @@ struct MobilityTracker {
         lastMAC = source
         lastEntry = entry
         let unicast = !(packet.destinationMAC?.isMulticast ?? true)
+        let pending = locations[entry].candidate?.first
         if let move = Self.sighting(&locations[entry], at: place, vlan: vlan, time: time, unicast: unicast, settings: settings) {
             moves.append(move)
+        }
+        var departure: Departure?
+        if let candidate = locations[entry].candidate, candidate.first != pending,
+           Self.established(since: locations[entry].since, last: locations[entry].lastSeen, sightings: locations[entry].sightings, settings) {
+            departure = Departure(mac: source, since: candidate.first)
         }
         learnIP(entry, packet)
         if let destination = packet.destinationMAC, VirtualMAC.kind(of: destination) != nil {
@@ -197,6 +216,7 @@ struct MobilityTracker {
                 locations[entry].gatewayMargin -= 1
             }
         }
+        return departure
     }
 
     /// Where the MAC is known to live, if it was seen.

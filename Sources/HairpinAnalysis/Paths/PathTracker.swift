@@ -1,0 +1,158 @@
+import HairpinWire
+
+/// The routed traffic of MACs that left home (protocols.md 8.9 R4-R8, R10), counted where it
+/// was captured: from the moment a MAC is first seen away from its home, each unicast IP frame
+/// it sends (outbound, by destination MAC: its gateway) and each one sent to it (return, by
+/// source MAC: the router delivering it) is tallied per capture place, with its first and last
+/// frame as evidence and its bytes per second. The verdicts are drawn from these tallies when
+/// the report is assembled, once moves, gateways and places are known.
+///
+/// Per frame this costs one test of a 64-bit mask of the followed MACs' hashes, and a probe of
+/// a small open-addressing table for the frames that pass it.
+struct PathTracker {
+    /// One departure of a MAC from its home, followed from `since`.
+    struct Watch {
+        var mac: MACAddress
+        var since: Int64
+    }
+
+    struct Key: Hashable {
+        var watch: Int32
+        var outbound: Bool
+        /// The gateway MAC an outbound frame went to, or the router MAC a return frame came from.
+        var counterpart: MACAddress
+        var place: MobilityTracker.Place
+    }
+
+    /// Frames of one key: how many, their bytes, the first and last as evidence, and the bytes
+    /// per second since the watch began.
+    struct Tally {
+        var frames = 0
+        var bytes = 0
+        /// Frames and bytes after the grace period that lets frames in flight at the move pass.
+        var lateFrames = 0
+        var lateBytes = 0
+        var firstFrame = 0
+        var firstTime: Int64 = 0
+        var lastFrame = 0
+        var lastTime: Int64 = 0
+        var perSecond: [Int] = []
+        /// The far end's address (destination of outbound, source of return frames) of the
+        /// first frame, and whether later frames had others: a router relays many sources.
+        var remoteIP: IPAddress?
+        var remoteVaried = false
+    }
+
+    static let maximumWatches = 4096
+    static let maximumTallies = 1 << 16
+    /// Seconds of per-second bytes kept per tally (a day).
+    static let maximumSeconds = 86_400
+
+    let grace: Int64
+    private(set) var watches: [Watch] = []
+    private(set) var tallies: [Tally] = []
+    private(set) var keys: [Key] = []
+    /// Key to tally, open addressing with linear probing (-1 empty): SipHash per watched frame
+    /// would cost more than the rest of its accounting.
+    private var tallySlots: [Int32] = []
+    /// One bit per watched MAC's hash: most frames are ruled out without touching memory.
+    private var watchedBits: UInt64 = 0
+    /// MAC (raw value) to its latest watch, open addressing with linear probing; 0 is empty.
+    private var slotMACs: [UInt64]
+    private var slotWatches: [Int32]
+    private let slotMask: Int
+    /// Frames not tallied because a table was full.
+    private(set) var untallied = 0
+
+    init(grace: Int64) {
+        self.grace = grace
+        let capacity = Self.maximumWatches * 2
+        slotMACs = Array(repeating: 0, count: capacity)
+        slotWatches = Array(repeating: -1, count: capacity)
+        slotMask = capacity - 1
+    }
+
+    var isWatching: Bool { !watches.isEmpty }
+
+    /// Follows `mac` from `since`; a later departure of the same MAC replaces the earlier one.
+    mutating func watch(_ departure: MobilityTracker.Departure) {
+        guard watches.count < Self.maximumWatches else { untallied += 1; return }
+        let slot = probe(departure.mac.rawValue)
+        slotMACs[slot] = departure.mac.rawValue
+        slotWatches[slot] = Int32(watches.count)
+        watches.append(Watch(mac: departure.mac, since: departure.since))
+        watchedBits |= 1 << Self.bit(departure.mac.rawValue)
+        if tallySlots.isEmpty { tallySlots = Array(repeating: -1, count: Self.maximumTallies * 2) }
+    }
+
+    @inline(__always)
+    private static func bit(_ raw: UInt64) -> UInt64 { (raw &* 0x9E37_79B9_7F4A_7C15) >> 58 }
+
+    /// Whether a frame between these MACs may concern a followed MAC (false positives only).
+    @inline(__always)
+    func mayConcern(_ source: MACAddress, _ destination: MACAddress) -> Bool {
+        watchedBits & (1 << Self.bit(source.rawValue) | 1 << Self.bit(destination.rawValue)) != 0
+    }
+
+    /// The latest watch of a MAC, if it is followed.
+    func watchIndex(of mac: MACAddress) -> Int32? {
+        let slot = probe(mac.rawValue)
+        return slotMACs[slot] == mac.rawValue ? slotWatches[slot] : nil
+    }
+
+    @inline(__always)
+    private func probe(_ raw: UInt64) -> Int {
+        var slot = Int(truncatingIfNeeded: (raw &* 0x9E37_79B9_7F4A_7C15) >> 40) & slotMask
+        while slotMACs[slot] != 0 && slotMACs[slot] != raw { slot = (slot + 1) & slotMask }
+        return slot
+    }
+
+    /// One unicast IP frame from `source` to `destination`, captured at `place`.
+    @inline(__always)
+    mutating func add(_ packet: borrowing DecodedPacket, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
+                      time: Int64, frame: Int, length: Int) {
+        if let watch = watchIndex(of: source), time >= watches[Int(watch)].since {
+            tally(Key(watch: watch, outbound: true, counterpart: destination, place: place), remoteIP: packet.destinationIP,
+                  time: time, frame: frame, length: length)
+        }
+        if let watch = watchIndex(of: destination), time >= watches[Int(watch)].since {
+            tally(Key(watch: watch, outbound: false, counterpart: source, place: place), remoteIP: packet.sourceIP,
+                  time: time, frame: frame, length: length)
+        }
+    }
+
+    private mutating func tally(_ key: Key, remoteIP: IPAddress?, time: Int64, frame: Int, length: Int) {
+        var hash = key.counterpart.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.place.point) &* 0xC2B2_AE3D_27D4_EB4F
+        hash ^= UInt64(UInt32(bitPattern: key.watch)) << 1 | (key.outbound ? 1 : 0)
+        let mask = tallySlots.count - 1
+        var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        while tallySlots[slot] >= 0 && keys[Int(tallySlots[slot])] != key { slot = (slot + 1) & mask }
+        let index: Int
+        if tallySlots[slot] >= 0 {
+            index = Int(tallySlots[slot])
+        } else {
+            guard tallies.count < Self.maximumTallies else { untallied += 1; return }
+            index = tallies.count
+            tallySlots[slot] = Int32(index)
+            keys.append(key)
+            tallies.append(Tally(firstFrame: frame, firstTime: time, remoteIP: remoteIP))
+        }
+        if !tallies[index].remoteVaried && tallies[index].remoteIP != remoteIP { tallies[index].remoteVaried = true }
+        let since = watches[Int(key.watch)].since
+        tallies[index].frames += 1
+        tallies[index].bytes += length
+        if time - since >= grace {
+            tallies[index].lateFrames += 1
+            tallies[index].lateBytes += length
+        }
+        tallies[index].lastFrame = frame
+        tallies[index].lastTime = time
+        let second = Int((time - since) / 1_000_000_000)
+        if second < Self.maximumSeconds {
+            if second >= tallies[index].perSecond.count {
+                tallies[index].perSecond.append(contentsOf: repeatElement(0, count: second + 1 - tallies[index].perSecond.count))
+            }
+            tallies[index].perSecond[second] += length
+        }
+    }
+}
