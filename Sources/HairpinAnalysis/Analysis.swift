@@ -341,8 +341,9 @@ public final class Analysis {
         let (announcements, assembledMoves) = mobility.assemble(migrations: &finalMigrations)
         var moves = assembledMoves
         options.topology?.placeSites(&moves, interfaces: reportInterfaces)
+        let clock = clockReport()
         let paths = pathReport(moves: moves, migrations: finalMigrations, transit: transit, interfaces: reportInterfaces,
-                               placesSeen: identities.indices.map { place(ofUplink: $0) }, end: lastTime ?? 0)
+                               placesSeen: identities.indices.map { place(ofUplink: $0) }, clockOffsets: clock.offsets, end: lastTime ?? 0)
         return Report(
             capture: Report.CaptureSection(
                 packets: packets, bytes: bytes, startNs: firstTime, endNs: lastTime, interfaces: reportInterfaces,
@@ -354,6 +355,7 @@ public final class Analysis {
             moves: moves,
             gateways: gatewayReport(),
             paths: paths,
+            clockPairs: clock.pairs,
             flows: Report.FlowSummary(tracked: flows.count + releasedFlows.count, evicted: flows.evicted, untracked: flows.untracked,
                                       migrationCandidates: candidates.count),
             settings: Report.Settings(binNs: binWidth, uplinkBy: options.uplinkBy.rawValue, lineRate: options.lineRate,

@@ -9,6 +9,7 @@ public struct Report: Codable, Sendable, Equatable {
     public var moves: [Move]
     public var gateways: [Gateway]
     public var paths: [Path]
+    public var clockPairs: [ClockPair]
     public var flows: FlowSummary
     public var settings: Settings
 

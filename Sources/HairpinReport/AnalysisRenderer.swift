@@ -104,6 +104,11 @@ public struct AnalysisRenderer {
             })),
             ("gateways", .array(report.gateways.map(gatewayJSON))),
             ("paths", .array(report.paths.map(pathJSON))),
+            ("clock_pairs", .array(report.clockPairs.map { pair in
+                .object([("a", placeJSON(pair.a)), ("b", placeJSON(pair.b)), ("a_to_b_ns", .optional(pair.aToBNs) { .int($0) }),
+                         ("b_to_a_ns", .optional(pair.bToANs) { .int($0) }), ("offset_ns", .optional(pair.offsetNs) { .int($0) }),
+                         ("one_way_ns", .optional(pair.oneWayNs) { .int($0) }), ("samples", .int(pair.samples))])
+            })),
             ("flows", .object([("tracked", .int(report.flows.tracked)), ("evicted", .int(report.flows.evicted)),
                                ("untracked", .int(report.flows.untracked)),
                                ("migration_candidates", .int(report.flows.migrationCandidates))])),
@@ -124,7 +129,8 @@ public struct AnalysisRenderer {
             .object([("what", .string(item.what)), ("file", .string(item.file)), ("interface", .int(item.interface)),
                      ("session", .optional(item.session) { .int($0) }), ("place", .string(item.place)),
                      ("first_frame", .int(item.firstFrame)), ("first_ns", .int(item.firstNs)),
-                     ("last_frame", .int(item.lastFrame)), ("last_ns", .int(item.lastNs)), ("frames", .int(item.frames))])
+                     ("last_frame", .int(item.lastFrame)), ("last_ns", .int(item.lastNs)), ("frames", .int(item.frames)),
+                     ("clock_offset_ns", .optional(item.clockOffsetNs) { .int($0) })])
         }
         func router(_ item: Report.Path.Router) -> JSONValue {
             .object([("mac", .string(item.mac)), ("ip", .optional(item.ip) { .string($0) }), ("name", .optional(item.name) { .string($0) }),
@@ -333,6 +339,16 @@ public struct AnalysisRenderer {
                 lines.append(contentsOf: PathParagraph(path: path, report: report).lines.map { "  " + $0 })
             }
         }
+        let skewed = report.clockPairs.filter { abs($0.offsetNs ?? 0) >= 1_000_000 }
+        if !skewed.isEmpty {
+            lines.append("")
+            lines.append("Clocks (capture points that saw the same frames both ways, offsets of 1 ms or more):")
+            for pair in skewed {
+                let offset = pair.offsetNs ?? 0
+                lines.append("  \(placeName(pair.b)) runs \(Units.duration(abs(offset))) \(offset > 0 ? "ahead of" : "behind") \(placeName(pair.a))"
+                             + " (one-way \(Units.duration(pair.oneWayNs ?? 0)), \(pair.samples) frames)")
+            }
+        }
         let talkers = report.uplinks.filter { !$0.topTalkers.isEmpty }
         if !talkers.isEmpty {
             lines.append("")
@@ -397,8 +413,27 @@ public struct AnalysisRenderer {
         for anomaly in report.capture.anomalies {
             anomalies.append(row([anomaly.kind, "\(anomaly.count)", anomaly.file, anomaly.firstOffset.map(String.init) ?? ""]))
         }
+        var paths = [row(["vm_mac", "vm_ips", "move", "time_ns", "protocol", "group", "virtual_mac", "outbound_forwarder_mac",
+                          "outbound_forwarder_site", "outbound_verdict", "outbound_confidence", "outbound_dci_bytes", "return_forwarder_macs",
+                          "return_verdict", "return_confidence", "return_dci_bytes", "asymmetric", "unknown_unicast_flood_bytes"])]
+        var dci = [row(["vm_mac", "direction", "place", "second", "bytes"])]
+        for path in report.paths {
+            let forwarder = path.outbound.forwarders.first
+            paths.append(row([path.vmMAC, path.vmIPs.joined(separator: " "), "\(path.move)", "\(path.timeNs)", path.gateway?.protocol ?? "",
+                              path.gateway.map { "\($0.group)" } ?? "", path.gateway?.virtualMAC ?? "", forwarder?.mac ?? "", forwarder?.site ?? "",
+                              path.outbound.verdict, path.outbound.confidence, "\(path.outbound.bytes)",
+                              path.inbound.forwarders.map(\.mac).joined(separator: " "), path.inbound.verdict, path.inbound.confidence,
+                              "\(path.inbound.bytes)", "\(path.asymmetric)", "\(path.floodBytes)"]))
+            for (direction, uses) in [("outbound", path.outbound.dci), ("return", path.inbound.dci)] {
+                for use in uses {
+                    for (second, bytes) in use.bytesPerSecond.enumerated() where bytes > 0 {
+                        dci.append(row([path.vmMAC, direction, use.place, "\(second)", "\(bytes)"]))
+                    }
+                }
+            }
+        }
         return [("interfaces.csv", interfaces), ("uplinks.csv", uplinks), ("uplink_series.csv", series),
-                ("migrations.csv", migrations), ("anomalies.csv", anomalies)].map { ($0.0, $0.1.joined(separator: "\n") + "\n") }
+                ("migrations.csv", migrations), ("paths.csv", paths), ("path_dci_series.csv", dci), ("anomalies.csv", anomalies)].map { ($0.0, $0.1.joined(separator: "\n") + "\n") }
     }
 
     private static func number(_ value: Double) -> String { JSONValue.double(value).serialized() }

@@ -80,6 +80,20 @@ import Testing
         try Self.compare(report: try Self.object(placed.stdoutData), truth: truth, withTopology: true, name: name)
     }
 
+    @Test func csvHasAPathRowAndTheDCISeries() throws {
+        let directory = try Hairpin.temporaryDirectory("paths-csv")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try Hairpin.run(["analyze", "--csv", directory.path, "Captures/glbp-split.pcapng"]).status == 0)
+        let rows = try String(contentsOf: directory.appendingPathComponent("paths.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 3)
+        #expect(rows[1].hasPrefix("00:50:56:aa:bb:01,10.100.0.50,0,"))
+        #expect(rows[1].contains(",glbp,1,00:07:b4:00:01:01,00:1b:54:a1:00:01,,hairpin,strong,39732,00:1b:54:a1:00:01,hairpin,strong,193732,false,0"))
+        #expect(rows[2].contains(",local,strong,0,00:1b:54:b1:00:01,local,strong,0,false,0"))
+        let series = try String(contentsOf: directory.appendingPathComponent("path_dci_series.csv"), encoding: .utf8).split(separator: "\n")
+        let outbound = series.dropFirst().filter { $0.hasPrefix("00:50:56:aa:bb:01,outbound,dci,") }
+        #expect(outbound.map { Int($0.split(separator: ",").last!)! }.reduce(0, +) == 39732)
+    }
+
     @Test func theParagraphReadsAsATicket() throws {
         let output = try Hairpin.run(["analyze", "--topology", "Captures/vmotion-hsrp-asymmetric.topology.yaml",
                                       "Captures/vmotion-hsrp-asymmetric.pcapng"])

@@ -24,20 +24,7 @@ struct MobilityEdgeTests {
 
     /// Writes `frames` (interface, time offset, bytes) to a two-interface pcapng and analyses it.
     func analyse(_ frames: [(Int, Int64, [UInt8])]) throws -> Report {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-mobility-\(UUID().uuidString).pcapng").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            let writer = try PcapngWriter(path: path)
-            let a = writer.addInterface(.init(name: "esx-a1-uplink")), b = writer.addInterface(.init(name: "esx-b1-uplink"))
-            for (point, offset, bytes) in frames.sorted(by: { $0.1 < $1.1 }) {
-                try writer.write(interface: point == 0 ? a : b, timestamp: start + offset, frame: bytes)
-            }
-            try writer.flush()
-        }
-        let reader = try CaptureReader(paths: [path])
-        let analysis = Analysis()
-        while let record = try reader.next() { analysis.consume(record) }
-        return analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies)
+        try HandBuiltCapture.analyse(frames, interfaces: ["esx-a1-uplink", "esx-b1-uplink"], start: start)
     }
 
     @Test func teamingIsNoMove() throws {
@@ -71,5 +58,27 @@ struct MobilityEdgeTests {
         #expect(flooded.announcements.map(\.interface) == [1])
         #expect(flooded.announcements.first?.kind == "rarp")
         #expect(flooded.announcements.first?.frames == 1)
+    }
+}
+
+/// Hand-built captures: frames written to a pcapng with one interface per name, then analysed.
+enum HandBuiltCapture {
+    /// `frames` are (interface index, time offset from `start`, bytes).
+    static func analyse(_ frames: [(Int, Int64, [UInt8])], interfaces: [String], start: Int64,
+                        options: Analysis.Options = Analysis.Options()) throws -> Report {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-hand-\(UUID().uuidString).pcapng").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let writer = try PcapngWriter(path: path)
+            let ids = interfaces.map { writer.addInterface(.init(name: $0)) }
+            for (point, offset, bytes) in frames.sorted(by: { $0.1 < $1.1 }) {
+                try writer.write(interface: ids[point], timestamp: start + offset, frame: bytes)
+            }
+            try writer.flush()
+        }
+        let reader = try CaptureReader(paths: [path])
+        let analysis = Analysis(options: options)
+        while let record = try reader.next() { analysis.consume(record) }
+        return analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies)
     }
 }

@@ -14,6 +14,7 @@ struct MirrorCopies {
     private var slots: [Slot]
     private let mask: Int
     let window: Int64
+    private(set) var clock = ClockPairs()
 
     init(slots count: Int = 1 << 14, window: Int64) {
         slots = Array(repeating: Slot(), count: count)
@@ -23,10 +24,14 @@ struct MirrorCopies {
 
     /// True when the frame was already seen at another point (capture interface, ERSPAN session,
     /// SLL2 interface: `point` identifies one) within the window.
+    /// Copies feed `clock` with the delay from the first sighting.
     mutating func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool {
         let index = Int(truncatingIfNeeded: digest) & mask
         let slot = slots[index]
-        if slot.digest == digest && slot.point != point && slot.time != .min && time - slot.time <= window { return true }
+        if slot.digest == digest && slot.point != point && slot.time != .min && time - slot.time <= window {
+            clock.record(first: slot.point, copy: point, delay: time - slot.time)
+            return true
+        }
         slots[index] = Slot(digest: digest, time: time, point: point)
         return false
     }

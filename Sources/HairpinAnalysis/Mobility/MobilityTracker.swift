@@ -117,6 +117,8 @@ struct MobilityTracker {
     static let maximumGaps = 32
     let settings: Settings
     private var copies: MirrorCopies
+    /// Delays between the capture points that saw the same frames (clock offsets, R0).
+    var clockPairs: ClockPairs { copies.clock }
     private var locationIndex: [MACAddress: Int32] = [:]
     private(set) var locations: [Location] = []
     /// The addresses of each location, by index.

@@ -94,6 +94,9 @@ extension Report {
             public var lastFrame: Int
             public var lastNs: Int64
             public var frames: Int
+            /// How far this capture point's clock runs ahead of the reference of its group (R0),
+            /// when copies seen both ways tell; the path's start and end are corrected by it.
+            public var clockOffsetNs: Int64?
         }
 
         /// The VM's traffic in one direction over one DCI capture point, per second from the move.
@@ -135,7 +138,7 @@ extension Analysis {
 
     /// The path record of every move whose MAC was followed (R2-R10).
     func pathReport(moves: [Report.Move], migrations: [Report.Migration], transit: Set<MobilityTracker.Place>, interfaces: [Report.Interface],
-                    placesSeen: [MobilityTracker.Place], end: Int64) -> [Report.Path] {
+                    placesSeen: [MobilityTracker.Place], clockOffsets: [MobilityTracker.Place: Int64], end: Int64) -> [Report.Path] {
         let settings = options.paths
         let topology = options.topology
         func reportPlace(_ place: MobilityTracker.Place) -> Report.Place {
@@ -241,7 +244,7 @@ extension Analysis {
                         what: what, file: interfaces.first { $0.id == Int(place.interface) }?.file ?? "",
                         interface: Int(place.interface), session: place.session >= 0 ? Int(place.session) : nil, place: name(place),
                         firstFrame: tally.firstFrame, firstNs: tally.firstTime, lastFrame: tally.lastFrame, lastNs: tally.lastTime,
-                        frames: tally.frames)
+                        frames: tally.frames, clockOffsetNs: clockOffsets[place])
                 }
             }
             func dciUse(_ indices: [Int]) -> [Report.Path.DCIUse] {
@@ -287,8 +290,10 @@ extension Analysis {
                     direction.confidence = seen
                     direction.reason = hairpin.reason + (proves(remote) ? "" : " (the capture ends within the grace period after the move)")
                     direction.evidence = evidence(remote, what: hairpin.what)
-                    direction.startNs = remote.map { self.paths.tallies[$0].firstTime }.min()
-                    direction.endNs = remote.map { self.paths.tallies[$0].lastTime }.max()
+                    // In the reference clock: each capture point's time less its offset.
+                    func corrected(_ time: Int64, _ index: Int) -> Int64 { time - (clockOffsets[self.paths.keys[index].place] ?? 0) }
+                    direction.startNs = remote.map { corrected(self.paths.tallies[$0].firstTime, $0) }.min()
+                    direction.endNs = remote.map { corrected(self.paths.tallies[$0].lastTime, $0) }.max()
                     return true
                 }
                 if crossing > 0 && 10 * crossing >= own {

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import HairpinAnalysis
+import HairpinSynth
+import HairpinWire
+
+/// Path-analysis cases no scenario shows, on hand-built captures.
+struct PathEdgeTests {
+    let vm = MACAddress("00:50:56:aa:bb:07")!
+    let gateway = MACAddress("00:00:0c:07:ac:0a")!
+    let router = MACAddress("00:1b:54:b1:00:01")!
+    let second = 1_000_000_000 as Int64
+    let start = 1_767_261_600 * 1_000_000_000 as Int64
+
+    func frame(from source: MACAddress, to destination: MACAddress, _ sequence: Int, outbound: Bool) -> [UInt8] {
+        let (vmIP, peerIP) = (IPAddress("10.100.0.70")!, IPAddress("198.51.100.20")!)
+        let tcp = TransportSegment.tcp(source: outbound ? vmIP : peerIP, destination: outbound ? peerIP : vmIP, sourcePort: outbound ? 33000 : 443,
+                                       destinationPort: outbound ? 443 : 33000, sequence: UInt32(sequence), acknowledgment: 1, flags: 0x10, window: 512)
+        let ip = IPPacket.packet(source: outbound ? vmIP : peerIP, destination: outbound ? peerIP : vmIP, protocol: 6, ttl: 64, payload: tcp)
+        return EthernetFrame.frame(destination: destination, source: source, vlans: [100], etherType: 0x0800, payload: ip)
+    }
+
+    /// The VM talks through its gateway from point 0 for 4 s, then from point 1 (a move, with
+    /// an ESXi RARP); the router's replies reach it where it is.
+    func conversation() -> [(Int, Int64, [UInt8])] {
+        var frames: [(Int, Int64, [UInt8])] = []
+        for step in 0..<100 {
+            let time = Int64(step) * 100_000_000, place = time < 4 * second ? 0 : 1
+            frames.append((place, time, frame(from: vm, to: gateway, step, outbound: true)))
+            frames.append((place, time + 2_000_000, frame(from: router, to: vm, step, outbound: false)))
+        }
+        frames.append((1, 4 * second - 1_000_000, AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])))
+        return frames
+    }
+
+    @Test func framesStillReachingTheOldPlaceAreFlooding() throws {
+        // From 7 s on, the router's frames to the VM are flooded to its old place as well.
+        var frames = conversation()
+        let flooded = (70..<100).map { (0, Int64($0) * 100_000_000 + 2_000_000, frame(from: router, to: vm, $0, outbound: false)) }
+        frames += flooded
+        let report = try HandBuiltCapture.analyse(frames, interfaces: ["esx-a1-uplink", "esx-b1-uplink"], start: start)
+        let path = try #require(report.paths.first)
+        #expect(report.moves.first?.timeNs == start + 4 * second - 1_000_000)
+        #expect(path.floodBytes == flooded.reduce(0) { $0 + $1.2.count })
+        let evidence = try #require(path.floodEvidence)
+        #expect(evidence.interface == 0)
+        #expect(evidence.frames == flooded.count)
+        #expect(evidence.firstNs == start + 7 * second + 2_000_000)
+        // Without a DCI capture and a topology nothing places the paths.
+        #expect(path.outbound.verdict == "unknown")
+        #expect(path.inbound.forwarders.map(\.mac) == [router.description])
+
+        let quiet = try HandBuiltCapture.analyse(conversation(), interfaces: ["esx-a1-uplink", "esx-b1-uplink"], start: start)
+        #expect(quiet.paths.first?.floodBytes == 0)
+        #expect(quiet.paths.first?.floodEvidence == nil)
+    }
+
+    @Test func clockOffsetsComeFromCopiesSeenBothWays() throws {
+        // Point 1's clock runs 0.5 ms ahead; every frame crosses between the points in 2 ms.
+        let skew: Int64 = 500_000, latency: Int64 = 2_000_000
+        var frames: [(Int, Int64, [UInt8])] = []
+        for step in 0..<50 {
+            let time = Int64(step) * 100_000_000
+            let request = frame(from: vm, to: gateway, step, outbound: true)
+            frames.append((0, time, request))
+            frames.append((1, time + latency + skew, request))
+            let reply = frame(from: router, to: vm, step, outbound: false)
+            frames.append((1, time + 10_000_000 + skew, reply))
+            frames.append((0, time + 10_000_000 + latency, reply))
+        }
+        let report = try HandBuiltCapture.analyse(frames, interfaces: ["a", "b"], start: start)
+        let pair = try #require(report.clockPairs.first)
+        #expect(report.clockPairs.count == 1)
+        #expect(pair.a.interface == 0 && pair.b.interface == 1)
+        #expect(pair.aToBNs == latency + skew)
+        #expect(pair.bToANs == latency - skew)
+        #expect(pair.offsetNs == skew)
+        #expect(pair.oneWayNs == latency)
+        #expect(pair.samples == 100)
+    }
+}
