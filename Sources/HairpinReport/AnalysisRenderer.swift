@@ -171,6 +171,15 @@ public struct AnalysisRenderer {
                                 ("forwarders", .array(path.inbound.forwarders.map(router)))] + common(path.inbound))),
             ("asymmetric", .bool(path.asymmetric)),
             ("cross_site", .optional(path.crossSite) { .bool($0) }),
+            ("flows", .array(path.flows.map { flow in
+                .object([("remote_ip", .string(flow.remoteIP)), ("ip_protocol", .int(flow.ipProtocol)), ("vm_port", .int(flow.vmPort)),
+                         ("remote_port", .int(flow.remotePort)), ("outbound_bytes", .int(flow.outboundBytes)),
+                         ("return_bytes", .int(flow.returnBytes)), ("gateway_mac", .optional(flow.gatewayMAC) { .string($0) }),
+                         ("forwarder_mac", .optional(flow.forwarderMAC) { .string($0) }),
+                         ("return_mac", .optional(flow.returnMAC) { .string($0) }), ("asymmetric", .bool(flow.asymmetric))])
+            })),
+            ("flow_count", .int(path.flowCount)),
+            ("asymmetric_flows", .int(path.asymmetricFlows)),
             ("unknown_unicast_flood_bytes", .int(path.floodBytes)),
             ("flood_evidence", .optional(path.floodEvidence, evidence)),
             ("places_from", .string(path.placesFrom)),

@@ -113,6 +113,7 @@ struct PathParagraph {
         }
         if path.asymmetric {
             text += ": asymmetric" + (path.crossSite == true ? " across sites" : "") + ", outbound and return use different routers"
+                + (path.flowCount > 1 ? " (\(path.asymmetricFlows) of its \(path.flowCount) routed flows)" : "")
         } else if direction.verdict == "hairpin" && path.outbound.verdict == "hairpin" {
             text += ": both directions cross the DCI"
         }

@@ -51,6 +51,19 @@ import Testing
                 #expect(path["places_from"] as? String == "captures")
                 #expect((path["limitations"] as? [String] ?? []).contains { $0.hasPrefix("no topology") })
             }
+            // Per flow: each of the VM's conversations with its peer, its gateway's forwarder and
+            // the router of its replies, asymmetric when the path is.
+            let flows = path["flows"] as? [[String: Any]] ?? []
+            #expect(!flows.isEmpty && path["flow_count"] as? Int == flows.count, "\(name) \(vm) flows")
+            for flow in flows {
+                #expect(flow["forwarder_mac"] as? String == wantOutbound["forwarder_mac"] as? String, "\(name) \(vm) flow forwarder")
+                #expect(flow["return_mac"] as? String == (wantReturn["forwarder_macs"] as? [String])?.first, "\(name) \(vm) flow return router")
+                #expect(flow["asymmetric"] as? Bool == want["asymmetric"] as? Bool, "\(name) \(vm) flow asymmetric")
+                if wantOutbound["verdict"] as? String == "hairpin" {
+                    #expect(flow["outbound_bytes"] as? Int == wantOutbound["bytes"] as? Int, "\(name) \(vm): every outbound byte crossed")
+                }
+            }
+            #expect(path["asymmetric_flows"] as? Int == (want["asymmetric"] as? Bool == true ? flows.count : 0))
             // Every verdict reached names the frames it rests on.
             for direction in [outbound, ret] where direction["verdict"] as? String != "unknown" && direction["confidence"] as? String != "inferred" {
                 let evidence = direction["evidence"] as? [[String: Any]] ?? []

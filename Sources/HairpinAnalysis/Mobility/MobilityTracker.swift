@@ -148,10 +148,12 @@ struct MobilityTracker {
     }
 
     /// A MAC that left its home for another place at `since`: the path analysis follows its
-    /// frames from then on, before the move is confirmed.
+    /// frames from then on, before the move is confirmed. The same departure comes again with a
+    /// new place when the first one was only where a flooded broadcast was seen first.
     struct Departure {
         var mac: MACAddress
         var since: Int64
+        var place: Place
     }
 
     /// Feeds one decoded frame captured at `place`. `isGatewayAddress` says whether an IP is a
@@ -198,14 +200,14 @@ struct MobilityTracker {
         lastMAC = source
         lastEntry = entry
         let unicast = !(packet.destinationMAC?.isMulticast ?? true)
-        let pending = locations[entry].candidate?.first
+        let pending = locations[entry].candidate.map { ($0.first, $0.place) }
         if let move = Self.sighting(&locations[entry], at: place, vlan: vlan, time: time, unicast: unicast, settings: settings) {
             moves.append(move)
         }
         var departure: Departure?
-        if let candidate = locations[entry].candidate, candidate.first != pending,
+        if let candidate = locations[entry].candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
            Self.established(since: locations[entry].since, last: locations[entry].lastSeen, sightings: locations[entry].sightings, settings) {
-            departure = Departure(mac: source, since: candidate.first)
+            departure = Departure(mac: source, since: candidate.first, place: candidate.place)
         }
         learnIP(entry, packet)
         if let destination = packet.destinationMAC, VirtualMAC.kind(of: destination) != nil {

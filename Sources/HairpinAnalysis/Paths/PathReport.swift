@@ -10,6 +10,8 @@ public struct PathSettings: Sendable {
     /// A capture ending within twice the grace period after the move: a hairpin is proven by
     /// this many frames crossing when they are most of what the VM's place saw.
     public var minimumShortProof = 3
+    /// Flows listed per moved VM (all are counted).
+    public var maximumFlows = 20
     /// A hairpin still running this close to the end of the capture lasted until the end.
     public var endSlack: Int64 = 1_000_000_000
 
@@ -38,6 +40,11 @@ extension Report {
         /// Outbound and return forwarders at different sites.
         public var crossSite: Bool?
         /// Frames to the VM seen at its old place after the grace period: stale CAM entries flooding (R8).
+        /// Its routed conversations as its new place saw them (most bytes first, at most
+        /// `maximumFlows`), how many there were and how many were asymmetric (R6, per flow).
+        public var flows: [Flow]
+        public var flowCount: Int
+        public var asymmetricFlows: Int
         public var floodBytes: Int
         public var floodEvidence: Evidence?
         /// `topology` when sites and DCI points come from the topology file; `captures` when
@@ -80,6 +87,21 @@ extension Report {
             public var endedBy: String?
             public var evidence: [Evidence]
             public var dci: [DCIUse]
+        }
+
+        /// One conversation with an off-subnet peer: the gateway its frames went to, the router
+        /// whose frames brought the replies, and whether the two differ.
+        public struct Flow: Codable, Sendable, Equatable {
+            public var remoteIP: String
+            public var ipProtocol: Int
+            public var vmPort: Int
+            public var remotePort: Int
+            public var outboundBytes: Int
+            public var returnBytes: Int
+            public var gatewayMAC: String?
+            public var forwarderMAC: String?
+            public var returnMAC: String?
+            public var asymmetric: Bool
         }
 
         /// Frames that back a verdict: where they were captured, the first and last of them.
@@ -409,9 +431,25 @@ extension Analysis {
             }
             if let last = inbound.endNs { inbound.endedBy = end - last <= settings.endSlack ? "capture_end" : "traffic_stopped" }
 
-            // R6: asymmetry, when both directions have a forwarder.
+            // R6: asymmetry, when both directions have a forwarder; per flow at the VM's place.
             let returnMAC = routers.first
             let asymmetric = forwarderMAC != nil && returnMAC != nil && returnMAC != forwarderMAC
+            var flows: [Report.Path.Flow] = []
+            for index in self.paths.flowKeys.indices where self.paths.flowKeys[index].watch == watch {
+                let key = self.paths.flowKeys[index], tally = self.paths.flows[index]
+                guard !subnets.contains(where: { $0.contains(key.remoteIP) }) else { continue }
+                // The forwarder of the gateway MAC it used; a real MAC is a static gateway itself.
+                let flowForwarder = tally.gatewayMAC.flatMap { gatewayMAC in
+                    VirtualMAC.kind(of: gatewayMAC) == nil ? gatewayMAC
+                        : gatewayTracker.forwarder(of: gatewayMAC, at: move.timeNs, seenFrom: move.to.interface)?.member.mac
+                }
+                flows.append(.init(remoteIP: key.remoteIP.description, ipProtocol: Int(key.ipProtocol), vmPort: Int(key.localPort),
+                                   remotePort: Int(key.remotePort), outboundBytes: tally.outboundBytes, returnBytes: tally.returnBytes,
+                                   gatewayMAC: tally.gatewayMAC?.description, forwarderMAC: flowForwarder?.description,
+                                   returnMAC: tally.returnMAC?.description,
+                                   asymmetric: flowForwarder != nil && tally.returnMAC != nil && flowForwarder != tally.returnMAC))
+            }
+            flows.sort { ($0.outboundBytes + $0.returnBytes, $1.remoteIP, $1.vmPort) > ($1.outboundBytes + $1.returnBytes, $0.remoteIP, $0.vmPort) }
             let returnSite = returnMAC.flatMap(routerSite)
             // R8: frames to the VM still reaching its old place after the grace period.
             let flood = returnTallies.filter { self.paths.keys[$0].place == oldPlace && self.paths.tallies[$0].lateFrames > 0 }
@@ -426,6 +464,7 @@ extension Analysis {
                 fromHost: host(migration?.sourceIP, migration?.sourceMAC), toHost: host(migration?.destinationIP, migration?.destinationMAC),
                 migration: move.migration, gateway: gateway, outbound: outbound, inbound: inbound, asymmetric: asymmetric,
                 crossSite: asymmetric ? forwarderSite.flatMap { a in returnSite.map { a != $0 } } : nil,
+                flows: Array(flows.prefix(settings.maximumFlows)), flowCount: flows.count, asymmetricFlows: flows.filter(\.asymmetric).count,
                 floodBytes: flood.reduce(0) { $0 + self.paths.tallies[$1].lateBytes },
                 floodEvidence: evidence(flood, what: "frames to the VM at its old place after the move").first,
                 placesFrom: byTopology ? "topology" : "captures", limitations: limitations))

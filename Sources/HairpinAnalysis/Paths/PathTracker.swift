@@ -14,6 +14,27 @@ struct PathTracker {
     struct Watch {
         var mac: MACAddress
         var since: Int64
+        /// Where the MAC went: both directions of its flows pass here.
+        var place: MobilityTracker.Place
+    }
+
+    /// One conversation of a followed MAC with a far end, as its new place sees it (R6).
+    struct FlowKey: Equatable {
+        var watch: Int32
+        var remoteIP: IPAddress
+        var ipProtocol: UInt8
+        var localPort: UInt16
+        var remotePort: UInt16
+    }
+
+    struct FlowTally {
+        var outboundFrames = 0
+        var outboundBytes = 0
+        var returnFrames = 0
+        var returnBytes = 0
+        /// The MAC its frames went to, and the MAC the replies came from (the latest of each).
+        var gatewayMAC: MACAddress?
+        var returnMAC: MACAddress?
     }
 
     struct Key: Hashable {
@@ -45,6 +66,7 @@ struct PathTracker {
 
     static let maximumWatches = 4096
     static let maximumTallies = 1 << 16
+    static let maximumFlows = 1 << 16
     /// Seconds of per-second bytes kept per tally (a day).
     static let maximumSeconds = 86_400
 
@@ -52,9 +74,12 @@ struct PathTracker {
     private(set) var watches: [Watch] = []
     private(set) var tallies: [Tally] = []
     private(set) var keys: [Key] = []
-    /// Key to tally, open addressing with linear probing (-1 empty): SipHash per watched frame
-    /// would cost more than the rest of its accounting.
-    private var tallySlots: [Int32] = []
+    private(set) var flowKeys: [FlowKey] = []
+    private(set) var flows: [FlowTally] = []
+    /// Key to tally and to flow, open addressing: SipHash per watched frame would cost more than
+    /// the rest of its accounting.
+    private var tallySlots = SlotIndex()
+    private var flowSlots = SlotIndex()
     /// One bit per watched MAC's hash: most frames are ruled out without touching memory.
     private var watchedBits: UInt64 = 0
     /// MAC (raw value) to its latest watch, open addressing with linear probing; 0 is empty.
@@ -74,15 +99,21 @@ struct PathTracker {
 
     var isWatching: Bool { !watches.isEmpty }
 
-    /// Follows `mac` from `since`; a later departure of the same MAC replaces the earlier one.
+    /// Follows `mac` from `since`; a later departure of the same MAC replaces the earlier one,
+    /// the same departure with another place corrects where it went.
     mutating func watch(_ departure: MobilityTracker.Departure) {
+        if let latest = watchIndex(of: departure.mac), watches[Int(latest)].since == departure.since {
+            watches[Int(latest)].place = departure.place
+            return
+        }
         guard watches.count < Self.maximumWatches else { untallied += 1; return }
         let slot = probe(departure.mac.rawValue)
         slotMACs[slot] = departure.mac.rawValue
         slotWatches[slot] = Int32(watches.count)
-        watches.append(Watch(mac: departure.mac, since: departure.since))
+        watches.append(Watch(mac: departure.mac, since: departure.since, place: departure.place))
         watchedBits |= 1 << Self.bit(departure.mac.rawValue)
-        if tallySlots.isEmpty { tallySlots = Array(repeating: -1, count: Self.maximumTallies * 2) }
+        tallySlots.prepare(capacity: Self.maximumTallies * 2)
+        flowSlots.prepare(capacity: Self.maximumFlows * 2)
     }
 
     @inline(__always)
@@ -114,29 +145,55 @@ struct PathTracker {
         if let watch = watchIndex(of: source), time >= watches[Int(watch)].since {
             tally(Key(watch: watch, outbound: true, counterpart: destination, place: place), remoteIP: packet.destinationIP,
                   time: time, frame: frame, length: length)
+            if place == watches[Int(watch)].place, let remote = packet.destinationIP {
+                flow(FlowKey(watch: watch, remoteIP: remote, ipProtocol: packet.ipProtocol ?? 0, localPort: packet.sourcePort ?? 0,
+                             remotePort: packet.destinationPort ?? 0), outbound: true, counterpart: destination, length: length)
+            }
         }
         if let watch = watchIndex(of: destination), time >= watches[Int(watch)].since {
             tally(Key(watch: watch, outbound: false, counterpart: source, place: place), remoteIP: packet.sourceIP,
                   time: time, frame: frame, length: length)
+            if place == watches[Int(watch)].place, let remote = packet.sourceIP {
+                flow(FlowKey(watch: watch, remoteIP: remote, ipProtocol: packet.ipProtocol ?? 0, localPort: packet.destinationPort ?? 0,
+                             remotePort: packet.sourcePort ?? 0), outbound: false, counterpart: source, length: length)
+            }
+        }
+    }
+
+    private mutating func flow(_ key: FlowKey, outbound: Bool, counterpart: MACAddress, length: Int) {
+        var hash = UInt64(UInt32(bitPattern: key.watch)) << 32 ^ UInt64(key.localPort) << 16 ^ UInt64(key.remotePort)
+        switch key.remoteIP {
+        case .v4(let v4): hash ^= UInt64(v4.rawValue) &* 0xC2B2_AE3D_27D4_EB4F
+        case .v6(let v6): hash ^= (v6.high ^ v6.low) &* 0xC2B2_AE3D_27D4_EB4F
+        }
+        let keys = flowKeys
+        guard let index = flowSlots.index(hash: hash ^ UInt64(key.ipProtocol), matches: { keys[Int($0)] == key }, insert: {
+            guard flows.count < Self.maximumFlows else { return nil }
+            flowKeys.append(key)
+            flows.append(FlowTally())
+            return Int32(flows.count - 1)
+        }) else { untallied += 1; return }
+        if outbound {
+            flows[index].outboundFrames += 1
+            flows[index].outboundBytes += length
+            flows[index].gatewayMAC = counterpart
+        } else {
+            flows[index].returnFrames += 1
+            flows[index].returnBytes += length
+            flows[index].returnMAC = counterpart
         }
     }
 
     private mutating func tally(_ key: Key, remoteIP: IPAddress?, time: Int64, frame: Int, length: Int) {
         var hash = key.counterpart.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.place.point) &* 0xC2B2_AE3D_27D4_EB4F
         hash ^= UInt64(UInt32(bitPattern: key.watch)) << 1 | (key.outbound ? 1 : 0)
-        let mask = tallySlots.count - 1
-        var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-        while tallySlots[slot] >= 0 && keys[Int(tallySlots[slot])] != key { slot = (slot + 1) & mask }
-        let index: Int
-        if tallySlots[slot] >= 0 {
-            index = Int(tallySlots[slot])
-        } else {
-            guard tallies.count < Self.maximumTallies else { untallied += 1; return }
-            index = tallies.count
-            tallySlots[slot] = Int32(index)
+        let known = keys
+        guard let index = tallySlots.index(hash: hash, matches: { known[Int($0)] == key }, insert: {
+            guard tallies.count < Self.maximumTallies else { return nil }
             keys.append(key)
             tallies.append(Tally(firstFrame: frame, firstTime: time, remoteIP: remoteIP))
-        }
+            return Int32(tallies.count - 1)
+        }) else { untallied += 1; return }
         if !tallies[index].remoteVaried && tallies[index].remoteIP != remoteIP { tallies[index].remoteVaried = true }
         let since = watches[Int(key.watch)].since
         tallies[index].frames += 1
@@ -154,5 +211,29 @@ struct PathTracker {
             }
             tallies[index].perSecond[second] += length
         }
+    }
+}
+
+/// An open-addressing index from a key's hash to its position in an array the caller keeps:
+/// linear probing, -1 for empty, sized once and never grown (the caller caps its entries at half).
+struct SlotIndex {
+    private var slots: [Int32] = []
+
+    mutating func prepare(capacity: Int) {
+        if slots.isEmpty { slots = Array(repeating: -1, count: capacity) }
+    }
+
+    /// The position of the key with `hash` that `matches`, or the one `insert` adds (nil: full).
+    @inline(__always)
+    mutating func index(hash: UInt64, matches: (Int32) -> Bool, insert: () -> Int32?) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        while slots[slot] >= 0 {
+            if matches(slots[slot]) { return Int(slots[slot]) }
+            slot = (slot + 1) & mask
+        }
+        guard let position = insert() else { return nil }
+        slots[slot] = position
+        return Int(position)
     }
 }
