@@ -115,11 +115,15 @@ public final class Analysis {
         let place = MobilityTracker.place(of: packet, interface: record.interface)
         if let departure = mobility.add(packet, bytes: record.bytes, time: time, place: place, frame: packets, direction: record.direction,
                                         isGatewayAddress: gatewayTracker.isVirtualIP) {
-            paths.watch(departure)
+            paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
         }
-        if paths.isWatching, let source = packet.sourceMAC, let destination = packet.destinationMAC,
-           paths.mayConcern(source, destination), !destination.isMulticast, packet.sourceIP != nil {
-            paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
+        if paths.isWatching, let source = packet.sourceMAC, let destination = packet.destinationMAC, !destination.isMulticast,
+           let sourceIP = packet.sourceIP {
+            let followed = paths.mayConcern(source, destination)
+                && paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
+            if !followed && paths.mayBeRouted(from: sourceIP) {
+                paths.addRouted(packet, source: source, place: place, time: time, frame: packets, length: length)
+            }
         }
 
         guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }

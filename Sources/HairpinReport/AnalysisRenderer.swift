@@ -180,6 +180,12 @@ public struct AnalysisRenderer {
             })),
             ("flow_count", .int(path.flowCount)),
             ("asymmetric_flows", .int(path.asymmetricFlows)),
+            ("trombone", .optional(path.trombone) { trombone in
+                .object([("frames", .int(trombone.frames)), ("bytes", .int(trombone.bytes)),
+                         ("routers", .array(trombone.routers.map { .string($0) })),
+                         ("destinations", .array(trombone.destinations.map { .string($0) })),
+                         ("evidence", .array(trombone.evidence.map(evidence)))])
+            }),
             ("unknown_unicast_flood_bytes", .int(path.floodBytes)),
             ("flood_evidence", .optional(path.floodEvidence, evidence)),
             ("places_from", .string(path.placesFrom)),

@@ -9,6 +9,12 @@ struct PathParagraph {
 
     var lines: [String] {
         var text = [moved, outbound, inbound].filter { !$0.isEmpty }.joined(separator: " ")
+        if let trombone = path.trombone {
+            text += " Its traffic to \(trombone.destinations.prefix(3).joined(separator: ", "))\(trombone.destinations.count > 3 ? " and others" : "")"
+                + " trombones: after crossing the DCI to the gateway it is routed back across it into another segment"
+                + " (\(Units.bytes(Int64(trombone.bytes))) in \(trombone.frames) packets, TTL one lower"
+                + (trombone.evidence.first.map { ", \(frames($0))" } ?? "") + ")."
+        }
         if path.floodBytes > 0 {
             text += " \(Units.bytes(Int64(path.floodBytes))) of frames to the VM still reached its old place after the move"
                 + " (unknown-unicast flooding from a stale MAC entry" + (path.floodEvidence.map { ", \(frames($0))" } ?? "") + ")."

@@ -59,9 +59,16 @@ import Testing
                 #expect(flow["forwarder_mac"] as? String == wantOutbound["forwarder_mac"] as? String, "\(name) \(vm) flow forwarder")
                 #expect(flow["return_mac"] as? String == (wantReturn["forwarder_macs"] as? [String])?.first, "\(name) \(vm) flow return router")
                 #expect(flow["asymmetric"] as? Bool == want["asymmetric"] as? Bool, "\(name) \(vm) flow asymmetric")
-                if wantOutbound["verdict"] as? String == "hairpin" {
-                    #expect(flow["outbound_bytes"] as? Int == wantOutbound["bytes"] as? Int, "\(name) \(vm): every outbound byte crossed")
-                }
+            }
+            if wantOutbound["verdict"] as? String == "hairpin" {
+                #expect(flows.reduce(0) { $0 + ($1["outbound_bytes"] as? Int ?? 0) } == wantOutbound["bytes"] as? Int,
+                        "\(name) \(vm): every outbound byte crossed")
+            }
+            // Trombones: its packets routed back over the DCI into another segment.
+            let trombone = path["trombone"] as? [String: Any], wantTrombone = want["trombone"] as? [String: Any]
+            if withTopology || proven {
+                #expect((trombone == nil) == (wantTrombone == nil), "\(name) \(vm) trombone")
+                for key in ["frames", "bytes"] { #expect(trombone?[key] as? Int == wantTrombone?[key] as? Int, "\(name) \(vm) trombone \(key)") }
             }
             #expect(path["asymmetric_flows"] as? Int == (want["asymmetric"] as? Bool == true ? flows.count : 0))
             // Every verdict reached names the frames it rests on.
@@ -129,6 +136,7 @@ struct PathEvidenceTests {
         let report = try PathVerdictTests.object(try Hairpin.run(["analyze", "--json", "--topology", "Captures/\(name).topology.yaml",
                                                                    "Captures/\(name).pcapng"]).stdoutData)
         let rows = try #require(try Tshark.fieldRows(capture, ["frame.number", "frame.interface_name", "eth.src", "eth.dst"], occurrence: "f"))
+        let tromboneRows = try #require(try Tshark.fieldRows(capture, ["frame.interface_name", "eth.src", "ip.src", "ip.ttl"], occurrence: "f"))
         var checked = 0
         for path in PathVerdictTests.paths(report) {
             let vm = path["vm_mac"] as? String ?? ""
@@ -150,6 +158,15 @@ struct PathEvidenceTests {
                         checked += 1
                     }
                 }
+            }
+            // A trombone's evidence: the VM's packets sent on by the forwarder, one hop later.
+            for item in (path["trombone"] as? [String: Any])?["evidence"] as? [[String: Any]] ?? [] {
+                let frame = try #require(item["first_frame"] as? Int)
+                let row = try #require(frame - 1 < tromboneRows.count ? tromboneRows[frame - 1] : nil)
+                #expect(row["ip.src"] == (path["vm_ips"] as? [String])?.first && row["ip.ttl"] == "63" && row["eth.src"] != vm,
+                        "\(name) frame \(frame): \(row)")
+                #expect(row["frame.interface_name"] == item["place"] as? String)
+                checked += 1
             }
         }
         #expect(checked >= 4)

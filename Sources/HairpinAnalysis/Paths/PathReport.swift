@@ -45,6 +45,9 @@ extension Report {
         public var flows: [Flow]
         public var flowCount: Int
         public var asymmetricFlows: Int
+        /// Its packets routed back across the DCI into another segment after crossing it to the
+        /// gateway (R7), when the captures show them.
+        public var trombone: Trombone?
         public var floodBytes: Int
         public var floodEvidence: Evidence?
         /// `topology` when sites and DCI points come from the topology file; `captures` when
@@ -102,6 +105,16 @@ extension Report {
             public var forwarderMAC: String?
             public var returnMAC: String?
             public var asymmetric: Bool
+        }
+
+        /// The second DCI crossing of the VM's packets: routed copies (TTL one lower) sent by
+        /// `routers` towards `destinations`, counted at the busiest DCI capture point.
+        public struct Trombone: Codable, Sendable, Equatable {
+            public var frames: Int
+            public var bytes: Int
+            public var routers: [String]
+            public var destinations: [String]
+            public var evidence: [Evidence]
         }
 
         /// Frames that back a verdict: where they were captured, the first and last of them.
@@ -219,8 +232,9 @@ extension Analysis {
             }
 
             let keyed = self.paths.keys.indices.filter { self.paths.keys[$0].watch == watch }
-            let outboundTallies = keyed.filter { self.paths.keys[$0].outbound }
-            let returnTallies = keyed.filter { !self.paths.keys[$0].outbound }
+            let outboundTallies = keyed.filter { self.paths.keys[$0].leg == .outbound }
+            let returnTallies = keyed.filter { self.paths.keys[$0].leg == .inbound }
+            let routedTallies = keyed.filter { self.paths.keys[$0].leg == .routed }
 
             // R2: the gateway MAC most of its frames go to after the move.
             var frameCounts: [MACAddress: Int] = [:]
@@ -451,6 +465,18 @@ extension Analysis {
             }
             flows.sort { ($0.outboundBytes + $0.returnBytes, $1.remoteIP, $1.vmPort) > ($1.outboundBytes + $1.returnBytes, $0.remoteIP, $0.vmPort) }
             let returnSite = returnMAC.flatMap(routerSite)
+            // R7: routed copies of its packets crossing the DCI after its frames crossed to the gateway.
+            var trombone: Report.Path.Trombone?
+            let routedAcross = routedTallies.filter { facts[self.paths.keys[$0].place]?.dci == true }
+            if outbound.verdict == "hairpin", !routedAcross.isEmpty {
+                let crossings = dciUse(routedAcross)
+                let routers: [MACAddress] = Set(routedAcross.map { self.paths.keys[$0].counterpart }).sorted { $0.rawValue < $1.rawValue }
+                let destinations: [IPAddress] = Set(routedAcross.compactMap { self.paths.tallies[$0].remoteIP }).sorted()
+                let frames: Int = crossings.map(\.frames).max() ?? 0
+                let bytes: Int = crossings.map(\.bytes).max() ?? 0
+                trombone = .init(frames: frames, bytes: bytes, routers: routers.map(\.description), destinations: destinations.map(\.description),
+                                 evidence: evidence(routedAcross, what: "its packets routed on, TTL one lower, crossing the DCI again"))
+            }
             // R8: frames to the VM still reaching its old place after the grace period.
             let flood = returnTallies.filter { self.paths.keys[$0].place == oldPlace && self.paths.tallies[$0].lateFrames > 0 }
             let migration = migrations.first { $0.id == move.migration }
@@ -465,7 +491,7 @@ extension Analysis {
                 migration: move.migration, gateway: gateway, outbound: outbound, inbound: inbound, asymmetric: asymmetric,
                 crossSite: asymmetric ? forwarderSite.flatMap { a in returnSite.map { a != $0 } } : nil,
                 flows: Array(flows.prefix(settings.maximumFlows)), flowCount: flows.count, asymmetricFlows: flows.filter(\.asymmetric).count,
-                floodBytes: flood.reduce(0) { $0 + self.paths.tallies[$1].lateBytes },
+                trombone: trombone, floodBytes: flood.reduce(0) { $0 + self.paths.tallies[$1].lateBytes },
                 floodEvidence: evidence(flood, what: "frames to the VM at its old place after the move").first,
                 placesFrom: byTopology ? "topology" : "captures", limitations: limitations))
         }

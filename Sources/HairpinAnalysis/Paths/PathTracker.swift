@@ -16,6 +16,8 @@ struct PathTracker {
         var since: Int64
         /// Where the MAC went: both directions of its flows pass here.
         var place: MobilityTracker.Place
+        /// Its addresses when it left, to find its packets routed on under another MAC.
+        var addresses: [IPAddress]
     }
 
     /// One conversation of a followed MAC with a far end, as its new place sees it (R6).
@@ -37,10 +39,21 @@ struct PathTracker {
         var returnMAC: MACAddress?
     }
 
+    enum Leg: UInt8 {
+        /// Sent by the followed MAC.
+        case outbound
+        /// Sent to it.
+        case inbound
+        /// One of its outbound IP packets again, routed one hop on (TTL one lower) by a router
+        /// into another segment: a trombone when both legs cross the DCI (R7).
+        case routed
+    }
+
     struct Key: Hashable {
         var watch: Int32
-        var outbound: Bool
-        /// The gateway MAC an outbound frame went to, or the router MAC a return frame came from.
+        var leg: Leg
+        /// The gateway MAC an outbound frame went to, the router MAC a return frame came from,
+        /// or the router that sent a routed copy.
         var counterpart: MACAddress
         var place: MobilityTracker.Place
     }
@@ -82,6 +95,12 @@ struct PathTracker {
     private var flowSlots = SlotIndex()
     /// One bit per watched MAC's hash: most frames are ruled out without touching memory.
     private var watchedBits: UInt64 = 0
+    /// The same for the watched MACs' addresses.
+    private var addressBits: UInt64 = 0
+    /// Recent outbound IP packets of followed MACs as their new place saw them: digest of the
+    /// packet's identity and its TTL, direct-mapped (a routed copy follows within milliseconds).
+    private var recentPackets: [(digest: UInt64, ttl: UInt8)] = []
+    static let recentPacketSlots = 1 << 12
     /// MAC (raw value) to its latest watch, open addressing with linear probing; 0 is empty.
     private var slotMACs: [UInt64]
     private var slotWatches: [Int32]
@@ -101,7 +120,7 @@ struct PathTracker {
 
     /// Follows `mac` from `since`; a later departure of the same MAC replaces the earlier one,
     /// the same departure with another place corrects where it went.
-    mutating func watch(_ departure: MobilityTracker.Departure) {
+    mutating func watch(_ departure: MobilityTracker.Departure, addresses: [IPAddress]) {
         if let latest = watchIndex(of: departure.mac), watches[Int(latest)].since == departure.since {
             watches[Int(latest)].place = departure.place
             return
@@ -110,10 +129,38 @@ struct PathTracker {
         let slot = probe(departure.mac.rawValue)
         slotMACs[slot] = departure.mac.rawValue
         slotWatches[slot] = Int32(watches.count)
-        watches.append(Watch(mac: departure.mac, since: departure.since, place: departure.place))
+        watches.append(Watch(mac: departure.mac, since: departure.since, place: departure.place, addresses: addresses))
         watchedBits |= 1 << Self.bit(departure.mac.rawValue)
+        for address in addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
         tallySlots.prepare(capacity: Self.maximumTallies * 2)
         flowSlots.prepare(capacity: Self.maximumFlows * 2)
+        if recentPackets.isEmpty { recentPackets = Array(repeating: (0, 0), count: Self.recentPacketSlots) }
+    }
+
+    @inline(__always)
+    private static func hash(_ address: IPAddress) -> UInt64 {
+        switch address {
+        case .v4(let v4): UInt64(v4.rawValue)
+        case .v6(let v6): v6.high ^ v6.low
+        }
+    }
+
+    /// Whether a packet from this address may be a followed MAC's, routed on (false positives only).
+    @inline(__always)
+    func mayBeRouted(from address: IPAddress) -> Bool {
+        addressBits & (1 << Self.bit(Self.hash(address))) != 0
+    }
+
+    /// What stays the same when a router forwards a packet: addresses, identification,
+    /// protocol, ports and TCP sequence.
+    @inline(__always)
+    private static func identity(_ packet: borrowing DecodedPacket) -> UInt64 {
+        var digest = (packet.sourceIP.map(hash) ?? 0) &* 0x9E37_79B9_7F4A_7C15
+        digest ^= (packet.destinationIP.map(hash) ?? 0) &* 0xC2B2_AE3D_27D4_EB4F
+        digest ^= UInt64(packet.ipIdentification ?? 0) << 32 | UInt64(packet.ipProtocol ?? 0) << 24
+        digest ^= (UInt64(packet.sourcePort ?? 0) << 48 | UInt64(packet.destinationPort ?? 0) << 32 | UInt64(packet.tcpSequence ?? 0))
+            &* 0x1656_67B1_9E37_79F9
+        return digest | 1
     }
 
     @inline(__always)
@@ -140,24 +187,47 @@ struct PathTracker {
 
     /// One unicast IP frame from `source` to `destination`, captured at `place`.
     @inline(__always)
+    /// Returns whether the frame was a followed MAC's.
+    @discardableResult
     mutating func add(_ packet: borrowing DecodedPacket, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
-                      time: Int64, frame: Int, length: Int) {
+                      time: Int64, frame: Int, length: Int) -> Bool {
+        var followed = false
         if let watch = watchIndex(of: source), time >= watches[Int(watch)].since {
-            tally(Key(watch: watch, outbound: true, counterpart: destination, place: place), remoteIP: packet.destinationIP,
+            followed = true
+            tally(Key(watch: watch, leg: .outbound, counterpart: destination, place: place), remoteIP: packet.destinationIP,
                   time: time, frame: frame, length: length)
             if place == watches[Int(watch)].place, let remote = packet.destinationIP {
+                if let ttl = packet.ttl {
+                    let digest = Self.identity(packet)
+                    recentPackets[Int(truncatingIfNeeded: digest >> 20) & (Self.recentPacketSlots - 1)] = (digest, ttl)
+                }
                 flow(FlowKey(watch: watch, remoteIP: remote, ipProtocol: packet.ipProtocol ?? 0, localPort: packet.sourcePort ?? 0,
                              remotePort: packet.destinationPort ?? 0), outbound: true, counterpart: destination, length: length)
             }
         }
         if let watch = watchIndex(of: destination), time >= watches[Int(watch)].since {
-            tally(Key(watch: watch, outbound: false, counterpart: source, place: place), remoteIP: packet.sourceIP,
+            followed = true
+            tally(Key(watch: watch, leg: .inbound, counterpart: source, place: place), remoteIP: packet.sourceIP,
                   time: time, frame: frame, length: length)
             if place == watches[Int(watch)].place, let remote = packet.sourceIP {
                 flow(FlowKey(watch: watch, remoteIP: remote, ipProtocol: packet.ipProtocol ?? 0, localPort: packet.destinationPort ?? 0,
                              remotePort: packet.sourcePort ?? 0), outbound: false, counterpart: source, length: length)
             }
         }
+        return followed
+    }
+
+    /// A frame from an address of a followed MAC under another MAC: when it is one of that
+    /// MAC's recent packets with the TTL one lower, a router forwarded it into another segment.
+    mutating func addRouted(_ packet: borrowing DecodedPacket, source: MACAddress, place: MobilityTracker.Place, time: Int64, frame: Int,
+                            length: Int) {
+        guard let address = packet.sourceIP, let ttl = packet.ttl, !recentPackets.isEmpty else { return }
+        let digest = Self.identity(packet)
+        let recent = recentPackets[Int(truncatingIfNeeded: digest >> 20) & (Self.recentPacketSlots - 1)]
+        guard recent.digest == digest, recent.ttl == ttl &+ 1,
+              let watch = watches.indices.last(where: { watches[$0].addresses.contains(address) && time >= watches[$0].since }) else { return }
+        tally(Key(watch: Int32(watch), leg: .routed, counterpart: source, place: place), remoteIP: packet.destinationIP,
+              time: time, frame: frame, length: length)
     }
 
     private mutating func flow(_ key: FlowKey, outbound: Bool, counterpart: MACAddress, length: Int) {
@@ -186,7 +256,7 @@ struct PathTracker {
 
     private mutating func tally(_ key: Key, remoteIP: IPAddress?, time: Int64, frame: Int, length: Int) {
         var hash = key.counterpart.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.place.point) &* 0xC2B2_AE3D_27D4_EB4F
-        hash ^= UInt64(UInt32(bitPattern: key.watch)) << 1 | (key.outbound ? 1 : 0)
+        hash ^= UInt64(UInt32(bitPattern: key.watch)) << 2 | UInt64(key.leg.rawValue)
         let known = keys
         guard let index = tallySlots.index(hash: hash, matches: { known[Int($0)] == key }, insert: {
             guard tallies.count < Self.maximumTallies else { return nil }

@@ -41,6 +41,9 @@ public enum BuiltinScenarios {
           - name: vmotion
             vlan: 200
             subnet: 10.200.0.0/24
+          - name: db-net
+            vlan: 300
+            subnet: 10.30.0.0/24
         hosts:
           - {name: esx-a1, site: dc-a, kind: \(kind), mac: "\(hostMACPrefix)a:00:01", vmkernel: [10.200.0.11], segment: vmotion}
           - {name: esx-a2, site: dc-a, kind: \(kind), mac: "\(hostMACPrefix)a:00:02", vmkernel: [10.200.0.12], segment: vmotion}
@@ -61,6 +64,7 @@ public enum BuiltinScenarios {
         peers:
           - {name: client, ip: 198.51.100.20}
           - {name: backend, ip: 203.0.113.40}
+          - {name: db, ip: 10.30.0.40, segment: db-net, host: esx-b2, mac: "00:50:56:dd:00:40"}
         flows:
         \(flows)
         migrations:
@@ -157,10 +161,11 @@ public enum BuiltinScenarios {
 
     static let hsrpHairpin = twoSites(
         name: "vmotion-hsrp-hairpin",
-        description: "vMotion of app1 from esx-a1 (dc-a) to esx-b1 (dc-b) over a stretched VLAN. The HSRP active ra1 stays at dc-a, so after the move app1's frames to 0000.0c07.ac0a cross the DCI (outbound hairpin) and the return, routed by ra1, crosses it back.",
+        description: "vMotion of app1 from esx-a1 (dc-a) to esx-b1 (dc-b) over a stretched VLAN. The HSRP active ra1 stays at dc-a, so after the move app1's frames to 0000.0c07.ac0a cross the DCI (outbound hairpin) and the return, routed by ra1, crosses it back. Its queries to the database on VLAN 300 at dc-b trombone: to ra1 over the DCI and routed back over it.",
         gateways: hsrpStretched,
         flows: """
           - {vm: app1, peer: client, port: 443, requests_per_s: 25, return_via: ra1}
+          - {vm: app1, peer: db, port: 5432, requests_per_s: 8, return_via: ra1}
           - {vm: app2, peer: backend, port: 5432, requests_per_s: 10, return_via: ra1}
         """,
         migrations: vmotionApp1)

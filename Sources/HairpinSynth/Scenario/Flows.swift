@@ -28,6 +28,10 @@ extension Synthesizer {
             }
             let vm = scenario.vms[vmIndex]
             let vmMAC = try World.mac(vm.mac), vmIP = try World.ipv4(vm.ip), peerIP = try World.ipv4(peer.ip)
+            // A peer on another segment: its host, MAC and VLAN.
+            let local = try peer.host.map { host in
+                (host: try world.host(host), mac: try World.mac(peer.mac ?? "02:00:00:00:00:01"), vlan: try world.vlan(peer.segment ?? vm.segment))
+            }
             let vlan = try world.vlan(vm.segment)
             guard let model = models.first(where: { $0.vlan == vlan }) else {
                 throw World.ScenarioError(description: "no gateway on the segment of VM \(vm.name)")
@@ -73,9 +77,16 @@ extension Synthesizer {
                                                       payload: IPPacket.ipv4(source: vmIP, destination: peerIP, protocol: 6, ttl: 64, payload: request)),
                      copies: lan, account: .outbound(vm: vmIndex, afterMove: afterMove))
                 let routedDelay = (lan.map(\.delay).max() ?? 0) + 50_000
-                emit(time + routedDelay, frame: EthernetFrame.frame(destination: router.wanPeerMAC, source: router.wanMAC, etherType: 0x0800,
-                                                                     payload: IPPacket.ipv4(source: vmIP, destination: peerIP, protocol: 6, ttl: 63, payload: request)),
-                     copies: world.wan(forwarder, outbound: true, delay: 0))
+                if let local {
+                    // Routed into the peer's segment from the forwarder's own MAC.
+                    emit(time + routedDelay, frame: EthernetFrame.frame(destination: local.mac, source: router.mac, vlans: [local.vlan], etherType: 0x0800,
+                                                                         payload: IPPacket.ipv4(source: vmIP, destination: peerIP, protocol: 6, ttl: 63, payload: request)),
+                         copies: world.unicast(from: .router(forwarder), to: .host(local.host)), account: .routed(vm: vmIndex, afterMove: afterMove))
+                } else {
+                    emit(time + routedDelay, frame: EthernetFrame.frame(destination: router.wanPeerMAC, source: router.wanMAC, etherType: 0x0800,
+                                                                         payload: IPPacket.ipv4(source: vmIP, destination: peerIP, protocol: 6, ttl: 63, payload: request)),
+                         copies: world.wan(forwarder, outbound: true, delay: 0))
+                }
                 sequence &+= UInt32(requestBytes)
                 // Response: enters at the return router's uplink, routed onto the VM's segment.
                 let responseTime = time + 2_000_000
@@ -84,9 +95,16 @@ extension Synthesizer {
                 let response = TransportSegment.tcp(source: .v4(peerIP), destination: .v4(vmIP), sourcePort: port,
                                                     destinationPort: sourcePort, sequence: peerSequence, acknowledgment: sequence,
                                                     flags: 0x18, window: 512, payload: [UInt8](repeating: 0x42, count: responseBytes))
-                emit(responseTime, frame: EthernetFrame.frame(destination: inbound.wanMAC, source: inbound.wanPeerMAC, etherType: 0x0800,
-                                                               payload: IPPacket.ipv4(source: peerIP, destination: vmIP, protocol: 6, ttl: 60, payload: response)),
-                     copies: world.wan(returning, outbound: false, delay: 0))
+                if let local {
+                    // The peer sends its reply to the router (its gateway on that segment).
+                    emit(responseTime, frame: EthernetFrame.frame(destination: inbound.mac, source: local.mac, vlans: [local.vlan], etherType: 0x0800,
+                                                                   payload: IPPacket.ipv4(source: peerIP, destination: vmIP, protocol: 6, ttl: 60, payload: response)),
+                         copies: world.unicast(from: .host(local.host), to: .router(returning)))
+                } else {
+                    emit(responseTime, frame: EthernetFrame.frame(destination: inbound.wanMAC, source: inbound.wanPeerMAC, etherType: 0x0800,
+                                                                   payload: IPPacket.ipv4(source: peerIP, destination: vmIP, protocol: 6, ttl: 60, payload: response)),
+                         copies: world.wan(returning, outbound: false, delay: 0))
+                }
                 guard let destinationHost = location(of: vmIndex, at: responseTime, plans: plans)?.host else { continue }
                 // A router delivering to the VM for the first time resolves it first.
                 if !resolvedBy.contains(returning) {

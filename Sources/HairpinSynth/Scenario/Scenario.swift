@@ -156,9 +156,16 @@ public struct Scenario: Codable, Sendable {
         }
     }
 
+    /// A far end of the VMs' flows: off the network (routed out of the forwarder's uplink), or
+    /// a host on another segment of the data centre (`segment`, `host`, `mac`), which the
+    /// forwarder routes into: when the VM and that host are at one site and the forwarder at the
+    /// other, the packet crosses the DCI twice (a trombone).
     public struct Peer: Codable, Sendable {
         public var name: String
         public var ip: String
+        public var segment: String?
+        public var host: String?
+        public var mac: String?
     }
 
     /// A VM's conversation with an off-subnet peer: requests out through its gateway, responses

@@ -53,6 +53,8 @@ public final class Synthesizer {
         case migration(Int)
         case outbound(vm: Int, afterMove: Bool)
         case inbound(vm: Int, afterMove: Bool)
+        /// A VM's packet routed on into a local peer's segment.
+        case routed(vm: Int, afterMove: Bool)
     }
 
     public init(scenario: Scenario, options: Options = Options()) throws {

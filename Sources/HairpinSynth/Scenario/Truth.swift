@@ -32,6 +32,10 @@ public struct Truth {
     /// Per VM: frame bytes of its outbound / inbound traffic after the move that crossed a DCI.
     var outboundDCIBytes: [Int: Int] = [:]
     var inboundDCIBytes: [Int: Int] = [:]
+    /// Per VM: its packets routed on into another segment across the DCI after the move (the
+    /// second crossing of a trombone), frames and bytes.
+    var tromboneFrames: [Int: Int] = [:]
+    var tromboneBytes: [Int: Int] = [:]
     private var dciPoints: Set<Int> = []
 
     mutating func prepare(world: World) {
@@ -54,6 +58,11 @@ public struct Truth {
             if afterMove && copies.contains(where: { dciPoints.contains($0.point) }) { outboundDCIBytes[vm, default: 0] += frameLength }
         case .inbound(let vm, let afterMove):
             if afterMove && copies.contains(where: { dciPoints.contains($0.point) }) { inboundDCIBytes[vm, default: 0] += frameLength }
+        case .routed(let vm, let afterMove):
+            if afterMove && copies.contains(where: { dciPoints.contains($0.point) }) {
+                tromboneFrames[vm, default: 0] += 1
+                tromboneBytes[vm, default: 0] += frameLength
+            }
         }
     }
 

@@ -140,6 +140,9 @@ extension Synthesizer {
                     ("bytes", .int(truth.inboundDCIBytes[plan.vm] ?? 0)),
                 ])),
                 ("asymmetric", .bool(returning.map { $0 != forwarder } ?? false)),
+                ("trombone", truth.tromboneFrames[plan.vm].map { frames in
+                    .object([("frames", .int(frames)), ("bytes", .int(truth.tromboneBytes[plan.vm] ?? 0))])
+                } ?? .null),
             ]))
         }
 
