@@ -63,6 +63,8 @@ public final class Analysis {
     var gatewayTracker = GatewayTracker()
     @exclusivity(unchecked) var mobility: MobilityTracker
     @exclusivity(unchecked) var paths: PathTracker
+    @exclusivity(unchecked) private var followedMACs: UInt64 = 0
+    @exclusivity(unchecked) private var followedAddresses: UInt64 = 0
 
     public init(options: Options = Options()) {
         self.options = options
@@ -116,12 +118,15 @@ public final class Analysis {
         if let departure = mobility.add(packet, bytes: record.bytes, time: time, place: place, frame: packets, direction: record.direction,
                                         isGatewayAddress: gatewayTracker.isVirtualIP) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
+            followedMACs = paths.watchedBits
+            followedAddresses = paths.addressBits
         }
-        if paths.isWatching, let source = packet.sourceMAC, let destination = packet.destinationMAC, !destination.isMulticast,
+        // Plain copies of the path tracker's filters: reaching into it for every frame costs more.
+        if followedMACs != 0, let source = packet.sourceMAC, let destination = packet.destinationMAC, !destination.isMulticast,
            let sourceIP = packet.sourceIP {
-            let followed = paths.mayConcern(source, destination)
+            let followed = PathTracker.mayConcern(source, destination, bits: followedMACs)
                 && paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
-            if !followed && paths.mayBeRouted(from: sourceIP) {
+            if !followed && PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
                 paths.addRouted(packet, source: source, place: place, time: time, frame: packets, length: length)
             }
         }

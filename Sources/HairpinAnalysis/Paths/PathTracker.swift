@@ -94,9 +94,9 @@ struct PathTracker {
     private var tallySlots = SlotIndex()
     private var flowSlots = SlotIndex()
     /// One bit per watched MAC's hash: most frames are ruled out without touching memory.
-    private var watchedBits: UInt64 = 0
+    private(set) var watchedBits: UInt64 = 0
     /// The same for the watched MACs' addresses.
-    private var addressBits: UInt64 = 0
+    private(set) var addressBits: UInt64 = 0
     /// Recent outbound IP packets of followed MACs as their new place saw them: digest of the
     /// packet's identity and its TTL, direct-mapped (a routed copy follows within milliseconds).
     private var recentPackets: [(digest: UInt64, ttl: UInt8)] = []
@@ -145,10 +145,10 @@ struct PathTracker {
         }
     }
 
-    /// Whether a packet from this address may be a followed MAC's, routed on (false positives only).
+    /// Whether a packet from this address may be a followed MAC's, routed on, given `addressBits`.
     @inline(__always)
-    func mayBeRouted(from address: IPAddress) -> Bool {
-        addressBits & (1 << Self.bit(Self.hash(address))) != 0
+    static func mayBeRouted(from address: IPAddress, bits: UInt64) -> Bool {
+        bits & (1 << bit(hash(address))) != 0
     }
 
     /// What stays the same when a router forwards a packet: addresses, identification,
@@ -166,10 +166,11 @@ struct PathTracker {
     @inline(__always)
     private static func bit(_ raw: UInt64) -> UInt64 { (raw &* 0x9E37_79B9_7F4A_7C15) >> 58 }
 
-    /// Whether a frame between these MACs may concern a followed MAC (false positives only).
+    /// Whether a frame between these MACs may concern a followed MAC, given `watchedBits`
+    /// (false positives only). Static, so the caller's copy of the bits is all it reads.
     @inline(__always)
-    func mayConcern(_ source: MACAddress, _ destination: MACAddress) -> Bool {
-        watchedBits & (1 << Self.bit(source.rawValue) | 1 << Self.bit(destination.rawValue)) != 0
+    static func mayConcern(_ source: MACAddress, _ destination: MACAddress, bits: UInt64) -> Bool {
+        bits & (1 << bit(source.rawValue) | 1 << bit(destination.rawValue)) != 0
     }
 
     /// The latest watch of a MAC, if it is followed.
@@ -236,13 +237,15 @@ struct PathTracker {
         case .v4(let v4): hash ^= UInt64(v4.rawValue) &* 0xC2B2_AE3D_27D4_EB4F
         case .v6(let v6): hash ^= (v6.high ^ v6.low) &* 0xC2B2_AE3D_27D4_EB4F
         }
-        let keys = flowKeys
-        guard let index = flowSlots.index(hash: hash ^ UInt64(key.ipProtocol), matches: { keys[Int($0)] == key }, insert: {
-            guard flows.count < Self.maximumFlows else { return nil }
+        var slot = flowSlots.first(hash ^ UInt64(key.ipProtocol))
+        while flowSlots[slot] >= 0 && flowKeys[Int(flowSlots[slot])] != key { slot = flowSlots.next(slot) }
+        if flowSlots[slot] < 0 {
+            guard flows.count < Self.maximumFlows else { untallied += 1; return }
             flowKeys.append(key)
             flows.append(FlowTally())
-            return Int32(flows.count - 1)
-        }) else { untallied += 1; return }
+            flowSlots[slot] = Int32(flows.count - 1)
+        }
+        let index = Int(flowSlots[slot])
         if outbound {
             flows[index].outboundFrames += 1
             flows[index].outboundBytes += length
@@ -257,13 +260,15 @@ struct PathTracker {
     private mutating func tally(_ key: Key, remoteIP: IPAddress?, time: Int64, frame: Int, length: Int) {
         var hash = key.counterpart.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.place.point) &* 0xC2B2_AE3D_27D4_EB4F
         hash ^= UInt64(UInt32(bitPattern: key.watch)) << 2 | UInt64(key.leg.rawValue)
-        let known = keys
-        guard let index = tallySlots.index(hash: hash, matches: { known[Int($0)] == key }, insert: {
-            guard tallies.count < Self.maximumTallies else { return nil }
+        var slot = tallySlots.first(hash)
+        while tallySlots[slot] >= 0 && keys[Int(tallySlots[slot])] != key { slot = tallySlots.next(slot) }
+        if tallySlots[slot] < 0 {
+            guard tallies.count < Self.maximumTallies else { untallied += 1; return }
             keys.append(key)
             tallies.append(Tally(firstFrame: frame, firstTime: time, remoteIP: remoteIP))
-            return Int32(tallies.count - 1)
-        }) else { untallied += 1; return }
+            tallySlots[slot] = Int32(tallies.count - 1)
+        }
+        let index = Int(tallySlots[slot])
         if !tallies[index].remoteVaried && tallies[index].remoteIP != remoteIP { tallies[index].remoteVaried = true }
         let since = watches[Int(key.watch)].since
         tallies[index].frames += 1
@@ -285,7 +290,9 @@ struct PathTracker {
 }
 
 /// An open-addressing index from a key's hash to its position in an array the caller keeps:
-/// linear probing, -1 for empty, sized once and never grown (the caller caps its entries at half).
+/// linear probing, -1 for empty, sized once and never grown (the caller caps its entries at
+/// half). The caller walks the probe sequence itself, comparing with its own keys, so no
+/// closure and no copy of its arrays is made per lookup.
 struct SlotIndex {
     private var slots: [Int32] = []
 
@@ -293,17 +300,11 @@ struct SlotIndex {
         if slots.isEmpty { slots = Array(repeating: -1, count: capacity) }
     }
 
-    /// The position of the key with `hash` that `matches`, or the one `insert` adds (nil: full).
-    @inline(__always)
-    mutating func index(hash: UInt64, matches: (Int32) -> Bool, insert: () -> Int32?) -> Int? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-        while slots[slot] >= 0 {
-            if matches(slots[slot]) { return Int(slots[slot]) }
-            slot = (slot + 1) & mask
-        }
-        guard let position = insert() else { return nil }
-        slots[slot] = position
-        return Int(position)
+    @inline(__always) func first(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & (slots.count - 1) }
+    @inline(__always) func next(_ slot: Int) -> Int { (slot + 1) & (slots.count - 1) }
+    /// The position stored at `slot`, or -1.
+    @inline(__always) subscript(slot: Int) -> Int32 {
+        get { slots[slot] }
+        set { slots[slot] = newValue }
     }
 }
