@@ -51,6 +51,7 @@ struct PathParagraph {
 
     private var gatewayName: String {
         guard let gateway = path.gateway else { return "its gateway" }
+        if gateway.protocol == "static" || gateway.protocol == "anycast" { return "its \(gateway.protocol) gateway" }
         let name = ["hsrp1": "HSRP", "hsrp2": "HSRPv2", "hsrp6": "HSRP for IPv6", "vrrp2": "VRRPv2", "vrrp3": "VRRPv3", "glbp": "GLBP"][gateway.protocol]
             ?? gateway.protocol
         let role = gateway.protocol == "glbp" ? "forwarder \(gateway.virtualMAC)"

@@ -78,4 +78,44 @@ struct PathEdgeTests {
         #expect(pair.oneWayNs == latency)
         #expect(pair.samples == 100)
     }
+
+    @Test func aRealGatewayMACIsAStaticOrAnycastGateway() throws {
+        // No FHRP: the VM's off-subnet frames go to the router's own MAC; a third capture point
+        // (the DCI) sees other traffic but none of the VM's.
+        let anycastMAC = MACAddress("00:1c:73:00:00:99")!
+        var frames: [(Int, Int64, [UInt8])] = []
+        for step in 0..<100 {
+            let time = Int64(step) * 100_000_000, place = time < 4 * second ? 0 : 1
+            frames.append((place, time, frame(from: vm, to: anycastMAC, step, outbound: true)))
+            frames.append((place, time + 2_000_000, frame(from: anycastMAC, to: vm, step, outbound: false)))
+            frames.append((2, time + 5_000_000, frame(from: MACAddress("00:50:56:cc:00:01")!, to: router, step, outbound: true)))
+        }
+        frames.append((1, 4 * second - 1_000_000, AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])))
+        let interfaces = ["esx-a1-uplink", "esx-b1-uplink", "dci"]
+        let plain = try HandBuiltCapture.analyse(frames, interfaces: interfaces, start: start)
+        let path = try #require(plain.paths.first)
+        #expect(path.gateway?.protocol == "static")
+        #expect(path.gateway?.virtualMAC == anycastMAC.description)
+        #expect(path.outbound.forwarders.map(\.mac) == [anycastMAC.description])
+        #expect(path.inbound.forwarders.map(\.mac) == [anycastMAC.description])
+
+        var options = Analysis.Options()
+        options.topology = try Topology.parse("""
+            sites: [{id: A}, {id: B}]
+            segments:
+              - {id: web, members: [{site: A, vlan: 100}, {site: B, vlan: 100}], subnets: [10.100.0.0/24],
+                 gateway: {protocol: anycast, vip: 10.100.0.1}}
+            capture_points:
+              - {match: {if_name: esx-a1-uplink}, site: A, role: server}
+              - {match: {if_name: esx-b1-uplink}, site: B, role: server}
+              - {match: {if_name: dci}, role: dci}
+            """, file: "anycast.yaml")
+        let placed = try #require(try HandBuiltCapture.analyse(frames, interfaces: interfaces, start: start, options: options).paths.first)
+        #expect(placed.gateway?.protocol == "anycast")
+        #expect(placed.outbound.verdict == "local")
+        #expect(placed.outbound.confidence == "proven")
+        #expect(placed.outbound.reason.hasPrefix("anycast gateway"))
+        #expect(placed.inbound.verdict == "local")
+        #expect(placed.outbound.forwarders.first?.ip == "10.100.0.1")
+    }
 }

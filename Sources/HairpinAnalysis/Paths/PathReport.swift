@@ -236,30 +236,64 @@ extension Analysis {
             let returnTallies = keyed.filter { self.paths.keys[$0].leg == .inbound }
             let routedTallies = keyed.filter { self.paths.keys[$0].leg == .routed }
 
+            // The VM's subnet: the topology's, or else the /24 or /64 around its address.
+            let vmAddresses = move.ips.compactMap(IPAddress.init)
+            var subnets = topology?.segments.flatMap(\.subnets).filter { subnet in vmAddresses.contains { subnet.contains($0) } } ?? []
+            if subnets.isEmpty {
+                subnets = vmAddresses.compactMap { address in
+                    switch address {
+                    case .v4(let v4): Subnet("\(IPv4Address(rawValue: v4.rawValue & 0xFFFF_FF00))/24")
+                    case .v6(let v6): Subnet("\(IPv6Address(high: v6.high, low: 0))/64")
+                    }
+                }
+                if !vmAddresses.isEmpty { limitations.append("the VM's subnet is taken to be " + subnets.map(\.description).joined(separator: ", ")) }
+            }
             // R2: the gateway MAC most of its frames go to after the move.
             var frameCounts: [MACAddress: Int] = [:]
             for index in outboundTallies where VirtualMAC.kind(of: self.paths.keys[index].counterpart) != nil {
                 frameCounts[self.paths.keys[index].counterpart, default: 0] += self.paths.tallies[index].frames
             }
+            // No virtual MAC: a real MAC its off-subnet frames go to is a static or anycast gateway (S3).
+            var staticGateway: MACAddress?
+            if frameCounts.isEmpty {
+                var realCounts: [MACAddress: Int] = [:]
+                for index in outboundTallies {
+                    guard let remote = self.paths.tallies[index].remoteIP, !subnets.contains(where: { $0.contains(remote) }) else { continue }
+                    realCounts[self.paths.keys[index].counterpart, default: 0] += self.paths.tallies[index].frames
+                }
+                staticGateway = realCounts.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
+            }
             let binding = frameCounts.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
-                ?? mobility.location(of: mac)?.gatewayMAC
+                ?? (staticGateway == nil ? mobility.location(of: mac)?.gatewayMAC : staticGateway)
+            let segmentGateway = topology?.segments.first { segment in segment.subnets.contains { subnet in vmAddresses.contains { subnet.contains($0) } } }?
+                .gateway
+            let anycast = staticGateway != nil && segmentGateway?.protocol == "anycast"
             var gateway: Report.Path.Gateway?
-            var forwarder: (member: GatewayMember, isolated: Bool)?
-            if let binding {
-                forwarder = gatewayTracker.forwarder(of: binding, at: move.timeNs, seenFrom: move.to.interface)
+            // Who forwards for the binding: its FHRP member (R3), or the static gateway itself.
+            var forwarderMAC: MACAddress?, forwarderIP: IPAddress?, isolated = false
+            if let staticGateway {
+                forwarderMAC = staticGateway
+                forwarderIP = topology?.routers.first { $0.macs.contains(staticGateway) }?.ips.first ?? segmentGateway?.virtualIP
+                gateway = .init(protocol: anycast ? "anycast" : "static", group: 0, virtualMAC: staticGateway.description,
+                                virtualIP: segmentGateway?.virtualIP?.description, isolated: false)
+            } else if let binding {
+                var member = gatewayTracker.forwarder(of: binding, at: move.timeNs, seenFrom: move.to.interface)
                 let group = gatewayTracker.group(of: binding)
                     ?? gatewayTracker.groups.first { ruleMAC($0.key) == binding }
                 if let group {
-                    if forwarder == nil, let virtualIP = group.virtualIPs.first,
-                       let member = gatewayTracker.forwarder(ofVirtualIP: virtualIP, at: move.timeNs) {
-                        forwarder = (member, false)
+                    if member == nil, let virtualIP = group.virtualIPs.first,
+                       let active = gatewayTracker.forwarder(ofVirtualIP: virtualIP, at: move.timeNs) {
+                        member = (active, false)
                     }
                     gateway = .init(protocol: group.key.kind.name, group: Int(group.key.group), virtualMAC: binding.description,
-                                    virtualIP: group.virtualIPs.first?.description, isolated: forwarder?.isolated ?? false)
+                                    virtualIP: group.virtualIPs.first?.description, isolated: member?.isolated ?? false)
                 } else {
                     gateway = .init(protocol: VirtualMAC.kind(of: binding).map { "\($0)" } ?? "unknown", group: 0,
                                     virtualMAC: binding.description, virtualIP: nil, isolated: false)
                 }
+                forwarderMAC = member?.member.mac
+                forwarderIP = member?.member.ip
+                isolated = member?.isolated ?? false
             }
             func routerSite(_ routerMAC: MACAddress) -> String? {
                 if let router = topology?.routers.first(where: { $0.macs.contains(routerMAC) }) { return router.site }
@@ -348,25 +382,29 @@ extension Analysis {
             // R3/R4: outbound.
             var outbound = Report.Path.Direction(forwarders: [], verdict: "unknown", confidence: "unknown", reason: "", bytes: 0,
                                                  startNs: nil, endNs: nil, endedBy: nil, evidence: [], dci: [])
-            let forwarderMAC = forwarder?.member.mac
             let forwarderSite = forwarderMAC.flatMap(routerSite)
             if let binding {
                 let toGateway = outboundTallies.filter { self.paths.keys[$0].counterpart == binding }
-                if let member = forwarder?.member {
+                if forwarderMAC != nil || forwarderIP != nil {
                     let traffic = toGateway.reduce(0) { $0 + self.paths.tallies[$1].frames }
                     let bytes = toGateway.reduce(0) { $0 + self.paths.tallies[$1].bytes }
-                    outbound.forwarders = [.init(mac: member.mac?.description ?? "", ip: member.ip.description,
-                                                 name: member.mac.flatMap(routerName), site: forwarderSite, frames: traffic, bytes: bytes)]
+                    outbound.forwarders = [.init(mac: forwarderMAC?.description ?? "", ip: forwarderIP?.description,
+                                                 name: forwarderMAC.flatMap(routerName), site: forwarderSite, frames: traffic, bytes: bytes)]
                 }
                 let glbp = gateway?.protocol == "glbp"
+                let localReason = anycast ? "anycast gateway: the gateway at its own site routes"
+                    : isolated ? "FHRP isolation: the active at its own site forwards"
+                    : glbp ? "its GLBP forwarder is at its own site" : "its frames to the gateway stay at its site"
                 let judged = judge(&outbound, toGateway,
                                    hairpin: (glbp ? "its GLBP forwarder is at the other site" : "its frames to the gateway cross the DCI",
                                              "frames from the VM to \(binding) beyond its site"),
-                                   local: (forwarder?.isolated == true ? "FHRP isolation: the active at its own site forwards"
-                                              : glbp ? "its GLBP forwarder is at its own site" : "its frames to the gateway stay at its site",
-                                           "frames from the VM to \(binding), none beyond its site"))
+                                   local: (localReason, "frames from the VM to \(binding), none beyond its site"))
                 if judged {
                     // The frames decided.
+                } else if anycast {
+                    outbound.verdict = "local"
+                    outbound.confidence = "inferred"
+                    outbound.reason = localReason
                 } else if byTopology, let forwarderSite {
                     outbound.verdict = forwarderSite == vmSite ? "local" : "hairpin"
                     outbound.confidence = "inferred"
@@ -383,24 +421,14 @@ extension Analysis {
             var inbound = Report.Path.Direction(forwarders: [], verdict: "unknown", confidence: "unknown", reason: "", bytes: 0,
                                                 startNs: nil, endNs: nil, endedBy: nil, evidence: [], dci: [])
             // A router: a known gateway member, or a MAC relaying frames from several sources or
-            // from off the VM's subnet (the topology's, or else the /24 or /64 around its address).
-            let vmAddresses = move.ips.compactMap(IPAddress.init)
-            var subnets = topology?.segments.flatMap(\.subnets).filter { subnet in vmAddresses.contains { subnet.contains($0) } } ?? []
-            if subnets.isEmpty {
-                subnets = vmAddresses.compactMap { address in
-                    switch address {
-                    case .v4(let v4): Subnet("\(IPv4Address(rawValue: v4.rawValue & 0xFFFF_FF00))/24")
-                    case .v6(let v6): Subnet("\(IPv6Address(high: v6.high, low: 0))/64")
-                    }
-                }
-                if !vmAddresses.isEmpty { limitations.append("the VM's subnet is taken to be " + subnets.map(\.description).joined(separator: ", ")) }
-            }
+            // from off the VM's subnet.
             let relays = Set(returnTallies.filter { index in
                 let tally = self.paths.tallies[index]
                 return tally.remoteVaried || tally.remoteIP.map { address in !subnets.contains { $0.contains(address) } } == true
             }.map { self.paths.keys[$0].counterpart })
             let routed = returnTallies.filter {
-                routerMACs.contains(self.paths.keys[$0].counterpart) || relays.contains(self.paths.keys[$0].counterpart)
+                let counterpart = self.paths.keys[$0].counterpart
+                return routerMACs.contains(counterpart) || relays.contains(counterpart) || counterpart == staticGateway
             }
             var perRouter: [MACAddress: (frames: Int, bytes: Int)] = [:]
             for index in routed {
@@ -432,7 +460,7 @@ extension Analysis {
             if let last = outbound.endNs {
                 if end - last <= settings.endSlack {
                     outbound.endedBy = "capture_end"
-                } else if let forwarderMAC, let binding, gatewayTracker.forwarder(of: binding, at: end)?.mac != forwarderMAC {
+                } else if let forwarderMAC, let binding, staticGateway == nil, gatewayTracker.forwarder(of: binding, at: end)?.mac != forwarderMAC {
                     outbound.endedBy = "gateway_change"
                 } else if outboundTallies.contains(where: {
                     let key = self.paths.keys[$0]
