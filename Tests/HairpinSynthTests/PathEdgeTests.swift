@@ -53,6 +53,11 @@ struct PathEdgeTests {
         let quiet = try HandBuiltCapture.analyse(conversation(), interfaces: ["esx-a1-uplink", "esx-b1-uplink"], start: start)
         #expect(quiet.paths.first?.floodBytes == 0)
         #expect(quiet.paths.first?.floodEvidence == nil)
+        #expect(quiet.paths.first?.limitations.contains { $0.contains("one-direction mirror") } == false)
+        // Mirrored one way only, the new place shows the VM's frames and none of the replies.
+        let oneWay = try HandBuiltCapture.analyse(conversation().filter { $0.0 == 0 || MACAddress($0.2[6], $0.2[7], $0.2[8], $0.2[9], $0.2[10], $0.2[11]) == vm },
+                                                  interfaces: ["esx-a1-uplink", "esx-b1-uplink"], start: start)
+        #expect(oneWay.paths.first?.limitations.contains { $0.hasPrefix("the VM's place shows only its outbound frames") } == true)
     }
 
     @Test func clockOffsetsComeFromCopiesSeenBothWays() throws {

@@ -29,7 +29,7 @@ extension Analysis {
     }
 
     /// The default virtual MAC the protocol derives from the group (GLBP has one per forwarder).
-    func ruleMAC(_ key: GatewayTracker.GroupKey) -> MACAddress? {
+    static func ruleMAC(_ key: GatewayTracker.GroupKey) -> MACAddress? {
         let group = Int(key.group)
         switch key.kind {
         case .hsrp1: return VirtualMAC.hsrpV1(group: group)
@@ -79,7 +79,7 @@ extension Analysis {
             }
             // With no message sourced from a virtual MAC, the protocol's rule names it.
             var virtualMACs = group.virtualMACs
-            if virtualMACs.isEmpty, let rule = ruleMAC(group.key) { virtualMACs = [rule] }
+            if virtualMACs.isEmpty, let rule = Self.ruleMAC(group.key) { virtualMACs = [rule] }
             let segment = group.key.segment
             return Report.Gateway(
                 protocol: group.key.kind.name, group: Int(group.key.group),
