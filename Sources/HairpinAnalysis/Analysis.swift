@@ -35,6 +35,9 @@ public final class Analysis {
         public var topology: Topology?
         /// Thresholds of the path verdicts.
         public var paths = PathSettings()
+        /// Also give the paths of hosts that did not move (their frames are followed from their
+        /// first sighting): a VM sitting at one site and routed at the other is a hairpin too.
+        public var pathsForAllHosts = false
 
         public init() {}
     }
@@ -70,7 +73,8 @@ public final class Analysis {
         self.options = options
         binWidth = options.bin
         mobility = MobilityTracker(settings: .init(copyWindow: options.copyWindow, burstGap: options.announcementBurstGap,
-                                                   debounce: options.moveDebounce, directionMeaning: options.directionMeaning))
+                                                   debounce: options.moveDebounce, directionMeaning: options.directionMeaning,
+                                                   followEveryHost: options.pathsForAllHosts))
         paths = PathTracker(grace: options.paths.grace)
         flows = FlowTable(capacity: options.flowCapacity)
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }

@@ -151,8 +151,9 @@ public struct AnalysisRenderer {
         return .object([
             ("vm_mac", .string(path.vmMAC)),
             ("vm_ips", .array(path.vmIPs.map { .string($0) })),
-            ("move", .int(path.move)),
+            ("move", .optional(path.move) { .int($0) }),
             ("time_ns", .int(path.timeNs)),
+            ("place", placeJSON(path.place)),
             ("from_site", .optional(path.fromSite) { .string($0) }),
             ("to_site", .optional(path.toSite) { .string($0) }),
             ("from_host", .optional(path.fromHost) { .string($0) }),
@@ -434,7 +435,7 @@ public struct AnalysisRenderer {
         var dci = [row(["vm_mac", "direction", "place", "second", "bytes"])]
         for path in report.paths {
             let forwarder = path.outbound.forwarders.first
-            paths.append(row([path.vmMAC, path.vmIPs.joined(separator: " "), "\(path.move)", "\(path.timeNs)", path.gateway?.protocol ?? "",
+            paths.append(row([path.vmMAC, path.vmIPs.joined(separator: " "), path.move.map(String.init) ?? "", "\(path.timeNs)", path.gateway?.protocol ?? "",
                               path.gateway.map { "\($0.group)" } ?? "", path.gateway?.virtualMAC ?? "", forwarder?.mac ?? "", forwarder?.site ?? "",
                               path.outbound.verdict, path.outbound.confidence, "\(path.outbound.bytes)",
                               path.inbound.forwarders.map(\.mac).joined(separator: " "), path.inbound.verdict, path.inbound.confidence,

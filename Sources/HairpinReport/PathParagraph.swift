@@ -36,8 +36,10 @@ struct PathParagraph {
     }
 
     private var moved: String {
-        guard path.move < report.moves.count else { return "" }
-        let move = report.moves[path.move]
+        guard let index = path.move, index < report.moves.count else {
+            return "\(vm) at \(placeText(host: nil, place: path.place, site: path.toSite)), not moved."
+        }
+        let move = report.moves[index]
         var text = "\(vm) moved \(placeText(host: path.fromHost, place: move.from, site: path.fromSite)) → "
             + "\(placeText(host: path.toHost, place: move.to, site: path.toSite)) at \(Units.timestamp(path.timeNs))"
         if let id = path.migration, let migration = report.migrations.first(where: { $0.id == id }) {

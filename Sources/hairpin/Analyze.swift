@@ -72,6 +72,9 @@ struct Analyze: ParsableCommand {
     @Option(name: .long, help: "Topology file (YAML: sites, segments, switches, routers, capture points, DCI links, hosts) naming the site of each capture point.")
     var topology: String?
 
+    @Flag(name: .customLong("all-hosts"), help: "Give the paths of hosts that did not move too (gateway, outbound and return verdicts).")
+    var allHosts = false
+
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
@@ -82,6 +85,7 @@ struct Analyze: ParsableCommand {
         options.moveDebounce = try Self.duration(moveDebounce, option: "--move-debounce", minimum: 1_000_000)
         guard let meaning = DirectionMeaning(rawValue: direction) else { throw ValidationError("--direction takes ignore, port or host") }
         options.directionMeaning = meaning
+        options.pathsForAllHosts = allHosts
         if let topology {
             let text: String
             do { text = try String(contentsOfFile: topology, encoding: .utf8) } catch {

@@ -123,4 +123,34 @@ struct PathEdgeTests {
         #expect(placed.inbound.verdict == "local")
         #expect(placed.outbound.forwarders.first?.ip == "10.100.0.1")
     }
+
+    @Test func hostsThatStayCanBeAskedFor() throws {
+        // A VM that never moves lives at site B and routes through a gateway across the DCI.
+        var frames: [(Int, Int64, [UInt8])] = []
+        for step in 0..<60 {
+            let time = Int64(step) * 100_000_000
+            let request = frame(from: vm, to: gateway, step, outbound: true)
+            frames += [(0, time, request), (1, time + 1_500_000, request)]
+            let reply = frame(from: router, to: vm, step, outbound: false)
+            frames += [(1, time + 10_000_000, reply), (0, time + 11_500_000, reply)]
+        }
+        var options = Analysis.Options()
+        options.topology = try Topology.parse("""
+            sites: [{id: A}, {id: B}]
+            capture_points:
+              - {match: {if_name: esx-b1-uplink}, site: B, role: server}
+              - {match: {if_name: dci}, role: dci}
+            """, file: "stay.yaml")
+        let interfaces = ["esx-b1-uplink", "dci"]
+        #expect(try HandBuiltCapture.analyse(frames, interfaces: interfaces, start: start, options: options).paths.isEmpty)
+        options.pathsForAllHosts = true
+        let report = try HandBuiltCapture.analyse(frames, interfaces: interfaces, start: start, options: options)
+        #expect(report.paths.count == 1)
+        let path = try #require(report.paths.first)
+        #expect(path.vmMAC == vm.description && path.move == nil && path.place.interface == 0 && path.toSite == "B")
+        #expect(path.outbound.verdict == "hairpin" && path.outbound.confidence == "proven")
+        #expect(path.outbound.bytes == frames.filter { $0.0 == 1 && $0.2[6] == 0x00 && $0.2[11] == 0x07 }.reduce(0) { $0 + $1.2.count })
+        #expect(path.inbound.verdict == "hairpin")
+        #expect(path.floodBytes == 0)
+    }
 }

@@ -36,6 +36,9 @@ struct MobilityTracker {
         /// More flip-flops than this: the MAC lives at both places (teaming), not a move.
         var multihomedFlipFlops = 16
         var directionMeaning: DirectionMeaning = .ignore
+        /// Report every MAC's first sighting as a departure too, so the paths of hosts that
+        /// never move are followed as well (`--all-hosts`).
+        var followEveryHost = false
         var maximumMACs = 1 << 20
         var maximumAnnouncements = 100_000
     }
@@ -185,6 +188,7 @@ struct MobilityTracker {
                      gateway: VirtualMAC.kind(of: mac) != nil || ip.map(isGatewayAddress) == true)
         }
         guard !virtual else { return nil }
+        var firstSighting: Departure?
         let entry: Int
         if source == lastMAC && lastEntry >= 0 {
             entry = lastEntry
@@ -196,6 +200,7 @@ struct MobilityTracker {
             locationIndex[source] = Int32(entry)
             locations.append(Location(mac: source, place: place, vlan: vlan, lastSeen: time, since: time, sightings: 0))
             addresses.append([])
+            if settings.followEveryHost { firstSighting = Departure(mac: source, since: time, place: place) }
         }
         lastMAC = source
         lastEntry = entry
@@ -204,7 +209,7 @@ struct MobilityTracker {
         if let move = Self.sighting(&locations[entry], at: place, vlan: vlan, time: time, unicast: unicast, settings: settings) {
             moves.append(move)
         }
-        var departure: Departure?
+        var departure = firstSighting
         if let candidate = locations[entry].candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
            Self.established(since: locations[entry].since, last: locations[entry].lastSeen, sightings: locations[entry].sightings, settings) {
             departure = Departure(mac: source, since: candidate.first, place: candidate.place)

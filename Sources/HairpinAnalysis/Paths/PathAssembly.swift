@@ -77,6 +77,10 @@ struct PathAssembly {
     let returnTallies: [Int]
     let routedTallies: [Int]
     private(set) var limitations: [String] = []
+    /// The gateway the topology gives the VM's segment.
+    var segmentGateway: Topology.Segment.Gateway? {
+        context.topology?.segments.first { segment in segment.subnets.contains { subnet in vmAddresses.contains { subnet.contains($0) } } }?.gateway
+    }
     /// The confidence of a verdict the frames decide.
     var seen: String { byTopology ? "proven" : "strong" }
     private var tracker: PathTracker { context.tracker }
@@ -140,7 +144,7 @@ struct PathAssembly {
 
     // MARK: The record
 
-    mutating func record(moveIndex: Int, migration: Report.Migration?) -> Report.Path {
+    mutating func record(moveIndex: Int?, migration: Report.Migration?) -> Report.Path {
         let binding = gatewayBinding()
         var outbound = outboundVerdict(binding)
         var (inbound, routers) = returnVerdict(binding)
@@ -160,14 +164,15 @@ struct PathAssembly {
         let forwarderSite = binding.forwarderMAC.flatMap(routerSite)
         let returnSite = returnMAC.flatMap(routerSite)
         // R8: frames to the VM still reaching its old place after the grace period.
-        let flood = returnTallies.filter { tracker.keys[$0].place == oldPlace && tracker.tallies[$0].lateFrames > 0 }
+        let flood = oldPlace == newPlace ? []
+            : returnTallies.filter { tracker.keys[$0].place == oldPlace && tracker.tallies[$0].lateFrames > 0 }
         func host(_ ip: String?, _ mac: String?) -> String? {
             context.topology?.hosts.first { host in
                 ip.flatMap(IPAddress.init).map(host.vmotionIPs.contains) == true || mac.flatMap(MACAddress.init).map(host.macs.contains) == true
             }?.id
         }
         return Report.Path(
-            vmMAC: move.mac, vmIPs: move.ips, move: moveIndex, timeNs: move.timeNs, fromSite: move.from.site, toSite: vmSite,
+            vmMAC: move.mac, vmIPs: move.ips, move: moveIndex, timeNs: move.timeNs, place: move.to, fromSite: move.from.site, toSite: vmSite,
             fromHost: host(migration?.sourceIP, migration?.sourceMAC), toHost: host(migration?.destinationIP, migration?.destinationMAC),
             migration: move.migration, gateway: binding.record, outbound: outbound, inbound: inbound, asymmetric: asymmetric,
             crossSite: asymmetric ? forwarderSite.flatMap { a in returnSite.map { a != $0 } } : nil,
@@ -198,9 +203,6 @@ struct PathAssembly {
         }
         binding.mac = Self.mostFrames(virtualCounts)
             ?? staticGateway ?? MACAddress(move.mac).flatMap { context.mobility.location(of: $0)?.gatewayMAC }
-        let segmentGateway = context.topology?.segments.first { segment in
-            segment.subnets.contains { subnet in vmAddresses.contains { subnet.contains($0) } }
-        }?.gateway
         if let staticGateway {
             binding.isStatic = true
             binding.anycast = segmentGateway?.protocol == "anycast"

@@ -24,9 +24,11 @@ extension Report {
     public struct Path: Codable, Sendable, Equatable {
         public var vmMAC: String
         public var vmIPs: [String]
-        /// Index of the move in `moves`.
-        public var move: Int
+        /// Index of the move in `moves`; nil for a host that did not move (`--all-hosts`).
+        public var move: Int?
         public var timeNs: Int64
+        /// Where the VM is now (the move's new place).
+        public var place: Report.Place
         public var fromSite: String?
         public var toSite: String?
         /// The hypervisors it moved between, by the topology's host names (from the migration's addresses).

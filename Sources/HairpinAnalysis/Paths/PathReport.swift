@@ -34,6 +34,26 @@ extension Analysis {
             var assembly = PathAssembly(context: context, move: move, watch: watch)
             records.append(assembly.record(moveIndex: index, migration: migrations.first { $0.id == move.migration }))
         }
+        guard options.pathsForAllHosts else { return records }
+        // Hosts that stayed: followed from their first sighting, at their home; only those bound
+        // to a first-hop virtual MAC, or on a segment the topology gives a static or anycast
+        // gateway (routers' own links would otherwise read as hosts with a static gateway).
+        let moved = Set(moves.map(\.mac))
+        for (watch, followed) in paths.watches.enumerated() where !moved.contains(followed.mac.description) && !context.routerMACs.contains(followed.mac) {
+            guard watchIndex(of: followed.mac, beganAt: followed.since) == Int32(watch), let home = mobility.location(of: followed.mac) else { continue }
+            var place = context.reportPlace(home.place)
+            place.vlan = MobilityTracker.vlan(home.vlan)
+            place.vni = MobilityTracker.vni(home.vlan)
+            place.site = options.topology?.capturePoint(of: place, interfaces: interfaces)?.site
+            let stay = Report.Move(mac: followed.mac.description, ips: mobility.addresses(of: followed.mac).sorted().map(\.description),
+                                   timeNs: followed.since, from: place, to: place, announcement: nil, migration: nil, flipFlops: 0)
+            var assembly = PathAssembly(context: context, move: stay, watch: Int32(watch))
+            let record = assembly.record(moveIndex: nil, migration: nil)
+            let declared = ["static", "anycast"].contains(assembly.segmentGateway?.protocol ?? "")
+            if let gateway = record.gateway, declared || VirtualMAC.kind(of: MACAddress(gateway.virtualMAC) ?? MACAddress(rawValue: 0)) != nil {
+                records.append(record)
+            }
+        }
         return records
     }
 
