@@ -114,6 +114,23 @@ import Testing
         #expect(outbound.map { Int($0.split(separator: ",").last!)! }.reduce(0, +) == 39732)
     }
 
+    @Test func aVPCPairAtTheVMsSiteIsNamed() throws {
+        // multi-nic-vmotion's HSRP pair ra1/ra2, declared as the two switches of vPC domain 10.
+        let directory = try Hairpin.temporaryDirectory("vpc")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = try String(contentsOf: Hairpin.packageRoot.appendingPathComponent("Captures/multi-nic-vmotion.topology.yaml"), encoding: .utf8)
+        let topology = directory.appendingPathComponent("vpc.yaml")
+        for (domains, expected) in [((10, 10), "vPC pair at its site"), ((10, 20), "the forwarder of")] {
+            try (base + "switches:\n  - {id: ra1, site: dc-a, vpc_domain: \(domains.0)}\n  - {id: ra2, site: dc-a, vpc_domain: \(domains.1)}\n")
+                .write(to: topology, atomically: true, encoding: .utf8)
+            let output = try Hairpin.run(["analyze", "--json", "--topology", topology.path, "Captures/multi-nic-vmotion.pcapng"])
+            #expect(output.status == 0, "\(output.stderr)")
+            let outbound = try #require(Self.paths(try Self.object(output.stdoutData)).first?["outbound"] as? [String: Any])
+            #expect(outbound["verdict"] as? String == "local")
+            #expect((outbound["reason"] as? String ?? "").hasPrefix(expected), "\(outbound["reason"] ?? "")")
+        }
+    }
+
     @Test func theParagraphReadsAsATicket() throws {
         let output = try Hairpin.run(["analyze", "--topology", "Captures/vmotion-hsrp-asymmetric.topology.yaml",
                                       "Captures/vmotion-hsrp-asymmetric.pcapng"])

@@ -252,6 +252,7 @@ struct PathAssembly {
         }
         let glbp = binding.record?.protocol == "glbp"
         let localReason = binding.anycast ? "anycast gateway: the gateway at its own site routes"
+            : vpcPair(binding) ? "vPC pair at its site: both peers route frames to the virtual MAC"
             : binding.isolated ? "FHRP isolation: the active at its own site forwards"
             : glbp ? "its GLBP forwarder is at its own site" : "its frames to the gateway stay at its site"
         if judge(&outbound, toGateway,
@@ -267,12 +268,26 @@ struct PathAssembly {
         } else if byTopology, let forwarderSite {
             outbound.verdict = forwarderSite == vmSite ? "local" : "hairpin"
             outbound.confidence = "inferred"
-            outbound.reason = "the forwarder of \(mac) is at site \(forwarderSite)"
+            outbound.reason = vpcPair(binding) ? localReason : "the forwarder of \(mac) is at site \(forwarderSite)"
             outbound.evidence = evidence(toGateway, what: "frames from the VM to \(mac)")
         } else {
             outbound.reason = "no capture shows where its frames to the gateway go"
         }
         return outbound
+    }
+
+    /// Whether the forwarder and another member of its group are the two switches of one vPC
+    /// domain at the VM's site (the topology's switch of the same id as the router), so either
+    /// routes its frames (S3). A vPC pair at the other site does not keep its traffic local.
+    func vpcPair(_ binding: GatewayBinding) -> Bool {
+        guard let topology = context.topology, let mac = binding.mac, let group = context.group(mac),
+              let forwarder = binding.forwarderMAC, routerSite(forwarder) == vmSite, vmSite != nil else { return false }
+        func domain(_ member: MACAddress) -> Int? {
+            guard let router = topology.routers.first(where: { $0.macs.contains(member) }) else { return nil }
+            return topology.switches.first { $0.id == router.id }?.vpcDomain
+        }
+        guard let own = domain(forwarder) else { return false }
+        return group.members.contains { member in member.mac.map { $0 != forwarder && domain($0) == own } == true }
     }
 
     /// How the outbound hairpin ended: with the capture, a gateway change, the VM re-binding
