@@ -13,7 +13,7 @@ release: setup
 	$(SWIFT) build -c release
 
 demo: release
-	.build/release/hairpin analyze Captures/vmotion-hsrp-hairpin.pcapng
+	.build/release/hairpin analyze --topology Captures/vmotion-hsrp-hairpin.topology.yaml Captures/vmotion-hsrp-hairpin.pcapng
 
 # Regenerates the scenario captures in Captures/ from the YAML beside them, and their reports.
 captures: release

@@ -381,12 +381,14 @@ public final class Analysis {
         return MobilityTracker.Place(interface: Int32(identity.interface), session: Int32(identity.session ?? -1))
     }
 
+    /// "a:p <-> b:q tcp", with the segment when tagged: a routed flow's two legs differ only there.
     private func describe(_ key: FlowKey) -> String {
         let proto = key.ipProtocol == 6 ? "tcp" : key.ipProtocol == 17 ? "udp" : "ip-\(key.ipProtocol)"
+        let segment = key.segment == 0 ? "" : key.segment & 0x0100_0000 != 0 ? " vni \(key.segment & 0xFF_FFFF)" : " vlan \(key.segment)"
         if key.ipProtocol == 6 || key.ipProtocol == 17 {
-            return "\(key.lowAddress):\(key.lowPort) <-> \(key.highAddress):\(key.highPort) \(proto)"
+            return "\(key.lowAddress):\(key.lowPort) <-> \(key.highAddress):\(key.highPort) \(proto)\(segment)"
         }
-        return "\(key.lowAddress) <-> \(key.highAddress) \(proto)"
+        return "\(key.lowAddress) <-> \(key.highAddress) \(proto)\(segment)"
     }
 
     private func knownSpeed(_ speed: UInt64?) -> UInt64? {
