@@ -44,7 +44,17 @@ public final class Analysis {
 
     public let options: Options
     private let decoder = Decoder()
-    @exclusivity(unchecked) private var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+    /// The decoded frame, reused: kept behind a pointer so that handing it to the trackers
+    /// lends its storage instead of copying its 700 bytes, as a stored property would be.
+    private let packetStorage: UnsafeMutablePointer<DecodedPacket> = {
+        let storage = UnsafeMutablePointer<DecodedPacket>.allocate(capacity: 1)
+        storage.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
+        return storage
+    }()
+    private var packet: DecodedPacket {
+        unsafeAddress { UnsafePointer(packetStorage) }
+        unsafeMutableAddress { packetStorage }
+    }
     @exclusivity(unchecked) private var flows: FlowTable
     @exclusivity(unchecked) private var candidates: [MigrationCandidate] = []
     @exclusivity(unchecked) private var series: [UplinkSeries] = []
@@ -79,6 +89,8 @@ public final class Analysis {
         flows = FlowTable(capacity: options.flowCapacity)
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
     }
+
+    deinit { packetStorage.deallocate() }
 
     // MARK: Per packet
 

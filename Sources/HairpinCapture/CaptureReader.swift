@@ -22,25 +22,30 @@ public final class CaptureReader {
     }
 
     public let interfaces = InterfaceTable()
-    private var files: [FileReader] = []
+    @exclusivity(unchecked) private var files: [FileReader] = []
+    /// The only input, when there is one: a constant reference costs no reference counting per record.
+    private let singleFile: FileReader?
     @exclusivity(unchecked) private var heads: [PendingRecord?] = []
-    private var started = false
+    @exclusivity(unchecked) private var started = false
 
     /// Opens every path (`-` is standard input); fails on the first that is not a capture.
     public init(paths: [String], options: Options = Options()) throws(CaptureError) {
+        var opened: [FileReader] = []
         for (index, path) in paths.enumerated() {
-            files.append(try FileReader(path: path, fileIndex: index, interfaces: interfaces,
-                                        window: options.reorderWindow, windowCapacity: options.reorderCapacity))
+            opened.append(try FileReader(path: path, fileIndex: index, interfaces: interfaces,
+                                         window: options.reorderWindow, windowCapacity: options.reorderCapacity))
         }
-        heads = Array(repeating: nil, count: files.count)
+        files = opened
+        singleFile = opened.count == 1 ? opened[0] : nil
+        heads = Array(repeating: nil, count: opened.count)
     }
 
     /// The next record in time order, or nil when every input has ended.
     @inline(__always)
     public func next() throws(CaptureError) -> Record? {
-        if files.count == 1 {
-            guard let pending = try files[0].next() else { return nil }
-            return record(pending, from: files[0])
+        if let file = singleFile {
+            guard let pending = try file.next() else { return nil }
+            return record(pending, from: file)
         }
         return try nextMerged()
     }

@@ -93,6 +93,10 @@ final class FileReader {
                 exhausted = true
                 continue
             }
+            if reorder.window == 0 && reorder.isEmpty {
+                if !reorder.passOn(record) { anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset) }
+                return record
+            }
             if !reorder.insert(record) {
                 anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset)
             }

@@ -31,6 +31,17 @@ struct ReorderWindow {
         return record.timestamp >= lastEmitted
     }
 
+    /// With no window and nothing waiting, a record leaves as it comes: the bookkeeping of
+    /// `insert` and `popReady` without the queue. Returns false when it is older than a record
+    /// already handed on.
+    @inline(__always)
+    mutating func passOn(_ record: PendingRecord) -> Bool {
+        if record.timestamp > newestSeen { newestSeen = record.timestamp }
+        let inOrder = record.timestamp >= lastEmitted
+        if record.timestamp > lastEmitted { lastEmitted = record.timestamp }
+        return inOrder
+    }
+
     /// The oldest waiting record if it may leave now: its time has come, the window is full,
     /// `draining` at the end of input, or `force` (a streamed source must free its buffer).
     @inline(__always)

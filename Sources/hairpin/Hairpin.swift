@@ -17,7 +17,7 @@ struct Hairpin: ParsableCommand {
               hairpin decode -c 20 --filter 'arp or rarp' capture.pcapng
             """,
         version: hairpinVersion,
-        subcommands: [Analyze.self, Info.self, Decode.self, Synth.self]
+        subcommands: [Analyze.self, Info.self, Decode.self, Synth.self, Bench.self]
     )
 }
 

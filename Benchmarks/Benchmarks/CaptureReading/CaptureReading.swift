@@ -37,35 +37,6 @@ func generatedCapture(frameLength: Int) -> String {
     return path
 }
 
-/// Reads every record and touches its length, so nothing is optimised away.
-func readEveryRecord(_ path: String, window: Int64) throws -> Int {
-    let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: window))
-    var bytes = 0
-    while let record = try reader.next() { bytes &+= record.bytes.count &+ record.originalLength }
-    return bytes
-}
-
-/// Reads and decodes every record, folding a few decoded fields so none is optimised away.
-func decodeEveryRecord(_ path: String) throws -> Int {
-    let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
-    let decoder = Decoder()
-    var checksum = 0
-    var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
-    while let record = try reader.next() {
-        decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
-        checksum &+= Int(packet.destinationPort ?? 0) &+ Int(packet.tcpFlags ?? 0) &+ (packet.payloadLength ?? 0)
-    }
-    return checksum
-}
-
-/// The whole analysis (decode, flows, migration candidates, uplink series) and its report.
-func analyzeEveryRecord(_ path: String) throws -> Int {
-    let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
-    let analysis = Analysis()
-    while let record = try reader.next() { analysis.consume(record) }
-    return analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies).uplinks.count
-}
-
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident, .custom("bytes/s", polarity: .prefersLarger)],
@@ -82,7 +53,7 @@ let benchmarks: @Sendable () -> Void = {
         for (label, window) in [("reorder-500ms", Int64(500_000_000)), ("no-reorder", Int64(0))] {
             Benchmark("read-pcap-\(frameLength)B-\(label)") { benchmark in
                 let started = ContinuousClock.now
-                blackHole(try readEveryRecord(path, window: window))
+                blackHole(try Throughput.run(.read, paths: [path], reorderWindow: window).checksum)
                 // File bytes per second (shown in millions, like the throughput), for comparison with `cat`.
                 let elapsed = ContinuousClock.now - started
                 let nanoseconds = Int(elapsed.components.seconds) * 1_000_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000)
@@ -93,10 +64,10 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
         Benchmark("decode-pcap-\(frameLength)B") { _ in
-            blackHole(try decodeEveryRecord(path))
+            blackHole(try Throughput.run(.decode, paths: [path]).checksum)
         }
         Benchmark("analyze-pcap-\(frameLength)B") { _ in
-            blackHole(try analyzeEveryRecord(path))
+            blackHole(try Throughput.run(.analyze, paths: [path]).checksum)
         }
     }
 }

@@ -87,7 +87,7 @@ struct GatewayTracker {
     static let maximumRealMACs = 65_536
 
     /// Feeds one FHRP message seen at `time` on `interface`, frame `frame`.
-    mutating func add(_ message: FHRPMessage, packet: DecodedPacket, time: Int64, interface: Int, frame: Int) {
+    mutating func add(_ message: FHRPMessage, packet: borrowing DecodedPacket, time: Int64, interface: Int, frame: Int) {
         guard message.kind != .carp, let source = packet.sourceIP else { return }
         var segment: UInt32 = 0
         if let vni = packet.vni { segment = 0x0100_0000 | vni } else if let vlan = packet.vlans.innermostId { segment = UInt32(vlan) }

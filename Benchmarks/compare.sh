@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Hairpin next to its peers on one capture, measured the same way in one run:
+#
+#   Benchmarks/compare.sh FILE [RUNS]
+#
+# Each command runs RUNS times (default 5), the commands taking turns so that a slow moment of
+# the machine hits all of them, after one warm-up pass that puts the file in the page cache.
+# The table gives each median, packets/s, file bytes/s and the ratio of Hairpin's analysis to it
+# (above 1: Hairpin is faster). The commands:
+#   hairpin analyze        the whole analysis and its report (process wall time)
+#   hairpin decode-only    read + decode, timed inside one process (`hairpin bench --decode-only`)
+#   libpcap count loop     a C program that only counts records with pcap_next_ex (built here)
+#   tcpdump -r -w          tcpdump reading every record and writing it to /dev/null
+#   tshark io,stat         `tshark -q -z io,stat,1`, on the first TSHARK_PACKETS records (default
+#                          200000) when the file has more, extrapolated to the whole file
+#   cat > /dev/null        GNU cat (which may hand the copy to the kernel)
+#   cat | cat              a copy through a pipe: every byte passes user space
+set -euo pipefail
+file=${1:?usage: Benchmarks/compare.sh FILE [RUNS]}
+runs=${2:-5}
+root=$(cd "$(dirname "$0")/.." && pwd)
+hairpin="$root/.build/release/hairpin"
+[ -x "$hairpin" ] || (cd "$root" && swift build -c release >/dev/null)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cat > "$work/count.c" <<'C'
+#include <pcap/pcap.h>
+#include <stdio.h>
+int main(int argc, char **argv) {
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(argv[1], errbuf);
+    if (!p) { fprintf(stderr, "%s\n", errbuf); return 1; }
+    struct pcap_pkthdr *h; const u_char *d; long n = 0;
+    while (pcap_next_ex(p, &h, &d) == 1) n++;
+    printf("%ld\n", n);
+    return 0;
+}
+C
+cc -O2 -o "$work/count" "$work/count.c" -lpcap
+
+packets=$("$work/count" "$file")
+size=$(stat -L -c %s "$file")
+tshark_packets=${TSHARK_PACKETS:-200000}
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
+
+names=("hairpin analyze" "hairpin decode-only" "libpcap count loop" "tcpdump -r -w" "tshark io,stat" "cat > /dev/null" "cat | cat")
+# One run of command $1 (an index into names); prints its seconds for the whole file.
+run() {
+    local start end
+    case $1 in
+    0) start=$(now); "$hairpin" analyze --json "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    1) "$hairpin" bench --decode-only --runs 1 --json "$file" | tr -d ' \n' | sed 's/.*"stage":"decode"[^}]*"median_seconds":\([0-9.e-]*\).*/\1/' ;;
+    2) start=$(now); "$work/count" "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    3) command -v tcpdump >/dev/null || { echo NA; return; }
+       start=$(now); tcpdump -r "$file" -w /dev/null 2>/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    4) command -v tshark >/dev/null || { echo NA; return; }
+       local limit=$packets
+       [ "$packets" -gt "$tshark_packets" ] && limit=$tshark_packets
+       start=$(now); tshark -n -q -z io,stat,1 -c "$limit" -r "$file" >/dev/null 2>&1; end=$(now)
+       awk -v a="$start" -v b="$end" -v n="$packets" -v l="$limit" 'BEGIN { printf "%.6f", (b - a) * n / l }' ;;
+    5) start=$(now); cat "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    6) start=$(now); cat "$file" | cat >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    esac
+}
+
+for index in "${!names[@]}"; do run "$index" >/dev/null; done
+declare -A times
+for _ in $(seq "$runs"); do
+    for index in "${!names[@]}"; do times[$index]+="$(run "$index") "; done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (v[1] == "NA") print "NA"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+hairpin_seconds=$(echo "${times[0]}" | median)
+echo "$file: $packets packets, $size bytes; median of $runs runs each"
+[ "$packets" -gt "$tshark_packets" ] && command -v tshark >/dev/null && \
+    echo "tshark read the first $tshark_packets packets; its time is extrapolated to the whole file"
+printf '%-22s %12s %14s %14s %18s\n' command median packets/s "file bytes/s" "hairpin analyze is"
+for index in "${!names[@]}"; do
+    seconds=$(echo "${times[$index]}" | median)
+    if [ "$seconds" = NA ]; then printf '%-22s %12s\n' "${names[$index]}" "not installed"; continue; fi
+    awk -v name="${names[$index]}" -v s="$seconds" -v p="$packets" -v b="$size" -v h="$hairpin_seconds" 'BEGIN {
+        printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, s / h }'
+done

@@ -1,0 +1,58 @@
+import HairpinCapture
+import HairpinWire
+
+/// The three passes whose speed Hairpin measures on a capture (`hairpin bench`, Benchmarks/):
+/// reading every record, reading and decoding every frame, and the whole analysis with its
+/// report. Each returns a value folded from what it produced, so nothing is optimised away.
+public enum Throughput {
+    public enum Stage: String, Sendable, CaseIterable {
+        case read, decode, analyze
+    }
+
+    /// What one pass over the files did: records, their captured and original bytes, and a
+    /// checksum of the work.
+    public struct Pass: Sendable {
+        public var records = 0
+        public var capturedBytes = 0
+        public var originalBytes = 0
+        public var checksum = 0
+
+        public init() {}
+    }
+
+    public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64 = 0, analysis options: Analysis.Options = Analysis.Options())
+        throws -> Pass {
+        let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
+        var pass = Pass()
+        switch stage {
+        case .read:
+            while let record = try reader.next() {
+                pass.records += 1
+                pass.capturedBytes &+= record.bytes.count
+                pass.originalBytes &+= record.originalLength
+            }
+            pass.checksum = pass.capturedBytes &+ pass.originalBytes
+        case .decode:
+            let decoder = Decoder()
+            var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+            while let record = try reader.next() {
+                pass.records += 1
+                pass.capturedBytes &+= record.bytes.count
+                pass.originalBytes &+= record.originalLength
+                decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
+                pass.checksum &+= Int(packet.destinationPort ?? 0) &+ Int(packet.tcpFlags ?? 0) &+ (packet.payloadLength ?? 0)
+            }
+        case .analyze:
+            let analysis = Analysis(options: options)
+            while let record = try reader.next() {
+                pass.records += 1
+                pass.capturedBytes &+= record.bytes.count
+                pass.originalBytes &+= record.originalLength
+                analysis.consume(record)
+            }
+            let report = analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies)
+            pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
+        }
+        return pass
+    }
+}

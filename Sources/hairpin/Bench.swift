@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HairpinAnalysis
+import HairpinReport
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "How fast Hairpin reads, decodes and analyses your own capture: packets/s and bytes/s per stage.",
+        discussion: """
+            Runs each stage over the whole capture several times (the first run warms the page \
+            cache and is not counted) and prints the median, with packets/s and bytes/s of file \
+            (the size on disk, what cat would copy) and of wire (the frames' original lengths). To compare \
+            with tcpdump, tshark, a libpcap read loop and cat on the same file, run \
+            Benchmarks/compare.sh FILE.
+            """)
+
+    @Argument(help: "Capture files (pcap or pcapng, optionally gzip/zstd compressed).")
+    var files: [String]
+
+    @Flag(name: .customLong("decode-only"), help: "Only the read and decode stages.")
+    var decodeOnly = false
+
+    @Option(name: .long, help: "Timed runs per stage (the median is reported).")
+    var runs = 5
+
+    @Flag(name: .long, help: "Print JSON (schema hairpin.bench/1).")
+    var json = false
+
+    func validate() throws {
+        guard (1...100).contains(runs) else { throw ValidationError("--runs must be between 1 and 100") }
+        guard !files.contains("-") else { throw ValidationError("bench reads files several times: standard input cannot be used") }
+    }
+
+    func run() throws {
+        let stages: [Throughput.Stage] = decodeOnly ? [.read, .decode] : Throughput.Stage.allCases
+        // Bytes of file, what `cat` would copy, for comparison with it.
+        let fileBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
+        for stage in stages {
+            _ = try Throughput.run(stage, paths: files)
+            var times: [Double] = []
+            var pass = Throughput.Pass()
+            for _ in 0..<runs {
+                let started = ContinuousClock.now
+                pass = try Throughput.run(stage, paths: files)
+                let elapsed = ContinuousClock.now - started
+                times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+            rows.append((stage, pass, times.sorted()[times.count / 2]))
+        }
+        if json {
+            let value = JSONValue.object([
+                ("schema", .string("hairpin.bench/1")),
+                ("files", .array(files.map { .string($0) })),
+                ("runs", .int(runs)),
+                ("file_bytes", .int(fileBytes)),
+                ("stages", .array(rows.map { row in
+                    .object([("stage", .string(row.stage.rawValue)), ("packets", .int(row.pass.records)),
+                             ("captured_bytes", .int(row.pass.capturedBytes)), ("original_bytes", .int(row.pass.originalBytes)),
+                             ("median_seconds", .double(row.seconds)),
+                             ("packets_per_second", .double(Double(row.pass.records) / max(row.seconds, 1e-9))),
+                             ("file_bytes_per_second", .double(Double(fileBytes) / max(row.seconds, 1e-9))),
+                             ("wire_bytes_per_second", .double(Double(row.pass.originalBytes) / max(row.seconds, 1e-9)))])
+                })),
+            ])
+            print(value.serialized(pretty: true))
+            return
+        }
+        var table = TextTable([("stage", .left), ("packets", .right), ("median", .right), ("packets/s", .right), ("file bytes/s", .right),
+                               ("wire bytes/s", .right)])
+        for row in rows {
+            let seconds = max(row.seconds, 1e-9)
+            table.add([row.stage.rawValue, "\(row.pass.records)", Units.duration(Int64(row.seconds * 1e9)),
+                       Units.scaled(Double(row.pass.records) / seconds, unit: "pkt/s"),
+                       Units.scaled(Double(fileBytes) / seconds, unit: "B/s"),
+                       Units.scaled(Double(row.pass.originalBytes) / seconds, unit: "B/s")])
+        }
+        print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after one warm-up run")
+        print(table.render())
+    }
+}

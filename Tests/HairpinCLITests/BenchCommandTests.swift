@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// `hairpin bench` on a shipped capture: every stage reads every packet, and the rates follow
+/// from the counts and times it prints.
+@Suite struct BenchCommandTests {
+    @Test func everyStageReadsEveryPacket() throws {
+        let output = try Hairpin.run(["bench", "--json", "--runs", "1", "Captures/glbp-split.pcapng"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: output.stdoutData) as? [String: Any])
+        #expect(json["schema"] as? String == "hairpin.bench/1")
+        let size = try FileManager.default.attributesOfItem(atPath: Hairpin.packageRoot.appendingPathComponent("Captures/glbp-split.pcapng").path)[.size] as? Int
+        #expect(json["file_bytes"] as? Int == size)
+        let report = try #require(try JSONSerialization.jsonObject(with: try Hairpin.run(["analyze", "--json", "Captures/glbp-split.pcapng"]).stdoutData)
+            as? [String: Any])
+        let packets = (report["capture"] as? [String: Any])?["packets"] as? Int
+        let stages = try #require(json["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["stage"] as? String } == ["read", "decode", "analyze"])
+        for stage in stages {
+            #expect(stage["packets"] as? Int == packets)
+            let seconds = try #require(stage["median_seconds"] as? Double)
+            #expect(seconds > 0)
+            let rate = try #require(stage["packets_per_second"] as? Double)
+            #expect(abs(rate - Double(packets ?? 0) / seconds) <= rate * 1e-9)
+        }
+        let decodeOnly = try Hairpin.run(["bench", "--json", "--runs", "1", "--decode-only", "Captures/glbp-split.pcapng"])
+        let decodeStages = (try JSONSerialization.jsonObject(with: decodeOnly.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
+        #expect(decodeStages?.map { $0["stage"] as? String } == ["read", "decode"])
+        #expect(try Hairpin.run(["bench", "-"]).status != 0)
+        let text = try Hairpin.run(["bench", "--runs", "1", "Captures/glbp-split.pcapng"])
+        #expect(text.stdout.contains("analyze") && text.stdout.contains("pkt/s"))
+    }
+}
