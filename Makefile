@@ -1,7 +1,7 @@
 # The two commands a new machine needs (see README.md): `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: setup build release demo test bench captures clean
+.PHONY: setup build release demo test bench bench-check bench-thresholds captures clean
 
 setup:
 	@bash scripts/setup.sh
@@ -29,6 +29,15 @@ test:
 
 bench: setup
 	cd Benchmarks && ./compare-peers.sh
+
+# Thresholds per toolchain (as swift --version names it): check a run against the committed ones,
+# or commit new ones after a deliberate change.
+TOOLCHAIN = $(shell swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9]*\.[0-9]*\).*/\1/p' | head -1)
+bench-check: setup
+	cd Benchmarks && swift package benchmark thresholds check --path Thresholds/$(TOOLCHAIN)
+bench-thresholds: setup
+	mkdir -p Benchmarks/Thresholds/$(TOOLCHAIN)
+	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark thresholds update --path Thresholds/$(TOOLCHAIN)
 
 clean:
 	rm -rf .build Benchmarks/.build

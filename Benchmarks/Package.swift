@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "HairpinCapture", package: "Hairpin"),
                 .product(name: "HairpinWire", package: "Hairpin"),
                 .product(name: "HairpinAnalysis", package: "Hairpin"),
+                .product(name: "HairpinSynth", package: "Hairpin"),
             ],
             path: "Benchmarks/CaptureReading",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import HairpinAnalysis
 import HairpinCapture
+import HairpinSynth
 import HairpinWire
 
 /// Reading every record of a generated capture of exactly one million frames: with
@@ -37,37 +38,84 @@ func generatedCapture(frameLength: Int) -> String {
     return path
 }
 
+/// A built-in scenario of `hairpin synth` at benchmark scale, written once per run: the mixes
+/// of real traffic (VLAN tags, jumbo migration frames, HSRP, RARP; ERSPAN II in erspan-mirror).
+func synthesizedCapture(_ name: String, scale: Double) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-bench-\(name)-x\(Int(scale)).pcapng").path
+    if FileManager.default.fileExists(atPath: path) { return path }
+    do {
+        let scenario = try Scenario.parse(yaml: BuiltinScenarios.yaml(named: name)!)
+        let synthesizer = try Synthesizer(scenario: scenario, options: .init(scale: scale))
+        _ = try synthesizer.run(into: .pcapng(try PcapngWriter(path: path + ".partial")))
+        try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
+    } catch {
+        fatalError("cannot write \(path): \(error)")
+    }
+    return path
+}
+
+/// Records a pass's packets and file bytes per second (in millions, like the throughput
+/// column), for captures whose packet count is not the scaling factor.
+func measure(_ benchmark: Benchmark, fileBytes: Int, _ pass: () throws -> Throughput.Pass) rethrows {
+    let started = ContinuousClock.now
+    let result = try pass()
+    blackHole(result.checksum)
+    let elapsed = ContinuousClock.now - started
+    let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+    guard nanoseconds > 0 else { return }
+    benchmark.measurement(.custom("bytes/s", polarity: .prefersLarger), Int(Double(fileBytes) * 1e9 / nanoseconds))
+    benchmark.measurement(.custom("packets/s", polarity: .prefersLarger), Int(Double(result.records) * 1e9 / nanoseconds))
+}
+
+/// How far a run may fall from the p90 values committed in Thresholds/<toolchain> before
+/// `make bench-check` fails: at most a thousand more allocations per pass (one more per packet
+/// is hundreds of thousands), speeds and memory within a quarter (the machine is noisy).
+func tolerances() -> [BenchmarkMetric: BenchmarkThresholds] { [
+    .mallocCountTotal: .init(absolute: [.p90: 1_000]),
+    .throughput: .init(relative: [.p90: 25]),
+    .wallClock: .init(relative: [.p90: 35]),
+    .peakMemoryResident: .init(relative: [.p90: 25]),
+    .custom("bytes/s", polarity: .prefersLarger): .init(relative: [.p90: 25]),
+    .custom("packets/s", polarity: .prefersLarger): .init(relative: [.p90: 25]),
+] }
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident, .custom("bytes/s", polarity: .prefersLarger)],
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident, .custom("bytes/s", polarity: .prefersLarger),
+                  .custom("packets/s", polarity: .prefersLarger)],
         timeUnits: .milliseconds,
         scalingFactor: .mega,
         maxDuration: .seconds(10),
         maxIterations: 20,
-        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 50])]
+        thresholds: tolerances()
     )
 
-    for frameLength in [64, 1514] {
+    // One million frames of one size: 64 (packet rate), 1514 (Ethernet MTU), 9014 (jumbo, as vMotion sends).
+    for frameLength in [64, 1514, 9014] {
         let path = generatedCapture(frameLength: frameLength)
         let fileBytes = 24 + packetsPerFile * (16 + frameLength)
         for (label, window) in [("reorder-500ms", Int64(500_000_000)), ("no-reorder", Int64(0))] {
             Benchmark("read-pcap-\(frameLength)B-\(label)") { benchmark in
-                let started = ContinuousClock.now
-                blackHole(try Throughput.run(.read, paths: [path], reorderWindow: window).checksum)
-                // File bytes per second (shown in millions, like the throughput), for comparison with `cat`.
-                let elapsed = ContinuousClock.now - started
-                let nanoseconds = Int(elapsed.components.seconds) * 1_000_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000)
-                if nanoseconds > 0 {
-                    benchmark.measurement(.custom("bytes/s", polarity: .prefersLarger),
-                                          Int(Double(fileBytes) * 1e9 / Double(nanoseconds)))
-                }
+                try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.read, paths: [path], reorderWindow: window) }
             }
         }
-        Benchmark("decode-pcap-\(frameLength)B") { _ in
-            blackHole(try Throughput.run(.decode, paths: [path]).checksum)
+        Benchmark("decode-pcap-\(frameLength)B") { benchmark in
+            try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.decode, paths: [path]) }
         }
-        Benchmark("analyze-pcap-\(frameLength)B") { _ in
-            blackHole(try Throughput.run(.analyze, paths: [path]).checksum)
+        Benchmark("analyze-pcap-\(frameLength)B") { benchmark in
+            try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.analyze, paths: [path]) }
+        }
+    }
+
+    // Mixed traffic from the scenario generator: its packet count is not a million, so read
+    // the packets/s and bytes/s columns (the throughput column counts whole passes).
+    for (name, scale) in [("vmotion-hsrp-hairpin", 60.0), ("erspan-mirror", 60.0)] {
+        let path = synthesizedCapture(name, scale: scale)
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        for stage in Throughput.Stage.allCases {
+            Benchmark("\(stage.rawValue)-synth-\(name)", configuration: .init(scalingFactor: .one, thresholds: tolerances())) { benchmark in
+                try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(stage, paths: [path]) }
+            }
         }
     }
 }
