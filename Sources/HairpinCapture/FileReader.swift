@@ -17,10 +17,10 @@ final class FileReader {
     // record's whole decode.
 
     /// Per interface of this file, by ordinal: global id, link type, time conversion.
-    private(set) var globalIds: [Int] = []
-    private(set) var linkTypes: [LinkType] = []
-    private var resolutions: [TimestampResolution] = []
-    private var offsetsNs: [Int64] = []
+    @exclusivity(unchecked) private(set) var globalIds: [Int] = []
+    @exclusivity(unchecked) private(set) var linkTypes: [LinkType] = []
+    @exclusivity(unchecked) private var resolutions: [TimestampResolution] = []
+    @exclusivity(unchecked) private var offsetsNs: [Int64] = []
 
     @exclusivity(unchecked) private var pcapLayout = PcapLayout()
     @exclusivity(unchecked) private var section = PcapngSection()

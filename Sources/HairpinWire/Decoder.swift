@@ -12,8 +12,6 @@ public struct Decoder: Sendable {
 
     public init() {}
 
-    private static let blank = DecodedPacket(linkType: .ethernet, capturedLength: 0)
-
     /// The next header to read: what it is and where it starts.
     enum Step {
         case ethernet(Int)
@@ -32,10 +30,7 @@ public struct Decoder: Sendable {
 
     /// Decodes into `packet`, which is overwritten: the form for loops that reuse one value.
     public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket) {
-        // One copy of a blank value: building a fresh one field by field costs twice that.
-        packet = Self.blank
-        packet.linkType = linkType
-        packet.capturedLength = bytes.count
+        packet.reset(linkType: linkType, capturedLength: bytes.count)
         guard let base = bytes.baseAddress else {
             if linkType == .ethernet { packet.stop = DecodeStop(kind: .truncated, layer: .link, offset: 0, needed: 14, available: 0) }
             return
