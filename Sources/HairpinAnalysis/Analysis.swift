@@ -44,17 +44,6 @@ public final class Analysis {
 
     public let options: Options
     private let decoder = Decoder()
-    /// The decoded frame, reused: kept behind a pointer so that handing it to the trackers
-    /// lends its storage instead of copying its 700 bytes, as a stored property would be.
-    private let packetStorage: UnsafeMutablePointer<DecodedPacket> = {
-        let storage = UnsafeMutablePointer<DecodedPacket>.allocate(capacity: 1)
-        storage.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
-        return storage
-    }()
-    private var packet: DecodedPacket {
-        unsafeAddress { UnsafePointer(packetStorage) }
-        unsafeMutableAddress { packetStorage }
-    }
     @exclusivity(unchecked) private var flows: FlowTable
     @exclusivity(unchecked) private var candidates: [MigrationCandidate] = []
     @exclusivity(unchecked) private var series: [UplinkSeries] = []
@@ -73,7 +62,7 @@ public final class Analysis {
     @exclusivity(unchecked) private var interfaceBytes: [Int] = []
     @exclusivity(unchecked) private var decodeStops = DecodeCounters()
     private var releasedFlows: [FlowState] = []
-    var gatewayTracker = GatewayTracker()
+    @exclusivity(unchecked) var gatewayTracker = GatewayTracker()
     @exclusivity(unchecked) var mobility: MobilityTracker
     @exclusivity(unchecked) var paths: PathTracker
     @exclusivity(unchecked) private var followedMACs: UInt64 = 0
@@ -89,8 +78,6 @@ public final class Analysis {
         flows = FlowTable(capacity: options.flowCapacity)
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
     }
-
-    deinit { packetStorage.deallocate() }
 
     // MARK: Per packet
 
@@ -108,14 +95,15 @@ public final class Analysis {
         }
         interfacePackets[record.interface] += 1
         interfaceBytes[record.interface] += record.originalLength
-        decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
+        // A local value: lent to the trackers without the copies a stored property would need.
+        let packet = decoder.decode(record.bytes, linkType: record.linkType)
         if let stop = packet.stop { decodeStops.count(stop, frame: packets) }
 
         // Mirrored frames count with their own length, on their session's uplink.
         let mirrored = packet.erspan != nil
         var length = mirrored ? max(0, record.originalLength - packet.innerFrameOffset) : record.originalLength
         if options.lineRate { length = LineRate.bytes(length) }
-        let uplink = uplinkOf(record.interface)
+        let uplink = uplinkOf(record.interface, packet)
         // Records without a time of their own (simple packet blocks) wait for the first that has one.
         if origin == nil && record.hasTimestamp { origin = (time / binWidth) * binWidth }
         var bin = origin.map { max(0, Int((time - $0) / binWidth)) } ?? 0
@@ -132,7 +120,7 @@ public final class Analysis {
 
         let place = MobilityTracker.place(of: packet, interface: record.interface)
         if let departure = mobility.add(packet, bytes: record.bytes, time: time, place: place, frame: packets, direction: record.direction,
-                                        isGatewayAddress: gatewayTracker.isVirtualIP) {
+                                        gateways: gatewayTracker) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
             followedMACs = paths.watchedBits
             followedAddresses = paths.addressBits
@@ -172,7 +160,7 @@ public final class Analysis {
             }
             if !flows[slot].payloadChecked && payload > 0 {
                 flows[slot].payloadChecked = true
-                if flows[slot].candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record) {
+                if flows[slot].candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record, packet) {
                     flows[slot].candidate = newCandidate(.qemu, key: key, time: flows[slot].first, uplink: flows[slot].primaryUplink)
                 }
             }
@@ -199,7 +187,7 @@ public final class Analysis {
     }
 
     /// QEMU's main migration channel opens with "QEVM", a multifd channel with 0x11223344.
-    private func hasQEMUMagic(_ record: Record) -> Bool {
+    private func hasQEMUMagic(_ record: Record, _ packet: borrowing DecodedPacket) -> Bool {
         guard let offset = packet.payloadOffset, offset + 4 <= record.bytes.count, let base = record.bytes.baseAddress else { return false }
         let word = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
         return word == 0x5145_564D || word == 0x1122_3344
@@ -241,7 +229,7 @@ public final class Analysis {
     }
 
     @inline(__always)
-    private func uplinkOf(_ interface: Int) -> Int32 {
+    private func uplinkOf(_ interface: Int, _ packet: borrowing DecodedPacket) -> Int32 {
         switch options.uplinkBy {
         case .interface:
             return interfaceUplinkFast(interface)

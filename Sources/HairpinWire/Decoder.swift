@@ -22,15 +22,22 @@ public struct Decoder: Sendable {
         case done
     }
 
+    /// A fresh value per frame, built where the caller keeps it: a local the caller then lends
+    /// to other functions without copies.
+    @inline(__always)
     public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> DecodedPacket {
-        var packet = DecodedPacket(linkType: linkType, capturedLength: 0)
-        decode(bytes, linkType: linkType, into: &packet)
+        var packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count)
+        walk(bytes, linkType: linkType, into: &packet)
         return packet
     }
 
     /// Decodes into `packet`, which is overwritten: the form for loops that reuse one value.
     public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket) {
         packet.reset(linkType: linkType, capturedLength: bytes.count)
+        walk(bytes, linkType: linkType, into: &packet)
+    }
+
+    private func walk(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket) {
         guard let base = bytes.baseAddress else {
             if linkType == .ethernet { packet.stop = DecodeStop(kind: .truncated, layer: .link, offset: 0, needed: 14, available: 0) }
             return

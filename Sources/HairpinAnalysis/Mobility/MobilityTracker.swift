@@ -159,11 +159,11 @@ struct MobilityTracker {
         var place: Place
     }
 
-    /// Feeds one decoded frame captured at `place`. `isGatewayAddress` says whether an IP is a
+    /// Feeds one decoded frame captured at `place`. `gateways` says whether an IP is a
     /// first-hop virtual IP. Returns the departure the frame begins, if it is the first sighting
     /// of an established MAC away from home.
     mutating func add(_ packet: borrowing DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, place: Place, frame: Int,
-                      direction: Direction, isGatewayAddress: (IPAddress) -> Bool) -> Departure? {
+                      direction: Direction, gateways: borrowing GatewayTracker) -> Departure? {
         guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return nil }
         // A frame mirrored as it left the monitored port (ERSPAN III egress) was sourced elsewhere;
         // so was one the record's direction says came from the other side, when the user said
@@ -185,7 +185,7 @@ struct MobilityTracker {
         let virtual = VirtualMAC.kind(of: source) != nil
         if let (kind, mac, ip) = AnnouncementKind.classify(packet) {
             announce(kind: kind, mac: mac, ip: ip, place: place, vlan: vlan, time: time, frame: frame,
-                     gateway: VirtualMAC.kind(of: mac) != nil || ip.map(isGatewayAddress) == true)
+                     gateway: VirtualMAC.kind(of: mac) != nil || ip.map { gateways.isVirtualIP($0) } == true)
         }
         guard !virtual else { return nil }
         var firstSighting: Departure?
