@@ -7,7 +7,7 @@ import HairpinWire
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Analyse captures: migrations, bandwidth per uplink, first-hop gateways, announcements and VM moves (paths to come).",
+        abstract: "Analyse captures: migrations, bandwidth per uplink, first-hop gateways, VM moves and the hairpins they cause.",
         discussion: """
             Reads every packet once, decodes it and feeds the trackers: bidirectional flows, migration \
             streams (vMotion TCP 8000, Hyper-V TCP 6600, QEMU by its stream magic or the libvirt port \
@@ -15,7 +15,11 @@ struct Analyze: ParsableCommand {
             time, RARP/GARP/NA announcements and where each MAC is sourced. A port match is not \
             enough for a migration: the stream must move at least --min-migration-bytes one way (95% of \
             its payload) at a peak of --min-migration-rate or more. A MAC whose location changes and \
-            holds (--move-debounce) has moved; a move around a migration is tied to it.
+            holds (--move-debounce) has moved; a move around a migration is tied to it. For each moved \
+            VM the paths after the move: its gateway and who forwards for it, whether its outbound and \
+            return traffic cross the DCI (hairpin), asymmetry, trombones and flooding, with the frames \
+            that prove each verdict and the DCI bytes per second. --topology names sites and DCI capture \
+            points; without it the DCI is taken to be where a migration crossed that no MAC lives.
 
             Examples:
               hairpin analyze Captures/vmotion-hsrp-hairpin.pcapng
@@ -69,7 +73,7 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("direction"), help: "What pcapng record directions mean for where a frame came from: ignore, port (a SPAN or TAP port: inbound came from the attached device) or host (outbound was sent by the host).")
     var direction: String = "ignore"
 
-    @Option(name: .long, help: "Topology file (YAML: sites, segments, switches, routers, capture points, DCI links, hosts) naming the site of each capture point.")
+    @Option(name: .long, help: "Topology file (YAML: sites, segments, switches, routers, capture points, DCI links, hosts): sites and roles of capture points for the path verdicts.")
     var topology: String?
 
     @Flag(name: .customLong("all-hosts"), help: "Give the paths of hosts that did not move too (gateway, outbound and return verdicts).")
