@@ -175,6 +175,8 @@ struct PathTracker {
 
     /// The latest watch of a MAC, if it is followed.
     func watchIndex(of mac: MACAddress) -> Int32? {
+        // 0 marks an empty slot, and the all-zero MAC (seen on the wire) is never followed.
+        guard mac.rawValue != 0 else { return nil }
         let slot = probe(mac.rawValue)
         return slotMACs[slot] == mac.rawValue ? slotWatches[slot] : nil
     }
