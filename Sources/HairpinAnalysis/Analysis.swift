@@ -74,7 +74,7 @@ public final class Analysis {
         mobility = MobilityTracker(settings: .init(copyWindow: options.copyWindow, burstGap: options.announcementBurstGap,
                                                    debounce: options.moveDebounce, directionMeaning: options.directionMeaning,
                                                    followEveryHost: options.pathsForAllHosts))
-        paths = PathTracker(grace: options.paths.grace)
+        paths = PathTracker(grace: options.paths.grace, maximumWatches: options.paths.maximumFollowedMACs)
         flows = FlowTable(capacity: options.flowCapacity)
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
     }

@@ -152,6 +152,11 @@ struct PathEdgeTests {
         #expect(path.outbound.bytes == frames.filter { $0.0 == 1 && $0.2[6] == 0x00 && $0.2[11] == 0x07 }.reduce(0) { $0 + $1.2.count })
         #expect(path.inbound.verdict == "hairpin")
         #expect(path.floodBytes == 0)
+        // With room to follow one MAC only, the router's departure is not followed, and said so.
+        options.paths.maximumFollowedMACs = 1
+        let cramped = try HandBuiltCapture.analyse(frames, interfaces: interfaces, start: start, options: options)
+        #expect(cramped.paths.first?.limitations.contains("1 frames or departures were not followed: the path tables were full") == true)
+        options.paths.maximumFollowedMACs = 4096
         // A frame to the all-zero MAC (as some captures hold) is followed by nobody.
         let zero = frame(from: vm, to: MACAddress(rawValue: 0), 999, outbound: true)
         let withZero = try HandBuiltCapture.analyse(frames + [(0, 7 * second, zero)], interfaces: interfaces, start: start, options: options)

@@ -122,6 +122,9 @@ struct PathAssembly {
         if let interface = context.interfaces.first(where: { $0.id == move.to.interface }), interface.linkType == 113 || interface.linkType == 276 {
             limitations.append("cooked capture at the VM's place: no destination MACs, so the gateway binding cannot be seen")
         }
+        if context.tracker.untallied > 0 {
+            limitations.append("\(context.tracker.untallied) frames or departures were not followed: the path tables were full")
+        }
         let keyed = context.tracker.keys.indices.filter { context.tracker.keys[$0].watch == watch }
         outboundTallies = keyed.filter { context.tracker.keys[$0].leg == .outbound }
         returnTallies = keyed.filter { context.tracker.keys[$0].leg == .inbound }

@@ -10,6 +10,8 @@ public struct PathSettings: Sendable {
     /// A capture ending within twice the grace period after the move: a hairpin is proven by
     /// this many frames crossing when they are most of what the VM's place saw.
     public var minimumShortProof = 3
+    /// MACs the path analysis follows at most (moves, and every host with `--all-hosts`).
+    public var maximumFollowedMACs = 4096
     /// Flows listed per moved VM (all are counted).
     public var maximumFlows = 20
     /// A hairpin still running this close to the end of the capture lasted until the end.

@@ -77,7 +77,8 @@ struct PathTracker {
         var remoteVaried = false
     }
 
-    static let maximumWatches = 4096
+    /// MACs followed at most (`PathSettings.maximumFollowedMACs`).
+    let maximumWatches: Int
     static let maximumTallies = 1 << 16
     static let maximumFlows = 1 << 16
     /// Seconds of per-second bytes kept per tally (a day).
@@ -108,9 +109,11 @@ struct PathTracker {
     /// Frames not tallied because a table was full.
     private(set) var untallied = 0
 
-    init(grace: Int64) {
+    init(grace: Int64, maximumWatches: Int = 4096) {
         self.grace = grace
-        let capacity = Self.maximumWatches * 2
+        self.maximumWatches = max(1, maximumWatches)
+        var capacity = 2
+        while capacity < 2 * self.maximumWatches { capacity *= 2 }
         slotMACs = Array(repeating: 0, count: capacity)
         slotWatches = Array(repeating: -1, count: capacity)
         slotMask = capacity - 1
@@ -125,7 +128,7 @@ struct PathTracker {
             watches[Int(latest)].place = departure.place
             return
         }
-        guard watches.count < Self.maximumWatches else { untallied += 1; return }
+        guard watches.count < maximumWatches else { untallied += 1; return }
         let slot = probe(departure.mac.rawValue)
         slotMACs[slot] = departure.mac.rawValue
         slotWatches[slot] = Int32(watches.count)
