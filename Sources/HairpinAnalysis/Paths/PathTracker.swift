@@ -4,8 +4,10 @@ import HairpinWire
 /// was captured: from the moment a MAC is first seen away from its home, each unicast IP frame
 /// it sends (outbound, by destination MAC: its gateway) and each one sent to it (return, by
 /// source MAC: the router delivering it) is tallied per capture place, with its first and last
-/// frame as evidence and its bytes per second. The verdicts are drawn from these tallies when
-/// the report is assembled, once moves, gateways and places are known.
+/// frame as evidence and its bytes per second; so are its own packets routed on by a router
+/// (trombones), and at its new place each conversation's gateway and return MACs (per-flow
+/// asymmetry). The verdicts are drawn from these tallies when the report is assembled, once
+/// moves, gateways and places are known.
 ///
 /// Per frame this costs one test of a 64-bit mask of the followed MACs' hashes, and a probe of
 /// a small open-addressing table for the frames that pass it.
@@ -119,7 +121,6 @@ struct PathTracker {
         slotMask = capacity - 1
     }
 
-    var isWatching: Bool { !watches.isEmpty }
 
     /// Follows `mac` from `since`; a later departure of the same MAC replaces the earlier one,
     /// the same departure with another place corrects where it went.
