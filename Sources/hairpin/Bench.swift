@@ -20,6 +20,12 @@ struct Bench: ParsableCommand {
     @Flag(name: .customLong("decode-only"), help: "Only the read and decode stages.")
     var decodeOnly = false
 
+    @Option(name: .long, help: "Only this stage: read, decode or analyze.")
+    var stage: String?
+
+    @Option(name: .long, help: "Untimed runs per stage before the timed ones (they fill the page cache).")
+    var warmup = 1
+
     @Option(name: .long, help: "Timed runs per stage (the median is reported).")
     var runs = 5
 
@@ -28,16 +34,19 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be between 1 and 100") }
+        guard (0...10).contains(warmup) else { throw ValidationError("--warmup must be between 0 and 10") }
+        if let stage, Throughput.Stage(rawValue: stage) == nil { throw ValidationError("--stage is read, decode or analyze") }
         guard !files.contains("-") else { throw ValidationError("bench reads files several times: standard input cannot be used") }
     }
 
     func run() throws {
-        let stages: [Throughput.Stage] = decodeOnly ? [.read, .decode] : Throughput.Stage.allCases
+        let stages: [Throughput.Stage] = stage.flatMap(Throughput.Stage.init).map { [$0] }
+            ?? (decodeOnly ? [.read, .decode] : Throughput.Stage.allCases)
         // Bytes of file, what `cat` would copy, for comparison with it.
         let fileBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
         for stage in stages {
-            _ = try Throughput.run(stage, paths: files)
+            for _ in 0..<warmup { _ = try Throughput.run(stage, paths: files) }
             var times: [Double] = []
             var pass = Throughput.Pass()
             for _ in 0..<runs {
@@ -75,7 +84,7 @@ struct Bench: ParsableCommand {
                        Units.scaled(Double(fileBytes) / seconds, unit: "B/s"),
                        Units.scaled(Double(row.pass.originalBytes) / seconds, unit: "B/s")])
         }
-        print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after one warm-up run")
+        print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")")
         print(table.render())
     }
 }

@@ -27,6 +27,10 @@ import Testing
         let decodeStages = (try JSONSerialization.jsonObject(with: decodeOnly.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
         #expect(decodeStages?.map { $0["stage"] as? String } == ["read", "decode"])
         #expect(try Hairpin.run(["bench", "-"]).status != 0)
+        let one = try Hairpin.run(["bench", "--json", "--stage", "analyze", "--runs", "1", "--warmup", "0", "Captures/glbp-split.pcapng"])
+        let oneStages = (try JSONSerialization.jsonObject(with: one.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
+        #expect(oneStages?.map { $0["stage"] as? String } == ["analyze"])
+        #expect(try Hairpin.run(["bench", "--stage", "encode", "Captures/glbp-split.pcapng"]).status != 0)
         let text = try Hairpin.run(["bench", "--runs", "1", "Captures/glbp-split.pcapng"])
         #expect(text.stdout.contains("analyze") && text.stdout.contains("pkt/s"))
     }
