@@ -115,6 +115,24 @@ final class ByteSource {
         base + Int(offset - baseOffset)
     }
 
+    /// Mapped pages are handed back this far behind the reader, in steps of this size.
+    static let releaseStep: Int64 = 64 << 20
+    /// Offsets below this were handed back to the kernel.
+    private var releasedTo: Int64 = 0
+
+    /// Tells the kernel the mapped pages before `offset` will not be needed soon, so resident
+    /// memory stays bounded on files of any size. A record still pointing there stays valid:
+    /// the mapping is read-only and a page touched again is read back from the page cache.
+    @inline(__always)
+    func release(before offset: Int64) {
+        guard isMapped, offset - releasedTo >= Self.releaseStep else { return }
+        let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, Int64(mappedLength)) / page * page
+        guard end > releasedTo else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + Int(releasedTo)), Int(end - releasedTo), MADV_DONTNEED)
+        releasedTo = end
+    }
+
     /// Offset one past the last byte available now.
     var endOffset: Int64 { baseOffset + Int64(available) }
 

@@ -11,6 +11,8 @@ final class FileReader {
     @exclusivity(unchecked) private var reorder: ReorderWindow
     @exclusivity(unchecked) private var position: Int64 = 0
     @exclusivity(unchecked) private var exhausted = false
+    /// Position at the last check for mapped pages to hand back.
+    @exclusivity(unchecked) private var releaseChecked: Int64 = 0
 
     // The fields read and written for every record are exempt from dynamic exclusivity checks:
     // a reader is used from one thread, one call at a time, and the checks cost more than the
@@ -92,6 +94,12 @@ final class FileReader {
             guard let record = try nextInFileOrder() else {
                 exhausted = true
                 continue
+            }
+            // Every step, hand back the mapped pages far behind what waiting records and the
+            // record in the caller's hands (at most one maximum record back) still use.
+            if source.isMapped && position - releaseChecked >= ByteSource.releaseStep {
+                releaseChecked = position
+                source.release(before: retainFrom - Int64(Self.maximumRecord))
             }
             if reorder.window == 0 && reorder.isEmpty {
                 if !reorder.passOn(record) { anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset) }
