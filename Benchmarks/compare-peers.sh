@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 swift package benchmark --format markdown "$@"
 tmp=$(dirname "$(mktemp -u)")
-for length in 64 1514; do
-    file="$tmp/hairpin-bench-$length.pcap"
+for length in 64 1514 9014; do
+    file="$tmp/hairpin-bench-tcp-$length.pcap"
     [ -f "$file" ] && ./compare.sh "$file" 3
 done

@@ -17,12 +17,14 @@ func tcpFrame(length: Int, index: Int) -> [UInt8] {
     frame.replaceSubrange(14..<24, with: [0x45, 0, UInt8((length - 14) >> 8), UInt8((length - 14) & 0xFF), 0, 0, 0x40, 0, 64, 6])
     frame.replaceSubrange(26..<34, with: [10, 0, 0, 1, 10, 0, UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)])
     frame.replaceSubrange(34..<38, with: [0x9C, 0x40, 0x1F, 0x40])
+    // TCP header of 20 bytes with ACK set, so the decoder walks a well-formed segment.
+    frame.replaceSubrange(46..<48, with: [0x50, 0x10])
     return frame
 }
 
 /// Writes (once per run) a pcap of one million frames of `length` bytes into the temporary folder.
 func generatedCapture(frameLength: Int) -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-bench-\(frameLength).pcap").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-bench-tcp-\(frameLength).pcap").path
     let expectedSize = 24 + packetsPerFile * (16 + frameLength)
     if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == expectedSize { return path }
     do {
