@@ -48,6 +48,13 @@ extension Report {
     }
 }
 
+extension MobilityTracker.Place {
+    /// The place a report's place stands for.
+    init(_ place: Report.Place) {
+        self.init(interface: Int32(place.interface), session: Int32(place.session ?? -1), interfaceIndex: Int64(place.interfaceIndex ?? -1))
+    }
+}
+
 /// How moves are tied to migrations.
 struct MobilitySettings: Sendable {
     /// A move belongs to a migration when it happens from `before` the migration's start to
@@ -77,15 +84,10 @@ extension MobilityTracker {
                 sender: burst.gateway ? nil : AnnouncerFingerprint.of(kind: burst.kind, gaps: burst.gaps)?.rawValue,
                 gateway: burst.gateway, frame: burst.frame, migration: nil)
         }
-        func place(_ place: Place, vlan: Int?) -> Report.Place {
-            Report.Place(interface: Int(place.interface), session: place.session >= 0 ? Int(place.session) : nil,
-                         interfaceIndex: place.interfaceIndex >= 0 ? Int(place.interfaceIndex) : nil, vlan: Self.vlan(vlan),
-                         vni: Self.vni(vlan), site: nil)
-        }
         var reportMoves: [Report.Move] = []
         for move in moves {
             let mac = move.mac.description
-            let to = place(move.to, vlan: move.toVLAN)
+            let to = move.to.reported(segment: move.toVLAN)
             // The announcement: the first burst for this MAC around the move, at the new place if
             // one was (a MAC sourced off the capture points is announced where its flood is first seen).
             let around = announcements.indices.filter { index in
@@ -96,7 +98,7 @@ extension MobilityTracker {
             let announcement = around.first { announcements[$0].interface == to.interface && announcements[$0].session == to.session }
                 ?? around.first
             let ips = addresses(of: move.mac).sorted().map(\.description)
-            reportMoves.append(Report.Move(mac: mac, ips: ips, timeNs: move.time, from: place(move.from, vlan: move.fromVLAN), to: to,
+            reportMoves.append(Report.Move(mac: mac, ips: ips, timeNs: move.time, from: move.from.reported(segment: move.fromVLAN), to: to,
                                            announcement: announcement, migration: nil, flipFlops: move.flipFlops))
         }
         // Tie each move to the migration around it: one whose hosts were seen at both of the

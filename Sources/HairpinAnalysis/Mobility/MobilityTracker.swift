@@ -53,6 +53,13 @@ struct MobilityTracker {
         static func < (a: Place, b: Place) -> Bool {
             (a.interface, a.session, a.interfaceIndex) < (b.interface, b.session, b.interfaceIndex)
         }
+
+        /// The place as the report gives it, with the segment it was seen on.
+        func reported(segment: Int? = nil) -> Report.Place {
+            Report.Place(interface: Int(interface), session: session >= 0 ? Int(session) : nil,
+                         interfaceIndex: interfaceIndex >= 0 ? Int(interfaceIndex) : nil, vlan: MobilityTracker.vlan(segment),
+                         vni: MobilityTracker.vni(segment), site: nil)
+        }
     }
 
     struct Burst {

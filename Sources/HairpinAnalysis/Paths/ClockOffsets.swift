@@ -4,7 +4,7 @@
 /// the two minimums is how far the second point's clock runs ahead, and half their sum the
 /// one-way delay. Captures from one device share a clock and come out at zero.
 ///
-/// A fixed table, probed once per copy: no allocation after the first copy.
+/// A fixed index (`SlotIndex`), probed once per copy: no allocation after the first copy.
 struct ClockPairs {
     struct Pair {
         var first: Int
@@ -13,24 +13,22 @@ struct ClockPairs {
         var samples: Int
     }
 
-    static let capacity = 1024
     static let maximumPairs = 512
     private(set) var pairs: [Pair] = []
-    private var slots: [Int32] = []
+    private var slots = SlotIndex()
 
     /// A frame first seen at point `first` seen again at `copy`, `delay` later.
     mutating func record(first: Int, copy: Int, delay: Int64) {
-        if slots.isEmpty { slots = Array(repeating: -1, count: Self.capacity) }
-        let hash = (UInt64(bitPattern: Int64(first)) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(bitPattern: Int64(copy)) &* 0xC2B2_AE3D_27D4_EB4F)
-        var slot = Int(truncatingIfNeeded: hash >> 40) & (Self.capacity - 1)
-        while slots[slot] >= 0 {
+        slots.prepare(entries: Self.maximumPairs)
+        var slot = slots.first(UInt64(bitPattern: Int64(first)) ^ UInt64(bitPattern: Int64(copy)) &* 0xC2B2_AE3D_27D4_EB4F)
+        while slots[slot] >= 0 && (pairs[Int(slots[slot])].first != first || pairs[Int(slots[slot])].copy != copy) {
+            slot = slots.next(slot)
+        }
+        if slots[slot] >= 0 {
             let index = Int(slots[slot])
-            if pairs[index].first == first && pairs[index].copy == copy {
-                pairs[index].samples += 1
-                if delay < pairs[index].minimum { pairs[index].minimum = delay }
-                return
-            }
-            slot = (slot + 1) & (Self.capacity - 1)
+            pairs[index].samples += 1
+            if delay < pairs[index].minimum { pairs[index].minimum = delay }
+            return
         }
         guard pairs.count < Self.maximumPairs else { return }
         slots[slot] = Int32(pairs.count)
@@ -92,11 +90,7 @@ extension Analysis {
                 links[a, default: []].append((b, offset!))
                 links[b, default: []].append((a, -offset!))
             }
-            func place(_ place: MobilityTracker.Place) -> Report.Place {
-                Report.Place(interface: Int(place.interface), session: place.session >= 0 ? Int(place.session) : nil,
-                             interfaceIndex: place.interfaceIndex >= 0 ? Int(place.interfaceIndex) : nil, vlan: nil, vni: nil, site: nil)
-            }
-            pairs.append(Report.ClockPair(a: place(a), b: place(b), aToBNs: estimate.aToB, bToANs: estimate.bToA, offsetNs: offset,
+            pairs.append(Report.ClockPair(a: a.reported(), b: b.reported(), aToBNs: estimate.aToB, bToANs: estimate.bToA, offsetNs: offset,
                                           oneWayNs: oneWay, samples: estimate.samples))
         }
         // Walk each linked group from its first place; the first path found sets an offset.

@@ -22,11 +22,6 @@ struct PathContext {
     /// The FHRP group a virtual MAC belongs to.
     let group: (MACAddress) -> GatewayTracker.Group?
 
-    func reportPlace(_ place: Place) -> Report.Place {
-        Report.Place(interface: Int(place.interface), session: place.session >= 0 ? Int(place.session) : nil,
-                     interfaceIndex: place.interfaceIndex >= 0 ? Int(place.interfaceIndex) : nil, vlan: nil, vni: nil, site: nil)
-    }
-
     func name(_ place: Place) -> String {
         var text = interfaces.first { $0.id == Int(place.interface) }?.name ?? "if\(place.interface)"
         if place.session >= 0 { text += " session \(place.session)" }
@@ -78,9 +73,7 @@ struct PathAssembly {
     let routedTallies: [Int]
     private(set) var limitations: [String] = []
     /// The gateway the topology gives the VM's segment.
-    var segmentGateway: Topology.Segment.Gateway? {
-        context.topology?.segments.first { segment in segment.subnets.contains { subnet in vmAddresses.contains { subnet.contains($0) } } }?.gateway
-    }
+    let segmentGateway: Topology.Segment.Gateway?
     /// The confidence of a verdict the frames decide.
     var seen: String { byTopology ? "proven" : "strong" }
     private var tracker: PathTracker { context.tracker }
@@ -90,9 +83,8 @@ struct PathAssembly {
         self.context = context
         self.move = move
         self.watch = watch
-        newPlace = Place(interface: Int32(move.to.interface), session: Int32(move.to.session ?? -1), interfaceIndex: Int64(move.to.interfaceIndex ?? -1))
-        oldPlace = Place(interface: Int32(move.from.interface), session: Int32(move.from.session ?? -1),
-                         interfaceIndex: Int64(move.from.interfaceIndex ?? -1))
+        newPlace = Place(move.to)
+        oldPlace = Place(move.from)
         vmSite = move.to.site
         let topology = context.topology
         byTopology = topology != nil && vmSite != nil
@@ -101,7 +93,7 @@ struct PathAssembly {
         var facts: [Place: PlaceFacts] = [:]
         for place in context.places {
             var fact = PlaceFacts()
-            if byTopology, let point = topology?.capturePoint(of: context.reportPlace(place), interfaces: context.interfaces) {
+            if byTopology, let point = topology?.capturePoint(of: place.reported(), interfaces: context.interfaces) {
                 fact.dci = point.role == .dci
                 fact.site = point.site
             } else if !byTopology {
@@ -132,7 +124,10 @@ struct PathAssembly {
         // The VM's subnet: the topology's, or else the /24 or /64 around its address.
         let addresses = move.ips.compactMap(IPAddress.init)
         vmAddresses = addresses
-        var subnets = topology?.segments.flatMap(\.subnets).filter { subnet in addresses.contains { subnet.contains($0) } } ?? []
+        // The topology's segments the VM is on, by their subnets.
+        let segments = topology?.segments.filter { segment in segment.subnets.contains { subnet in addresses.contains { subnet.contains($0) } } } ?? []
+        segmentGateway = segments.first?.gateway
+        var subnets = segments.flatMap(\.subnets).filter { subnet in addresses.contains { subnet.contains($0) } }
         if subnets.isEmpty {
             subnets = addresses.compactMap { address in
                 switch address {
@@ -401,7 +396,7 @@ struct PathAssembly {
     func routerSite(_ mac: MACAddress) -> String? {
         if let router = context.topology?.routers.first(where: { $0.macs.contains(mac) }) { return router.site }
         guard byTopology, let home = context.mobility.location(of: mac)?.place else { return nil }
-        return facts[home]?.site ?? context.topology?.capturePoint(of: context.reportPlace(home), interfaces: context.interfaces)?.site
+        return facts[home]?.site ?? context.topology?.capturePoint(of: home.reported(), interfaces: context.interfaces)?.site
     }
 
     /// Up to four tallies as evidence, DCI sightings first: they are the proof a reader looks for.

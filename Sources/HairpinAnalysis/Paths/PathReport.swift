@@ -41,9 +41,7 @@ extension Analysis {
         let moved = Set(moves.map(\.mac))
         for (watch, followed) in paths.watches.enumerated() where !moved.contains(followed.mac.description) && !context.routerMACs.contains(followed.mac) {
             guard watchIndex(of: followed.mac, beganAt: followed.since) == Int32(watch), let home = mobility.location(of: followed.mac) else { continue }
-            var place = context.reportPlace(home.place)
-            place.vlan = MobilityTracker.vlan(home.vlan)
-            place.vni = MobilityTracker.vni(home.vlan)
+            var place = home.place.reported(segment: home.vlan)
             place.site = options.topology?.capturePoint(of: place, interfaces: interfaces)?.site
             let stay = Report.Move(mac: followed.mac.description, ips: mobility.addresses(of: followed.mac).sorted().map(\.description),
                                    timeNs: followed.since, from: place, to: place, announcement: nil, migration: nil, flipFlops: 0)

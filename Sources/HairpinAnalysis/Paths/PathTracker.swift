@@ -104,21 +104,15 @@ struct PathTracker {
     /// packet's identity and its TTL, direct-mapped (a routed copy follows within milliseconds).
     private var recentPackets: [(digest: UInt64, ttl: UInt8)] = []
     static let recentPacketSlots = 1 << 12
-    /// MAC (raw value) to its latest watch, open addressing with linear probing; 0 is empty.
-    private var slotMACs: [UInt64]
-    private var slotWatches: [Int32]
-    private let slotMask: Int
+    /// MAC to its latest watch.
+    private var watchSlots = SlotIndex()
     /// Frames not tallied because a table was full.
     private(set) var untallied = 0
 
     init(grace: Int64, maximumWatches: Int = 4096) {
         self.grace = grace
         self.maximumWatches = max(1, maximumWatches)
-        var capacity = 2
-        while capacity < 2 * self.maximumWatches { capacity *= 2 }
-        slotMACs = Array(repeating: 0, count: capacity)
-        slotWatches = Array(repeating: -1, count: capacity)
-        slotMask = capacity - 1
+        watchSlots.prepare(entries: self.maximumWatches)
     }
 
 
@@ -130,14 +124,12 @@ struct PathTracker {
             return
         }
         guard watches.count < maximumWatches else { untallied += 1; return }
-        let slot = probe(departure.mac.rawValue)
-        slotMACs[slot] = departure.mac.rawValue
-        slotWatches[slot] = Int32(watches.count)
+        watchSlots[watchSlot(departure.mac)] = Int32(watches.count)
         watches.append(Watch(mac: departure.mac, since: departure.since, place: departure.place, addresses: addresses))
         watchedBits |= 1 << Self.bit(departure.mac.rawValue)
         for address in addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
-        tallySlots.prepare(capacity: Self.maximumTallies * 2)
-        flowSlots.prepare(capacity: Self.maximumFlows * 2)
+        tallySlots.prepare(entries: Self.maximumTallies)
+        flowSlots.prepare(entries: Self.maximumFlows)
         if recentPackets.isEmpty { recentPackets = Array(repeating: (0, 0), count: Self.recentPacketSlots) }
     }
 
@@ -178,22 +170,20 @@ struct PathTracker {
     }
 
     /// The latest watch of a MAC, if it is followed.
+    @inline(__always)
     func watchIndex(of mac: MACAddress) -> Int32? {
-        // 0 marks an empty slot, and the all-zero MAC (seen on the wire) is never followed.
-        guard mac.rawValue != 0 else { return nil }
-        let slot = probe(mac.rawValue)
-        return slotMACs[slot] == mac.rawValue ? slotWatches[slot] : nil
+        let index = watchSlots[watchSlot(mac)]
+        return index >= 0 ? index : nil
     }
 
+    /// The slot of a MAC's watch, or the empty slot where it would go.
     @inline(__always)
-    private func probe(_ raw: UInt64) -> Int {
-        var slot = Int(truncatingIfNeeded: (raw &* 0x9E37_79B9_7F4A_7C15) >> 40) & slotMask
-        while slotMACs[slot] != 0 && slotMACs[slot] != raw { slot = (slot + 1) & slotMask }
+    private func watchSlot(_ mac: MACAddress) -> Int {
+        var slot = watchSlots.first(mac.rawValue)
+        while watchSlots[slot] >= 0 && watches[Int(watchSlots[slot])].mac != mac { slot = watchSlots.next(slot) }
         return slot
     }
 
-    /// One unicast IP frame from `source` to `destination`, captured at `place`.
-    @inline(__always)
     /// Returns whether the frame was a followed MAC's.
     @discardableResult
     mutating func add(_ packet: borrowing DecodedPacket, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
@@ -292,25 +282,5 @@ struct PathTracker {
             }
             tallies[index].perSecond[second] += length
         }
-    }
-}
-
-/// An open-addressing index from a key's hash to its position in an array the caller keeps:
-/// linear probing, -1 for empty, sized once and never grown (the caller caps its entries at
-/// half). The caller walks the probe sequence itself, comparing with its own keys, so no
-/// closure and no copy of its arrays is made per lookup.
-struct SlotIndex {
-    private var slots: [Int32] = []
-
-    mutating func prepare(capacity: Int) {
-        if slots.isEmpty { slots = Array(repeating: -1, count: capacity) }
-    }
-
-    @inline(__always) func first(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & (slots.count - 1) }
-    @inline(__always) func next(_ slot: Int) -> Int { (slot + 1) & (slots.count - 1) }
-    /// The position stored at `slot`, or -1.
-    @inline(__always) subscript(slot: Int) -> Int32 {
-        get { slots[slot] }
-        set { slots[slot] = newValue }
     }
 }

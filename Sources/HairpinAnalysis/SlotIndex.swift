@@ -1,0 +1,24 @@
+/// An open-addressing index from a key's hash to its position in an array the caller keeps:
+/// linear probing, -1 for empty, sized once and never grown (the caller caps its entries at
+/// half). The caller walks the probe sequence itself, comparing with its own keys, so no
+/// closure and no copy of its arrays is made per lookup.
+struct SlotIndex {
+    private var slots: [Int32] = []
+
+    /// Sizes the index for at most `entries` entries (twice as many slots, a power of two),
+    /// once: later calls keep it.
+    mutating func prepare(entries: Int) {
+        guard slots.isEmpty else { return }
+        var capacity = 2
+        while capacity < 2 * entries { capacity *= 2 }
+        slots = Array(repeating: -1, count: capacity)
+    }
+
+    @inline(__always) func first(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & (slots.count - 1) }
+    @inline(__always) func next(_ slot: Int) -> Int { (slot + 1) & (slots.count - 1) }
+    /// The position stored at `slot`, or -1.
+    @inline(__always) subscript(slot: Int) -> Int32 {
+        get { slots[slot] }
+        set { slots[slot] = newValue }
+    }
+}
