@@ -98,11 +98,19 @@ struct GatewayModel {
 
     private func advertise(router: World.Router) -> [UInt8] {
         let message = HSRPMessage.advertisement(activeGroups: 1, passiveGroups: 0)
-        let udp = TransportSegment.udp(source: .v4(router.ip), destination: .v4(HSRPMessage.groupV1), sourcePort: HSRPMessage.port,
-                                       destinationPort: HSRPMessage.port, payload: message)
-        let ip = IPPacket.ipv4(source: router.ip, destination: HSRPMessage.groupV1, protocol: 17, ttl: 1, tos: 0xC0, payload: udp)
-        return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0002), source: router.mac, vlans: [vlan],
-                                   etherType: 0x0800, payload: ip)
+        return multicast(message, from: router, to: HSRPMessage.groupV1, port: HSRPMessage.port, ttl: 1, source: router.mac)
+    }
+
+    /// A frame from `router` to the IPv4 multicast `group` (to the group's MAC, RFC 1112) with
+    /// `message` over UDP `port`, or without a port as IP protocol `ipProtocol`.
+    private func multicast(_ message: [UInt8], from router: World.Router, to group: IPv4Address, port: UInt16? = nil,
+                           ipProtocol: UInt8 = 17, ttl: UInt8, source: MACAddress) -> [UInt8] {
+        let payload = port.map {
+            TransportSegment.udp(source: .v4(router.ip), destination: .v4(group), sourcePort: $0, destinationPort: $0, payload: message)
+        } ?? message
+        let ip = IPPacket.ipv4(source: router.ip, destination: group, protocol: ipProtocol, ttl: ttl, tos: 0xC0, payload: payload)
+        return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0000 | UInt64(group.rawValue & 0x7F_FFFF)), source: source,
+                                   vlans: [vlan], etherType: 0x0800, payload: ip)
     }
 
     private func hello(member: Member, router: World.Router, active: Bool) -> [UInt8] {
@@ -112,19 +120,11 @@ struct GatewayModel {
             guard case .v4(let vip) = virtualIP else { return [] }
             let message = HSRPMessage.version1(opcode: .hello, state: active ? .active : .standby, priority: UInt8(clamping: member.priority),
                                                group: UInt8(truncatingIfNeeded: group), virtualIP: vip)
-            let udp = TransportSegment.udp(source: .v4(router.ip), destination: .v4(HSRPMessage.groupV1), sourcePort: HSRPMessage.port,
-                                           destinationPort: HSRPMessage.port, payload: message)
-            let ip = IPPacket.ipv4(source: router.ip, destination: HSRPMessage.groupV1, protocol: 17, ttl: 1, tos: 0xC0, payload: udp)
-            return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0002), source: active ? vmac : router.mac,
-                                       vlans: [vlan], etherType: 0x0800, payload: ip)
+            return multicast(message, from: router, to: HSRPMessage.groupV1, port: HSRPMessage.port, ttl: 1, source: active ? vmac : router.mac)
         case .hsrp2:
             let message = HSRPMessage.version2(opcode: .hello, state: active ? .active : .standby, group: UInt16(group),
                                                identifier: router.mac, priority: UInt32(member.priority), virtualIP: virtualIP)
-            let udp = TransportSegment.udp(source: .v4(router.ip), destination: .v4(HSRPMessage.groupV2), sourcePort: HSRPMessage.port,
-                                           destinationPort: HSRPMessage.port, payload: message)
-            let ip = IPPacket.ipv4(source: router.ip, destination: HSRPMessage.groupV2, protocol: 17, ttl: 1, tos: 0xC0, payload: udp)
-            return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0066), source: active ? vmac : router.mac,
-                                       vlans: [vlan], etherType: 0x0800, payload: ip)
+            return multicast(message, from: router, to: HSRPMessage.groupV2, port: HSRPMessage.port, ttl: 1, source: active ? vmac : router.mac)
         case .hsrp6:
             let source = AnnouncementFrames.linkLocal(for: router.mac)
             let message = HSRPMessage.version2(opcode: .hello, state: active ? .active : .standby, group: UInt16(group),
@@ -137,17 +137,11 @@ struct GatewayModel {
         case .vrrp2:
             guard case .v4(let vip) = virtualIP else { return [] }
             let message = VRRPMessage.version2(vrid: UInt8(group), priority: UInt8(clamping: member.priority), addresses: [vip])
-            let ip = IPPacket.ipv4(source: router.ip, destination: VRRPMessage.groupV4, protocol: VRRPMessage.protocolNumber, ttl: 255,
-                                   tos: 0xC0, payload: message)
-            return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0012), source: vmac, vlans: [vlan],
-                                       etherType: 0x0800, payload: ip)
+            return multicast(message, from: router, to: VRRPMessage.groupV4, ipProtocol: VRRPMessage.protocolNumber, ttl: 255, source: vmac)
         case .vrrp3:
             let message = VRRPMessage.version3(vrid: UInt8(group), priority: UInt8(clamping: member.priority), addresses: [virtualIP],
                                                source: .v4(router.ip))
-            let ip = IPPacket.ipv4(source: router.ip, destination: VRRPMessage.groupV4, protocol: VRRPMessage.protocolNumber, ttl: 255,
-                                   tos: 0xC0, payload: message)
-            return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0012), source: vmac, vlans: [vlan],
-                                       etherType: 0x0800, payload: ip)
+            return multicast(message, from: router, to: VRRPMessage.groupV4, ipProtocol: VRRPMessage.protocolNumber, ttl: 255, source: vmac)
         case .glbp:
             guard case .v4(let vip) = virtualIP else { return [] }
             let forwarders = member.forwarders.map { number in
@@ -161,11 +155,7 @@ struct GatewayModel {
             }
             let message = GLBPMessage.hello(group: UInt16(group), owner: router.mac, state: state, priority: UInt8(clamping: member.priority),
                                             virtualIP: vip, forwarders: forwarders)
-            let udp = TransportSegment.udp(source: .v4(router.ip), destination: .v4(GLBPMessage.group), sourcePort: GLBPMessage.port,
-                                           destinationPort: GLBPMessage.port, payload: message)
-            let ip = IPPacket.ipv4(source: router.ip, destination: GLBPMessage.group, protocol: 17, ttl: 255, tos: 0xC0, payload: udp)
-            return EthernetFrame.frame(destination: MACAddress(rawValue: 0x0100_5E00_0066), source: router.mac, vlans: [vlan],
-                                       etherType: 0x0800, payload: ip)
+            return multicast(message, from: router, to: GLBPMessage.group, port: GLBPMessage.port, ttl: 255, source: router.mac)
         }
     }
 }
