@@ -12,12 +12,13 @@
 final class ByteSource {
     let name: String
     /// Pointer to the byte at `baseOffset`.
-    private(set) var base: UnsafeRawPointer
-    private(set) var baseOffset: Int64 = 0
+    // Read for every record: exempt from dynamic exclusivity checks (one reader, one thread).
+    @exclusivity(unchecked) private(set) var base: UnsafeRawPointer
+    @exclusivity(unchecked) private(set) var baseOffset: Int64 = 0
     /// Bytes available from `base`.
-    private(set) var available: Int
+    @exclusivity(unchecked) private(set) var available: Int
     /// True once every byte of the input is in the range (end of input reached).
-    private(set) var reachedEnd: Bool
+    @exclusivity(unchecked) private(set) var reachedEnd: Bool
     let isMapped: Bool
     let compression: Compression
 

@@ -23,8 +23,9 @@ public final class CaptureReader {
 
     public let interfaces = InterfaceTable()
     @exclusivity(unchecked) private var files: [FileReader] = []
-    /// The only input, when there is one: a constant reference costs no reference counting per record.
-    private let singleFile: FileReader?
+    /// The only input, when there is one. `files` owns it; this reference is not counted, so
+    /// reading a record retains and releases nothing.
+    private let singleFile: Unmanaged<FileReader>?
     @exclusivity(unchecked) private var heads: [PendingRecord?] = []
     @exclusivity(unchecked) private var started = false
 
@@ -36,16 +37,20 @@ public final class CaptureReader {
                                          window: options.reorderWindow, windowCapacity: options.reorderCapacity))
         }
         files = opened
-        singleFile = opened.count == 1 ? opened[0] : nil
+        singleFile = opened.count == 1 ? Unmanaged.passUnretained(opened[0]) : nil
         heads = Array(repeating: nil, count: opened.count)
     }
 
     /// The next record in time order, or nil when every input has ended.
     @inline(__always)
     public func next() throws(CaptureError) -> Record? {
-        if let file = singleFile {
-            guard let pending = try file.next() else { return nil }
-            return record(pending, from: file)
+        if let single = singleFile {
+            return try single._withUnsafeGuaranteedRef { file in
+                Result { () throws(CaptureError) -> Record? in
+                    guard let pending = try file.next() else { return nil }
+                    return file.record(pending)
+                }
+            }.get()
         }
         return try nextMerged()
     }
@@ -71,22 +76,11 @@ public final class CaptureReader {
         guard best >= 0, let pending = heads[best] else { return nil }
         heads[best] = nil
         replenish = best
-        return record(pending, from: files[best])
+        return files[best].record(pending)
     }
 
     /// Index of the file whose head was handed on last and is read again on the next call.
     @exclusivity(unchecked) private var replenish = -1
-
-    @inline(__always)
-    private func record(_ pending: PendingRecord, from file: FileReader) -> Record {
-        let ordinal = Int(pending.ordinal)
-        let bytes = UnsafeRawBufferPointer(start: file.source.pointer(at: pending.dataOffset),
-                                           count: Int(pending.capturedLength))
-        return Record(interface: file.globalIds[ordinal], linkType: file.linkTypes[ordinal],
-                      timestamp: pending.timestamp, originalLength: Int(pending.originalLength), bytes: bytes,
-                      direction: Direction(rawValue: UInt8(pending.flags & 3)) ?? .unknown, flags: pending.flags,
-                      fileIndex: file.fileIndex, fileOffset: pending.recordOffset, hasTimestamp: pending.hasTimestamp)
-    }
 
     /// What each file turned out to be, with its anomalies so far.
     public var fileInfos: [CaptureFileInfo] { files.map { $0.fileInfo() } }

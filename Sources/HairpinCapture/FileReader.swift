@@ -19,10 +19,7 @@ final class FileReader {
     // record's whole decode.
 
     /// Per interface of this file, by ordinal: global id, link type, time conversion.
-    @exclusivity(unchecked) private(set) var globalIds: [Int] = []
-    @exclusivity(unchecked) private(set) var linkTypes: [LinkType] = []
-    @exclusivity(unchecked) private var resolutions: [TimestampResolution] = []
-    @exclusivity(unchecked) private var offsetsNs: [Int64] = []
+    @exclusivity(unchecked) private(set) var slots = InterfaceSlots()
 
     @exclusivity(unchecked) private var pcapLayout = PcapLayout()
     @exclusivity(unchecked) private var section = PcapngSection()
@@ -60,7 +57,20 @@ final class FileReader {
         }
     }
 
+    deinit { slots.deallocate() }
+
     var path: String { info.path }
+
+    /// A pending record as the caller sees it: its bytes and its interface's identity.
+    @inline(__always)
+    func record(_ pending: PendingRecord) -> Record {
+        let slot = slots[Int(pending.ordinal)]
+        let bytes = UnsafeRawBufferPointer(start: source.pointer(at: pending.dataOffset), count: Int(pending.capturedLength))
+        return Record(interface: slot.globalId, linkType: slot.linkType, timestamp: pending.timestamp,
+                      originalLength: Int(pending.originalLength), bytes: bytes,
+                      direction: Direction(rawValue: UInt8(pending.flags & 3)) ?? .unknown, flags: pending.flags,
+                      fileIndex: fileIndex, fileOffset: pending.recordOffset, hasTimestamp: pending.hasTimestamp)
+    }
 
     /// Everything learned so far, with the anomaly list filled in.
     func fileInfo() -> CaptureFileInfo {
@@ -132,7 +142,6 @@ final class FileReader {
     private func registerInterface(section: Int, localId: Int, linkType: LinkType, linkTypeFlags: UInt32 = 0,
                                    snaplen: UInt32, resolution: TimestampResolution,
                                    configure: (inout CaptureInterface) -> Void = { _ in }) -> Int32 {
-        let ordinal = globalIds.count
         let id = interfaces.add { id in
             var interface = CaptureInterface(id: id, fileIndex: fileIndex, file: info.path, section: section,
                                              localId: localId, linkType: linkType, linkTypeFlags: linkTypeFlags,
@@ -140,11 +149,8 @@ final class FileReader {
             configure(&interface)
             return interface
         }
-        globalIds.append(id)
-        linkTypes.append(linkType)
-        resolutions.append(resolution)
-        offsetsNs.append(interfaces[id].timestampOffsetSeconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue)
-        return Int32(ordinal)
+        let offset = interfaces[id].timestampOffsetSeconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue
+        return Int32(slots.append(.init(globalId: id, linkType: linkType, resolution: resolution, offsetNs: offset)))
     }
 
     // MARK: pcap
@@ -512,9 +518,9 @@ final class FileReader {
     /// when that does not fit in Int64, so the record borrows the previous record's time.
     @inline(__always)
     private func timestamp(units: UInt64, ordinal: Int32, at offset: Int64) -> Int64? {
-        let index = Int(ordinal)
-        if let nanoseconds = resolutions[index].nanoseconds(fromUnits: units) {
-            let (sum, overflow) = nanoseconds.addingReportingOverflow(offsetsNs[index])
+        let slot = slots[Int(ordinal)]
+        if let nanoseconds = slot.resolution.nanoseconds(fromUnits: units) {
+            let (sum, overflow) = nanoseconds.addingReportingOverflow(slot.offsetNs)
             if !overflow { return sum }
         }
         anomalies.count(.timestampOverflow, at: offset)
@@ -601,7 +607,7 @@ final class FileReader {
             default: break
             }
         }
-        interfaces.update(globalIds[Int(ordinal)]) { $0.statistics = statistics }
+        interfaces.update(slots[Int(ordinal)].globalId) { $0.statistics = statistics }
     }
 
     /// Walks `code | length | value | padding` options from `start` to the end of the body; an

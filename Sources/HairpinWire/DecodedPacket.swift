@@ -26,7 +26,11 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     public var innerFrameOffset: Int = 0
 
     // Network layer.
-    public var arp: ARPPacket?
+    public var arp: ARPPacket? {
+        @inline(__always) get { arpStorage.value }
+        @inline(__always) set { arpStorage.value = newValue }
+    }
+    private var arpStorage = Presence<ARPPacket>()
     public var sourceIP: IPAddress?
     public var destinationIP: IPAddress?
     /// Transport protocol: IPv4 protocol, or IPv6 next header after the extension headers.
@@ -50,10 +54,22 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     public var tcpSequence: UInt32?
     public var tcpAcknowledgment: UInt32?
     public var tcpWindow: UInt16?
-    public var icmp: ICMPFields?
-    public var neighborDiscovery: NeighborDiscovery?
+    public var icmp: ICMPFields? {
+        @inline(__always) get { icmpStorage.value }
+        @inline(__always) set { icmpStorage.value = newValue }
+    }
+    private var icmpStorage = Presence<ICMPFields>()
+    public var neighborDiscovery: NeighborDiscovery? {
+        @inline(__always) get { neighborDiscoveryStorage.value }
+        @inline(__always) set { neighborDiscoveryStorage.value = newValue }
+    }
+    private var neighborDiscoveryStorage = Presence<NeighborDiscovery>()
     /// HSRP, GLBP, VRRP or CARP message.
-    public var fhrp: FHRPMessage?
+    public var fhrp: FHRPMessage? {
+        @inline(__always) get { fhrpStorage.value }
+        @inline(__always) set { fhrpStorage.value = newValue }
+    }
+    private var fhrpStorage = Presence<FHRPMessage>()
     public var transportOffset: Int?
     /// Application payload: where it starts in the frame and how long the headers say it is
     /// (it may extend beyond the captured bytes).
@@ -61,13 +77,25 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     public var payloadLength: Int?
 
     // Tunnels.
-    public var tunnel: TunnelInfo?
+    public var tunnel: TunnelInfo? {
+        @inline(__always) get { tunnelStorage.value }
+        @inline(__always) set { tunnelStorage.value = newValue }
+    }
+    private var tunnelStorage = Presence<TunnelInfo>()
     public var tunnelCount: Int = 0
-    public var erspan: ERSPANHeader?
+    public var erspan: ERSPANHeader? {
+        @inline(__always) get { erspanStorage.value }
+        @inline(__always) set { erspanStorage.value = newValue }
+    }
+    private var erspanStorage = Presence<ERSPANHeader>()
     public var vni: UInt32?
 
     /// Why the walk stopped early, or nil when every layer it knows was read.
-    public var stop: DecodeStop?
+    public var stop: DecodeStop? {
+        @inline(__always) get { stopStorage.value }
+        @inline(__always) set { stopStorage.value = newValue }
+    }
+    private var stopStorage = Presence<DecodeStop>()
 
     public init(linkType: LinkType, capturedLength: Int) {
         self.linkType = linkType
@@ -92,7 +120,7 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         mplsLabels = 0
         topMPLSLabel = nil
         innerFrameOffset = 0
-        arp = nil
+        arpStorage.clear()
         sourceIP = nil
         destinationIP = nil
         ipProtocol = nil
@@ -109,17 +137,17 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         tcpSequence = nil
         tcpAcknowledgment = nil
         tcpWindow = nil
-        icmp = nil
-        neighborDiscovery = nil
-        fhrp = nil
+        icmpStorage.clear()
+        neighborDiscoveryStorage.clear()
+        fhrpStorage.clear()
         transportOffset = nil
         payloadOffset = nil
         payloadLength = nil
-        tunnel = nil
+        tunnelStorage.clear()
         tunnelCount = 0
-        erspan = nil
+        erspanStorage.clear()
         vni = nil
-        stop = nil
+        stopStorage.clear()
     }
 
     /// TCP flag bits.
