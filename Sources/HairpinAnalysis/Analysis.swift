@@ -38,8 +38,24 @@ public final class Analysis {
         /// Also give the paths of hosts that did not move (their frames are followed from their
         /// first sighting): a VM sitting at one site and routed at the other is a hairpin too.
         public var pathsForAllHosts = false
+        /// The trackers this instance runs: all of them, or one half when two threads share a
+        /// capture (`ParallelAnalysis`).
+        public var parts: Parts = .all
 
         public init() {}
+    }
+
+    /// The two halves of the per-packet work, independent of each other: each reads what the
+    /// decoder gives and none of the other's state, so they can run on two threads over the same
+    /// records and be joined into the report one thread would give.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// Flows, migration streams and their uplink bins.
+        public static let traffic = Parts(rawValue: 1)
+        /// Gateways, MAC locations and moves, the paths of moved hosts.
+        public static let hosts = Parts(rawValue: 2)
+        public static let all: Parts = [.traffic, .hosts]
     }
 
     public let options: Options
@@ -68,9 +84,17 @@ public final class Analysis {
     @exclusivity(unchecked) private var followedMACs: UInt64 = 0
     @exclusivity(unchecked) private var followedAddresses: UInt64 = 0
 
+    /// The decoded form of the record being consumed, reused for every record: decoded in
+    /// place, it is not rebuilt for each frame.
+    private let scratch: UnsafeMutablePointer<DecodedPacket>
+
     public init(options: Options = Options()) {
         self.options = options
+        scratch = .allocate(capacity: 1)
+        scratch.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
         binWidth = options.bin
+        runsHosts = options.parts.contains(.hosts)
+        runsTraffic = options.parts.contains(.traffic)
         mobility = MobilityTracker(settings: .init(copyWindow: options.copyWindow, burstGap: options.announcementBurstGap,
                                                    debounce: options.moveDebounce, directionMeaning: options.directionMeaning,
                                                    followEveryHost: options.pathsForAllHosts))
@@ -79,9 +103,19 @@ public final class Analysis {
         flows.onRelease = { [unowned self] state in self.releasedFlows.append(state) }
     }
 
+    deinit {
+        scratch.deinitialize(count: 1)
+        scratch.deallocate()
+    }
+
     // MARK: Per packet
 
     public func consume(_ record: Record) {
+        decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
+        consume(record, scratch.pointee)
+    }
+
+    private func consume(_ record: Record, _ packet: borrowing DecodedPacket) {
         packets += 1
         bytes += record.originalLength
         let time = record.timestamp
@@ -95,8 +129,6 @@ public final class Analysis {
         }
         interfacePackets[record.interface] += 1
         interfaceBytes[record.interface] += record.originalLength
-        // A local value: lent to the trackers without the copies a stored property would need.
-        let packet = decoder.decode(record.bytes, linkType: record.linkType)
         if let stop = packet.stop { decodeStops.count(stop, frame: packets) }
 
         // Mirrored frames count with their own length, on their session's uplink.
@@ -112,6 +144,16 @@ public final class Analysis {
             bin = max(0, Int((time - origin!) / binWidth))
         }
         series[Int(uplink)].add(bytes: length, bin: bin)
+        if runsHosts { consumeHosts(record, packet, time: time, length: length) }
+        if runsTraffic { consumeTraffic(record, packet, time: time, length: length, uplink: uplink, bin: bin) }
+    }
+
+    /// `options.parts`, read once per record without an exclusivity check.
+    @exclusivity(unchecked) private var runsHosts: Bool
+    private let runsTraffic: Bool
+
+    @inline(__always)
+    private func consumeHosts(_ record: Record, _ packet: borrowing DecodedPacket, time: Int64, length: Int) {
         if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: record.interface, frame: packets) }
         if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
             gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
@@ -128,13 +170,18 @@ public final class Analysis {
         // Plain copies of the path tracker's filters: reaching into it for every frame costs more.
         if followedMACs != 0, let source = packet.sourceMAC, let destination = packet.destinationMAC, !destination.isMulticast,
            let sourceIP = packet.sourceIP {
-            let followed = PathTracker.mayConcern(source, destination, bits: followedMACs)
-                && paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
+            var followed = false
+            if PathTracker.mayConcern(source, destination, bits: followedMACs) {
+                followed = paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
+            }
             if !followed && PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
                 paths.addRouted(packet, source: source, place: place, time: time, frame: packets, length: length)
             }
         }
+    }
 
+    @inline(__always)
+    private func consumeTraffic(_ record: Record, _ packet: borrowing DecodedPacket, time: Int64, length: Int, uplink: Int32, bin: Int) {
         guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
         let payload = packet.payloadLength ?? 0
         var candidateIndex: Int32 = -1
@@ -179,6 +226,19 @@ public final class Analysis {
 
     func candidate(at index: Int) -> MigrationCandidate { candidates[index] }
 
+    /// Takes over the host trackers (gateways, MAC locations, paths) of an instance that ran the
+    /// `.hosts` part over the same records as this one ran `.traffic`: the report is then what
+    /// one instance running both would give.
+    public func adoptHosts(of other: Analysis) {
+        precondition(other.packets == packets, "both parts must have consumed the same records")
+        gatewayTracker = other.gatewayTracker
+        mobility = other.mobility
+        paths = other.paths
+        followedMACs = other.followedMACs
+        followedAddresses = other.followedAddresses
+        runsHosts = true
+    }
+
     private func portKind(_ key: FlowKey) -> MigrationKind? {
         let settings = options.migrations
         if let kind = settings.ports[key.highPort] ?? settings.ports[key.lowPort] { return kind }
@@ -203,7 +263,7 @@ public final class Analysis {
         for index in candidates.indices {
             let first = candidates[index].firstUplinkBin
             var newFirst = first / 2
-            for (uplink, bins) in candidates[index].uplinkBins {
+            for (uplink, bins) in candidates[index].uplinkBins.enumerated() where !bins.isEmpty {
                 let (merged, start) = Self.merged(bins, first: first)
                 candidates[index].uplinkBins[uplink] = merged
                 newFirst = start
@@ -272,9 +332,9 @@ public final class Analysis {
         // Migration bytes per uplink and bin, from the accepted streams.
         var migrationBins = [[Int]](repeating: [], count: series.count)
         for index in accepted {
-            for (uplink, bins) in candidates[index].uplinkBins {
+            for (uplink, bins) in candidates[index].uplinkBins.enumerated() {
                 let start = Int(candidates[index].firstUplinkBin)
-                for (offset, value) in bins.enumerated() where value > 0 { migrationBins[Int(uplink)].add(value, at: start + offset) }
+                for (offset, value) in bins.enumerated() where value > 0 { migrationBins[uplink].add(value, at: start + offset) }
             }
         }
         let allFlows = flows.flows + releasedFlows

@@ -20,10 +20,22 @@ public enum Throughput {
         public init() {}
     }
 
-    public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64 = 0, analysis options: Analysis.Options = Analysis.Options())
-        throws -> Pass {
-        let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
+    /// `threads` applies to the analysis (see `ParallelAnalysis`); reading and decoding run on one.
+    public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64 = 0, analysis options: Analysis.Options = Analysis.Options(),
+                           threads: Int = 1) throws -> Pass {
         var pass = Pass()
+        if stage == .analyze {
+            let outcome = try ParallelAnalysis.run(paths: paths, reading: .init(reorderWindow: reorderWindow), filter: nil, options: options,
+                                                   threads: threads) { _, record in
+                pass.records += 1
+                pass.capturedBytes &+= record.bytes.count
+                pass.originalBytes &+= record.originalLength
+            }
+            let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
+            pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
+            return pass
+        }
+        let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
         switch stage {
         case .read:
             while let record = try reader.next() {
@@ -43,15 +55,7 @@ public enum Throughput {
                 pass.checksum &+= Int(packet.destinationPort ?? 0) &+ Int(packet.tcpFlags ?? 0) &+ (packet.payloadLength ?? 0)
             }
         case .analyze:
-            let analysis = Analysis(options: options)
-            while let record = try reader.next() {
-                pass.records += 1
-                pass.capturedBytes &+= record.bytes.count
-                pass.originalBytes &+= record.originalLength
-                analysis.consume(record)
-            }
-            let report = analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies)
-            pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
+            break
         }
         return pass
     }

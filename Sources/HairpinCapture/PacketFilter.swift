@@ -1,5 +1,10 @@
 import CPcap
 import HairpinWire
+import Synchronization
+
+/// Serialises pcap_compile: libpcap's parser is not guaranteed reentrant on every version,
+/// and filters may be compiled from two analysis threads at once.
+private let compileLock = Mutex(())
 
 /// A tcpdump/BPF filter expression, compiled by libpcap once per link type and run on the
 /// captured bytes of each record (`pcap_offline_filter`), for files as for live capture.
@@ -29,7 +34,8 @@ public final class PacketFilter {
         defer { pcap_close(handle) }
         let program = UnsafeMutablePointer<bpf_program>.allocate(capacity: 1)
         program.initialize(to: bpf_program())
-        if pcap_compile(handle, program, expression, 1, PCAP_NETMASK_UNKNOWN) != 0 {
+        let status = compileLock.withLock { _ in pcap_compile(handle, program, expression, 1, PCAP_NETMASK_UNKNOWN) }
+        if status != 0 {
             let message = String(cString: pcap_geterr(handle))
             program.deallocate()
             throw CaptureError(.invalidArgument("filter \"\(expression)\": \(message) (link type \(linkType.name))"),

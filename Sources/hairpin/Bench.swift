@@ -29,11 +29,15 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Timed runs per stage (the median is reported).")
     var runs = 5
 
+    @Option(name: .long, help: "Threads of the analyze stage (1 or 2; default: 2 when the machine has two cores or more).")
+    var threads = Analyze.defaultThreads
+
     @Flag(name: .long, help: "Print JSON (schema hairpin.bench/1).")
     var json = false
 
     func validate() throws {
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be between 1 and 100") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (0...10).contains(warmup) else { throw ValidationError("--warmup must be between 0 and 10") }
         if let stage, Throughput.Stage(rawValue: stage) == nil { throw ValidationError("--stage is read, decode or analyze") }
         guard !files.contains("-") else { throw ValidationError("bench reads files several times: standard input cannot be used") }
@@ -46,12 +50,12 @@ struct Bench: ParsableCommand {
         let fileBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
         for stage in stages {
-            for _ in 0..<warmup { _ = try Throughput.run(stage, paths: files) }
+            for _ in 0..<warmup { _ = try Throughput.run(stage, paths: files, threads: threads) }
             var times: [Double] = []
             var pass = Throughput.Pass()
             for _ in 0..<runs {
                 let started = ContinuousClock.now
-                pass = try Throughput.run(stage, paths: files)
+                pass = try Throughput.run(stage, paths: files, threads: threads)
                 let elapsed = ContinuousClock.now - started
                 times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
@@ -62,6 +66,7 @@ struct Bench: ParsableCommand {
                 ("schema", .string("hairpin.bench/1")),
                 ("files", .array(files.map { .string($0) })),
                 ("runs", .int(runs)),
+                ("threads", .int(min(threads, ParallelAnalysis.maximumThreads))),
                 ("file_bytes", .int(fileBytes)),
                 ("stages", .array(rows.map { row in
                     .object([("stage", .string(row.stage.rawValue)), ("packets", .int(row.pass.records)),
@@ -84,7 +89,9 @@ struct Bench: ParsableCommand {
                        Units.scaled(Double(fileBytes) / seconds, unit: "B/s"),
                        Units.scaled(Double(row.pass.originalBytes) / seconds, unit: "B/s")])
         }
-        print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")")
+        let analysisThreads = min(threads, ParallelAnalysis.maximumThreads)
+        print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")"
+              + (stages.contains(.analyze) ? ", analyze on \(analysisThreads) thread\(analysisThreads == 1 ? "" : "s")" : ""))
         print(table.render())
     }
 }

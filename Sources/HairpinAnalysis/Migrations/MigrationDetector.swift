@@ -88,8 +88,9 @@ struct MigrationCandidate {
     var firstFineBin: Int64
     var uplinks: UInt64 = 0
     var primaryUplink: Int32
-    /// Frame bytes per uplink and uplink-bin (for the migration share of each uplink).
-    var uplinkBins: [Int32: [Int]] = [:]
+    /// Frame bytes per uplink (indexed by its id: uplinks are few) and uplink-bin, for the
+    /// migration share of each uplink.
+    var uplinkBins: [[Int]] = []
     var firstUplinkBin: Int64
 
     init(kind: MigrationKind, key: FlowKey, first: Int64, last: Int64, firstFineBin: Int64, primaryUplink: Int32, firstUplinkBin: Int64) {
@@ -105,7 +106,9 @@ struct MigrationCandidate {
     mutating func add(fromLow direction: Bool, time: Int64, bytes: Int, payload: Int, uplink: Int32, primary: Bool,
                       uplinkBin: Int64, settings: MigrationSettings) {
         if uplink < 64 { uplinks |= 1 << UInt64(uplink) }
-        uplinkBins[uplink, default: []].add(bytes, at: Int(uplinkBin - firstUplinkBin))
+        let index = Int(uplink)
+        if index >= uplinkBins.count { uplinkBins.append(contentsOf: repeatElement([], count: index + 1 - uplinkBins.count)) }
+        uplinkBins[index].add(bytes, at: Int(uplinkBin - firstUplinkBin))
         guard primary else { return }
         last = max(last, time)
         let fineIndex = Int(time / MigrationSettings.fineBin - firstFineBin)

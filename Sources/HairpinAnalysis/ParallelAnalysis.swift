@@ -1,0 +1,77 @@
+import Dispatch
+import HairpinCapture
+
+/// Runs the analysis of captures on one thread or two. With two, each thread reads and decodes
+/// every record itself (the mapped file is shared through the page cache) and runs one half of
+/// the trackers (`Analysis.Parts`); the halves share no state, so joining them gives, byte for
+/// byte, the report of one thread. Standard input cannot be read twice and runs on one thread.
+public enum ParallelAnalysis {
+    /// Threads the split can use: one per half of the trackers.
+    public static let maximumThreads = 2
+
+    /// What a run gives: the analysis, ready for `report`, and the reader whose interfaces and
+    /// anomalies go into the report.
+    public struct Outcome {
+        public let analysis: Analysis
+        public let reader: CaptureReader
+        /// Threads that actually ran.
+        public let threads: Int
+    }
+
+    /// Reads every record of `paths` in time order, keeps those `filter` passes and hands them to
+    /// the analysis. `observe` sees each kept record with its frame number (counted over every
+    /// record read, so numbers do not depend on the filter) on the calling thread.
+    public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
+                           threads: Int, observe: ((Int, Record) -> Void)? = nil) throws -> Outcome {
+        let split = threads >= 2 && !paths.contains("-")
+        var mainOptions = options
+        mainOptions.parts = split ? .traffic : .all
+        let main = Job(analysis: Analysis(options: mainOptions), reader: try CaptureReader(paths: paths, options: reading),
+                       filter: try filter.map { try PacketFilter(expression: $0) })
+        guard split else {
+            try main.consumeAll(observe: observe)
+            return Outcome(analysis: main.analysis, reader: main.reader, threads: 1)
+        }
+        var hostOptions = options
+        hostOptions.parts = .hosts
+        let helper = Job(analysis: Analysis(options: hostOptions), reader: try CaptureReader(paths: paths, options: reading),
+                         filter: try filter.map { try PacketFilter(expression: $0) })
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            do { try helper.consumeAll(observe: nil) } catch { helper.failure = error }
+            done.signal()
+        }
+        var mainFailure: (any Error)?
+        do { try main.consumeAll(observe: observe) } catch { mainFailure = error }
+        done.wait()
+        if let mainFailure { throw mainFailure }
+        if let failure = helper.failure { throw failure }
+        main.analysis.adoptHosts(of: helper.analysis)
+        return Outcome(analysis: main.analysis, reader: main.reader, threads: 2)
+    }
+
+    /// One thread's reader, filter and analysis. Handed to the helper thread whole and read back
+    /// only after it signalled completion, so no two threads touch it at once.
+    private final class Job: @unchecked Sendable {
+        let analysis: Analysis
+        let reader: CaptureReader
+        let filter: PacketFilter?
+        var failure: (any Error)?
+
+        init(analysis: Analysis, reader: CaptureReader, filter: PacketFilter?) {
+            self.analysis = analysis
+            self.reader = reader
+            self.filter = filter
+        }
+
+        func consumeAll(observe: ((Int, Record) -> Void)?) throws {
+            var frame = 0
+            while let record = try reader.next() {
+                frame += 1
+                if let filter, try !filter.matches(record) { continue }
+                analysis.consume(record)
+                observe?(frame, record)
+            }
+        }
+    }
+}
