@@ -70,6 +70,10 @@ public final class Analysis {
     @exclusivity(unchecked) private var origin: Int64?
     /// The bin width in use: `options.bin`, doubled as often as the span required.
     @exclusivity(unchecked) private var binWidth: Int64
+    /// The bin of the last frame and its time range (empty until a frame sets it).
+    @exclusivity(unchecked) private var cachedBin = 0
+    @exclusivity(unchecked) private var cachedBinStart: Int64 = 0
+    @exclusivity(unchecked) private var cachedBinEnd: Int64 = 0
     @exclusivity(unchecked) private var packets = 0
     @exclusivity(unchecked) private var bytes = 0
     @exclusivity(unchecked) private var firstTime: Int64?
@@ -138,10 +142,20 @@ public final class Analysis {
         let uplink = uplinkOf(record.interface, packet)
         // Records without a time of their own (simple packet blocks) wait for the first that has one.
         if origin == nil && record.hasTimestamp { origin = (time / binWidth) * binWidth }
-        var bin = origin.map { max(0, Int((time - $0) / binWidth)) } ?? 0
-        while bin >= options.maximumBins {
-            coarsen()
-            bin = max(0, Int((time - origin!) / binWidth))
+        var bin = 0
+        if time >= cachedBinStart && time < cachedBinEnd {
+            bin = cachedBin
+        } else if let origin {
+            bin = max(0, Int((time - origin) / binWidth))
+            while bin >= options.maximumBins {
+                coarsen()
+                bin = max(0, Int((time - origin) / binWidth))
+            }
+            // Frames come in time order: most fall in the bin of the one before, without a division.
+            cachedBin = bin
+            cachedBinStart = origin + Int64(bin) * binWidth
+            cachedBinEnd = cachedBinStart + binWidth
+            if time < origin { cachedBinEnd = cachedBinStart }
         }
         series[Int(uplink)].add(bytes: length, bin: bin)
         if runsHosts { consumeHosts(record, packet, time: time, length: length) }
@@ -256,6 +270,7 @@ public final class Analysis {
     /// Doubles the bin width, merging neighbouring bins of every series.
     private func coarsen() {
         binWidth *= 2
+        cachedBinEnd = cachedBinStart
         for index in series.indices {
             series[index].binBytes = Self.merged(series[index].binBytes, first: 0).0
             series[index].binPackets = Self.merged(series[index].binPackets, first: 0).0

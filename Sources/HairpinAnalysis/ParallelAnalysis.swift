@@ -22,10 +22,10 @@ public enum ParallelAnalysis {
     /// the analysis. `observe` sees each kept record with its frame number (counted over every
     /// record read, so numbers do not depend on the filter) on the calling thread.
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
-                           threads: Int, observe: ((Int, Record) -> Void)? = nil) throws -> Outcome {
+                           threads: Int, observe: (Int, Record) -> Void = { _, _ in }) throws -> Outcome {
         let split = threads >= 2 && !paths.contains("-")
         var mainOptions = options
-        mainOptions.parts = split ? .traffic : .all
+        mainOptions.parts = split ? .traffic : options.parts
         let main = Job(analysis: Analysis(options: mainOptions), reader: try CaptureReader(paths: paths, options: reading),
                        filter: try filter.map { try PacketFilter(expression: $0) })
         guard split else {
@@ -38,7 +38,7 @@ public enum ParallelAnalysis {
                          filter: try filter.map { try PacketFilter(expression: $0) })
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            do { try helper.consumeAll(observe: nil) } catch { helper.failure = error }
+            do { try helper.consumeAll { _, _ in } } catch { helper.failure = error }
             done.signal()
         }
         var mainFailure: (any Error)?
@@ -64,13 +64,14 @@ public enum ParallelAnalysis {
             self.filter = filter
         }
 
-        func consumeAll(observe: ((Int, Record) -> Void)?) throws {
+        /// `observe` is not escaping: what it captures stays on the stack, unboxed.
+        func consumeAll(observe: (Int, Record) -> Void) throws {
             var frame = 0
             while let record = try reader.next() {
                 frame += 1
                 if let filter, try !filter.matches(record) { continue }
                 analysis.consume(record)
-                observe?(frame, record)
+                observe(frame, record)
             }
         }
     }

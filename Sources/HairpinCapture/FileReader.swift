@@ -26,6 +26,8 @@ final class FileReader {
     @exclusivity(unchecked) private var lastTimestamp: Int64 = 0
     /// `info.format == .pcapng`, kept apart so the per-record path never touches `info`.
     @exclusivity(unchecked) private var isPcapng = false
+    /// Proves records in order ahead of the reader (mapped pcap files only).
+    @exclusivity(unchecked) private var scout: OrderScout?
 
     /// pcap record headers longer than this are not a known layout; lengths above `maximumRecord`
     /// are not believed (nothing is ever allocated from them either way).
@@ -52,6 +54,7 @@ final class FileReader {
         } else if PcapLayout.magicKind(magic) != nil {
             info.format = .pcap
             try readPcapHeader(at: 0)
+            if source.isMapped && window > 0 { scout = OrderScout(start: Int64(PcapLayout.fileHeaderLength)) }
         } else {
             throw CaptureError(.unknownFormat(magic: magic.bigEndian), file: path, offset: 0)
         }
@@ -111,7 +114,7 @@ final class FileReader {
                 releaseChecked = position
                 source.release(before: retainFrom - Int64(Self.maximumRecord))
             }
-            if reorder.window == 0 && reorder.isEmpty {
+            if reorder.isEmpty && (reorder.window == 0 || scoutClears(record)) {
                 if !reorder.passOn(record) { anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset) }
                 return record
             }
@@ -119,6 +122,14 @@ final class FileReader {
                 anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset)
             }
         }
+    }
+
+    /// True when the scout has proven that `record` would leave the reorder queue next anyway.
+    @inline(__always)
+    private func scoutClears(_ record: PendingRecord) -> Bool {
+        guard scout != nil else { return false }
+        return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, window: reorder.window,
+                             base: source.pointer(at: 0), length: source.endOffset, layout: pcapLayout)
     }
 
     /// Lowest offset a waiting record still points into (what a stream must keep).

@@ -1,0 +1,63 @@
+/// Reads ahead of a mapped pcap file's reader over record headers only, to prove that records
+/// are already in time order as far as the reorder window looks. A record proven so leaves at
+/// once instead of waiting in the reorder queue: the same records in the same order as the
+/// queue would give, without holding hundreds of thousands of them (and the pages they point
+/// into) while the window fills. The scout gives up for good at the first step back in time or
+/// anything unusual (a length it does not believe, a second file header, padding, a cut record);
+/// the reader then queues as before and handles what it finds.
+struct OrderScout {
+    /// Offset of the next record header the scout has not read.
+    private(set) var offset: Int64
+    /// Records starting before this offset are in non-decreasing time order (and plausible).
+    private(set) var provenUntil: Int64
+    /// Time of the last record read by the scout.
+    private(set) var newest = Int64.min
+    /// True once the scout reached the exact end of the file after a whole record.
+    private(set) var reachedEnd = false
+    private(set) var gaveUp = false
+
+    init(start: Int64) {
+        offset = start
+        provenUntil = start
+    }
+
+    /// Reads ahead until a record newer than `time + window` (or the end), so that the record
+    /// at `recordOffset` with `time` may leave; true when it may.
+    @inline(__always)
+    mutating func clears(recordOffset: Int64, time: Int64, window: Int64, base: UnsafeRawPointer, length: Int64,
+                         layout: PcapLayout) -> Bool {
+        let horizon = time &+ window
+        while !gaveUp && !reachedEnd && newest <= horizon {
+            advance(base: base, length: length, layout: layout)
+        }
+        return recordOffset < provenUntil && (newest > horizon || reachedEnd)
+    }
+
+    private mutating func advance(base: UnsafeRawPointer, length: Int64, layout: PcapLayout) {
+        let headerLength = Int64(layout.recordHeaderLength)
+        if offset == length {
+            reachedEnd = true
+            return
+        }
+        guard offset + headerLength <= length else { gaveUp = true; return }
+        // Another file header (`cat a.pcap b.pcap`) is the reader's to handle.
+        if PcapLayout.magicKind(base.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self).littleEndian) != nil {
+            gaveUp = true
+            return
+        }
+        let fields = layout.recordFields(base + Int(offset))
+        let limit = UInt32(min(max(Int(layout.snaplen), 262_144), FileReader.maximumRecord))
+        let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
+        let end = offset + headerLength + Int64(fields.captured)
+        guard fields.captured <= limit, fields.original <= UInt32(FileReader.maximumRecord), fields.captured <= fields.original,
+              fields.fraction < fractionLimit, fields.original > 0, end <= length else {
+            gaveUp = true
+            return
+        }
+        let time = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000)
+        guard time >= newest else { gaveUp = true; return }
+        newest = time
+        offset = end
+        provenUntil = end
+    }
+}

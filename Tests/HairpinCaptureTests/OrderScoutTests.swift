@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import HairpinCapture
+
+/// A mapped pcap file's records leave the reorder window at once when the scout has proven
+/// them in order; the records, their order and the anomalies must be exactly what the queue
+/// alone gives (a gzip stream of the same bytes, which the scout does not read ahead of).
+@Suite struct OrderScoutTests {
+    static let window: Int64 = 500_000_000
+
+    /// Records every millisecond, with `steps` replacing some times.
+    func capture(count: Int, steps: [Int: Int64] = [:]) -> [UInt8] {
+        var pcap = PcapBuilder(nanosecond: true)
+        for index in 0..<count {
+            let time = steps[index] ?? Int64(index) * 1_000_000
+            pcap.record(seconds: UInt32(time / 1_000_000_000), fraction: UInt32(time % 1_000_000_000),
+                        frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)))
+        }
+        return pcap.bytes
+    }
+
+    func expectSameAsQueue(_ bytes: [UInt8], capacity: Int = 262_144, _ label: String) throws -> (mapped: ReadResult, queued: ReadResult) {
+        let options = CaptureReader.Options(reorderWindow: Self.window, reorderCapacity: capacity)
+        let mapped = try readAll(bytes, options: options)
+        let queued = try readAll(try gzip(bytes), options: options)
+        #expect(mapped.records == queued.records, "\(label): records differ")
+        #expect(mapped.anomalies.map { "\($0.kind) \($0.count) \($0.firstOffset ?? -1)" }
+                == queued.anomalies.map { "\($0.kind) \($0.count) \($0.firstOffset ?? -1)" }, "\(label): anomalies differ")
+        return (mapped, queued)
+    }
+
+    @Test func inOrderRecordsPassWithoutWaiting() throws {
+        // With room for 16 waiting records, the queue must push records out early; the scout's
+        // records never wait, so none is forced.
+        let (mapped, queued) = try expectSameAsQueue(capture(count: 3000), capacity: 16, "in order")
+        #expect(mapped.records.count == 3000)
+        #expect(queued.files[0].recordsForcedByWindowCapacity > 2000)
+        #expect(mapped.files[0].recordsForcedByWindowCapacity == 0)
+    }
+
+    @Test func stepsBackAreStillPutInOrder() throws {
+        // Within the window (100 ms back), beyond it (2 s back), at the start and at the end.
+        for (label, steps) in [("within", [1500: Int64(1_400_000_000)]), ("beyond", [2600: Int64(500_000_000)]),
+                               ("first", [0: Int64(3_000_000_000)]), ("last", [2999: Int64(2_000_000_000)])] {
+            let (mapped, _) = try expectSameAsQueue(capture(count: 3000, steps: steps), label)
+            #expect(mapped.records.count == 3000, "\(label)")
+            let times = mapped.records.map(\.timestamp)
+            if label == "within" { #expect(times == times.sorted(), "within the window the order is restored") }
+        }
+    }
+
+    @Test func unusualFilesFallBackToTheQueue() throws {
+        let good = capture(count: 1200)
+        // Two files concatenated, a cut last record, an implausible length in the middle.
+        var implausible = good
+        implausible[24 + 600 * 16 + (0..<600).reduce(0) { $0 + 60 + $1 % 200 } + 8] = 0xFF
+        for (label, bytes) in [("concatenated", good + good), ("cut", Array(good.dropLast(7))), ("implausible", implausible)] {
+            _ = try expectSameAsQueue(bytes, label)
+        }
+    }
+
+    @Test(.enabled(if: SharedCaptures.available, "needs ../shared/captures/real: skipped"))
+    func realPcapFilesReadAsTheQueueReadsThem() throws {
+        var compared = 0
+        for entry in SharedCaptures.entries where entry.file.hasSuffix(".pcap") {
+            let path = SharedCaptures.path(entry)
+            guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size < 8 << 20 else { continue }
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            guard (try? readAll(bytes)) != nil else { continue }  // not a capture at all: other tests cover those
+            _ = try expectSameAsQueue(bytes, entry.file)
+            compared += 1
+        }
+        #expect(compared > 50)
+    }
+}
