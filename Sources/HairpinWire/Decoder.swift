@@ -9,6 +9,11 @@ public struct Decoder: Sendable {
     public var maximumTunnels = 4
     /// Headers walked at most (tags, labels, extension headers and layers together).
     public var maximumLayers = 32
+    /// Reads the commonest frame of a migration capture, Ethernet (one 802.1Q tag or none),
+    /// IPv4 without options or fragmentation, and a whole TCP header, in one straight pass. It
+    /// gives exactly what the general walk gives (a test compares the two on every shipped and
+    /// real capture); off, every frame takes the general walk.
+    public var takesCommonFramesDirectly = true
 
     public init() {}
 
@@ -44,6 +49,7 @@ public struct Decoder: Sendable {
         }
         withUnsafeMutablePointer(to: &packet) { storage in
             var walk = FrameWalk(bytes: ByteView(base: base, count: bytes.count), storage: storage, decoder: self)
+            if linkType == .ethernet && takesCommonFramesDirectly && walk.commonTCPFrame() { return }
             walk.run(linkType)
         }
     }
@@ -80,6 +86,60 @@ extension FrameWalk {
                 if case .done = step { stop(.malformed, layer, at: offset) }
             }
         }
+    }
+}
+
+extension FrameWalk {
+    /// Ethernet, at most one 802.1Q tag, IPv4 with a 20-byte header, not a fragment, a total
+    /// length that holds the TCP header, and all of that captured: filled in here, field for
+    /// field as `ethernet`, `vlanTags`, `ipv4` and `tcp` would; false (nothing written) otherwise.
+    @inline(__always)
+    mutating func commonTCPFrame() -> Bool {
+        var network = EthernetHeader.length
+        guard bytes.count >= network + IPv4Header.minimumLength + TCPHeader.minimumLength else { return false }
+        var type = bytes.u16(EthernetHeader.Field.etherType)
+        let tagged = type == 0x8100
+        if tagged {
+            network += VLANTag.length
+            guard bytes.count >= network + IPv4Header.minimumLength + TCPHeader.minimumLength else { return false }
+            type = bytes.u16(EthernetHeader.length + 2)
+        }
+        typealias F = IPv4Header.Field
+        guard type == 0x0800, bytes.u8(network) == 0x45, bytes.u8(network + F.protocolNumber) == IPProtocol.tcp,
+              bytes.u16(network + F.fragment) & 0x3FFF == 0 else { return false }
+        let totalLength = Int(bytes.u16(network + F.totalLength))
+        let transport = network + IPv4Header.minimumLength
+        let tcpLength = Int(bytes.u8(transport + TCPHeader.Field.dataOffset) >> 4) * 4
+        guard totalLength >= IPv4Header.minimumLength + TCPHeader.minimumLength, tcpLength >= TCPHeader.minimumLength,
+              transport + tcpLength <= bytes.count else { return false }
+        packet.destinationMAC = bytes.mac(EthernetHeader.Field.destination)
+        packet.sourceMAC = bytes.mac(EthernetHeader.Field.source)
+        packet.layers.append(.link)
+        if tagged {
+            packet.vlans.append(VLANTag(tpid: 0x8100, tci: bytes.u16(EthernetHeader.length)))
+            packet.layers.append(.vlan)
+        }
+        packet.etherType = 0x0800
+        packet.networkOffset = network
+        packet.layers.append(.ipv4)
+        packet.sourceIP = .v4(bytes.ipv4(network + F.source))
+        packet.destinationIP = .v4(bytes.ipv4(network + F.destination))
+        packet.ipProtocol = IPProtocol.tcp
+        packet.ttl = bytes.u8(network + F.ttl)
+        packet.dscp = bytes.u8(network + F.tos) >> 2
+        packet.ipIdentification = UInt32(bytes.u16(network + F.identification))
+        packet.ipLength = totalLength
+        typealias T = TCPHeader.Field
+        packet.sourcePort = bytes.u16(transport + T.sourcePort)
+        packet.destinationPort = bytes.u16(transport + T.destinationPort)
+        packet.layers.append(.tcp)
+        packet.tcpSequence = bytes.u32(transport + T.sequence)
+        packet.tcpAcknowledgment = bytes.u32(transport + T.acknowledgment)
+        packet.tcpFlags = bytes.u8(transport + T.flags)
+        packet.tcpWindow = bytes.u16(transport + T.window)
+        packet.payloadOffset = transport + tcpLength
+        packet.payloadLength = max(0, network + totalLength - transport - tcpLength)
+        return true
     }
 }
 

@@ -8,6 +8,7 @@ public struct LayerPath: Hashable, Sendable, BitwiseCopyable, CustomStringConver
 
     public init() {}
 
+    @inline(__always)
     mutating func append(_ layer: Layer) {
         guard count < Self.capacity else { return }
         let code = UInt64(layer.rawValue) + 1
