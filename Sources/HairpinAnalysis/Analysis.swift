@@ -116,10 +116,18 @@ public final class Analysis {
 
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
-        consume(record, scratch.pointee)
+        consume(record, decoded: scratch.pointee)
     }
 
-    private func consume(_ record: Record, _ packet: borrowing DecodedPacket) {
+    /// Decodes `record` into `packet` (a value the caller reuses) for `consume(_:decoded:)`.
+    @inline(__always)
+    public func decode(_ record: Record, into packet: inout DecodedPacket) {
+        decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
+    }
+
+    /// Consumes a record already decoded by `decode(_:into:)`. A loop that keeps the decoded
+    /// packet in a local variable lends it here in place; `consume(_:)` has to copy its own.
+    public func consume(_ record: Record, decoded packet: borrowing DecodedPacket) {
         packets += 1
         bytes += record.originalLength
         let time = record.timestamp
@@ -127,6 +135,13 @@ public final class Analysis {
             if firstTime == nil || time < firstTime! { firstTime = time }
             if lastTime == nil || time > lastTime! { lastTime = time }
         }
+        // Mirrored frames count with their own length, on their session's uplink.
+        let mirrored = packet.erspan != nil
+        var length = mirrored ? max(0, record.originalLength - packet.innerFrameOffset) : record.originalLength
+        if options.lineRate { length = LineRate.bytes(length) }
+        if runsHosts { consumeHosts(record, packet, time: time, length: length) }
+        // The rest is the traffic half's: a thread running only the host trackers skips it.
+        guard runsTraffic else { return }
         if record.interface >= interfacePackets.count {
             interfacePackets.append(contentsOf: repeatElement(0, count: record.interface + 1 - interfacePackets.count))
             interfaceBytes.append(contentsOf: repeatElement(0, count: record.interface + 1 - interfaceBytes.count))
@@ -135,10 +150,6 @@ public final class Analysis {
         interfaceBytes[record.interface] += record.originalLength
         if let stop = packet.stop { decodeStops.count(stop, frame: packets) }
 
-        // Mirrored frames count with their own length, on their session's uplink.
-        let mirrored = packet.erspan != nil
-        var length = mirrored ? max(0, record.originalLength - packet.innerFrameOffset) : record.originalLength
-        if options.lineRate { length = LineRate.bytes(length) }
         let uplink = uplinkOf(record.interface, packet)
         // Records without a time of their own (simple packet blocks) wait for the first that has one.
         if origin == nil && record.hasTimestamp { origin = (time / binWidth) * binWidth }
@@ -158,8 +169,7 @@ public final class Analysis {
             if time < origin { cachedBinEnd = cachedBinStart }
         }
         series[Int(uplink)].add(bytes: length, bin: bin)
-        if runsHosts { consumeHosts(record, packet, time: time, length: length) }
-        if runsTraffic { consumeTraffic(record, packet, time: time, length: length, uplink: uplink, bin: bin) }
+        consumeTraffic(record, packet, time: time, length: length, uplink: uplink, bin: bin)
     }
 
     /// `options.parts`, read once per record without an exclusivity check.

@@ -1,5 +1,6 @@
 import Dispatch
 import HairpinCapture
+import HairpinWire
 
 /// Runs the analysis of captures on one thread or two. With two, each thread reads and decodes
 /// every record itself (the mapped file is shared through the page cache) and runs one half of
@@ -67,10 +68,13 @@ public enum ParallelAnalysis {
         /// `observe` is not escaping: what it captures stays on the stack, unboxed.
         func consumeAll(observe: (Int, Record) -> Void) throws {
             var frame = 0
+            // Decoded in this local, reused for every record and lent to the analysis in place.
+            var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
             while let record = try reader.next() {
                 frame += 1
                 if let filter, try !filter.matches(record) { continue }
-                analysis.consume(record)
+                analysis.decode(record, into: &packet)
+                analysis.consume(record, decoded: packet)
                 observe(frame, record)
             }
         }
