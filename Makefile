@@ -10,7 +10,7 @@ build: setup
 	$(SWIFT) build
 
 release: setup
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release
 
 demo: release
 	.build/release/hairpin analyze --topology Captures/vmotion-hsrp-hairpin.topology.yaml Captures/vmotion-hsrp-hairpin.pcapng

@@ -208,34 +208,35 @@ public final class Analysis {
     private func consumeTraffic(_ record: Record, _ packet: borrowing DecodedPacket, time: Int64, length: Int, uplink: Int32, bin: Int) {
         guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
         let payload = packet.payloadLength ?? 0
-        var candidateIndex: Int32 = -1
-        do {
-            let isNew = flows[slot].fromLow.packets + flows[slot].fromHigh.packets == 0 && flows[slot].uplinks == 0
-            let primary = flows[slot].primaryUplink == uplink
-            if uplink < 64 { flows[slot].uplinks |= 1 << UInt64(uplink) } else { flows[slot].otherUplinks = true }
-            flows[slot].addUplinkBytes(uplink, length)
+        // What the flow update needs from the packet, read before it (a borrowed value cannot be captured).
+        let tcpFlags = packet.tcpFlags, payloadOffset = packet.payloadOffset
+        let candidateIndex = flows.update(slot) { flow -> Int32 in
+            let isNew = flow.fromLow.packets + flow.fromHigh.packets == 0 && flow.uplinks == 0
+            let primary = flow.primaryUplink == uplink
+            if uplink < 64 { flow.uplinks |= 1 << UInt64(uplink) } else { flow.otherUplinks = true }
+            flow.addUplinkBytes(uplink, length)
             if primary {
-                flows[slot].last = max(flows[slot].last, time)
+                flow.last = max(flow.last, time)
                 if fromLow {
-                    flows[slot].fromLow.packets += 1; flows[slot].fromLow.bytes += length; flows[slot].fromLow.payloadBytes += payload
+                    flow.fromLow.packets += 1; flow.fromLow.bytes += length; flow.fromLow.payloadBytes += payload
                 } else {
-                    flows[slot].fromHigh.packets += 1; flows[slot].fromHigh.bytes += length; flows[slot].fromHigh.payloadBytes += payload
+                    flow.fromHigh.packets += 1; flow.fromHigh.bytes += length; flow.fromHigh.payloadBytes += payload
                 }
-                if let flags = packet.tcpFlags {
-                    if flags & DecodedPacket.TCPFlag.syn != 0 && flags & DecodedPacket.TCPFlag.ack == 0 { flows[slot].synFromLow = fromLow }
-                    if flags & (DecodedPacket.TCPFlag.fin | DecodedPacket.TCPFlag.rst) != 0 { flows[slot].finOrReset = true }
+                if let flags = tcpFlags {
+                    if flags & DecodedPacket.TCPFlag.syn != 0 && flags & DecodedPacket.TCPFlag.ack == 0 { flow.synFromLow = fromLow }
+                    if flags & (DecodedPacket.TCPFlag.fin | DecodedPacket.TCPFlag.rst) != 0 { flow.finOrReset = true }
                 }
             }
             if isNew, key.ipProtocol == 6, let kind = portKind(key) {
-                flows[slot].candidate = newCandidate(kind, key: key, time: time, uplink: uplink)
+                flow.candidate = newCandidate(kind, key: key, time: time, uplink: uplink)
             }
-            if !flows[slot].payloadChecked && payload > 0 {
-                flows[slot].payloadChecked = true
-                if flows[slot].candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record, packet) {
-                    flows[slot].candidate = newCandidate(.qemu, key: key, time: flows[slot].first, uplink: flows[slot].primaryUplink)
+            if !flow.payloadChecked && payload > 0 {
+                flow.payloadChecked = true
+                if flow.candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record, payloadOffset: payloadOffset) {
+                    flow.candidate = newCandidate(.qemu, key: key, time: flow.first, uplink: flow.primaryUplink)
                 }
             }
-            candidateIndex = flows[slot].candidate
+            return flow.candidate
         }
         if candidateIndex >= 0 {
             let index = Int(candidateIndex)
@@ -271,8 +272,8 @@ public final class Analysis {
     }
 
     /// QEMU's main migration channel opens with "QEVM", a multifd channel with 0x11223344.
-    private func hasQEMUMagic(_ record: Record, _ packet: borrowing DecodedPacket) -> Bool {
-        guard let offset = packet.payloadOffset, offset + 4 <= record.bytes.count, let base = record.bytes.baseAddress else { return false }
+    private func hasQEMUMagic(_ record: Record, payloadOffset: Int?) -> Bool {
+        guard let offset = payloadOffset, offset + 4 <= record.bytes.count, let base = record.bytes.baseAddress else { return false }
         let word = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
         return word == 0x5145_564D || word == 0x1122_3344
     }

@@ -49,6 +49,19 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
         v6 ? .v6(IPv6Address(high: high, low: low)) : .v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: low)))
     }
 
+    /// Every field compared without a branch per field (this runs on every probe of the table).
+    @inline(__always)
+    public static func == (a: FlowKey, b: FlowKey) -> Bool {
+        let addresses = (a.lowAddressHigh ^ b.lowAddressHigh) | (a.lowAddressLow ^ b.lowAddressLow)
+            | (a.highAddressHigh ^ b.highAddressHigh) | (a.highAddressLow ^ b.highAddressLow)
+        let rest = (a.portsAndSegment ^ b.portsAndSegment) | UInt64(a.ipProtocol ^ b.ipProtocol) | (a.isIPv6 != b.isIPv6 ? 1 : 0)
+        return addresses | rest == 0
+    }
+
+    /// Both ports and the segment in one word, each in bits of its own.
+    @inline(__always)
+    private var portsAndSegment: UInt64 { UInt64(lowPort) << 48 | UInt64(highPort) << 32 | UInt64(segment) }
+
     /// A 64-bit mix of every field (multiply-xorshift), for open addressing.
     @inline(__always)
     var mixedHash: UInt64 {

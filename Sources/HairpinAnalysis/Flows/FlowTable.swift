@@ -56,10 +56,9 @@ public struct FlowState: Sendable {
 public struct FlowTable {
     public let capacity: Int
     public let idleTimeout: Int64
-    /// Slots hold a flow when `used` says so; the rest keep a placeholder (no optional wrapping,
-    /// so a flow is updated in place).
+    /// Empty slots hold a placeholder whose primary uplink is -1 (a flow's is an uplink id, never
+    /// negative): no optional wrapping, so a flow is updated in place, and a probe reads one array.
     private var slots: [FlowState]
-    private var used: [Bool]
     private var mask: Int
     public private(set) var count = 0
     public private(set) var evicted = 0
@@ -72,9 +71,11 @@ public struct FlowTable {
         self.idleTimeout = idleTimeout
         let size = Self.powerOfTwo(atLeast: min(max(16, initialSlots), self.capacity * 2))
         slots = Array(repeating: Self.placeholder, count: size)
-        used = Array(repeating: false, count: size)
         mask = size - 1
     }
+
+    @inline(__always)
+    private func isUsed(_ index: Int) -> Bool { slots[index].primaryUplink >= 0 }
 
     private static let placeholder = FlowState(key: .empty, first: 0, last: 0, primaryUplink: -1)
 
@@ -89,7 +90,7 @@ public struct FlowTable {
     @inline(__always)
     public mutating func slot(for key: FlowKey, time: Int64, uplink: Int32) -> Int? {
         var index = Int(truncatingIfNeeded: key.mixedHash) & mask
-        while used[index] {
+        while isUsed(index) {
             if slots[index].key == key { return index }
             index = (index + 1) & mask
         }
@@ -105,8 +106,8 @@ public struct FlowTable {
             grow()
             return slot(for: key, time: time, uplink: uplink)
         }
+        precondition(uplink >= 0, "uplink ids are not negative")
         slots[index] = FlowState(key: key, first: time, last: time, primaryUplink: uplink)
-        used[index] = true
         count += 1
         return index
     }
@@ -117,18 +118,22 @@ public struct FlowTable {
         _modify { yield &slots[slot] }
     }
 
-    private var occupied: [FlowState] { slots.indices.filter { used[$0] }.map { slots[$0] } }
+    /// Runs `body` on the flow in `slot` in place: one access for all of a packet's updates.
+    @inline(__always)
+    public mutating func update<Result>(_ slot: Int, _ body: (inout FlowState) -> Result) -> Result {
+        body(&slots[slot])
+    }
+
+    private var occupied: [FlowState] { slots.filter { $0.primaryUplink >= 0 } }
 
     /// Puts `states` into fresh slots of the current size.
     private mutating func rehash(_ states: [FlowState], size: Int) {
         slots = Array(repeating: Self.placeholder, count: size)
-        used = Array(repeating: false, count: size)
         mask = size - 1
         for state in states {
             var index = Int(truncatingIfNeeded: state.key.mixedHash) & mask
-            while used[index] { index = (index + 1) & mask }
+            while isUsed(index) { index = (index + 1) & mask }
             slots[index] = state
-            used[index] = true
         }
     }
 
