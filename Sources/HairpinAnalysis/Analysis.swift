@@ -288,13 +288,8 @@ public final class Analysis {
         }
         for index in candidates.indices {
             let first = candidates[index].firstUplinkBin
-            var newFirst = first / 2
-            for (uplink, bins) in candidates[index].uplinkBins.enumerated() where !bins.isEmpty {
-                let (merged, start) = Self.merged(bins, first: first)
-                candidates[index].uplinkBins[uplink] = merged
-                newFirst = start
-            }
-            candidates[index].firstUplinkBin = newFirst
+            candidates[index].transformBins { Self.merged($0, first: first).0 }
+            candidates[index].firstUplinkBin = first / 2
         }
     }
 
@@ -358,7 +353,7 @@ public final class Analysis {
         // Migration bytes per uplink and bin, from the accepted streams.
         var migrationBins = [[Int]](repeating: [], count: series.count)
         for index in accepted {
-            for (uplink, bins) in candidates[index].uplinkBins.enumerated() {
+            for (uplink, bins) in candidates[index].binsByUplink {
                 let start = Int(candidates[index].firstUplinkBin)
                 for (offset, value) in bins.enumerated() where value > 0 { migrationBins[uplink].add(value, at: start + offset) }
             }
@@ -394,13 +389,7 @@ public final class Analysis {
                     bin = end + 1
                 }
             }
-            var talkers: [(String, Int)] = []
-            for flow in allFlows {
-                for entry in flow.bytesPerUplink where entry.uplink == Int32(id) {
-                    talkers.append((describe(flow.key), entry.bytes))
-                }
-            }
-            talkers.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            let talkers = topTalkers(allFlows, uplink: Int32(id))
             uplinks.append(Report.Uplink(
                 interface: identity.interface, name: name, kind: kind, session: identity.session, vlan: identity.vlan,
                 packets: tracked.packets, bytes: tracked.bytes, binNs: binWidth,
@@ -459,6 +448,26 @@ public final class Analysis {
                                       migrationCandidates: candidates.count),
             settings: Report.Settings(binNs: binWidth, uplinkBy: options.uplinkBy.rawValue, lineRate: options.lineRate,
                                       busyThreshold: options.busyThreshold))
+    }
+
+    /// The flows with the most bytes on `uplink`, most first (ties by description), at least
+    /// `options.topTalkers` of them. Only flows that can make the list are described: a capture
+    /// of a million flows does not build a million strings for five lines.
+    private func topTalkers(_ flows: [FlowState], uplink: Int32) -> [(String, Int)] {
+        var volumes: [(index: Int, bytes: Int)] = []
+        for (index, flow) in flows.enumerated() {
+            if let bytes = flow.bytes(onUplink: uplink) { volumes.append((index, bytes)) }
+        }
+        guard !volumes.isEmpty else { return [] }
+        let wanted = max(1, options.topTalkers)
+        var cut = Int.min
+        if volumes.count > wanted {
+            let sorted = volumes.map(\.bytes).sorted(by: >)
+            cut = sorted[wanted - 1]
+        }
+        var talkers = volumes.filter { $0.bytes >= cut }.map { (describe(flows[$0.index].key), $0.bytes) }
+        talkers.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        return talkers
     }
 
     /// The capture place an uplink series stands for (a VLAN series is its interface's place).

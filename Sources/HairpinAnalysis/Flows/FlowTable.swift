@@ -45,6 +45,15 @@ public struct FlowState: Sendable {
         if uplinkBytes.3.uplink == uplink || uplinkBytes.3.uplink < 0 { uplinkBytes.3.uplink = uplink; uplinkBytes.3.bytes += bytes; return }
     }
 
+    /// Frame bytes on `uplink`, nil when it is not one of the first four the flow was seen on.
+    public func bytes(onUplink uplink: Int32) -> Int? {
+        if uplinkBytes.0.uplink == uplink { return uplinkBytes.0.bytes }
+        if uplinkBytes.1.uplink == uplink { return uplinkBytes.1.bytes }
+        if uplinkBytes.2.uplink == uplink { return uplinkBytes.2.bytes }
+        if uplinkBytes.3.uplink == uplink { return uplinkBytes.3.bytes }
+        return nil
+    }
+
     public var bytesPerUplink: [UplinkBytes] {
         [uplinkBytes.0, uplinkBytes.1, uplinkBytes.2, uplinkBytes.3].filter { $0.uplink >= 0 }
     }

@@ -51,7 +51,10 @@ struct DirectionTrack {
         fine.add(bytes, at: fineIndex)
         guard payload > 0 else { return }
         let resumed = lastData != .min && time - lastData >= settings.passGap
-        if resumed && resumes.count < Self.maximumResumes { resumes.append(time) }
+        if resumed && resumes.count < Self.maximumResumes {
+            if resumes.isEmpty { resumes.reserveCapacity(16) }
+            resumes.append(time)
+        }
         if burstStart == .min || resumed {
             closeBurst()
             burstStart = time
@@ -88,9 +91,10 @@ struct MigrationCandidate {
     var firstFineBin: Int64
     var uplinks: UInt64 = 0
     var primaryUplink: Int32
-    /// Frame bytes per uplink (indexed by its id: uplinks are few) and uplink-bin, for the
-    /// migration share of each uplink.
-    var uplinkBins: [[Int]] = []
+    /// Frame bytes per uplink-bin on the primary uplink, and on each other uplink (indexed by its
+    /// id; empty until the stream is seen elsewhere), for the migration share of each uplink.
+    var primaryBins: [Int] = []
+    var otherBins: [[Int]] = []
     var firstUplinkBin: Int64
 
     init(kind: MigrationKind, key: FlowKey, first: Int64, last: Int64, firstFineBin: Int64, primaryUplink: Int32, firstUplinkBin: Int64) {
@@ -106,9 +110,14 @@ struct MigrationCandidate {
     mutating func add(fromLow direction: Bool, time: Int64, bytes: Int, payload: Int, uplink: Int32, primary: Bool,
                       uplinkBin: Int64, settings: MigrationSettings) {
         if uplink < 64 { uplinks |= 1 << UInt64(uplink) }
-        let index = Int(uplink)
-        if index >= uplinkBins.count { uplinkBins.append(contentsOf: repeatElement([], count: index + 1 - uplinkBins.count)) }
-        uplinkBins[index].add(bytes, at: Int(uplinkBin - firstUplinkBin))
+        let offset = Int(uplinkBin - firstUplinkBin)
+        if uplink == primaryUplink {
+            primaryBins.add(bytes, at: offset)
+        } else {
+            let index = Int(uplink)
+            if index >= otherBins.count { otherBins.append(contentsOf: repeatElement([], count: index + 1 - otherBins.count)) }
+            otherBins[index].add(bytes, at: offset)
+        }
         guard primary else { return }
         last = max(last, time)
         let fineIndex = Int(time / MigrationSettings.fineBin - firstFineBin)
@@ -117,6 +126,19 @@ struct MigrationCandidate {
         } else {
             fromHigh.add(time: time, bytes: bytes, payload: payload, fineIndex: fineIndex, settings: settings)
         }
+    }
+
+    /// The bins of every uplink the stream was seen on, by uplink id.
+    var binsByUplink: [(uplink: Int, bins: [Int])] {
+        var result = [(uplink: Int(primaryUplink), bins: primaryBins)]
+        for (uplink, bins) in otherBins.enumerated() where !bins.isEmpty && uplink != Int(primaryUplink) { result.append((uplink, bins)) }
+        return result.filter { !$0.bins.isEmpty }
+    }
+
+    /// Applies `transform` to the bins of every uplink.
+    mutating func transformBins(_ transform: ([Int]) -> [Int]) {
+        primaryBins = transform(primaryBins)
+        for index in otherBins.indices where !otherBins[index].isEmpty { otherBins[index] = transform(otherBins[index]) }
     }
 
     /// True when the bulk goes from the low endpoint to the high one.
@@ -137,7 +159,12 @@ extension Array where Element == Int {
     @inline(__always)
     mutating func add(_ value: Int, at index: Int) {
         guard index >= 0 else { return }
-        if index >= count { append(contentsOf: repeatElement(0, count: index + 1 - count)) }
+        if index >= count {
+            // Series grow a bin at a time: sixteen bins at once, then doubling, so a short series
+            // costs one allocation and a long one a logarithmic few.
+            if index >= capacity { reserveCapacity(Swift.max(index + 1, capacity * 2, 16)) }
+            append(contentsOf: repeatElement(0, count: index + 1 - count))
+        }
         self[index] += value
     }
 }
