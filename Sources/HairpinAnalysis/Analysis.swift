@@ -367,26 +367,43 @@ public final class Analysis {
             var kind = "interface"
             if let session = identity.session { name += " session \(session)"; kind = "erspan" }
             if let vlan = identity.vlan { name += " vlan \(vlan)"; kind = "vlan" }
-            let bps = (0..<binCount).map { Double($0 < tracked.binBytes.count ? tracked.binBytes[$0] : 0) * 8 / binSeconds }
-            let migrationBps = (0..<binCount).map { Double($0 < migrationBins[id].count ? migrationBins[id][$0] : 0) * 8 / binSeconds }
-            let pps = (0..<binCount).map { Double($0 < tracked.binPackets.count ? tracked.binPackets[$0] : 0) / binSeconds }
+            // Captures spanning months have hundreds of thousands of bins, nearly all empty: only
+            // the bins that carried something are converted, sorted and listed.
+            let migrationSeries = migrationBins[id]
+            func bps(_ bin: Int) -> Double { Double(bin < tracked.binBytes.count ? tracked.binBytes[bin] : 0) * 8 / binSeconds }
+            func migrationBps(_ bin: Int) -> Double { Double(bin < migrationSeries.count ? migrationSeries[bin] : 0) * 8 / binSeconds }
+            func pps(_ bin: Int) -> Double { Double(bin < tracked.binPackets.count ? tracked.binPackets[bin] : 0) / binSeconds }
+            let active = (0..<min(binCount, max(tracked.binBytes.count, migrationSeries.count))).filter {
+                ($0 < tracked.binBytes.count && tracked.binBytes[$0] > 0) || ($0 < migrationSeries.count && migrationSeries[$0] > 0)
+            }
+            let nonZero = active.map(bps).filter { $0 > 0 }.sorted()
+            let zeroBins = binCount - nonZero.count
+            /// The bin rate at `fraction` of all bins, empty ones included (they sort first).
+            func percentile(_ fraction: Double) -> Double {
+                guard binCount > 0 else { return 0 }
+                let rank = min(max(Int((fraction * Double(binCount)).rounded(.up)) - 1, 0), binCount - 1)
+                return rank < zeroBins ? 0 : nonZero[rank - zeroBins]
+            }
             let speed = options.speeds[name] ?? (identity.session == nil && identity.vlan == nil ? knownSpeed(interface?.speedBitsPerSecond) : nil)
-            let sorted = bps.sorted()
-            let migrationBytes = migrationBins[id].reduce(0, +)
-            let peak = sorted.last ?? 0
+            let migrationBytes = migrationSeries.reduce(0, +)
+            let peak = nonZero.last ?? 0
             var windows: [Report.BusyWindow] = []
             if let speed, speed > 0 {
-                var bin = 0
-                while bin < binCount {
-                    guard bps[bin] / Double(speed) > options.busyThreshold else { bin += 1; continue }
-                    var end = bin
-                    while end + 1 < binCount && bps[end + 1] / Double(speed) > options.busyThreshold { end += 1 }
-                    let total = bps[bin...end].reduce(0, +), migration = migrationBps[bin...end].reduce(0, +)
+                // A busy bin carried traffic, so runs of busy bins are runs of consecutive active ones.
+                var position = 0
+                while position < active.count {
+                    let bin = active[position]
+                    guard bps(bin) / Double(speed) > options.busyThreshold else { position += 1; continue }
+                    var last = position
+                    while last + 1 < active.count && active[last + 1] == active[last] + 1
+                        && bps(active[last + 1]) / Double(speed) > options.busyThreshold { last += 1 }
+                    let end = active[last]
+                    let total = (bin...end).reduce(0) { $0 + bps($1) }, migration = (bin...end).reduce(0) { $0 + migrationBps($1) }
                     windows.append(Report.BusyWindow(startNs: (origin ?? 0) + Int64(bin) * binWidth,
                                                      endNs: (origin ?? 0) + Int64(end + 1) * binWidth,
-                                                     peakUtilization: rounded((bps[bin...end].max() ?? 0) / Double(speed), 4),
+                                                     peakUtilization: rounded(((bin...end).map(bps).max() ?? 0) / Double(speed), 4),
                                                      migrationShare: total > 0 ? rounded(migration / total, 4) : 0))
-                    bin = end + 1
+                    position = last + 1
                 }
             }
             let talkers = topTalkers(allFlows, uplink: Int32(id))
@@ -394,7 +411,7 @@ public final class Analysis {
                 interface: identity.interface, name: name, kind: kind, session: identity.session, vlan: identity.vlan,
                 packets: tracked.packets, bytes: tracked.bytes, binNs: binWidth,
                 meanBps: binCount > 0 ? rounded(Double(tracked.bytes) * 8 / (Double(binCount) * binSeconds), 1) : 0,
-                peakBps: rounded(peak, 1), p95Bps: rounded(percentile(sorted, 0.95), 1), p99Bps: rounded(percentile(sorted, 0.99), 1),
+                peakBps: rounded(peak, 1), p95Bps: rounded(percentile(0.95), 1), p99Bps: rounded(percentile(0.99), 1),
                 speedBps: speed, utilizationPeak: speed.map { rounded(peak / Double($0), 4) },
                 migrationBytes: migrationBytes,
                 migrationShare: tracked.bytes > 0 ? rounded(Double(migrationBytes) / Double(tracked.bytes), 4) : 0,
@@ -403,9 +420,9 @@ public final class Analysis {
                     Report.Talker(endpoints: $0.0, bytes: $0.1, share: tracked.bytes > 0 ? rounded(Double($0.1) / Double(tracked.bytes), 4) : 0)
                 },
                 // Bins that carried nothing are left out: captures spanning months stay small.
-                series: (0..<binCount).filter { bps[$0] > 0 || migrationBps[$0] > 0 }.map {
-                    Report.Bin(startNs: (origin ?? 0) + Int64($0) * binWidth, bps: rounded(bps[$0], 1),
-                               migrationBps: rounded(migrationBps[$0], 1), pps: rounded(pps[$0], 1))
+                series: active.map {
+                    Report.Bin(startNs: (origin ?? 0) + Int64($0) * binWidth, bps: rounded(bps($0), 1),
+                               migrationBps: rounded(migrationBps($0), 1), pps: rounded(pps($0), 1))
                 }))
         }
         uplinks.sort { ($0.interface, $0.session ?? -1, $0.vlan ?? -1) < ($1.interface, $1.session ?? -1, $1.vlan ?? -1) }
@@ -489,12 +506,6 @@ public final class Analysis {
     private func knownSpeed(_ speed: UInt64?) -> UInt64? {
         guard let speed, speed != 0, speed != .max else { return nil }
         return speed
-    }
-
-    private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 }
 
