@@ -26,6 +26,8 @@ final class FileReader {
     @exclusivity(unchecked) private var lastTimestamp: Int64 = 0
     /// `info.format == .pcapng`, kept apart so the per-record path never touches `info`.
     @exclusivity(unchecked) private var isPcapng = false
+    /// Records read in file order so far.
+    @exclusivity(unchecked) private var recordsRead = 0
     /// Proves records in order ahead of the reader (mapped pcap files only).
     @exclusivity(unchecked) private var scout: OrderScout?
 
@@ -54,7 +56,9 @@ final class FileReader {
         } else if PcapLayout.magicKind(magic) != nil {
             info.format = .pcap
             try readPcapHeader(at: 0)
-            if source.isMapped && window > 0 { scout = OrderScout(start: Int64(PcapLayout.fileHeaderLength)) }
+            if source.isMapped && window > 0 {
+                scout = OrderScout(start: Int64(PcapLayout.fileHeaderLength), capacity: max(1, windowCapacity))
+            }
         } else {
             throw CaptureError(.unknownFormat(magic: magic.bigEndian), file: path, offset: 0)
         }
@@ -108,6 +112,7 @@ final class FileReader {
                 exhausted = true
                 continue
             }
+            recordsRead += 1
             // Every step, hand back the mapped pages far behind what waiting records and the
             // record in the caller's hands (at most one maximum record back) still use.
             if source.isMapped && position - releaseChecked >= ByteSource.releaseStep {
@@ -128,7 +133,7 @@ final class FileReader {
     @inline(__always)
     private func scoutClears(_ record: PendingRecord) -> Bool {
         guard scout != nil else { return false }
-        return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, window: reorder.window,
+        return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, read: recordsRead, window: reorder.window,
                              base: source.pointer(at: 0), length: source.endOffset, layout: pcapLayout)
     }
 

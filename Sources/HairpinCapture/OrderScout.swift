@@ -15,22 +15,29 @@ struct OrderScout {
     /// True once the scout reached the exact end of the file after a whole record.
     private(set) var reachedEnd = false
     private(set) var gaveUp = false
+    /// Records the scout has read (proven ones).
+    private(set) var scouted = 0
+    /// The reorder queue's capacity: it would never hold more records than this, so the scout
+    /// never reads further ahead (which also bounds the mapped pages it touches ahead).
+    let capacity: Int
 
-    init(start: Int64) {
+    init(start: Int64, capacity: Int) {
         offset = start
         provenUntil = start
+        self.capacity = capacity
     }
 
-    /// Reads ahead until a record newer than `time + window` (or the end), so that the record
-    /// at `recordOffset` with `time` may leave; true when it may.
+    /// Reads ahead until a record newer than `time + window`, the end, or as many records as
+    /// the queue would hold, so that the record at `recordOffset` with `time` (the reader's
+    /// `read`-th record) may leave; true when it may: the queue would let it go next.
     @inline(__always)
-    mutating func clears(recordOffset: Int64, time: Int64, window: Int64, base: UnsafeRawPointer, length: Int64,
+    mutating func clears(recordOffset: Int64, time: Int64, read: Int, window: Int64, base: UnsafeRawPointer, length: Int64,
                          layout: PcapLayout) -> Bool {
         let horizon = time &+ window
-        while !gaveUp && !reachedEnd && newest <= horizon {
+        while !gaveUp && !reachedEnd && newest <= horizon && scouted - read < capacity {
             advance(base: base, length: length, layout: layout)
         }
-        return recordOffset < provenUntil && (newest > horizon || reachedEnd)
+        return recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity)
     }
 
     private mutating func advance(base: UnsafeRawPointer, length: Int64, layout: PcapLayout) {
@@ -59,5 +66,6 @@ struct OrderScout {
         newest = time
         offset = end
         provenUntil = end
+        scouted += 1
     }
 }
