@@ -35,7 +35,7 @@ public enum ParallelAnalysis {
         }
         var hostOptions = options
         hostOptions.parts = .hosts
-        let helper = Job(analysis: Analysis(options: hostOptions), reader: try CaptureReader(paths: paths, options: reading),
+        let helper = Job(analysis: Analysis(options: hostOptions), reader: try CaptureReader(paths: paths, options: reading, sharing: main.reader),
                          filter: try filter.map { try PacketFilter(expression: $0) })
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {

@@ -1,9 +1,11 @@
+import Dispatch
 import Foundation
 import HairpinCapture
 import Testing
 
 /// A mapped file hands its pages back behind the reader: every record of a file several
-/// release steps long still reads back exactly as written, with the reorder window on and off.
+/// release steps long still reads back exactly as written, with the reorder window on and off,
+/// and when two readers share the mapping, one after the other or on two threads at once.
 @Suite struct MappedReleaseTests {
     @Test func recordsReadBackIntactPastTheReleasedPages() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-release-\(UUID().uuidString).pcap").path
@@ -20,19 +22,45 @@ import Testing
             try writer.flush()
         }
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) > 250_000_000)
-        for window in [Int64(0), 500_000_000] {
-            let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: window))
+        /// Records read back intact, or the first that was not.
+        @Sendable func readAll(_ reader: CaptureReader) throws -> (count: Int, failure: String?) {
             var index = 0
             while let record = try reader.next() {
                 let head = record.bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self).bigEndian
                 let tail = record.bytes.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self).bigEndian
                 if head != UInt32(index) || tail != UInt32(index) || record.bytes.count != length {
-                    Issue.record("record \(index) read back as \(head)/\(tail), \(record.bytes.count) bytes (window \(window))")
-                    break
+                    return (index, "record \(index) read back as \(head)/\(tail), \(record.bytes.count) bytes")
                 }
                 index += 1
             }
-            #expect(index == frames, "window \(window)")
+            return (index, nil)
         }
+        for window in [Int64(0), 500_000_000] {
+            let result = try readAll(try CaptureReader(paths: [path], options: .init(reorderWindow: window)))
+            #expect(result.failure == nil, "window \(window)")
+            #expect(result.count == frames, "window \(window)")
+        }
+        // One reader all the way through, then the other on the same mapping.
+        let first = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
+        let second = try CaptureReader(paths: [path], options: .init(reorderWindow: 0), sharing: first)
+        for reader in [first, second] {
+            let result = try readAll(reader)
+            #expect(result.failure == nil && result.count == frames, "shared, in turn: \(result)")
+        }
+        // Two readers of one mapping on two threads at once.
+        final class Outcome: @unchecked Sendable { var result: (count: Int, failure: String?) = (0, "not run") }
+        let lead = try CaptureReader(paths: [path])
+        let follower = try CaptureReader(paths: [path], sharing: lead)
+        let shared = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let handedOver = follower
+        DispatchQueue.global().async {
+            shared.result = (try? readAll(handedOver)) ?? (0, "threw")
+            done.signal()
+        }
+        let leading = try readAll(lead)
+        done.wait()
+        #expect(leading.failure == nil && leading.count == frames, "shared, concurrent: \(leading)")
+        #expect(shared.result.failure == nil && shared.result.count == frames, "shared, concurrent: \(shared.result)")
     }
 }
