@@ -107,6 +107,10 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("analyze-pcap-\(frameLength)B") { benchmark in
             try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.analyze, paths: [path]) }
         }
+        // The trackers split between two threads that share the mapping (`hairpin analyze`'s default on two cores).
+        Benchmark("analyze-pcap-\(frameLength)B-2-threads") { benchmark in
+            try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.analyze, paths: [path], threads: 2) }
+        }
     }
 
     // Mixed traffic from the scenario generator: its packet count is not a million, so read
