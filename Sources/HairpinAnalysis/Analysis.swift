@@ -125,8 +125,8 @@ public final class Analysis {
         decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
     }
 
-    /// Consumes a record already decoded by `decode(_:into:)`. A loop that keeps the decoded
-    /// packet in a local variable lends it here in place; `consume(_:)` has to copy its own.
+    /// Consumes a record already decoded by `decode(_:into:)` into a value the caller reuses
+    /// from record to record (its reading loop's local): no decoded packet is built per frame.
     public func consume(_ record: Record, decoded packet: borrowing DecodedPacket) {
         packets += 1
         bytes += record.originalLength

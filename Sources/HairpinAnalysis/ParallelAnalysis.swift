@@ -68,7 +68,7 @@ public enum ParallelAnalysis {
         /// `observe` is not escaping: what it captures stays on the stack, unboxed.
         func consumeAll(observe: (Int, Record) -> Void) throws {
             var frame = 0
-            // Decoded in this local, reused for every record and lent to the analysis in place.
+            // Decoded into this local, reused for every record: no decoded packet is built per frame.
             var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
             while let record = try reader.next() {
                 frame += 1
