@@ -3,9 +3,10 @@ import HairpinCapture
 import HairpinWire
 
 /// Runs the analysis of captures on one thread or two. With two, each thread reads and decodes
-/// every record itself (the mapped file is shared through the page cache) and runs one half of
-/// the trackers (`Analysis.Parts`); the halves share no state, so joining them gives, byte for
-/// byte, the report of one thread. Standard input cannot be read twice and runs on one thread.
+/// every record itself (a file on disk through one mapping both share) and runs one half of the
+/// trackers (`Analysis.Parts`); the halves share no state, so joining them gives, byte for byte,
+/// the report of one thread. Standard input cannot be read twice and runs on one thread, as does
+/// an analysis asked for only some of the trackers.
 public enum ParallelAnalysis {
     /// Threads the split can use: one per half of the trackers.
     public static let maximumThreads = 2
@@ -24,7 +25,7 @@ public enum ParallelAnalysis {
     /// record read, so numbers do not depend on the filter) on the calling thread.
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
                            threads: Int, observe: (Int, Record) -> Void = { _, _ in }) throws -> Outcome {
-        let split = threads >= 2 && !paths.contains("-")
+        let split = threads >= 2 && !paths.contains("-") && options.parts == .all
         var mainOptions = options
         mainOptions.parts = split ? .traffic : options.parts
         let main = Job(analysis: Analysis(options: mainOptions), reader: try CaptureReader(paths: paths, options: reading),
