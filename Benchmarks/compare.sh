@@ -7,7 +7,9 @@
 # the machine hits all of them, after one warm-up pass that puts the file in the page cache.
 # The table gives each median, packets/s, file bytes/s and the ratio of Hairpin's analysis to it
 # (above 1: Hairpin is faster). Every time is a whole process, start-up included. The commands:
-#   hairpin analyze        the whole analysis and its report (process wall time)
+#   hairpin analyze        the whole analysis and its report (process wall time; two threads on
+#                          a machine with two cores, as hairpin analyze runs by default)
+#   analyze --threads 1    the same on one thread
 #   hairpin decode-only    read + decode of every frame (`hairpin bench --stage decode --runs 1 --warmup 0`)
 #   libpcap count loop     a C program that only counts records with pcap_next_ex (built here)
 #   tcpdump -r -w          tcpdump reading every record and writing it to /dev/null
@@ -45,23 +47,25 @@ tshark_packets=${TSHARK_PACKETS:-200000}
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 
-names=("hairpin analyze" "hairpin decode-only" "libpcap count loop" "tcpdump -r -w" "tshark io,stat" "cat > /dev/null" "cat | cat")
+names=("hairpin analyze" "analyze --threads 1" "hairpin decode-only" "libpcap count loop" "tcpdump -r -w" "tshark io,stat"
+       "cat > /dev/null" "cat | cat")
 # One run of command $1 (an index into names); prints its seconds for the whole file.
 run() {
     local start end
     case $1 in
     0) start=$(now); "$hairpin" analyze --json "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    1) start=$(now); "$hairpin" bench --stage decode --runs 1 --warmup 0 "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    2) start=$(now); "$work/count" "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    3) command -v tcpdump >/dev/null || { echo NA; return; }
+    1) start=$(now); "$hairpin" analyze --json --threads 1 "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    2) start=$(now); "$hairpin" bench --stage decode --runs 1 --warmup 0 "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    3) start=$(now); "$work/count" "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    4) command -v tcpdump >/dev/null || { echo NA; return; }
        start=$(now); tcpdump -r "$file" -w /dev/null 2>/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    4) command -v tshark >/dev/null || { echo NA; return; }
+    5) command -v tshark >/dev/null || { echo NA; return; }
        local limit=$packets
        [ "$packets" -gt "$tshark_packets" ] && limit=$tshark_packets
        start=$(now); tshark -n -q -z io,stat,1 -c "$limit" -r "$file" >/dev/null 2>&1; end=$(now)
        awk -v a="$start" -v b="$end" -v n="$packets" -v l="$limit" 'BEGIN { printf "%.6f", (b - a) * n / l }' ;;
-    5) start=$(now); cat "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    6) start=$(now); cat "$file" | cat >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    6) start=$(now); cat "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    7) start=$(now); cat "$file" | cat >/dev/null; end=$(now); elapsed "$start" "$end" ;;
     esac
 }
 
