@@ -10,6 +10,9 @@ import HairpinWire
 public enum ParallelAnalysis {
     /// Threads the split can use: one per half of the trackers.
     public static let maximumThreads = 2
+    /// Below this many bytes of input a second thread costs more to start than it saves, unless
+    /// it was asked for by number.
+    public static let minimumSplitBytes: Int64 = 16 << 20
 
     /// What a run gives: the analysis, ready for `report`, and the reader whose interfaces and
     /// anomalies go into the report.
@@ -22,14 +25,16 @@ public enum ParallelAnalysis {
 
     /// Reads every record of `paths` in time order, keeps those `filter` passes and hands them to
     /// the analysis. `observe` sees each kept record with its frame number (counted over every
-    /// record read, so numbers do not depend on the filter) on the calling thread.
+    /// record read, so numbers do not depend on the filter) on the calling thread. With
+    /// `evenForSmallInputs` false, inputs under `minimumSplitBytes` run on one thread.
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
-                           threads: Int, observe: (Int, Record) -> Void = { _, _ in }) throws -> Outcome {
-        let split = threads >= 2 && !paths.contains("-") && options.parts == .all
+                           threads: Int, evenForSmallInputs: Bool = true, observe: (Int, Record) -> Void = { _, _ in }) throws -> Outcome {
+        let reader = try CaptureReader(paths: paths, options: reading)
+        let large = (reader.mappedBytes ?? 0) >= minimumSplitBytes
+        let split = threads >= 2 && !paths.contains("-") && options.parts == .all && (evenForSmallInputs || large)
         var mainOptions = options
         mainOptions.parts = split ? .traffic : options.parts
-        let main = Job(analysis: Analysis(options: mainOptions), reader: try CaptureReader(paths: paths, options: reading),
-                       filter: try filter.map { try PacketFilter(expression: $0) })
+        let main = Job(analysis: Analysis(options: mainOptions), reader: reader, filter: try filter.map { try PacketFilter(expression: $0) })
         guard split else {
             try main.consumeAll(observe: observe)
             return Outcome(analysis: main.analysis, reader: main.reader, threads: 1)

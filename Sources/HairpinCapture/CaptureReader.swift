@@ -85,6 +85,16 @@ public final class CaptureReader {
     /// Index of the file whose head was handed on last and is read again on the next call.
     @exclusivity(unchecked) private var replenish = -1
 
+    /// Bytes of the inputs when every one is a mapped file (nil when one is streamed).
+    public var mappedBytes: Int64? {
+        var total: Int64 = 0
+        for file in files {
+            guard file.source.isMapped else { return nil }
+            total += file.source.endOffset
+        }
+        return total
+    }
+
     /// What each file turned out to be, with its anomalies so far.
     public var fileInfos: [CaptureFileInfo] { files.map { $0.fileInfo() } }
 

@@ -79,8 +79,8 @@ struct Analyze: ParsableCommand {
     @Flag(name: .customLong("all-hosts"), help: "Give the paths of hosts that did not move too (gateway, outbound and return verdicts).")
     var allHosts = false
 
-    @Option(name: .long, help: "Threads: 2 splits the trackers between two threads that each read the capture (same report); more gives nothing more; standard input runs on 1.")
-    var threads = Analyze.defaultThreads
+    @Option(name: .long, help: "Threads: 2 splits the trackers between two threads that each read the capture (same report); more gives nothing more; standard input runs on 1. Default: 2 with two cores or more, for inputs of 16 MB or more.")
+    var threads: Int?
 
     @OptionGroup var reading: ReadingOptions
 
@@ -88,7 +88,7 @@ struct Analyze: ParsableCommand {
     static var defaultThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, ParallelAnalysis.maximumThreads) }
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -133,7 +133,9 @@ struct Analyze: ParsableCommand {
         options.migrations.minimumPeakBitsPerSecond = rate
         let progress = Progress()
         let outcome = try ParallelAnalysis.run(paths: files, reading: reading.captureOptions, filter: reading.filter, options: options,
-                                               threads: threads) { frame, record in progress.tick(frame, record: record) }
+                                               threads: threads ?? Self.defaultThreads, evenForSmallInputs: threads != nil) { frame, record in
+            progress.tick(frame, record: record)
+        }
         progress.finish()
         let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
         let renderer = AnalysisRenderer(report)
