@@ -78,8 +78,8 @@ public final class Analysis {
     @exclusivity(unchecked) private var bytes = 0
     @exclusivity(unchecked) private var firstTime: Int64?
     @exclusivity(unchecked) private var lastTime: Int64?
-    @exclusivity(unchecked) private var interfacePackets: [Int] = []
-    @exclusivity(unchecked) private var interfaceBytes: [Int] = []
+    /// Packets and bytes per capture interface, one entry each (one array access per frame).
+    @exclusivity(unchecked) private var interfaceTotals: [(packets: Int, bytes: Int)] = []
     @exclusivity(unchecked) private var decodeStops = DecodeCounters()
     private var releasedFlows: [FlowState] = []
     @exclusivity(unchecked) var gatewayTracker = GatewayTracker()
@@ -142,12 +142,11 @@ public final class Analysis {
         if runsHosts { consumeHosts(record, packet, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
-        if record.interface >= interfacePackets.count {
-            interfacePackets.append(contentsOf: repeatElement(0, count: record.interface + 1 - interfacePackets.count))
-            interfaceBytes.append(contentsOf: repeatElement(0, count: record.interface + 1 - interfaceBytes.count))
+        if record.interface >= interfaceTotals.count {
+            interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: record.interface + 1 - interfaceTotals.count))
         }
-        interfacePackets[record.interface] += 1
-        interfaceBytes[record.interface] += record.originalLength
+        interfaceTotals[record.interface].packets += 1
+        interfaceTotals[record.interface].bytes += record.originalLength
         if let stop = packet.stop { decodeStops.count(stop, frame: packets) }
 
         let uplink = uplinkOf(record.interface, packet)
@@ -186,7 +185,7 @@ public final class Analysis {
 
         let place = MobilityTracker.place(of: packet, interface: record.interface)
         if let departure = mobility.add(packet, bytes: record.bytes, time: time, place: place, frame: packets, direction: record.direction,
-                                        gateways: gatewayTracker) {
+                                        gateways: &gatewayTracker) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
             followedMACs = paths.watchedBits
             followedAddresses = paths.addressBits
@@ -283,6 +282,7 @@ public final class Analysis {
         binWidth *= 2
         cachedBinEnd = cachedBinStart
         for index in series.indices {
+            series[index].settle()
             series[index].binBytes = Self.merged(series[index].binBytes, first: 0).0
             series[index].binPackets = Self.merged(series[index].binPackets, first: 0).0
         }
@@ -349,6 +349,7 @@ public final class Analysis {
         let accepted = candidates.indices.filter { candidates[$0].isMigration(settings) }
         let migrations = assembleMigrations(accepted)
         let binSeconds = Double(binWidth) / 1e9
+        for index in series.indices { series[index].settle() }
         let binCount = series.map(\.binBytes.count).max() ?? 0
         // Migration bytes per uplink and bin, from the accepted streams.
         var migrationBins = [[Int]](repeating: [], count: series.count)
@@ -429,8 +430,8 @@ public final class Analysis {
         let reportInterfaces = interfaces.map { interface in
             Report.Interface(id: interface.id, name: interface.displayName, file: interface.file, linkType: Int(interface.linkType.rawValue),
                              speedBps: knownSpeed(interface.speedBitsPerSecond),
-                             packets: interface.id < interfacePackets.count ? interfacePackets[interface.id] : 0,
-                             bytes: interface.id < interfaceBytes.count ? interfaceBytes[interface.id] : 0)
+                             packets: interface.id < interfaceTotals.count ? interfaceTotals[interface.id].packets : 0,
+                             bytes: interface.id < interfaceTotals.count ? interfaceTotals[interface.id].bytes : 0)
         }
         // Where the migrations crossed between their hosts, before uplinks become interface ids.
         let transit = transitPlaces(migrations.map { migration in

@@ -76,9 +76,9 @@ public enum ParallelAnalysis {
             var frame = 0
             // Decoded into this local, reused for every record: no decoded packet is built per frame.
             var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
-            while let record = try reader.next() {
+            try reader.forEach { record throws(CaptureError) in
                 frame += 1
-                if let filter, try !filter.matches(record) { continue }
+                if let filter, try !filter.matches(record) { return }
                 analysis.decode(record, into: &packet)
                 analysis.consume(record, decoded: packet)
                 observe(frame, record)

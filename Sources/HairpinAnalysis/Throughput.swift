@@ -38,7 +38,7 @@ public enum Throughput {
         let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
         switch stage {
         case .read:
-            while let record = try reader.next() {
+            try reader.forEach { record in
                 pass.records += 1
                 pass.capturedBytes &+= record.bytes.count
                 pass.originalBytes &+= record.originalLength
@@ -47,7 +47,7 @@ public enum Throughput {
         case .decode:
             let decoder = Decoder()
             var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
-            while let record = try reader.next() {
+            try reader.forEach { record in
                 pass.records += 1
                 pass.capturedBytes &+= record.bytes.count
                 pass.originalBytes &+= record.originalLength

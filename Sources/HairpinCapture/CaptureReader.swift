@@ -58,6 +58,18 @@ public final class CaptureReader {
         return try nextMerged()
     }
 
+    /// Hands every remaining record to `body`, in time order: the loop of `next()` without its
+    /// per-record wrapping (the single input is held once for the whole loop).
+    @inline(__always)
+    public func forEach(_ body: (Record) throws(CaptureError) -> Void) throws(CaptureError) {
+        if let single = singleFile {
+            let file = single.takeUnretainedValue()
+            while let pending = try file.next() { try body(file.record(pending)) }
+            return
+        }
+        while let record = try nextMerged() { try body(record) }
+    }
+
     private func nextMerged() throws(CaptureError) -> Record? {
         if !started {
             started = true

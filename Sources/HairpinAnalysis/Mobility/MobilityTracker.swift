@@ -167,10 +167,11 @@ struct MobilityTracker {
     }
 
     /// Feeds one decoded frame captured at `place`. `gateways` says whether an IP is a
-    /// first-hop virtual IP. Returns the departure the frame begins, if it is the first sighting
+    /// first-hop virtual IP; it is only read, and lent `inout` because a value read out of the
+    /// analysis would be copied, its tables retained and released, for every frame. Returns the departure the frame begins, if it is the first sighting
     /// of an established MAC away from home.
     mutating func add(_ packet: borrowing DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, place: Place, frame: Int,
-                      direction: Direction, gateways: borrowing GatewayTracker) -> Departure? {
+                      direction: Direction, gateways: inout GatewayTracker) -> Departure? {
         guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return nil }
         // A frame mirrored as it left the monitored port (ERSPAN III egress) was sourced elsewhere;
         // so was one the record's direction says came from the other side, when the user said
@@ -192,7 +193,7 @@ struct MobilityTracker {
         let virtual = VirtualMAC.kind(of: source) != nil
         if let (kind, mac, ip) = AnnouncementKind.classify(packet) {
             announce(kind: kind, mac: mac, ip: ip, place: place, vlan: vlan, time: time, frame: frame,
-                     gateway: VirtualMAC.kind(of: mac) != nil || ip.map { gateways.isVirtualIP($0) } == true)
+                     gateway: VirtualMAC.kind(of: mac) != nil || (ip.map { gateways.isVirtualIP($0) } ?? false))
         }
         guard !virtual else { return nil }
         var firstSighting: Departure?

@@ -23,6 +23,9 @@ public enum VirtualMAC {
     /// Which protocol's default virtual MAC this is, if any.
     public static func kind(of mac: MACAddress) -> Kind? {
         let value = mac.rawValue
+        // Every virtual MAC below starts 00:00, 00:05 or 00:07: one test turns the rest away.
+        let firstTwoOctets = value >> 32
+        guard firstTwoOctets == 0 || firstTwoOctets == 0x0005 || firstTwoOctets == 0x0007 else { return nil }
         switch value >> 8 {
         case 0x0000_0C07_AC: return .hsrpV1(group: Int(value & 0xFF))
         case 0x0000_5E00_01: return .vrrp(vrid: Int(value & 0xFF), ipv6: false)
