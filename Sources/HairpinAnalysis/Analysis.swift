@@ -282,9 +282,8 @@ public final class Analysis {
         binWidth *= 2
         cachedBinEnd = cachedBinStart
         for index in series.indices {
-            series[index].settle()
-            series[index].binBytes = Self.merged(series[index].binBytes, first: 0).0
-            series[index].binPackets = Self.merged(series[index].binPackets, first: 0).0
+            series[index].binBytes.transform { Self.merged($0, first: 0).0 }
+            series[index].binPackets.transform { Self.merged($0, first: 0).0 }
         }
         for index in candidates.indices {
             let first = candidates[index].firstUplinkBin
@@ -349,8 +348,11 @@ public final class Analysis {
         let accepted = candidates.indices.filter { candidates[$0].isMigration(settings) }
         let migrations = assembleMigrations(accepted)
         let binSeconds = Double(binWidth) / 1e9
-        for index in series.indices { series[index].settle() }
-        let binCount = series.map(\.binBytes.count).max() ?? 0
+        for index in series.indices {
+            series[index].binBytes.settle()
+            series[index].binPackets.settle()
+        }
+        let binCount = series.map(\.binBytes.closed.count).max() ?? 0
         // Migration bytes per uplink and bin, from the accepted streams.
         var migrationBins = [[Int]](repeating: [], count: series.count)
         for index in accepted {
@@ -363,6 +365,7 @@ public final class Analysis {
         var uplinks: [Report.Uplink] = []
         for (id, identity) in identities.enumerated() {
             let tracked = series[id]
+            let trackedBytes = tracked.binBytes.closed, trackedPackets = tracked.binPackets.closed
             let interface = identity.interface < interfaces.count ? interfaces[identity.interface] : nil
             var name = interface?.displayName ?? "if\(identity.interface)"
             var kind = "interface"
@@ -371,11 +374,11 @@ public final class Analysis {
             // Captures spanning months have hundreds of thousands of bins, nearly all empty: only
             // the bins that carried something are converted, sorted and listed.
             let migrationSeries = migrationBins[id]
-            func bps(_ bin: Int) -> Double { Double(bin < tracked.binBytes.count ? tracked.binBytes[bin] : 0) * 8 / binSeconds }
+            func bps(_ bin: Int) -> Double { Double(bin < trackedBytes.count ? trackedBytes[bin] : 0) * 8 / binSeconds }
             func migrationBps(_ bin: Int) -> Double { Double(bin < migrationSeries.count ? migrationSeries[bin] : 0) * 8 / binSeconds }
-            func pps(_ bin: Int) -> Double { Double(bin < tracked.binPackets.count ? tracked.binPackets[bin] : 0) / binSeconds }
-            let active = (0..<min(binCount, max(tracked.binBytes.count, migrationSeries.count))).filter {
-                ($0 < tracked.binBytes.count && tracked.binBytes[$0] > 0) || ($0 < migrationSeries.count && migrationSeries[$0] > 0)
+            func pps(_ bin: Int) -> Double { Double(bin < trackedPackets.count ? trackedPackets[bin] : 0) / binSeconds }
+            let active = (0..<min(binCount, max(trackedBytes.count, migrationSeries.count))).filter {
+                ($0 < trackedBytes.count && trackedBytes[$0] > 0) || ($0 < migrationSeries.count && migrationSeries[$0] > 0)
             }
             let nonZero = active.map(bps).filter { $0 > 0 }.sorted()
             let zeroBins = binCount - nonZero.count

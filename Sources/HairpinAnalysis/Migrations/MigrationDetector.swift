@@ -31,7 +31,7 @@ public struct MigrationSettings: Sendable {
 struct DirectionTrack {
     var counters = FlowDirection()
     /// Frame bytes per 100 ms from the candidate's first bin.
-    var fine: [Int] = []
+    var fine = BinCounter()
     /// Times data resumed after a pause (capped).
     var resumes: [Int64] = []
     var firstData: Int64 = .min
@@ -74,7 +74,7 @@ struct DirectionTrack {
     var peakBitsPerSecond: Double {
         var copy = self
         copy.closeBurst()
-        return max(Double(fine.max() ?? 0) * 8 / (Double(MigrationSettings.fineBin) / 1e9), copy.fastestBurst)
+        return max(Double(fine.settled.max() ?? 0) * 8 / (Double(MigrationSettings.fineBin) / 1e9), copy.fastestBurst)
     }
 }
 
@@ -93,7 +93,7 @@ struct MigrationCandidate {
     var primaryUplink: Int32
     /// Frame bytes per uplink-bin on the primary uplink, and on each other uplink (indexed by its
     /// id; empty until the stream is seen elsewhere), for the migration share of each uplink.
-    var primaryBins: [Int] = []
+    var primaryBins = BinCounter()
     var otherBins: [[Int]] = []
     var firstUplinkBin: Int64
 
@@ -130,14 +130,14 @@ struct MigrationCandidate {
 
     /// The bins of every uplink the stream was seen on, by uplink id.
     var binsByUplink: [(uplink: Int, bins: [Int])] {
-        var result = [(uplink: Int(primaryUplink), bins: primaryBins)]
+        var result = [(uplink: Int(primaryUplink), bins: primaryBins.settled)]
         for (uplink, bins) in otherBins.enumerated() where !bins.isEmpty && uplink != Int(primaryUplink) { result.append((uplink, bins)) }
         return result.filter { !$0.bins.isEmpty }
     }
 
     /// Applies `transform` to the bins of every uplink.
     mutating func transformBins(_ transform: ([Int]) -> [Int]) {
-        primaryBins = transform(primaryBins)
+        primaryBins.transform(transform)
         for index in otherBins.indices where !otherBins[index].isEmpty { otherBins[index] = transform(otherBins[index]) }
     }
 

@@ -83,7 +83,7 @@ extension Analysis {
             // Peak: the streams' bulk bytes added per 100 ms bin.
             var fine: [Int64: Int] = [:]
             for stream in group {
-                let bins = stream.candidate.bulkTrack.fine
+                let bins = stream.candidate.bulkTrack.fine.settled
                 for (offset, value) in bins.enumerated() where value > 0 { fine[stream.candidate.firstFineBin + Int64(offset), default: 0] += value }
             }
             let peak = Double(fine.values.max() ?? 0) * 8 / (Double(MigrationSettings.fineBin) / 1e9)

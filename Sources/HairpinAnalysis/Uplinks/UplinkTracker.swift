@@ -3,35 +3,16 @@
 struct UplinkSeries {
     var packets = 0
     var bytes = 0
-    /// Bytes and packets per bin, up to the last `settle()`.
-    var binBytes: [Int] = []
-    var binPackets: [Int] = []
-    /// The bin frames are falling in now and what it got so far: most frames add to the bin of
-    /// the one before, so they touch two counters instead of two arrays.
-    private var openBin = -1
-    private var openBytes = 0
-    private var openPackets = 0
+    /// Bytes and packets per bin.
+    var binBytes = BinCounter()
+    var binPackets = BinCounter()
 
     @inline(__always)
     mutating func add(bytes: Int, bin: Int) {
         packets += 1
         self.bytes += bytes
-        if bin != openBin {
-            settle()
-            openBin = bin
-        }
-        openBytes += bytes
-        openPackets += 1
-    }
-
-    /// Moves the open bin's counts into the arrays (before they are read or merged).
-    mutating func settle() {
-        guard openBin >= 0 else { return }
-        binBytes.add(openBytes, at: openBin)
-        binPackets.add(openPackets, at: openBin)
-        openBin = -1
-        openBytes = 0
-        openPackets = 0
+        binBytes.add(bytes, at: bin)
+        binPackets.add(1, at: bin)
     }
 }
 
