@@ -73,15 +73,13 @@ public enum ParallelAnalysis {
 
         /// `observe` is not escaping: what it captures stays on the stack, unboxed.
         func consumeAll(observe: (Int, Record) -> Void) throws {
-            var frame = 0
             // Decoded into this local, reused for every record: no decoded packet is built per frame.
             var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
-            try reader.forEach { record throws(CaptureError) in
-                frame += 1
-                if let filter, try !filter.matches(record) { return }
+            try reader.forEachFrame(passing: filter) { frame, record in
                 analysis.decode(record, into: &packet)
                 analysis.consume(record, decoded: packet)
                 observe(frame, record)
+                return true
             }
         }
     }

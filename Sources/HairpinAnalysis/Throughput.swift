@@ -42,6 +42,7 @@ public enum Throughput {
                 pass.records += 1
                 pass.capturedBytes &+= record.bytes.count
                 pass.originalBytes &+= record.originalLength
+                return true
             }
             pass.checksum = pass.capturedBytes &+ pass.originalBytes
         case .decode:
@@ -53,6 +54,7 @@ public enum Throughput {
                 pass.originalBytes &+= record.originalLength
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
                 pass.checksum &+= Int(packet.destinationPort ?? 0) &+ Int(packet.tcpFlags ?? 0) &+ (packet.payloadLength ?? 0)
+                return true
             }
         case .analyze:
             break

@@ -58,16 +58,33 @@ public final class CaptureReader {
         return try nextMerged()
     }
 
-    /// Hands every remaining record to `body`, in time order: the loop of `next()` without its
-    /// per-record wrapping (the single input is held once for the whole loop).
+    /// Hands every remaining record to `body`, in time order, until it returns false: the loop
+    /// of `next()` without its per-record wrapping (the single input is held once for the loop).
     @inline(__always)
-    public func forEach(_ body: (Record) throws(CaptureError) -> Void) throws(CaptureError) {
+    public func forEach(_ body: (Record) throws(CaptureError) -> Bool) throws(CaptureError) {
         if let single = singleFile {
             let file = single.takeUnretainedValue()
-            while let pending = try file.next() { try body(file.record(pending)) }
+            while let pending = try file.next() {
+                if try !body(file.record(pending)) { return }
+            }
             return
         }
-        while let record = try nextMerged() { try body(record) }
+        while let record = try nextMerged() {
+            if try !body(record) { return }
+        }
+    }
+
+    /// Hands `body` the records `filter` passes (every one without a filter) with their frame
+    /// numbers, counted over every record read so that numbers do not depend on the filter,
+    /// until it returns false.
+    @inline(__always)
+    public func forEachFrame(passing filter: PacketFilter?, _ body: (Int, Record) throws(CaptureError) -> Bool) throws(CaptureError) {
+        var frame = 0
+        try forEach { record throws(CaptureError) in
+            frame += 1
+            if let filter, try !filter.matches(record) { return true }
+            return try body(frame, record)
+        }
     }
 
     private func nextMerged() throws(CaptureError) -> Record? {

@@ -28,16 +28,11 @@ struct ReadingOptions: ParsableArguments {
     }
 
     /// Reads every record of `files` in time order, filtered, numbering them from 1 over the run
-    /// (every record read counts, so frame numbers do not depend on the filter).
-    func forEachRecord(_ files: [String], _ body: (Int, Record, InterfaceTable) throws -> Bool) throws -> CaptureReader {
+    /// (every record read counts, so frame numbers do not depend on the filter); `body` returns
+    /// false to stop.
+    func forEachRecord(_ files: [String], _ body: (Int, Record, InterfaceTable) -> Bool) throws -> CaptureReader {
         let reader = try CaptureReader(paths: files, options: captureOptions)
-        let filter = try packetFilter()
-        var frame = 0
-        while let record = try reader.next() {
-            frame += 1
-            if let filter, try !filter.matches(record) { continue }
-            if try !body(frame, record, reader.interfaces) { break }
-        }
+        try reader.forEachFrame(passing: try packetFilter()) { frame, record in body(frame, record, reader.interfaces) }
         return reader
     }
 }

@@ -53,10 +53,6 @@ public struct FlowState: Sendable {
         if uplinkBytes.3.uplink == uplink { return uplinkBytes.3.bytes }
         return nil
     }
-
-    public var bytesPerUplink: [UplinkBytes] {
-        [uplinkBytes.0, uplinkBytes.1, uplinkBytes.2, uplinkBytes.3].filter { $0.uplink >= 0 }
-    }
 }
 
 /// Bidirectional flows in an open-addressing table with linear probing: fixed-size keys, no

@@ -130,9 +130,10 @@ struct MigrationCandidate {
 
     /// The bins of every uplink the stream was seen on, by uplink id.
     var binsByUplink: [(uplink: Int, bins: [Int])] {
-        var result = [(uplink: Int(primaryUplink), bins: primaryBins.settled)]
-        for (uplink, bins) in otherBins.enumerated() where !bins.isEmpty && uplink != Int(primaryUplink) { result.append((uplink, bins)) }
-        return result.filter { !$0.bins.isEmpty }
+        let primary = primaryBins.settled
+        var result = primary.isEmpty ? [] : [(uplink: Int(primaryUplink), bins: primary)]
+        for (uplink, bins) in otherBins.enumerated() where !bins.isEmpty { result.append((uplink, bins)) }
+        return result
     }
 
     /// Applies `transform` to the bins of every uplink.
