@@ -59,7 +59,7 @@ public final class Analysis {
     }
 
     public let options: Options
-    private let decoder = Decoder()
+    public let decoder = Decoder()
     @exclusivity(unchecked) private var flows: FlowTable
     @exclusivity(unchecked) private var candidates: [MigrationCandidate] = []
     @exclusivity(unchecked) private var series: [UplinkSeries] = []
@@ -116,7 +116,7 @@ public final class Analysis {
 
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
-        consume(record, decoded: scratch.pointee)
+        consume(record, decoded: PacketView(scratch))
     }
 
     /// Decodes `record` into `packet` (a value the caller reuses) for `consume(_:decoded:)`.
@@ -127,7 +127,13 @@ public final class Analysis {
 
     /// Consumes a record already decoded by `decode(_:into:)` into a value the caller reuses
     /// from record to record (its reading loop's local): no decoded packet is built per frame.
-    public func consume(_ record: Record, decoded packet: borrowing DecodedPacket) {
+    @inline(__always)
+    public func consume(_ record: Record, decoded packet: PacketView) {
+        consume(record, decoded: packet, facts: FrameFacts(record, packet))
+    }
+
+    /// Consumes a record with the facts worked out from it (`FrameFacts`), maybe on another thread.
+    public func consume(_ record: Record, decoded packet: PacketView, facts: borrowing FrameFacts) {
         packets += 1
         bytes += record.originalLength
         let time = record.timestamp
@@ -139,7 +145,7 @@ public final class Analysis {
         let mirrored = packet.erspan != nil
         var length = mirrored ? max(0, record.originalLength - packet.innerFrameOffset) : record.originalLength
         if options.lineRate { length = LineRate.bytes(length) }
-        if runsHosts { consumeHosts(record, packet, time: time, length: length) }
+        if runsHosts { consumeHosts(record, packet, facts.copyDigest, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
         if record.interface >= interfaceTotals.count {
@@ -168,7 +174,7 @@ public final class Analysis {
             if time < origin { cachedBinEnd = cachedBinStart }
         }
         series[Int(uplink)].add(bytes: length, bin: bin)
-        consumeTraffic(record, packet, time: time, length: length, uplink: uplink, bin: bin)
+        consumeTraffic(record, packet, facts.flow, time: time, length: length, uplink: uplink, bin: bin)
     }
 
     /// `options.parts`, read once per record without an exclusivity check.
@@ -176,7 +182,7 @@ public final class Analysis {
     private let runsTraffic: Bool
 
     @inline(__always)
-    private func consumeHosts(_ record: Record, _ packet: borrowing DecodedPacket, time: Int64, length: Int) {
+    private func consumeHosts(_ record: Record, _ packet: PacketView, _ copyDigest: UInt64, time: Int64, length: Int) {
         if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: record.interface, frame: packets) }
         if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
             gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
@@ -184,7 +190,7 @@ public final class Analysis {
         }
 
         let place = MobilityTracker.place(of: packet, interface: record.interface)
-        if let departure = mobility.add(packet, bytes: record.bytes, time: time, place: place, frame: packets, direction: record.direction,
+        if let departure = mobility.add(packet, digest: copyDigest, time: time, place: place, frame: packets, direction: record.direction,
                                         gateways: &gatewayTracker) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
             followedMACs = paths.watchedBits
@@ -204,8 +210,9 @@ public final class Analysis {
     }
 
     @inline(__always)
-    private func consumeTraffic(_ record: Record, _ packet: borrowing DecodedPacket, time: Int64, length: Int, uplink: Int32, bin: Int) {
-        guard let (key, fromLow) = FlowKey.of(packet), let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
+    private func consumeTraffic(_ record: Record, _ packet: PacketView, _ flow: (key: FlowKey, fromLow: Bool)?, time: Int64, length: Int,
+                                uplink: Int32, bin: Int) {
+        guard let (key, fromLow) = flow, let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
         let payload = packet.payloadLength ?? 0
         // What the flow update needs from the packet, read before it (a borrowed value cannot be captured).
         let tcpFlags = packet.tcpFlags, payloadOffset = packet.payloadOffset
@@ -309,7 +316,7 @@ public final class Analysis {
     }
 
     @inline(__always)
-    private func uplinkOf(_ interface: Int, _ packet: borrowing DecodedPacket) -> Int32 {
+    private func uplinkOf(_ interface: Int, _ packet: PacketView) -> Int32 {
         switch options.uplinkBy {
         case .interface:
             return interfaceUplinkFast(interface)

@@ -2,15 +2,17 @@ import Dispatch
 import HairpinCapture
 import HairpinWire
 
-/// Runs the analysis of captures on one thread or two. With two, each thread reads and decodes
-/// every record itself (a file on disk through one mapping both share) and runs one half of the
-/// trackers (`Analysis.Parts`); the halves share no state, so joining them gives, byte for byte,
-/// the report of one thread. Standard input cannot be read twice and runs on one thread, as does
-/// an analysis asked for only some of the trackers.
+/// Runs the analysis of captures on one, two or three threads. With two, one thread reads the
+/// records, decodes them and works out what depends on each frame alone (`FrameFacts`); the
+/// other runs every tracker on them in the same order, through a fixed ring (`FrameRing`), so
+/// the report is, byte for byte, the one of one thread. With three, the trackers are split in
+/// two halves that share no state (`Analysis.Parts`), each on its own thread, and joined before
+/// the report. Only mapped files are handed between threads (their records stay valid);
+/// standard input and compressed files run on one thread.
 public enum ParallelAnalysis {
-    /// Threads the split can use: one per half of the trackers.
-    public static let maximumThreads = 2
-    /// Below this many bytes of input a second thread costs more to start than it saves, unless
+    /// Threads the pipeline can use: the reader, and one per half of the trackers.
+    public static let maximumThreads = 3
+    /// Below this many bytes of input more threads cost more to start than they save, unless
     /// it was asked for by number.
     public static let minimumSplitBytes: Int64 = 16 << 20
 
@@ -30,56 +32,83 @@ public enum ParallelAnalysis {
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
                            threads: Int, evenForSmallInputs: Bool = true, observe: (Int, Record) -> Void = { _, _ in }) throws -> Outcome {
         let reader = try CaptureReader(paths: paths, options: reading)
+        let filter = try filter.map { try PacketFilter(expression: $0) }
         let large = (reader.mappedBytes ?? 0) >= minimumSplitBytes
-        let split = threads >= 2 && !paths.contains("-") && options.parts == .all && (evenForSmallInputs || large)
-        var mainOptions = options
-        mainOptions.parts = split ? .traffic : options.parts
-        let main = Job(analysis: Analysis(options: mainOptions), reader: reader, filter: try filter.map { try PacketFilter(expression: $0) })
-        guard split else {
-            try main.consumeAll(observe: observe)
-            return Outcome(analysis: main.analysis, reader: main.reader, threads: 1)
-        }
-        var hostOptions = options
-        hostOptions.parts = .hosts
-        let helper = Job(analysis: Analysis(options: hostOptions), reader: try CaptureReader(paths: paths, options: reading, sharing: main.reader),
-                         filter: try filter.map { try PacketFilter(expression: $0) })
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            do { try helper.consumeAll { _, _ in } } catch { helper.failure = error }
-            done.signal()
-        }
-        var mainFailure: (any Error)?
-        do { try main.consumeAll(observe: observe) } catch { mainFailure = error }
-        done.wait()
-        if let mainFailure { throw mainFailure }
-        if let failure = helper.failure { throw failure }
-        main.analysis.adoptHosts(of: helper.analysis)
-        return Outcome(analysis: main.analysis, reader: main.reader, threads: 2)
-    }
-
-    /// One thread's reader, filter and analysis. Handed to the helper thread whole and read back
-    /// only after it signalled completion, so no two threads touch it at once.
-    private final class Job: @unchecked Sendable {
-        let analysis: Analysis
-        let reader: CaptureReader
-        let filter: PacketFilter?
-        var failure: (any Error)?
-
-        init(analysis: Analysis, reader: CaptureReader, filter: PacketFilter?) {
-            self.analysis = analysis
-            self.reader = reader
-            self.filter = filter
-        }
-
-        /// `observe` is not escaping: what it captures stays on the stack, unboxed.
-        func consumeAll(observe: (Int, Record) -> Void) throws {
-            // Decoded into this local, reused for every record: no decoded packet is built per frame.
-            var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+        // Only mapped inputs keep every record's bytes valid while another thread reads them.
+        guard threads >= 2, reader.mappedBytes != nil, evenForSmallInputs || large else {
+            let analysis = Analysis(options: options)
+            // Decoded into one value reused for every record, lent to the trackers by address.
+            let packet = UnsafeMutablePointer<DecodedPacket>.allocate(capacity: 1)
+            packet.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
+            defer { packet.deinitialize(count: 1); packet.deallocate() }
             try reader.forEachFrame(passing: filter) { frame, record in
-                analysis.decode(record, into: &packet)
-                analysis.consume(record, decoded: packet)
+                analysis.decode(record, into: &packet.pointee)
+                analysis.consume(record, decoded: PacketView(packet))
                 observe(frame, record)
                 return true
+            }
+            return Outcome(analysis: analysis, reader: reader, threads: 1)
+        }
+        // Three threads: one reads and decodes, the halves of the trackers run on the others.
+        let halves = threads >= 3 && options.parts == .all
+        var mainOptions = options
+        if halves { mainOptions.parts = .traffic }
+        let main = Analysis(options: mainOptions)
+        let ring = FrameRing(readers: halves ? 2 : 1)
+        let writing = DispatchGroup()
+        let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
+        DispatchQueue.global().async(group: writing) { writer.run() }
+        var helper: Helper?
+        if halves {
+            var hostOptions = options
+            hostOptions.parts = .hosts
+            let hosts = Helper(ring: ring, analysis: Analysis(options: hostOptions))
+            DispatchQueue.global().async(group: writing) { hosts.run() }
+            helper = hosts
+        }
+        var failure: (any Error)?
+        do {
+            try ring.read(as: 0) { frame, record, packet, facts in
+                main.consume(record, decoded: packet, facts: facts.pointee)
+                observe(frame, record)
+            }
+        } catch {
+            failure = error
+        }
+        writing.wait()
+        if let failure { throw failure }
+        if let helper {
+            if let error = helper.failure { throw error }
+            main.adoptHosts(of: helper.analysis)
+        }
+        return Outcome(analysis: main, reader: reader, threads: halves ? 3 : 2)
+    }
+
+    /// The reading and decoding thread's work, handed to it whole.
+    private final class Writer: @unchecked Sendable {
+        let ring: FrameRing, reader: CaptureReader, filter: PacketFilter?, decoder: Decoder
+        init(ring: FrameRing, reader: CaptureReader, filter: PacketFilter?, decoder: Decoder) {
+            self.ring = ring
+            self.reader = reader
+            self.filter = filter
+            self.decoder = decoder
+        }
+        func run() { ring.write(from: reader, passing: filter, decoder: decoder) }
+    }
+
+    /// The host trackers' thread: its analysis is read back only after it finished.
+    private final class Helper: @unchecked Sendable {
+        let ring: FrameRing, analysis: Analysis
+        var failure: CaptureError?
+        init(ring: FrameRing, analysis: Analysis) {
+            self.ring = ring
+            self.analysis = analysis
+        }
+        func run() {
+            do {
+                try ring.read(as: 1) { _, record, packet, facts in analysis.consume(record, decoded: packet, facts: facts.pointee) }
+            } catch {
+                failure = error
             }
         }
     }

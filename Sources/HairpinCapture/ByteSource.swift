@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
-import Synchronization
 
 /// The bytes of one capture input, addressed by their offset in the (decompressed) capture.
 ///
@@ -120,39 +119,20 @@ final class ByteSource {
     /// Mapped pages are handed back this far behind the reader, in steps of this size.
     static let releaseStep: Int64 = 64 << 20
 
-    /// Where each reader of a mapping stands, and how far its pages were handed back. Readers
-    /// on several threads may share one mapping (each page is then mapped once): pages go back
-    /// only behind the slowest of them.
-    private struct ReleaseState {
-        var releasedTo: Int64 = 0
-        var positions: [Int64] = [0]
-    }
-    private let releaseState = Mutex(ReleaseState())
+    /// How far the mapped pages were handed back.
+    private var releasedTo: Int64 = 0
 
-    /// Adds a reader of this mapping (the first one exists from the start); returns its number.
-    func addReader() -> Int {
-        releaseState.withLock { state in
-            state.positions.append(0)
-            return state.positions.count - 1
-        }
-    }
-
-    /// Tells the kernel the mapped pages before `offset` will not be needed soon by `reader`, so
-    /// resident memory stays bounded on files of any size; they are handed back once every reader
-    /// is past them. A record still pointing there stays valid: the mapping is read-only and a
-    /// page touched again is read back from the page cache.
-    func release(before offset: Int64, reader: Int = 0) {
-        guard isMapped else { return }
+    /// Tells the kernel the mapped pages before `offset` will not be needed soon, so resident
+    /// memory stays bounded on files of any size. A record still pointing there stays valid
+    /// (another thread may still be reading it): the mapping is read-only and a page touched
+    /// again is read back from the page cache.
+    func release(before offset: Int64) {
+        guard isMapped, offset - releasedTo >= Self.releaseStep else { return }
         let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
-        releaseState.withLock { state in
-            state.positions[reader] = max(state.positions[reader], offset)
-            let slowest = state.positions.min() ?? 0
-            guard slowest - state.releasedTo >= Self.releaseStep else { return }
-            let end = min(slowest, Int64(mappedLength)) / page * page
-            guard end > state.releasedTo else { return }
-            _ = madvise(UnsafeMutableRawPointer(mutating: base + Int(state.releasedTo)), Int(end - state.releasedTo), MADV_DONTNEED)
-            state.releasedTo = end
-        }
+        let end = min(offset, Int64(mappedLength)) / page * page
+        guard end > releasedTo else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + Int(releasedTo)), Int(end - releasedTo), MADV_DONTNEED)
+        releasedTo = end
     }
 
     /// Offset one past the last byte available now.

@@ -30,14 +30,11 @@ public final class CaptureReader {
     @exclusivity(unchecked) private var started = false
 
     /// Opens every path (`-` is standard input); fails on the first that is not a capture.
-    /// With `sharing`, a reader of the same paths (for another thread), files it maps are read
-    /// through its mappings: each page is mapped once and handed back once both are past it.
-    public init(paths: [String], options: Options = Options(), sharing: CaptureReader? = nil) throws(CaptureError) {
+    public init(paths: [String], options: Options = Options()) throws(CaptureError) {
         var opened: [FileReader] = []
         for (index, path) in paths.enumerated() {
-            let shared = sharing.flatMap { index < $0.files.count && $0.files[index].path == path ? $0.files[index].source : nil }
             opened.append(try FileReader(path: path, fileIndex: index, interfaces: interfaces,
-                                         window: options.reorderWindow, windowCapacity: options.reorderCapacity, sharing: shared))
+                                         window: options.reorderWindow, windowCapacity: options.reorderCapacity))
         }
         files = opened
         singleFile = opened.count == 1 ? Unmanaged.passUnretained(opened[0]) : nil

@@ -37,22 +37,10 @@ final class FileReader {
     /// Bytes of a streamed input that records waiting in the reorder window may hold.
     static let streamRetainBudget: Int64 = 128 << 20
 
-    /// This reader's number among the readers of a shared mapping (0 when it has its own).
-    private let sourceReader: Int
-
-    /// Opens `path`, or reads the mapping of `sharing` when that is a mapped file: two readers
-    /// on two threads then map each page once.
-    init(path: String, fileIndex: Int, interfaces: InterfaceTable, window: Int64, windowCapacity: Int,
-         sharing: ByteSource? = nil) throws(CaptureError) {
+    init(path: String, fileIndex: Int, interfaces: InterfaceTable, window: Int64, windowCapacity: Int) throws(CaptureError) {
         self.fileIndex = fileIndex
         self.interfaces = interfaces
-        if let sharing, sharing.isMapped {
-            source = sharing
-            sourceReader = sharing.addReader()
-        } else {
-            source = try ByteSource.opening(path)
-            sourceReader = 0
-        }
+        source = try ByteSource.opening(path)
         reorder = ReorderWindow(window: window, capacity: windowCapacity)
         info = CaptureFileInfo(index: fileIndex, path: path, format: .pcap, variant: nil,
                                compression: source.compression == .none ? nil : source.compression.rawValue,
@@ -129,7 +117,7 @@ final class FileReader {
             // record in the caller's hands (at most one maximum record back) still use.
             if source.isMapped && position - releaseChecked >= ByteSource.releaseStep {
                 releaseChecked = position
-                source.release(before: retainFrom - Int64(Self.maximumRecord), reader: sourceReader)
+                source.release(before: retainFrom - Int64(Self.maximumRecord))
             }
             if reorder.isEmpty && (reorder.window == 0 || scoutClears(record)) {
                 if !reorder.passOn(record) { anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset) }

@@ -22,6 +22,20 @@ public struct Record {
     /// False for pcapng Simple Packet Blocks, which carry no time: `timestamp` is then the
     /// previous record's.
     public var hasTimestamp: Bool
+
+    public init(interface: Int, linkType: LinkType, timestamp: Int64, originalLength: Int, bytes: UnsafeRawBufferPointer,
+                direction: Direction, flags: UInt32, fileIndex: Int, fileOffset: Int64, hasTimestamp: Bool) {
+        self.interface = interface
+        self.linkType = linkType
+        self.timestamp = timestamp
+        self.originalLength = originalLength
+        self.bytes = bytes
+        self.direction = direction
+        self.flags = flags
+        self.fileIndex = fileIndex
+        self.fileOffset = fileOffset
+        self.hasTimestamp = hasTimestamp
+    }
 }
 
 /// A record read from a file but not yet handed on: where its bytes are, not the bytes.

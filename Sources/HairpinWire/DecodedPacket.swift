@@ -30,7 +30,6 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         @inline(__always) get { arpStorage.value }
         @inline(__always) set { arpStorage.value = newValue }
     }
-    private var arpStorage = Presence<ARPPacket>()
     public var sourceIP: IPAddress?
     public var destinationIP: IPAddress?
     /// Transport protocol: IPv4 protocol, or IPv6 next header after the extension headers.
@@ -58,18 +57,15 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         @inline(__always) get { icmpStorage.value }
         @inline(__always) set { icmpStorage.value = newValue }
     }
-    private var icmpStorage = Presence<ICMPFields>()
     public var neighborDiscovery: NeighborDiscovery? {
         @inline(__always) get { neighborDiscoveryStorage.value }
         @inline(__always) set { neighborDiscoveryStorage.value = newValue }
     }
-    private var neighborDiscoveryStorage = Presence<NeighborDiscovery>()
     /// HSRP, GLBP, VRRP or CARP message.
     public var fhrp: FHRPMessage? {
         @inline(__always) get { fhrpStorage.value }
         @inline(__always) set { fhrpStorage.value = newValue }
     }
-    private var fhrpStorage = Presence<FHRPMessage>()
     public var transportOffset: Int?
     /// Application payload: where it starts in the frame and how long the headers say it is
     /// (it may extend beyond the captured bytes).
@@ -81,13 +77,11 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         @inline(__always) get { tunnelStorage.value }
         @inline(__always) set { tunnelStorage.value = newValue }
     }
-    private var tunnelStorage = Presence<TunnelInfo>()
     public var tunnelCount: Int = 0
     public var erspan: ERSPANHeader? {
         @inline(__always) get { erspanStorage.value }
         @inline(__always) set { erspanStorage.value = newValue }
     }
-    private var erspanStorage = Presence<ERSPANHeader>()
     public var vni: UInt32?
 
     /// Why the walk stopped early, or nil when every layer it knows was read.
@@ -95,7 +89,25 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         @inline(__always) get { stopStorage.value }
         @inline(__always) set { stopStorage.value = newValue }
     }
-    private var stopStorage = Presence<DecodeStop>()
+
+    // The large optional fields' storage, after every small field: the small ones a frame sets
+    // share few cache lines, and one field's presence is one bit of `presentLargeFields`.
+    fileprivate var arpStorage = Presence<ARPPacket>()
+    fileprivate var icmpStorage = Presence<ICMPFields>()
+    fileprivate var neighborDiscoveryStorage = Presence<NeighborDiscovery>()
+    fileprivate var fhrpStorage = Presence<FHRPMessage>()
+    fileprivate var tunnelStorage = Presence<TunnelInfo>()
+    fileprivate var erspanStorage = Presence<ERSPANHeader>()
+    fileprivate var stopStorage = Presence<DecodeStop>()
+
+    /// Which of the large optional fields are present, one bit each (see `PacketView`).
+    @inline(__always)
+    public var presentLargeFields: UInt8 {
+        (arpStorage.isPresent ? PacketView.arpBit : 0) | (icmpStorage.isPresent ? PacketView.icmpBit : 0)
+            | (neighborDiscoveryStorage.isPresent ? PacketView.neighborDiscoveryBit : 0) | (fhrpStorage.isPresent ? PacketView.fhrpBit : 0)
+            | (tunnelStorage.isPresent ? PacketView.tunnelBit : 0) | (erspanStorage.isPresent ? PacketView.erspanBit : 0)
+            | (stopStorage.isPresent ? PacketView.stopBit : 0)
+    }
 
     public init(linkType: LinkType, capturedLength: Int) {
         self.linkType = linkType
@@ -188,4 +200,41 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         vni = keep.5
         innerFrameOffset = offset
     }
+}
+
+/// A decoded packet lent by its address: each field is read where the packet was decoded.
+/// A `DecodedPacket` passed on from a pointer or an `inout` is first copied whole (a thousand
+/// bytes per frame); this view is one pointer, so the trackers read only the fields they use.
+@dynamicMemberLookup
+public struct PacketView {
+    public let pointer: UnsafePointer<DecodedPacket>
+    /// `presentLargeFields`, read where the packet was decoded: a thread on another core tests
+    /// an absent field without fetching the cache line of its flag.
+    public let present: UInt8
+
+    static let arpBit: UInt8 = 1, icmpBit: UInt8 = 2, neighborDiscoveryBit: UInt8 = 4, fhrpBit: UInt8 = 8
+    static let tunnelBit: UInt8 = 16, erspanBit: UInt8 = 32, stopBit: UInt8 = 64
+
+    @inline(__always)
+    public init(_ pointer: UnsafePointer<DecodedPacket>) {
+        self.pointer = pointer
+        present = pointer.pointee.presentLargeFields
+    }
+
+    @inline(__always)
+    public subscript<Value>(dynamicMember field: KeyPath<DecodedPacket, Value>) -> Value {
+        pointer.pointee[keyPath: field]
+    }
+
+    // The large optional fields: their presence is tested before the value is read, or the
+    // whole field would be copied first.
+    public var arp: ARPPacket? { @inline(__always) get { present & Self.arpBit != 0 ? pointer.pointee.arp : nil } }
+    public var icmp: ICMPFields? { @inline(__always) get { present & Self.icmpBit != 0 ? pointer.pointee.icmp : nil } }
+    public var neighborDiscovery: NeighborDiscovery? {
+        @inline(__always) get { present & Self.neighborDiscoveryBit != 0 ? pointer.pointee.neighborDiscovery : nil }
+    }
+    public var fhrp: FHRPMessage? { @inline(__always) get { present & Self.fhrpBit != 0 ? pointer.pointee.fhrp : nil } }
+    public var tunnel: TunnelInfo? { @inline(__always) get { present & Self.tunnelBit != 0 ? pointer.pointee.tunnel : nil } }
+    public var erspan: ERSPANHeader? { @inline(__always) get { present & Self.erspanBit != 0 ? pointer.pointee.erspan : nil } }
+    public var stop: DecodeStop? { @inline(__always) get { present & Self.stopBit != 0 ? pointer.pointee.stop : nil } }
 }

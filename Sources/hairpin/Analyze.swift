@@ -79,12 +79,12 @@ struct Analyze: ParsableCommand {
     @Flag(name: .customLong("all-hosts"), help: "Give the paths of hosts that did not move too (gateway, outbound and return verdicts).")
     var allHosts = false
 
-    @Option(name: .long, help: "Threads: 2 splits the trackers between two threads that each read the capture (same report); more gives nothing more; standard input runs on 1. Default: 2 with two cores or more, for inputs of 16 MB or more.")
+    @Option(name: .long, help: "Threads: 2 reads and decodes on one thread and runs the trackers on the other; 3 also splits the trackers in two halves; the report is the same. Standard input and compressed files run on 1. Default: the cores, up to 3, for inputs of 16 MB or more.")
     var threads: Int?
 
     @OptionGroup var reading: ReadingOptions
 
-    /// Two threads when the machine has two cores or more.
+    /// One thread per core, up to what the pipeline uses.
     static var defaultThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, ParallelAnalysis.maximumThreads) }
 
     func validate() throws {

@@ -29,7 +29,7 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Timed runs per stage (the median is reported).")
     var runs = 5
 
-    @Option(name: .long, help: "Threads of the analyze stage (1 or 2; default: 2 when the machine has two cores or more).")
+    @Option(name: .long, help: "Threads of the analyze stage (1 to 3; default: the cores, up to 3).")
     var threads = Analyze.defaultThreads
 
     @Flag(name: .long, help: "Print JSON (schema hairpin.bench/1).")

@@ -47,7 +47,7 @@ struct AnnouncementTests {
             defer { index += 1 }
             guard index < rows.count else { break }
             let packet = decoder.decode(record.bytes, linkType: record.linkType)
-            let ours = AnnouncementKind.classify(packet)?.kind.rawValue ?? ""
+            let ours = withUnsafePointer(to: packet) { AnnouncementKind.classify(PacketView($0))?.kind.rawValue ?? "" }
             #expect(ours == Self.expected(rows[index]), "\(file) frame \(index + 1)")
             if !ours.isEmpty { classified += 1 }
         }

@@ -1,25 +1,60 @@
 import Foundation
+import HairpinCapture
 import Testing
 
-/// `hairpin analyze --threads 2` splits the trackers between two threads; the report must be
-/// the one thread's byte for byte, on every shipped scenario (with and without the topology and
-/// --all-hosts, filtered) and on the real captures in ../shared/captures/real/mixed.
+/// `hairpin analyze --threads 2` reads on one thread and runs the trackers on another, `--threads
+/// 3` splits the trackers too; the report must be the one thread's byte for byte, on every
+/// shipped scenario (with and without the topology and --all-hosts, filtered), on the real
+/// captures in ../shared/captures/real/mixed, at the edges of the ring's batches and when
+/// reading fails part way.
 @Suite struct ThreadsTests {
-    func sameReport(_ arguments: [String], _ label: String) throws {
+    func sameReport(_ arguments: [String], _ label: String, status: Int32 = 0) throws {
         let one = try Hairpin.run(["analyze", "--json", "--threads", "1"] + arguments)
-        let two = try Hairpin.run(["analyze", "--json", "--threads", "2"] + arguments)
-        #expect(one.status == 0, "\(label): \(one.stderr)")
-        #expect(two.status == one.status, "\(label)")
-        #expect(one.stdoutData.count > 100, "\(label): no report")
-        #expect(two.stdoutData == one.stdoutData, "\(label): reports of 1 and 2 threads differ")
+        #expect(one.status == status, "\(label): \(one.stderr)")
+        if status == 0 { #expect(one.stdoutData.count > 100, "\(label): no report") }
+        for threads in ["2", "3"] {
+            let more = try Hairpin.run(["analyze", "--json", "--threads", threads] + arguments)
+            #expect(more.status == one.status, "\(label), \(threads) threads")
+            #expect(more.stdoutData == one.stdoutData, "\(label): reports of 1 and \(threads) threads differ")
+            #expect(more.stderr == one.stderr, "\(label): messages of 1 and \(threads) threads differ")
+        }
     }
 
-    @Test(arguments: AnalyzeCommandTests.scenarios)
-    func scenarioReportsDoNotDependOnThreads(_ name: String) throws {
-        let capture = "Captures/\(name).pcapng"
-        try sameReport([capture], name)
-        try sameReport(["--topology", "Captures/\(name).topology.yaml", "--all-hosts", capture], "\(name) with topology, all hosts")
-        try sameReport(["-f", "not arp", "--reorder-window", "0", capture], "\(name) filtered")
+    /// Records are handed over in batches of 128 through a ring of 16: none, one, a batch less
+    /// one, a batch, a batch and one, and more than a whole ring.
+    @Test(arguments: [0, 1, 127, 128, 129, 2048 + 5])
+    func batchEdgesGiveTheSameReport(_ frames: Int) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-ring-\(frames)-\(UUID().uuidString).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try PcapWriter(path: path)
+        for index in 0..<frames {
+            // Ethernet, IPv4, TCP: 16 flows, one of them to the vMotion port.
+            var frame: [UInt8] = [0x00, 0x50, 0x56, 0x00, 0x00, 0x02, 0x00, 0x50, 0x56, 0x00, 0x00, 0x01, 0x08, 0x00]
+            frame += [0x45, 0x00, 0x00, 0x28, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2]
+            let port = index % 16 == 0 ? 8000 : 40_000 + index % 16
+            frame += [0xC3, 0x50, UInt8(port >> 8), UInt8(port & 0xFF), 0, 0, 0, UInt8(index & 0xFF), 0, 0, 0, 0, 0x50, 0x10, 0xFF, 0xFF, 0, 0, 0, 0]
+            try writer.write(timestamp: 1_700_000_000_000_000_000 + Int64(index) * 1_000_000, frame: frame)
+        }
+        try writer.flush()
+        try sameReport([path], "\(frames) frames")
+    }
+
+    /// A filter libpcap cannot compile for the link type of a second input fails at that
+    /// input's first record, part way through the first: the records before it are analysed
+    /// the same, and the same error is given.
+    @Test func readingErrorPartWay() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-ring-raw-\(UUID().uuidString).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try PcapWriter(path: path, linkType: .raw)
+        let packet: [UInt8] = [0x45, 0, 0, 20, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]
+        // Four seconds into glbp-split.pcapng, which spans eight.
+        try writer.write(timestamp: 1_767_261_604_000_000_000, frame: packet)
+        try writer.flush()
+        let arguments = ["-f", "arp", "Captures/glbp-split.pcapng", path]
+        let one = try Hairpin.run(["analyze", "--json", "--threads", "1"] + arguments)
+        #expect(one.status != 0)
+        #expect(one.stderr.contains("link type RAW"), "\(one.stderr)")
+        try sameReport(arguments, "error part way", status: one.status)
     }
 
     static let realMixed = Hairpin.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures/real/mixed")

@@ -18,7 +18,7 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
                                lowPort: 0, highPort: 0, ipProtocol: 0, isIPv6: false, segment: 0)
 
     /// The key of a packet and whether the packet goes from the low to the high endpoint.
-    public static func of(_ packet: borrowing DecodedPacket) -> (key: FlowKey, fromLow: Bool)? {
+    public static func of(_ packet: PacketView) -> (key: FlowKey, fromLow: Bool)? {
         guard let source = packet.sourceIP, let destination = packet.destinationIP, let proto = packet.ipProtocol else { return nil }
         let (sh, sl, isV6a) = words(source)
         let (dh, dl, _) = words(destination)

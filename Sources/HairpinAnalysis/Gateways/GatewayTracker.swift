@@ -87,7 +87,7 @@ struct GatewayTracker {
     static let maximumRealMACs = 65_536
 
     /// Feeds one FHRP message seen at `time` on `interface`, frame `frame`.
-    mutating func add(_ message: FHRPMessage, packet: borrowing DecodedPacket, time: Int64, interface: Int, frame: Int) {
+    mutating func add(_ message: FHRPMessage, packet: PacketView, time: Int64, interface: Int, frame: Int) {
         guard message.kind != .carp, let source = packet.sourceIP else { return }
         var segment: UInt32 = 0
         if let vni = packet.vni { segment = 0x0100_0000 | vni } else if let vlan = packet.vlans.innermostId { segment = UInt32(vlan) }
@@ -133,7 +133,7 @@ struct GatewayTracker {
         }
     }
 
-    private func update(_ group: inout Group, message: FHRPMessage, packet: DecodedPacket, source: IPAddress, time: Int64,
+    private func update(_ group: inout Group, message: FHRPMessage, packet: PacketView, source: IPAddress, time: Int64,
                         interface: Int, frame: Int) {
         for address in message.virtualIPs where !address.isUnspecified && !group.virtualIPs.contains(address) { group.virtualIPs.append(address) }
         if source.isUnspecified && group.unnumberedFrames.count < 16 { group.unnumberedFrames.append(frame) }

@@ -152,7 +152,7 @@ struct MobilityTracker {
     }
 
     /// Where a frame was captured: its capture point, ERSPAN session and SLL2 interface index.
-    static func place(of packet: borrowing DecodedPacket, interface: Int) -> Place {
+    static func place(of packet: PacketView, interface: Int) -> Place {
         Place(interface: Int32(interface), session: packet.erspan.map { Int32($0.sessionID) } ?? -1,
               interfaceIndex: packet.cookedInterfaceIndex.map(Int64.init) ?? -1)
     }
@@ -166,11 +166,12 @@ struct MobilityTracker {
         var place: Place
     }
 
-    /// Feeds one decoded frame captured at `place`. `gateways` says whether an IP is a
-    /// first-hop virtual IP; it is only read, and lent `inout` because a value read out of the
-    /// analysis would be copied, its tables retained and released, for every frame. Returns the departure the frame begins, if it is the first sighting
-    /// of an established MAC away from home.
-    mutating func add(_ packet: borrowing DecodedPacket, bytes: UnsafeRawBufferPointer, time: Int64, place: Place, frame: Int,
+    /// Feeds one decoded frame captured at `place`, with its `MirrorCopies.digest`. `gateways`
+    /// says whether an IP is a first-hop virtual IP; it is only read, and lent `inout` because a
+    /// value read out of the analysis would be copied, its tables retained and released, for
+    /// every frame. Returns the departure the frame begins, if it is the first sighting of an
+    /// established MAC away from home.
+    mutating func add(_ packet: PacketView, digest: UInt64, time: Int64, place: Place, frame: Int,
                       direction: Direction, gateways: inout GatewayTracker) -> Departure? {
         guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return nil }
         // A frame mirrored as it left the monitored port (ERSPAN III egress) was sourced elsewhere;
@@ -182,9 +183,7 @@ struct MobilityTracker {
         case .switchPort: if direction == .outbound { return nil }
         case .host: if direction == .inbound { return nil }
         }
-        let innerFrame = packet.innerFrameOffset
-        let offset = packet.networkOffset ?? innerFrame
-        if copies.isCopy(MirrorCopies.digest(bytes, from: offset, source: source), time: time, point: place.point) {
+        if copies.isCopy(digest, time: time, point: place.point) {
             return nil
         }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
@@ -346,7 +345,7 @@ struct MobilityTracker {
     }
 
     /// The IPs a MAC uses: ARP senders, NA targets, IP sources (not link-local or unspecified).
-    private mutating func learnIP(_ entry: Int, _ packet: borrowing DecodedPacket) {
+    private mutating func learnIP(_ entry: Int, _ packet: PacketView) {
         var address: IPAddress?
         if let arp = packet.arp {
             if arp.senderMAC == locations[entry].mac, let ip = arp.senderIP, !ip.isUnspecified, arp.opcode <= 2 { address = .v4(ip) }

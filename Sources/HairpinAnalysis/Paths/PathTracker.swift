@@ -150,7 +150,7 @@ struct PathTracker {
     /// What stays the same when a router forwards a packet: addresses, identification,
     /// protocol, ports and TCP sequence.
     @inline(__always)
-    private static func identity(_ packet: borrowing DecodedPacket) -> UInt64 {
+    private static func identity(_ packet: PacketView) -> UInt64 {
         var digest = (packet.sourceIP.map(hash) ?? 0) &* 0x9E37_79B9_7F4A_7C15
         digest ^= (packet.destinationIP.map(hash) ?? 0) &* 0xC2B2_AE3D_27D4_EB4F
         digest ^= UInt64(packet.ipIdentification ?? 0) << 32 | UInt64(packet.ipProtocol ?? 0) << 24
@@ -186,7 +186,7 @@ struct PathTracker {
 
     /// Returns whether the frame was a followed MAC's.
     @discardableResult
-    mutating func add(_ packet: borrowing DecodedPacket, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
+    mutating func add(_ packet: PacketView, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
                       time: Int64, frame: Int, length: Int) -> Bool {
         var followed = false
         if let watch = watchIndex(of: source), time >= watches[Int(watch)].since {
@@ -216,7 +216,7 @@ struct PathTracker {
 
     /// A frame from an address of a followed MAC under another MAC: when it is one of that
     /// MAC's recent packets with the TTL one lower, a router forwarded it into another segment.
-    mutating func addRouted(_ packet: borrowing DecodedPacket, source: MACAddress, place: MobilityTracker.Place, time: Int64, frame: Int,
+    mutating func addRouted(_ packet: PacketView, source: MACAddress, place: MobilityTracker.Place, time: Int64, frame: Int,
                             length: Int) {
         guard let address = packet.sourceIP, let ttl = packet.ttl, !recentPackets.isEmpty else { return }
         let digest = Self.identity(packet)

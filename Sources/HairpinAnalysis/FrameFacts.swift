@@ -1,0 +1,26 @@
+import HairpinCapture
+import HairpinWire
+
+/// What the trackers need of a frame that depends on the frame alone: its flow key and its copy
+/// digest. Worked out where the frame is decoded, so that with two threads the one reading the
+/// capture does it while the other runs the trackers.
+public struct FrameFacts {
+    var flow: (key: FlowKey, fromLow: Bool)?
+    /// `MirrorCopies.digest` of the frame; 0 when it has no source MAC (no tracker asks then).
+    var copyDigest: UInt64
+
+    public init() {
+        flow = nil
+        copyDigest = 0
+    }
+
+    @inline(__always)
+    public init(_ record: Record, _ packet: PacketView) {
+        flow = FlowKey.of(packet)
+        if let source = packet.sourceMAC {
+            copyDigest = MirrorCopies.digest(record.bytes, from: packet.networkOffset ?? packet.innerFrameOffset, source: source)
+        } else {
+            copyDigest = 0
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Dispatch
+import HairpinCapture
+import HairpinWire
+import Synchronization
+
+/// Frames handed from the thread that reads and decodes them to the threads that analyse them,
+/// through a fixed ring of batches: each record with its frame number, decoded form and facts. The
+/// reading thread waits while every batch is still in use by an analysing thread, an analysing
+/// thread while no batch is ready, so memory stays the same whatever the input. Only records of
+/// mapped files are handed over: their bytes stay valid for the whole run.
+final class FrameRing: @unchecked Sendable {
+    /// Records per batch: the threads synchronise once per batch, not per record.
+    static let batchSize = 128
+    /// Batches in the ring: about 2.3 MB of decoded packets, most of it never touched. A sleeping
+    /// thread is woken after half of them: about once per thousand records.
+    static let batchCount = 16
+    /// Threads that read the ring, each seeing every record (at most two).
+    let readers: Int
+
+    /// The ring's records, their frame numbers and decoded forms, slot by slot.
+    private let frames: UnsafeMutablePointer<Int>
+    private let records: UnsafeMutablePointer<Record>
+    private let packets: UnsafeMutablePointer<DecodedPacket>
+    /// Each packet's view, made by the writer: it carries which large fields are present.
+    private let views: UnsafeMutablePointer<PacketView>
+    private let facts: UnsafeMutablePointer<FrameFacts>
+    /// Records in each batch (fewer than `batchSize` only in the last).
+    private let counts: UnsafeMutablePointer<Int>
+    /// Batches published by the writer.
+    private let published = Atomic<Int>(0)
+    /// Batches each reader is done with.
+    private let doneByFirst = Atomic<Int>(0)
+    private let doneBySecond = Atomic<Int>(0)
+    /// The number of the last batch, once the writer published it.
+    private let lastBatch = Atomic<Int>(Int.max)
+    /// Why reading stopped early, written before the last batch is published.
+    private var failure: CaptureError?
+
+    init(readers: Int) {
+        precondition(readers == 1 || readers == 2, "one or two threads read the ring")
+        self.readers = readers
+        let capacity = Self.batchSize * Self.batchCount
+        frames = .allocate(capacity: capacity)
+        frames.initialize(repeating: 0, count: capacity)
+        records = .allocate(capacity: capacity)
+        records.initialize(repeating: Record(interface: 0, linkType: .ethernet, timestamp: 0, originalLength: 0,
+                                              bytes: UnsafeRawBufferPointer(start: nil, count: 0), direction: .unknown, flags: 0,
+                                              fileIndex: 0, fileOffset: 0, hasTimestamp: false), count: capacity)
+        packets = .allocate(capacity: capacity)
+        packets.initialize(repeating: DecodedPacket(linkType: .ethernet, capturedLength: 0), count: capacity)
+        views = .allocate(capacity: capacity)
+        views.initialize(repeating: PacketView(packets), count: capacity)
+        facts = .allocate(capacity: capacity)
+        facts.initialize(repeating: FrameFacts(), count: capacity)
+        counts = .allocate(capacity: Self.batchCount)
+        counts.initialize(repeating: 0, count: Self.batchCount)
+    }
+
+    deinit {
+        frames.deallocate()
+        records.deallocate()
+        packets.deinitialize(count: Self.batchSize * Self.batchCount)
+        packets.deallocate()
+        facts.deallocate()
+        views.deallocate()
+        counts.deallocate()
+    }
+
+    // MARK: Writing (one thread)
+
+    /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
+    /// it; a reading error ends the ring and is thrown to its readers after the records before it.
+    func write(from reader: CaptureReader, passing filter: PacketFilter?, decoder: Decoder) {
+        var batch = 0
+        var filledInBatch = 0
+        var first = 0
+        waitForRoom(batch)
+        do {
+            try reader.forEachFrame(passing: filter) { frame, record in
+                let slot = first + filledInBatch
+                frames[slot] = frame
+                records[slot] = record
+                decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
+                let view = PacketView(packets + slot)
+                views[slot] = view
+                facts[slot] = FrameFacts(record, view)
+                filledInBatch += 1
+                if filledInBatch == Self.batchSize {
+                    publish(batch, count: filledInBatch, last: false)
+                    batch += 1
+                    filledInBatch = 0
+                    waitForRoom(batch)
+                    first = (batch % Self.batchCount) * Self.batchSize
+                }
+                return true
+            }
+        } catch {
+            failure = error
+        }
+        publish(batch, count: filledInBatch, last: true)
+    }
+
+    private func publish(_ batch: Int, count: Int, last: Bool) {
+        counts[batch % Self.batchCount] = count
+        if last { lastBatch.store(batch, ordering: .relaxed) }
+        published.store(batch + 1, ordering: .sequentiallyConsistent)
+        firstReaderSleep.wake(at: batch + 1, regardless: last)
+        if readers == 2 { secondReaderSleep.wake(at: batch + 1, regardless: last) }
+    }
+
+    /// Batches every reader is done with.
+    private func doneByAll() -> Int {
+        let first = doneByFirst.load(ordering: .sequentiallyConsistent)
+        return readers == 2 ? min(first, doneBySecond.load(ordering: .sequentiallyConsistent)) : first
+    }
+
+    /// Waits until the slot of `batch` is free: every reader is done with the batch a lap before.
+    /// Once asleep it waits for half the ring, so it is woken once per half lap, not per batch.
+    private func waitForRoom(_ batch: Int) {
+        let needed = batch - Self.batchCount + 1
+        guard needed > 0 else { return }
+        writerSleep.wait(until: needed, wakeAt: needed + Self.batchCount / 2 - 1) { doneByAll() }
+    }
+
+    // MARK: Reading (one thread per reader)
+
+    /// Hands `body` every record of the ring in order, with its frame number, decoded form and
+    /// facts, until the last; throws what stopped the writer, if anything did.
+    func read(as reader: Int, _ body: (Int, Record, PacketView, UnsafePointer<FrameFacts>) -> Void) throws(CaptureError) {
+        let sleep = reader == 0 ? firstReaderSleep : secondReaderSleep
+        var batch = 0
+        while true {
+            sleep.wait(until: batch + 1, wakeAt: batch + Self.batchCount / 2) { published.load(ordering: .sequentiallyConsistent) }
+            let first = (batch % Self.batchCount) * Self.batchSize
+            for slot in first..<first + counts[batch % Self.batchCount] {
+                body(frames[slot], records[slot], views[slot], facts + slot)
+            }
+            let isLast = lastBatch.load(ordering: .relaxed) == batch
+            if reader == 0 {
+                doneByFirst.store(batch + 1, ordering: .sequentiallyConsistent)
+            } else {
+                doneBySecond.store(batch + 1, ordering: .sequentiallyConsistent)
+            }
+            writerSleep.wake(at: doneByAll(), regardless: false)
+            if isLast {
+                if let failure { throw failure }
+                return
+            }
+            batch += 1
+        }
+    }
+
+    private let writerSleep = Sleep()
+    private let firstReaderSleep = Sleep()
+    private let secondReaderSleep = Sleep()
+
+    /// Where one thread of the ring waits for the other side's progress (batches published, or
+    /// done with): a short spin, then sleep until the other side reaches what it asked for. A
+    /// thread that spins on would take the core from the one it waits for when both share it.
+    private final class Sleep: @unchecked Sendable {
+        /// Progress that wakes the sleeper; `Int.max` while it is awake.
+        private let wakeAt = Atomic<Int>(Int.max)
+        private let semaphore = DispatchSemaphore(value: 0)
+        static let spins = 200
+
+        /// Returns once `progress()` reaches `needed`; a sleeper is woken at `wake` (at least `needed`).
+        @inline(__always)
+        func wait(until needed: Int, wakeAt wake: Int, progress: () -> Int) {
+            var spins = 0
+            while progress() < needed {
+                spins += 1
+                guard spins > Self.spins else { continue }
+                wakeAt.store(wake, ordering: .sequentiallyConsistent)
+                // Progress made before the store was seen cannot wake it: look once more.
+                if progress() >= needed {
+                    // A wake taken meanwhile has signalled, or will: take that signal.
+                    if wakeAt.exchange(Int.max, ordering: .sequentiallyConsistent) == Int.max { semaphore.wait() }
+                    return
+                }
+                semaphore.wait()
+            }
+        }
+
+        /// Called by the other side once its progress reached `progress`; wakes the sleeper if
+        /// that is what it waits for, or `regardless` (the end: no more progress will come).
+        @inline(__always)
+        func wake(at progress: Int, regardless: Bool) {
+            let wanted = wakeAt.load(ordering: .sequentiallyConsistent)
+            guard wanted != Int.max, regardless || progress >= wanted else { return }
+            if wakeAt.exchange(Int.max, ordering: .sequentiallyConsistent) != Int.max { semaphore.signal() }
+        }
+    }
+}
