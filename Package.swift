@@ -26,11 +26,12 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .target(name: "CSpinWait"),
         .target(name: "HairpinWire"),
         .target(
             name: "HairpinCapture",
             dependencies: ["HairpinWire", "CZlib", "CZstd", "CPcap"]),
-        .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", .product(name: "Yams", package: "Yams")]),
+        .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", "CSpinWait", .product(name: "Yams", package: "Yams")]),
         .target(name: "HairpinReport", dependencies: ["HairpinAnalysis", "HairpinCapture", "HairpinWire"]),
         .target(
             name: "HairpinSynth",

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import CSpinWait
 import Dispatch
 import HairpinCapture
 import HairpinWire
@@ -10,10 +14,10 @@ import Synchronization
 /// mapped files are handed over: their bytes stay valid for the whole run.
 final class FrameRing: @unchecked Sendable {
     /// Records per batch: the threads synchronise once per batch, not per record.
-    static let batchSize = 128
-    /// Batches in the ring: about 2.3 MB of decoded packets, most of it never touched. A sleeping
-    /// thread is woken after half of them: about once per thousand records.
-    static let batchCount = 16
+    static let batchSize = 256
+    /// Batches in the ring: about 2.4 MB of decoded packets, few of their cache lines touched. A
+    /// thread that had to sleep is woken once half of them are ready for it.
+    static let batchCount = 8
     /// Threads that read the ring, each seeing every record (at most two).
     let readers: Int
 
@@ -36,9 +40,29 @@ final class FrameRing: @unchecked Sendable {
     /// Why reading stopped early, written before the last batch is published.
     private var failure: CaptureError?
 
-    init(readers: Int) {
+    /// The only input when it is one mapped file: while the first reader waits for records it
+    /// maps the pages ahead of the writer, which then reads them without faulting them in.
+    private let mapping: UnsafeRawBufferPointer?
+    /// Where the writer reads in `mapping`: the offset of the last record it published.
+    private let writerOffset = Atomic<Int>(0)
+    /// How far the first reader mapped `mapping` (its thread alone uses it).
+    private var populatedTo = 0
+    private var populateFails = false
+    /// How far the first reader handed the pages of `mapping` back.
+    private var releasedTo = 0
+    /// How far ahead of the writer pages are mapped, and how many bytes per call.
+    static let populateAhead = 32 << 20
+    static let populateStep = 1 << 20
+    /// How far behind the writer pages are handed back (the ring holds far less), and how many
+    /// bytes at least per call. The writer's own reader hands them back `writerReleaseLag` behind.
+    static let releaseBehind = 64 << 20
+    static let releaseStep = 16 << 20
+    static let writerReleaseLag: Int64 = 512 << 20
+
+    init(readers: Int, mapping: UnsafeRawBufferPointer? = nil) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         self.readers = readers
+        self.mapping = mapping
         let capacity = Self.batchSize * Self.batchCount
         frames = .allocate(capacity: capacity)
         frames.initialize(repeating: 0, count: capacity)
@@ -86,6 +110,9 @@ final class FrameRing: @unchecked Sendable {
                 facts[slot] = FrameFacts(record, view)
                 filledInBatch += 1
                 if filledInBatch == Self.batchSize {
+                    if let start = mapping?.baseAddress, let at = record.bytes.baseAddress {
+                        writerOffset.store(at - start, ordering: .relaxed)
+                    }
                     publish(batch, count: filledInBatch, last: false)
                     batch += 1
                     filledInBatch = 0
@@ -130,7 +157,8 @@ final class FrameRing: @unchecked Sendable {
         let sleep = reader == 0 ? firstReaderSleep : secondReaderSleep
         var batch = 0
         while true {
-            sleep.wait(until: batch + 1, wakeAt: batch + Self.batchCount / 2) { published.load(ordering: .sequentiallyConsistent) }
+            sleep.wait(until: batch + 1, wakeAt: batch + Self.batchCount / 2, meanwhile: { reader == 0 && mapAroundWriter() },
+                       progress: { published.load(ordering: .sequentiallyConsistent) })
             let first = (batch % Self.batchCount) * Self.batchSize
             for slot in first..<first + counts[batch % Self.batchCount] {
                 body(frames[slot], records[slot], views[slot], facts + slot)
@@ -150,26 +178,70 @@ final class FrameRing: @unchecked Sendable {
         }
     }
 
+    /// Maps the next pages ahead of the writer (`MADV_POPULATE_READ`, one step), or hands back
+    /// those far behind it (`MADV_DONTNEED`); false when there is nothing to do. The kernel's
+    /// work of a large-frame capture, which would cost the writer more than reading the records,
+    /// is done on this thread while it has nothing else to do.
+    private func mapAroundWriter() -> Bool {
+        guard let mapping, let base = mapping.baseAddress else { return false }
+        let writer = writerOffset.load(ordering: .relaxed)
+        let releaseEnd = (writer - Self.releaseBehind) & ~(Self.pageSize - 1)
+        if releaseEnd - releasedTo >= Self.releaseStep {
+            _ = madvise(UnsafeMutableRawPointer(mutating: base + releasedTo), releaseEnd - releasedTo, MADV_DONTNEED)
+            releasedTo = releaseEnd
+            return true
+        }
+        guard !populateFails else { return false }
+        let start = max(populatedTo, writer) & ~(Self.pageSize - 1)
+        let end = min(mapping.count, writer + Self.populateAhead)
+        guard start < end else { return false }
+        let length = min(Self.populateStep, end - start)
+        if madvise(UnsafeMutableRawPointer(mutating: base + start), length, Self.populateRead) != 0 {
+            // Kernels before 5.14 do not know the advice: the writer maps its pages itself.
+            populateFails = true
+            return false
+        }
+        populatedTo = start + length
+        return true
+    }
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// `MADV_POPULATE_READ` (Linux 5.14), which older C headers lack.
+    private static let populateRead: Int32 = 22
+
     private let writerSleep = Sleep()
     private let firstReaderSleep = Sleep()
     private let secondReaderSleep = Sleep()
 
     /// Where one thread of the ring waits for the other side's progress (batches published, or
-    /// done with): a short spin, then sleep until the other side reaches what it asked for. A
-    /// thread that spins on would take the core from the one it waits for when both share it.
+    /// done with): it spins, telling the core it does, and sleeps only after `patience`, until
+    /// the other side reaches what it asked for. Waking a sleeping thread costs tens of
+    /// microseconds (more on a virtual machine, whose idle core goes back to the host): two sides
+    /// that slept and woke each other for every few batches would run slower than one thread.
     private final class Sleep: @unchecked Sendable {
         /// Progress that wakes the sleeper; `Int.max` while it is awake.
         private let wakeAt = Atomic<Int>(Int.max)
         private let semaphore = DispatchSemaphore(value: 0)
-        static let spins = 200
+        /// Spins between looks at the clock.
+        static let spinsPerLook = 256
+        static let patience: Int64 = 1_000_000
 
-        /// Returns once `progress()` reaches `needed`; a sleeper is woken at `wake` (at least `needed`).
+        /// Returns once `progress()` reaches `needed`; a sleeper is woken at `wake` (at least
+        /// `needed`). While it waits it does what `meanwhile` has to do (false: nothing left).
         @inline(__always)
-        func wait(until needed: Int, wakeAt wake: Int, progress: () -> Int) {
+        func wait(until needed: Int, wakeAt wake: Int, meanwhile: () -> Bool = { false }, progress: () -> Int) {
             var spins = 0
+            var since: Int64 = 0
             while progress() < needed {
+                if meanwhile() {
+                    since = 0
+                    continue
+                }
+                hairpin_spin_pause()
                 spins += 1
-                guard spins > Self.spins else { continue }
+                guard spins % Self.spinsPerLook == 0 else { continue }
+                if since == 0 { since = Self.now() }
+                guard Self.now() - since >= Self.patience else { continue }
                 wakeAt.store(wake, ordering: .sequentiallyConsistent)
                 // Progress made before the store was seen cannot wake it: look once more.
                 if progress() >= needed {
@@ -178,7 +250,14 @@ final class FrameRing: @unchecked Sendable {
                     return
                 }
                 semaphore.wait()
+                since = 0
             }
+        }
+
+        private static func now() -> Int64 {
+            var time = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &time)
+            return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
         }
 
         /// Called by the other side once its progress reached `progress`; wakes the sleeper if

@@ -54,7 +54,8 @@ public enum ParallelAnalysis {
         var mainOptions = options
         if halves { mainOptions.parts = .traffic }
         let main = Analysis(options: mainOptions)
-        let ring = FrameRing(readers: halves ? 2 : 1)
+        let ring = FrameRing(readers: halves ? 2 : 1, mapping: reader.singleMapping)
+        if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
         DispatchQueue.global().async(group: writing) { writer.run() }

@@ -135,6 +135,11 @@ final class ByteSource {
         releasedTo = end
     }
 
+    /// The whole mapping of a mapped file (nil for a stream): its address never changes.
+    var mapping: UnsafeRawBufferPointer? {
+        isMapped ? UnsafeRawBufferPointer(start: base, count: mappedLength) : nil
+    }
+
     /// Offset one past the last byte available now.
     var endOffset: Int64 { baseOffset + Int64(available) }
 

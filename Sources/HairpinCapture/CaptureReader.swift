@@ -121,6 +121,19 @@ public final class CaptureReader {
         return total
     }
 
+    /// How far behind the records read the pages of mapped files are handed back, besides the
+    /// release step: another thread that hands them back closer behind its own position (and
+    /// takes that work off this one) sets it.
+    public var releaseLag: Int64 = 0 {
+        didSet { for file in files { file.releaseLag = releaseLag } }
+    }
+
+    /// The mapping of the only input when it is one mapped file: another thread may map its
+    /// pages ahead of the reader (`populate`), which then finds them mapped.
+    public var singleMapping: UnsafeRawBufferPointer? {
+        files.count == 1 ? files[0].source.mapping : nil
+    }
+
     /// What each file turned out to be, with its anomalies so far.
     public var fileInfos: [CaptureFileInfo] { files.map { $0.fileInfo() } }
 

@@ -13,6 +13,8 @@ final class FileReader {
     @exclusivity(unchecked) private var exhausted = false
     /// Position at the last check for mapped pages to hand back.
     @exclusivity(unchecked) private var releaseChecked: Int64 = 0
+    /// How far behind the reader its mapped pages are handed back (`CaptureReader.releaseLag`).
+    var releaseLag: Int64 = 0
 
     // The fields read and written for every record are exempt from dynamic exclusivity checks:
     // a reader is used from one thread, one call at a time, and the checks cost more than the
@@ -117,7 +119,7 @@ final class FileReader {
             // record in the caller's hands (at most one maximum record back) still use.
             if source.isMapped && position - releaseChecked >= ByteSource.releaseStep {
                 releaseChecked = position
-                source.release(before: retainFrom - Int64(Self.maximumRecord))
+                source.release(before: retainFrom - Int64(Self.maximumRecord) - releaseLag)
             }
             if reorder.isEmpty && (reorder.window == 0 || scoutClears(record)) {
                 if !reorder.passOn(record) { anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset) }

@@ -1,0 +1,15 @@
+#ifndef HAIRPIN_SPIN_WAIT_H
+#define HAIRPIN_SPIN_WAIT_H
+
+/// One turn of a loop waiting for another core to change a value: tells the core so (x86
+/// PAUSE, Arm YIELD), so the waiting thread does not crowd a sibling hyperthread or flood the
+/// memory order machinery while it waits.
+static inline void hairpin_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+#endif
