@@ -10,8 +10,8 @@ import Synchronization
 /// Frames handed from the thread that reads and decodes them to the threads that analyse them,
 /// through a fixed ring of batches: each record with its frame number, decoded form and facts. The
 /// reading thread waits while every batch is still in use by an analysing thread, an analysing
-/// thread while no batch is ready, so memory stays the same whatever the input. Only records of
-/// mapped files are handed over: their bytes stay valid for the whole run.
+/// thread while no batch is ready, so memory stays the same whatever the input. The records of
+/// mapped files stay valid for the whole run; those of a stream are copied into the ring.
 final class FrameRing: @unchecked Sendable {
     /// Records per batch: the threads synchronise once per batch, not per record.
     static let batchSize = 256
@@ -59,10 +59,18 @@ final class FrameRing: @unchecked Sendable {
     static let releaseStep = 16 << 20
     static let writerReleaseLag: Int64 = 512 << 20
 
-    init(readers: Int, mapping: UnsafeRawBufferPointer? = nil) {
+    /// Where the records of a streamed input (standard input, a compressed file) are copied,
+    /// `arenaPerBatch` bytes per batch: the reader's buffer is reused from record to record.
+    private let arena: UnsafeMutableRawPointer?
+    static let arenaPerBatch = 4 << 20
+
+    /// `mapping`: the only input, when it is one mapped file. `copiesRecords`: the input is
+    /// streamed, so records are copied into the ring.
+    init(readers: Int, mapping: UnsafeRawBufferPointer? = nil, copiesRecords: Bool = false) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         self.readers = readers
         self.mapping = mapping
+        arena = copiesRecords ? .allocate(byteCount: Self.arenaPerBatch * Self.batchCount, alignment: 16) : nil
         let capacity = Self.batchSize * Self.batchCount
         frames = .allocate(capacity: capacity)
         frames.initialize(repeating: 0, count: capacity)
@@ -88,20 +96,43 @@ final class FrameRing: @unchecked Sendable {
         facts.deallocate()
         views.deallocate()
         counts.deallocate()
+        arena?.deallocate()
     }
 
     // MARK: Writing (one thread)
 
+    /// The writer's place: the batch it fills, records in it, its first slot and the bytes of
+    /// the batch's copy space used. Only the writing thread touches them; properties rather than
+    /// locals shared with a nested function, which would be checked for exclusive access at run
+    /// time on every record.
+    @exclusivity(unchecked) private var batch = 0
+    @exclusivity(unchecked) private var filledInBatch = 0
+    @exclusivity(unchecked) private var firstSlot = 0
+    @exclusivity(unchecked) private var copied = 0
+
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
     func write(from reader: CaptureReader, passing filter: PacketFilter?, decoder: Decoder) {
-        var batch = 0
-        var filledInBatch = 0
-        var first = 0
         waitForRoom(batch)
         do {
-            try reader.forEachFrame(passing: filter) { frame, record in
-                let slot = first + filledInBatch
+            try reader.forEachFrame(passing: filter) { frame, read in
+                var record = read
+                var handedOver = false
+                if let arena {
+                    let length = record.bytes.count
+                    if copied + length > Self.arenaPerBatch && filledInBatch > 0 { endBatch(lastRecord: records[firstSlot + filledInBatch - 1]) }
+                    if length <= Self.arenaPerBatch, let bytes = record.bytes.baseAddress {
+                        let copy = arena + (batch % Self.batchCount) * Self.arenaPerBatch + copied
+                        copy.copyMemory(from: bytes, byteCount: length)
+                        record.bytes = UnsafeRawBufferPointer(start: copy, count: length)
+                        copied += length
+                    } else {
+                        // Too large to copy: its bytes are read where the reader keeps them,
+                        // which stays so until this returns, and the readers are waited for.
+                        handedOver = length > 0
+                    }
+                }
+                let slot = firstSlot + filledInBatch
                 frames[slot] = frame
                 records[slot] = record
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
@@ -109,15 +140,12 @@ final class FrameRing: @unchecked Sendable {
                 views[slot] = view
                 facts[slot] = FrameFacts(record, view)
                 filledInBatch += 1
-                if filledInBatch == Self.batchSize {
-                    if let start = mapping?.baseAddress, let at = record.bytes.baseAddress {
-                        writerOffset.store(at - start, ordering: .relaxed)
-                    }
-                    publish(batch, count: filledInBatch, last: false)
-                    batch += 1
-                    filledInBatch = 0
-                    waitForRoom(batch)
-                    first = (batch % Self.batchCount) * Self.batchSize
+                if handedOver {
+                    let waitFor = batch + 1
+                    endBatch(lastRecord: record, urgent: true)
+                    writerSleep.wait(until: waitFor, wakeAt: waitFor) { doneByAll() }
+                } else if filledInBatch == Self.batchSize {
+                    endBatch(lastRecord: record)
                 }
                 return true
             }
@@ -127,12 +155,26 @@ final class FrameRing: @unchecked Sendable {
         publish(batch, count: filledInBatch, last: true)
     }
 
-    private func publish(_ batch: Int, count: Int, last: Bool) {
+    /// Publishes the batch being filled and waits for room for the next. `urgent`: the readers
+    /// are woken now, not once half the ring is ready, as the writer waits for them.
+    private func endBatch(lastRecord: Record, urgent: Bool = false) {
+        if let start = mapping?.baseAddress, let at = lastRecord.bytes.baseAddress {
+            writerOffset.store(at - start, ordering: .relaxed)
+        }
+        publish(batch, count: filledInBatch, last: false, urgent: urgent)
+        batch += 1
+        filledInBatch = 0
+        copied = 0
+        waitForRoom(batch)
+        firstSlot = (batch % Self.batchCount) * Self.batchSize
+    }
+
+    private func publish(_ batch: Int, count: Int, last: Bool, urgent: Bool = false) {
         counts[batch % Self.batchCount] = count
         if last { lastBatch.store(batch, ordering: .relaxed) }
         published.store(batch + 1, ordering: .sequentiallyConsistent)
-        firstReaderSleep.wake(at: batch + 1, regardless: last)
-        if readers == 2 { secondReaderSleep.wake(at: batch + 1, regardless: last) }
+        firstReaderSleep.wake(at: batch + 1, regardless: last || urgent)
+        if readers == 2 { secondReaderSleep.wake(at: batch + 1, regardless: last || urgent) }
     }
 
     /// Batches every reader is done with.
@@ -224,7 +266,7 @@ final class FrameRing: @unchecked Sendable {
         private let semaphore = DispatchSemaphore(value: 0)
         /// Spins between looks at the clock.
         static let spinsPerLook = 256
-        static let patience: Int64 = 1_000_000
+        static let patience: Int64 = 200_000
 
         /// Returns once `progress()` reaches `needed`; a sleeper is woken at `wake` (at least
         /// `needed`). While it waits it does what `meanwhile` has to do (false: nothing left).

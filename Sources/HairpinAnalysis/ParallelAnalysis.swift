@@ -7,8 +7,8 @@ import HairpinWire
 /// other runs every tracker on them in the same order, through a fixed ring (`FrameRing`), so
 /// the report is, byte for byte, the one of one thread. With three, the trackers are split in
 /// two halves that share no state (`Analysis.Parts`), each on its own thread, and joined before
-/// the report. Only mapped files are handed between threads (their records stay valid);
-/// standard input and compressed files run on one thread.
+/// the report. Records of mapped files are handed over as they are (they stay valid), those of
+/// standard input and compressed files as copies.
 public enum ParallelAnalysis {
     /// Threads the pipeline can use: the reader, and one per half of the trackers.
     public static let maximumThreads = 3
@@ -33,9 +33,9 @@ public enum ParallelAnalysis {
                            threads: Int, evenForSmallInputs: Bool = true, observe: (Int, Record) -> Void = { _, _ in }) throws -> Outcome {
         let reader = try CaptureReader(paths: paths, options: reading)
         let filter = try filter.map { try PacketFilter(expression: $0) }
-        let large = (reader.mappedBytes ?? 0) >= minimumSplitBytes
-        // Only mapped inputs keep every record's bytes valid while another thread reads them.
-        guard threads >= 2, reader.mappedBytes != nil, evenForSmallInputs || large else {
+        // A stream's size is not known beforehand: it is taken as large.
+        let large = (reader.mappedBytes ?? .max) >= minimumSplitBytes
+        guard threads >= 2, evenForSmallInputs || large else {
             let analysis = Analysis(options: options)
             // Decoded into one value reused for every record, lent to the trackers by address.
             let packet = UnsafeMutablePointer<DecodedPacket>.allocate(capacity: 1)
@@ -54,7 +54,7 @@ public enum ParallelAnalysis {
         var mainOptions = options
         if halves { mainOptions.parts = .traffic }
         let main = Analysis(options: mainOptions)
-        let ring = FrameRing(readers: halves ? 2 : 1, mapping: reader.singleMapping)
+        let ring = FrameRing(readers: halves ? 2 : 1, mapping: reader.singleMapping, copiesRecords: reader.mappedBytes == nil)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)

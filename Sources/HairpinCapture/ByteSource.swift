@@ -151,11 +151,27 @@ final class ByteSource {
         let keepFrom = max(baseOffset, min(retainFrom, baseOffset + Int64(available)))
         let drop = Int(keepFrom - baseOffset)
         let kept = available - drop
-        if drop > 0 && kept > 0 { buffer.copyMemory(from: buffer + drop, byteCount: kept) }
+        if kept > bufferCapacity / 2 && bufferCapacity < Self.maximumBuffer {
+            // Records still waiting (the reorder window) hold most of the buffer: sliding them
+            // down for every little read would copy them over and over. Twice the room instead,
+            // so each byte is moved a bounded number of times.
+            let capacity = min(bufferCapacity * 2, Self.maximumBuffer)
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            grown.copyMemory(from: buffer + drop, byteCount: kept)
+            buffer.deallocate()
+            buffer = grown
+            self.buffer = grown
+            bufferCapacity = capacity
+        } else if drop > 0 && kept > 0 {
+            buffer.copyMemory(from: buffer + drop, byteCount: kept)
+        }
         base = UnsafeRawPointer(buffer)
         baseOffset = keepFrom
         available = kept
-        while baseOffset + Int64(available) < wanted {
+        // A pipe gives at most 64 KiB per read: reading only up to `wanted` would slide the kept
+        // bytes down again after every such read. Half of the free room is read at least.
+        let goal = max(wanted, baseOffset + Int64(available) + Int64((bufferCapacity - available) / 2))
+        while baseOffset + Int64(available) < goal {
             if available == bufferCapacity {
                 guard bufferCapacity < Self.maximumBuffer else {
                     throw CaptureError(.invalidArgument("more than \(Self.maximumBuffer >> 20) MiB would have to be held in memory"),
@@ -174,7 +190,7 @@ final class ByteSource {
                                            offset: baseOffset + Int64(available))
             if produced == 0 {
                 reachedEnd = true
-                return false
+                return baseOffset + Int64(available) >= wanted
             }
             available += produced
         }

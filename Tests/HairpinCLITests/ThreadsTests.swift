@@ -72,15 +72,59 @@ import Testing
         try sameReport(pair, pair.joined(separator: " + "))
     }
 
-    /// Standard input cannot be read twice: it runs on one thread, with the same report.
-    @Test func standardInputRunsOnOneThread() throws {
+    /// A streamed record too large for the ring's copy space (4 MB a batch) is read where the
+    /// reader keeps it while the reading thread waits: reports match around it.
+    @Test func streamedRecordLargerThanTheCopySpace() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-ring-large-\(UUID().uuidString).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try PcapWriter(path: path, snaplen: 8 << 20)
+        let small: [UInt8] = [0x00, 0x50, 0x56, 0x00, 0x00, 0x02, 0x00, 0x50, 0x56, 0x00, 0x00, 0x01, 0x08, 0x00,
+                              0x45, 0x00, 0x00, 0x14, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2]
+        var large = small + [UInt8](repeating: 0xAB, count: 5 << 20)
+        large[6 + 5] = 0x09
+        for index in 0..<600 {
+            try writer.write(timestamp: 1_700_000_000_000_000_000 + Int64(index) * 1_000_000, frame: index % 250 == 100 ? large : small)
+        }
+        try writer.flush()
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let one = try Hairpin.run(["analyze", "--json", "--threads", "1", "-"], stdin: data)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(String(decoding: one.stdoutData, as: UTF8.self).contains("\"packets\": 600"))
+        for threads in ["2", "3"] {
+            let more = try Hairpin.run(["analyze", "--json", "--threads", threads, "-"], stdin: data)
+            #expect(more.status == 0, "\(more.stderr)")
+            #expect(more.stdoutData == one.stdoutData, "\(threads) threads")
+        }
+    }
+
+    /// Records of standard input and of compressed files are copied into the ring: the same
+    /// report as one thread reading the plain file.
+    @Test func streamedInputsGiveTheSameReport() throws {
         let data = try Data(contentsOf: Hairpin.packageRoot.appendingPathComponent("Captures/glbp-split.pcapng"))
-        let piped = try Hairpin.run(["analyze", "--json", "--threads", "2", "-"], stdin: data)
         let file = try Hairpin.run(["analyze", "--json", "--threads", "1", "Captures/glbp-split.pcapng"])
-        #expect(piped.status == 0)
-        #expect(piped.stdoutData.count > 100)
-        // The file's name is not in the report's byte totals; compare everything but the interface file names.
-        let strip = { (data: Data) in String(decoding: data, as: UTF8.self).replacingOccurrences(of: "Captures/glbp-split.pcapng", with: "-") }
-        #expect(strip(piped.stdoutData) == strip(file.stdoutData))
+        #expect(file.status == 0)
+        #expect(file.stdoutData.count > 100)
+        // The file's name is in the report's interfaces: the plain file's report names it "-" too.
+        let asStandardInput = String(decoding: file.stdoutData, as: UTF8.self).replacingOccurrences(of: "\"Captures/glbp-split.pcapng\"", with: "\"-\"")
+        for threads in ["1", "2", "3"] {
+            let piped = try Hairpin.run(["analyze", "--json", "--threads", threads, "-"], stdin: data)
+            #expect(piped.status == 0, "\(piped.stderr)")
+            #expect(String(decoding: piped.stdoutData, as: UTF8.self) == asStandardInput, "standard input, \(threads) threads")
+        }
+        let compressed = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-ring-\(UUID().uuidString).pcapng.gz").path
+        defer { try? FileManager.default.removeItem(atPath: compressed) }
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c Captures/glbp-split.pcapng > '\(compressed)'"]
+        gzip.currentDirectoryURL = Hairpin.packageRoot
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        for threads in ["2", "3"] {
+            let unpacked = try Hairpin.run(["analyze", "--json", "--threads", threads, compressed])
+            #expect(unpacked.status == 0, "\(unpacked.stderr)")
+            let report = String(decoding: unpacked.stdoutData, as: UTF8.self).replacingOccurrences(of: "\"\(compressed)\"", with: "\"-\"")
+            #expect(report == asStandardInput, "gzip, \(threads) threads")
+        }
     }
 }
