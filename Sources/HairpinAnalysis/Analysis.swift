@@ -174,7 +174,7 @@ public final class Analysis {
             if time < origin { cachedBinEnd = cachedBinStart }
         }
         series[Int(uplink)].add(bytes: length, bin: bin)
-        consumeTraffic(record, packet, facts.flow, time: time, length: length, uplink: uplink, bin: bin)
+        consumeTraffic(record, packet, facts.flow, facts.flowHash, time: time, length: length, uplink: uplink, bin: bin)
     }
 
     /// `options.parts`, read once per record without an exclusivity check.
@@ -210,9 +210,9 @@ public final class Analysis {
     }
 
     @inline(__always)
-    private func consumeTraffic(_ record: Record, _ packet: PacketView, _ flow: (key: FlowKey, fromLow: Bool)?, time: Int64, length: Int,
-                                uplink: Int32, bin: Int) {
-        guard let (key, fromLow) = flow, let slot = flows.slot(for: key, time: time, uplink: uplink) else { return }
+    private func consumeTraffic(_ record: Record, _ packet: PacketView, _ flow: (key: FlowKey, fromLow: Bool)?, _ flowHash: UInt64, time: Int64,
+                                length: Int, uplink: Int32, bin: Int) {
+        guard let (key, fromLow) = flow, let slot = flows.slot(for: key, hash: flowHash, time: time, uplink: uplink) else { return }
         let payload = packet.payloadLength ?? 0
         // What the flow update needs from the packet, read before it (a borrowed value cannot be captured).
         let tcpFlags = packet.tcpFlags, payloadOffset = packet.payloadOffset

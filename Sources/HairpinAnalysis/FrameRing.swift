@@ -234,7 +234,9 @@ final class FrameRing: @unchecked Sendable {
             return true
         }
         guard !populateFails else { return false }
-        let start = max(populatedTo, writer) & ~(Self.pageSize - 1)
+        // Page-aligned, and past the pages already mapped: the last, partial page of the file is
+        // mapped once, not asked for again on every wait.
+        let start = max(populatedTo, writer & ~(Self.pageSize - 1))
         let end = min(mapping.count, writer + Self.populateAhead)
         guard start < end else { return false }
         let length = min(Self.populateStep, end - start)
@@ -243,7 +245,7 @@ final class FrameRing: @unchecked Sendable {
             populateFails = true
             return false
         }
-        populatedTo = start + length
+        populatedTo = (start + length + Self.pageSize - 1) & ~(Self.pageSize - 1)
         return true
     }
 

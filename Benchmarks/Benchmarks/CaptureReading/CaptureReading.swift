@@ -107,7 +107,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("analyze-pcap-\(frameLength)B") { benchmark in
             try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.analyze, paths: [path]) }
         }
-        // The trackers split between two threads that share the mapping (`hairpin analyze`'s default on two cores).
+        // Reading and decoding on one thread, the trackers on another (`hairpin analyze`'s default on two cores).
         Benchmark("analyze-pcap-\(frameLength)B-2-threads") { benchmark in
             try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.analyze, paths: [path], threads: 2) }
         }

@@ -94,7 +94,14 @@ public struct FlowTable {
     /// table is full of active flows.
     @inline(__always)
     public mutating func slot(for key: FlowKey, time: Int64, uplink: Int32) -> Int? {
-        var index = Int(truncatingIfNeeded: key.mixedHash) & mask
+        slot(for: key, hash: key.mixedHash, time: time, uplink: uplink)
+    }
+
+    /// `slot(for:time:uplink:)` with the key's `mixedHash` worked out beforehand (on the reading
+    /// thread, with two).
+    @inline(__always)
+    public mutating func slot(for key: FlowKey, hash: UInt64, time: Int64, uplink: Int32) -> Int? {
+        var index = Int(truncatingIfNeeded: hash) & mask
         while isUsed(index) {
             if slots[index].key == key { return index }
             index = (index + 1) & mask
@@ -105,11 +112,11 @@ public struct FlowTable {
                 untracked += 1
                 return nil
             }
-            return slot(for: key, time: time, uplink: uplink)
+            return slot(for: key, hash: hash, time: time, uplink: uplink)
         }
         if (count + 1) * 10 > slots.count * 7 {
             grow()
-            return slot(for: key, time: time, uplink: uplink)
+            return slot(for: key, hash: hash, time: time, uplink: uplink)
         }
         precondition(uplink >= 0, "uplink ids are not negative")
         slots[index] = FlowState(key: key, first: time, last: time, primaryUplink: uplink)
