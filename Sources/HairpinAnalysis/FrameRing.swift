@@ -43,8 +43,10 @@ final class FrameRing: @unchecked Sendable {
     /// The only input when it is one mapped file: while the first reader waits for records it
     /// maps the pages ahead of the writer, which then reads them without faulting them in.
     private let mapping: UnsafeRawBufferPointer?
-    /// Where the writer reads in `mapping`: the offset of the last record it published.
+    /// Where the writer reads in `mapping`: the offset of the last record it published, and the
+    /// furthest its reader looked ahead (headers read by the reorder window's scout).
     private let writerOffset = Atomic<Int>(0)
+    private let writerFrontier = Atomic<Int>(0)
     /// How far the first reader mapped `mapping` (its thread alone uses it).
     private var populatedTo = 0
     private var populateFails = false
@@ -109,10 +111,13 @@ final class FrameRing: @unchecked Sendable {
     @exclusivity(unchecked) private var filledInBatch = 0
     @exclusivity(unchecked) private var firstSlot = 0
     @exclusivity(unchecked) private var copied = 0
+    /// The writer's reader, for how far it looked ahead (the writing thread alone uses it).
+    @exclusivity(unchecked) private var reader: CaptureReader?
 
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
     func write(from reader: CaptureReader, passing filter: PacketFilter?, decoder: Decoder) {
+        self.reader = reader
         waitForRoom(batch)
         do {
             try reader.forEachFrame(passing: filter) { frame, read in
@@ -160,6 +165,7 @@ final class FrameRing: @unchecked Sendable {
     private func endBatch(lastRecord: Record, urgent: Bool = false) {
         if let start = mapping?.baseAddress, let at = lastRecord.bytes.baseAddress {
             writerOffset.store(at - start, ordering: .relaxed)
+            writerFrontier.store(max(at - start, Int(reader?.furthestOffset ?? 0)), ordering: .relaxed)
         }
         publish(batch, count: filledInBatch, last: false, urgent: urgent)
         batch += 1
@@ -234,10 +240,11 @@ final class FrameRing: @unchecked Sendable {
             return true
         }
         guard !populateFails else { return false }
-        // Page-aligned, and past the pages already mapped: the last, partial page of the file is
-        // mapped once, not asked for again on every wait.
-        let start = max(populatedTo, writer & ~(Self.pageSize - 1))
-        let end = min(mapping.count, writer + Self.populateAhead)
+        // From the furthest the writer's reader looked, page-aligned and past the pages already
+        // mapped: the last, partial page of the file is mapped once, not asked for on every wait.
+        let frontier = writerFrontier.load(ordering: .relaxed)
+        let start = max(populatedTo, frontier & ~(Self.pageSize - 1))
+        let end = min(mapping.count, frontier + Self.populateAhead)
         guard start < end else { return false }
         let length = min(Self.populateStep, end - start)
         if madvise(UnsafeMutableRawPointer(mutating: base + start), length, Self.populateRead) != 0 {

@@ -134,6 +134,12 @@ public final class CaptureReader {
         files.count == 1 ? files[0].source.mapping : nil
     }
 
+    /// How far into the only input the reader has read, looking ahead of the records it handed
+    /// on (the reorder window's scout reads headers far ahead); nil with several inputs.
+    public var furthestOffset: Int64? {
+        files.count == 1 ? files[0].furthestOffset : nil
+    }
+
     /// What each file turned out to be, with its anomalies so far.
     public var fileInfos: [CaptureFileInfo] { files.map { $0.fileInfo() } }
 

@@ -131,6 +131,9 @@ final class FileReader {
         }
     }
 
+    /// The furthest offset read so far: the scout's, ahead of the records handed on.
+    var furthestOffset: Int64 { max(position, scout?.offset ?? 0) }
+
     /// True when the scout has proven that `record` would leave the reorder queue next anyway.
     @inline(__always)
     private func scoutClears(_ record: PendingRecord) -> Bool {

@@ -7,6 +7,7 @@ import HairpinWire
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "Analyse captures: migrations, bandwidth per uplink, first-hop gateways, VM moves and the hairpins they cause.",
         discussion: """
             Reads every packet once, decodes it and feeds the trackers: bidirectional flows, migration \

@@ -5,6 +5,7 @@ import HairpinReport
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "How fast Hairpin reads, decodes and analyses your own capture: packets/s and bytes/s per stage.",
         discussion: """
             Runs each stage over the whole capture several times (the first run warms the page \

@@ -9,6 +9,7 @@ import HairpinWire
 
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decode",
         abstract: "Print each packet's layers: MACs, VLANs, tunnels (ERSPAN, VXLAN, Geneve, GRE), addresses, ports, ARP/RARP, ND.",
         discussion: """
             One line per packet in the spirit of `tcpdump -n -e`, or with --json one JSON object per \

@@ -17,6 +17,7 @@ struct Hairpin: ParsableCommand {
               hairpin decode -c 20 --filter 'arp or rarp' capture.pcapng
             """,
         version: hairpinVersion,
+        // Each names itself: a name derived from the type's would be demangled at every start.
         subcommands: [Analyze.self, Info.self, Decode.self, Synth.self, Bench.self]
     )
 }

@@ -5,6 +5,7 @@ import HairpinWire
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "info",
         abstract: "Summarise captures: format, sections, interfaces, packets, time span, rates, protocols, anomalies.",
         discussion: """
             Reads every record, so the counts are exact. Damage inside a capture is reported as \

@@ -11,6 +11,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "synth",
         abstract: "Generate a data-center scenario (vMotion, RARP, HSRP/GLBP/VRRP, hairpins) as a capture with its truth.",
         discussion: """
             SCENARIO is a built-in name (see --list) or a YAML file. The same scenario, scale and seed \
