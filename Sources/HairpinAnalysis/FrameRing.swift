@@ -80,7 +80,10 @@ final class FrameRing: @unchecked Sendable {
         records.initialize(repeating: Record(interface: 0, linkType: .ethernet, timestamp: 0, originalLength: 0,
                                               bytes: UnsafeRawBufferPointer(start: nil, count: 0), direction: .unknown, flags: 0,
                                               fileIndex: 0, fileOffset: 0, hasTimestamp: false), count: capacity)
-        packets = .allocate(capacity: capacity)
+        // On cache-line boundaries: the fields the trackers read of each packet lie in its first
+        // three lines (see `DecodedPacket`).
+        packets = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<DecodedPacket>.stride * capacity, alignment: 64)
+            .bindMemory(to: DecodedPacket.self, capacity: capacity)
         packets.initialize(repeating: DecodedPacket(linkType: .ethernet, capturedLength: 0), count: capacity)
         views = .allocate(capacity: capacity)
         views.initialize(repeating: PacketView(packets), count: capacity)
@@ -94,7 +97,7 @@ final class FrameRing: @unchecked Sendable {
         frames.deallocate()
         records.deallocate()
         packets.deinitialize(count: Self.batchSize * Self.batchCount)
-        packets.deallocate()
+        UnsafeMutableRawPointer(packets).deallocate()
         facts.deallocate()
         views.deallocate()
         counts.deallocate()

@@ -2,38 +2,53 @@
 /// top-level fields describe the innermost frame; `tunnel` keeps the outermost tunnel with its
 /// outer addresses, `erspan` and `vni` the first of each met on the way in.
 public struct DecodedPacket: Sendable, BitwiseCopyable {
+    // What the trackers read of every frame comes first, together: a thread on another core,
+    // reading frames the reading thread decoded, fetches three cache lines of each, not six.
+    public var sourceMAC: MACAddress?
+    public var destinationMAC: MACAddress?
+    public var sourceIP: IPAddress?
+    public var destinationIP: IPAddress?
+    /// Transport protocol: IPv4 protocol, or IPv6 next header after the extension headers.
+    public var ipProtocol: UInt8?
+    public var tcpFlags: UInt8?
+    public var sourcePort: UInt16?
+    public var destinationPort: UInt16?
+    /// VXLAN or Geneve: the first VNI met on the way in.
+    public var vni: UInt32?
+    /// Linux cooked captures (SLL2): the interface index.
+    public var cookedInterfaceIndex: UInt32?
+    /// Frame offset where the innermost frame's link layer starts.
+    public var innerFrameOffset: Int = 0
+    /// Where the IP header, or the ARP body, starts in the frame.
+    public var networkOffset: Int?
+    /// Application payload: where it starts in the frame and how long the headers say it is
+    /// (it may extend beyond the captured bytes).
+    public var payloadOffset: Int?
+    public var payloadLength: Int?
+    public var vlans = VLANStack()
+
     public var linkType: LinkType
     /// Bytes captured (the decoder never reads beyond them).
     public var capturedLength: Int
     /// Every layer read, outermost first, tunnels included.
     public var layers = LayerPath()
 
-    // Link layer of the innermost frame.
-    public var sourceMAC: MACAddress?
-    public var destinationMAC: MACAddress?
-    public var vlans = VLANStack()
+    // Link layer of the innermost frame (its MACs, VLANs and SLL2 index are above).
     /// EtherType (or SLL protocol) that the link layer led to; nil for 802.3 LLC frames.
     public var etherType: UInt16?
     /// 802.3 frames: DSAP and SSAP of the LLC header.
     public var llcSAPs: UInt16?
-    /// Linux cooked captures: packet type (0 host ... 4 outgoing) and, for SLL2, the interface index.
+    /// Linux cooked captures: packet type (0 host ... 4 outgoing); the SLL2 interface index is above.
     public var cookedPacketType: UInt16?
-    public var cookedInterfaceIndex: UInt32?
     /// MPLS: labels walked and the top one.
     public var mplsLabels: Int = 0
     public var topMPLSLabel: UInt32?
-    /// Frame offset where the innermost frame's link layer starts.
-    public var innerFrameOffset: Int = 0
 
-    // Network layer.
+    // Network layer (addresses, protocol and offset above).
     public var arp: ARPPacket? {
         @inline(__always) get { arpStorage.value }
         @inline(__always) set { arpStorage.value = newValue }
     }
-    public var sourceIP: IPAddress?
-    public var destinationIP: IPAddress?
-    /// Transport protocol: IPv4 protocol, or IPv6 next header after the extension headers.
-    public var ipProtocol: UInt8?
     /// TTL or hop limit.
     public var ttl: UInt8?
     public var dscp: UInt8?
@@ -43,13 +58,8 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     public var moreFragments = false
     /// IP total length (IPv4) or 40 + payload length (IPv6), as the header says.
     public var ipLength: Int?
-    /// Where the IP header, or the ARP body, starts in the frame.
-    public var networkOffset: Int?
 
-    // Transport layer (first fragments only).
-    public var sourcePort: UInt16?
-    public var destinationPort: UInt16?
-    public var tcpFlags: UInt8?
+    // Transport layer, first fragments only (ports, flags and payload above).
     public var tcpSequence: UInt32?
     public var tcpAcknowledgment: UInt32?
     public var tcpWindow: UInt16?
@@ -67,10 +77,6 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         @inline(__always) set { fhrpStorage.value = newValue }
     }
     public var transportOffset: Int?
-    /// Application payload: where it starts in the frame and how long the headers say it is
-    /// (it may extend beyond the captured bytes).
-    public var payloadOffset: Int?
-    public var payloadLength: Int?
 
     // Tunnels.
     public var tunnel: TunnelInfo? {
@@ -82,7 +88,6 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         @inline(__always) get { erspanStorage.value }
         @inline(__always) set { erspanStorage.value = newValue }
     }
-    public var vni: UInt32?
 
     /// Why the walk stopped early, or nil when every layer it knows was read.
     public var stop: DecodeStop? {
