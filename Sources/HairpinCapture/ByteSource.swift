@@ -27,7 +27,7 @@ final class ByteSource {
     private var mappedLength = 0
     private var buffer: UnsafeMutableRawPointer?
     private var bufferCapacity = 0
-    private var stream: InputStream?
+    private var stream: StreamPrefetch?
 
     static let maximumBuffer = 1 << 30
     private static let initialBuffer = 1 << 20
@@ -44,7 +44,7 @@ final class ByteSource {
 
     private init(name: String, stream: InputStream) {
         self.name = name
-        self.stream = stream
+        self.stream = StreamPrefetch(stream)
         compression = stream.compression
         isMapped = false
         reachedEnd = false
@@ -186,8 +186,7 @@ final class ByteSource {
                 bufferCapacity = capacity
                 base = UnsafeRawPointer(grown)
             }
-            let produced = try stream.read(into: buffer + available, capacity: bufferCapacity - available,
-                                           offset: baseOffset + Int64(available))
+            let produced = try stream.read(into: buffer + available, capacity: bufferCapacity - available)
             if produced == 0 {
                 reachedEnd = true
                 return baseOffset + Int64(available) >= wanted

@@ -80,7 +80,7 @@ struct Analyze: ParsableCommand {
     @Flag(name: .customLong("all-hosts"), help: "Give the paths of hosts that did not move too (gateway, outbound and return verdicts).")
     var allHosts = false
 
-    @Option(name: .long, help: "Threads: 2 reads and decodes on one thread and runs the trackers on the other; 3 also splits the trackers in two halves; the report is the same. Default: the cores, up to 3, for inputs of 16 MB or more (or read from a stream).")
+    @Option(name: .long, help: "Threads: 2 reads and decodes on one thread and runs the trackers on the other; 3 also splits the trackers in two halves; the report is the same. Default: the cores, up to 3, for inputs of 16 MB or more or read from a stream.")
     var threads: Int?
 
     @OptionGroup var reading: ReadingOptions

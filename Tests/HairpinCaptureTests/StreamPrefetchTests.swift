@@ -1,0 +1,83 @@
+import Foundation
+import HairpinCapture
+import Testing
+
+/// A compressed stream is inflated ahead on a thread of its own, in 1 MiB blocks: records read
+/// the same across block edges, a stream cut short fails after the records before the cut, and
+/// a reader let go early lets its thread and file go too.
+@Suite struct StreamPrefetchTests {
+    /// A pcap of `count` 1514-byte records, each carrying its index in its first bytes.
+    func capture(_ count: Int) -> [UInt8] {
+        var pcap = PcapBuilder()
+        for index in 0..<count {
+            var bytes = frame(1514, seed: UInt8(truncatingIfNeeded: index))
+            withUnsafeBytes(of: UInt32(index).bigEndian) { bytes.replaceSubrange(0..<4, with: $0) }
+            pcap.record(seconds: 1_700_000_000 + UInt32(index / 1000), fraction: UInt32(index % 1000) * 1000, frame: bytes)
+        }
+        return pcap.bytes
+    }
+
+    @Test func recordsReadTheSameAcrossBlocks() throws {
+        // 5,000 records: 7.6 MB inflated, nearly eight blocks, none of them on a record edge.
+        let plain = capture(5_000)
+        let mapped = try readAll(plain)
+        let inflated = try readAll(try gzip(plain))
+        #expect(mapped.records.count == 5_000)
+        #expect(inflated.records == mapped.records)
+        #expect(try readAll(try zstd(plain)).records == mapped.records)
+    }
+
+    /// Records read before the stream's end or failure, and how reading ended.
+    func readUntilTheEnd(_ bytes: [UInt8]) throws -> (count: Int, failure: CaptureError?) {
+        let files = TemporaryFiles()
+        let reader = try CaptureReader(paths: [files.write(bytes)], options: .init(reorderWindow: 0))
+        var count = 0
+        do {
+            while let record = try reader.next() {
+                #expect(record.bytes.loadUnaligned(as: UInt32.self).bigEndian == UInt32(count))
+                count += 1
+            }
+        } catch {
+            return (count, error)
+        }
+        return (count, nil)
+    }
+
+    @Test func aStreamCutShortKeepsTheRecordsBeforeTheCut() throws {
+        let compressed = try gzip(capture(5_000))
+        let cut = try readUntilTheEnd(Array(compressed.prefix(compressed.count / 2)))
+        #expect(cut.count > 1_000 && cut.count < 5_000, "\(cut.count) records before the cut")
+        // As before the stream was read ahead: the whole records before the cut, and no error.
+        #expect(cut.failure == nil)
+    }
+
+    @Test func corruptDataFailsAfterTheRecordsBeforeIt() throws {
+        var compressed = try gzip(capture(5_000))
+        for index in compressed.count / 2..<compressed.count / 2 + 64 { compressed[index] ^= 0x5A }
+        let corrupt = try readUntilTheEnd(compressed)
+        #expect(corrupt.count > 1_000 && corrupt.count < 5_000, "\(corrupt.count) records before the damage")
+        guard case .decompressionFailed? = corrupt.failure?.kind else {
+            Issue.record("expected a decompression failure, got \(String(describing: corrupt.failure))")
+            return
+        }
+    }
+
+    @Test func aReaderLetGoEarlyClosesItsFile() throws {
+        let files = TemporaryFiles()
+        let path = files.write(try gzip(capture(20_000)))
+        let before = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        do {
+            let reader = try CaptureReader(paths: [path])
+            for _ in 0..<10 { _ = try reader.next() }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count > before)
+        }
+        // The inflating thread notices it was let go and ends, closing the file.
+        var after = Int.max
+        for _ in 0..<200 {
+            after = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+            if after <= before { break }
+            usleep(10_000)
+        }
+        #expect(after <= before)
+    }
+}
