@@ -28,7 +28,8 @@ final class FrameRing: @unchecked Sendable {
     /// Each packet's view, made by the writer: it carries which large fields are present.
     private let views: UnsafeMutablePointer<PacketView>
     private let facts: UnsafeMutablePointer<FrameFacts>
-    /// Records in each batch (fewer than `batchSize` only in the last).
+    /// Records in each batch: fewer than `batchSize` in the last, and in one ended early because
+    /// its copy space was full or a record too large to copy came.
     private let counts: UnsafeMutablePointer<Int>
     /// Batches published by the writer.
     private let published = Atomic<Int>(0)
