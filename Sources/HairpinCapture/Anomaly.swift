@@ -43,6 +43,9 @@ public enum AnomalyKind: String, CaseIterable, Sendable, Codable, Comparable {
     case simplePacketAmbiguous = "simple_packet_ambiguous"
     /// Timestamp that does not fit in Int64 nanoseconds: the record takes the previous record's time.
     case timestampOverflow = "timestamp_overflow"
+    /// A gzip member or zstd frame the file ends in the middle of: the capture was cut while
+    /// compressed (its whole records before the cut are read).
+    case compressedStreamCut = "compressed_stream_cut"
 
     public static func < (lhs: AnomalyKind, rhs: AnomalyKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -140,6 +140,9 @@ final class ByteSource {
         isMapped ? UnsafeRawBufferPointer(start: base, count: mappedLength) : nil
     }
 
+    /// True once a compressed stream's end was reached inside a gzip member or zstd frame.
+    var streamWasCut: Bool { stream?.wasCut ?? false }
+
     /// Offset one past the last byte available now.
     var endOffset: Int64 { baseOffset + Int64(available) }
 

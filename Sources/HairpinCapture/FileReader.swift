@@ -112,6 +112,7 @@ final class FileReader {
             if exhausted { return nil }
             guard let record = try nextInFileOrder() else {
                 exhausted = true
+                if source.streamWasCut { anomalies.count(.compressedStreamCut, at: source.endOffset) }
                 continue
             }
             recordsRead += 1

@@ -20,6 +20,9 @@ final class InputStream {
     private var compressedOffset: Int64 = 0
     private var zlib: UnsafeMutablePointer<z_stream>?
     private var zstd: OpaquePointer?
+    /// True while the last gzip member or zstd frame begun has been read to its end (or none
+    /// was begun): at the end of the input, false means the stream was cut inside one.
+    private(set) var atFrameEnd = true
 
     static func compression(ofMagic magic: UInt32) -> ByteSource.Compression {
         // Little-endian load of the first four bytes.
@@ -125,6 +128,7 @@ final class InputStream {
                 inputStart += consumed
                 compressedOffset += Int64(consumed)
                 let produced = min(capacity, Int(UInt32.max)) - Int(zlib.pointee.avail_out)
+                if consumed > 0 || produced > 0 { atFrameEnd = false }
                 switch status {
                 case Z_OK, Z_BUF_ERROR:
                     if produced > 0 { return produced }
@@ -133,6 +137,7 @@ final class InputStream {
                     }
                 case Z_STREAM_END:
                     // Concatenated gzip members continue the same capture.
+                    atFrameEnd = true
                     inflateReset(zlib)
                     if produced > 0 { return produced }
                 default:
@@ -151,6 +156,8 @@ final class InputStream {
                 }
                 inputStart += inBuffer.pos
                 compressedOffset += Int64(inBuffer.pos)
+                // 0: the frame is decoded and flushed whole.
+                if inBuffer.pos > 0 || outBuffer.pos > 0 { atFrameEnd = status == 0 }
                 if outBuffer.pos > 0 { return outBuffer.pos }
                 if inBuffer.pos == 0 && inputEOF {
                     throw CaptureError(.decompressionFailed("zstd stream ends early"), file: name, offset: offset)

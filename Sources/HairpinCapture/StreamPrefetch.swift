@@ -15,6 +15,9 @@ final class StreamPrefetch {
     private var position = 0
     private var ended = false
 
+    /// Known once `read` returned 0: the stream ended inside a gzip member or zstd frame.
+    var wasCut: Bool { ended && ahead.cut }
+
     init(_ stream: InputStream) {
         name = stream.name
         compression = stream.compression
@@ -75,6 +78,8 @@ final class StreamPrefetch {
         let filled = DispatchSemaphore(value: 0)
         private let stopped = Atomic<Bool>(false)
         private let stream: InputStream
+        /// Written with the last block, before `filled` is signalled for it.
+        private(set) var cut = false
 
         init(stream: InputStream) {
             self.stream = stream
@@ -115,6 +120,7 @@ final class StreamPrefetch {
                 counts[slot] = count
                 failures[slot] = failure
                 ends[slot] = count == 0 || failure != nil
+                if count == 0 && failure == nil { cut = !stream.atFrameEnd }
                 offset += Int64(count)
                 // The semaphore orders these writes before the reader's reads of them.
                 filled.signal()

@@ -28,7 +28,7 @@ import Testing
     }
 
     /// Records read before the stream's end or failure, and how reading ended.
-    func readUntilTheEnd(_ bytes: [UInt8]) throws -> (count: Int, failure: CaptureError?) {
+    func readUntilTheEnd(_ bytes: [UInt8]) throws -> (count: Int, failure: CaptureError?, anomalies: [AnomalyKind]) {
         let files = TemporaryFiles()
         let reader = try CaptureReader(paths: [files.write(bytes)], options: .init(reorderWindow: 0))
         var count = 0
@@ -38,17 +38,27 @@ import Testing
                 count += 1
             }
         } catch {
-            return (count, error)
+            return (count, error, reader.anomalies.map(\.kind))
         }
-        return (count, nil)
+        return (count, nil, reader.anomalies.map(\.kind))
     }
 
-    @Test func aStreamCutShortKeepsTheRecordsBeforeTheCut() throws {
-        let compressed = try gzip(capture(5_000))
-        let cut = try readUntilTheEnd(Array(compressed.prefix(compressed.count / 2)))
-        #expect(cut.count > 1_000 && cut.count < 5_000, "\(cut.count) records before the cut")
-        // As before the stream was read ahead: the whole records before the cut, and no error.
-        #expect(cut.failure == nil)
+    @Test func aStreamCutShortKeepsTheRecordsBeforeTheCutAndSaysSo() throws {
+        let plain = capture(5_000)
+        for (name, compressed) in [("gzip", try gzip(plain)), ("zstd", try zstd(plain))] {
+            let whole = try readUntilTheEnd(compressed)
+            #expect(whole.count == 5_000 && whole.failure == nil && whole.anomalies.isEmpty, "\(name), whole: \(whole)")
+            let cut = try readUntilTheEnd(Array(compressed.prefix(compressed.count / 2)))
+            #expect(cut.count > 1_000 && cut.count < 5_000, "\(name): \(cut.count) records before the cut")
+            #expect(cut.failure == nil, "\(name)")
+            // The cut may fall inside a record too; the stream's own cut is always reported.
+            #expect(cut.anomalies.contains(.compressedStreamCut), "\(name): \(cut.anomalies)")
+            #expect(Set(cut.anomalies).isSubset(of: [.compressedStreamCut, .truncatedRecord]), "\(name): \(cut.anomalies)")
+        }
+        // Two whole gzip members one after the other are one capture, not a cut one.
+        let members = try gzip(Array(plain.prefix(plain.count / 2))) + (try gzip(Array(plain.suffix(from: plain.count / 2))))
+        let joined = try readUntilTheEnd(members)
+        #expect(joined.failure == nil && joined.anomalies.isEmpty, "\(joined)")
     }
 
     @Test func corruptDataFailsAfterTheRecordsBeforeIt() throws {
