@@ -114,21 +114,11 @@ public final class Analysis {
 
     // MARK: Per packet
 
+    /// Decodes `record` into the value reused for every record and consumes it.
+    @inline(__always)
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
-        consume(record, decoded: PacketView(scratch))
-    }
-
-    /// Decodes `record` into `packet` (a value the caller reuses) for `consume(_:decoded:)`.
-    @inline(__always)
-    public func decode(_ record: Record, into packet: inout DecodedPacket) {
-        decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
-    }
-
-    /// Consumes a record already decoded by `decode(_:into:)` into a value the caller reuses
-    /// from record to record (its reading loop's local): no decoded packet is built per frame.
-    @inline(__always)
-    public func consume(_ record: Record, decoded packet: PacketView) {
+        let packet = PacketView(scratch)
         consume(record, decoded: packet, facts: FrameFacts(record, packet))
     }
 

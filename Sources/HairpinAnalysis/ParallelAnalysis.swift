@@ -37,13 +37,8 @@ public enum ParallelAnalysis {
         let large = (reader.mappedBytes ?? .max) >= minimumSplitBytes
         guard threads >= 2, evenForSmallInputs || large else {
             let analysis = Analysis(options: options)
-            // Decoded into one value reused for every record, lent to the trackers by address.
-            let packet = UnsafeMutablePointer<DecodedPacket>.allocate(capacity: 1)
-            packet.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
-            defer { packet.deinitialize(count: 1); packet.deallocate() }
             try reader.forEachFrame(passing: filter) { frame, record in
-                analysis.decode(record, into: &packet.pointee)
-                analysis.consume(record, decoded: PacketView(packet))
+                analysis.consume(record)
                 observe(frame, record)
                 return true
             }

@@ -2,8 +2,9 @@ import CPcap
 import HairpinWire
 import Synchronization
 
-/// Serialises pcap_compile: libpcap's parser is not guaranteed reentrant on every version,
-/// and filters may be compiled from two analysis threads at once.
+/// Serialises pcap_compile: libpcap's parser is not guaranteed reentrant on every version, and
+/// filters may be compiled on several threads at once (a filter compiles per link type as
+/// records come, on whichever thread reads them).
 private let compileLock = Mutex(())
 
 /// A tcpdump/BPF filter expression, compiled by libpcap once per link type and run on the
