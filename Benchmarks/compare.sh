@@ -10,7 +10,8 @@
 #   hairpin analyze        the whole analysis and its report (process wall time; two threads on
 #                          a machine with two cores, as hairpin analyze runs by default)
 #   analyze --threads 1    the same on one thread
-#   hairpin decode-only    read + decode of every frame (`hairpin bench --stage decode --runs 1 --warmup 0`)
+#   hairpin decode-only    read + decode of every frame (`hairpin bench --stage decode --runs 1 --warmup 0`;
+#                          a pcap file of 16 MB or more is read in pieces, one per core up to 3)
 #   libpcap count loop     a C program that only counts records with pcap_next_ex (built here)
 #   tcpdump -r -w          tcpdump reading every record and writing it to /dev/null
 #   tshark io,stat         `tshark -q -z io,stat,1`, on the first TSHARK_PACKETS records (default

@@ -1,3 +1,4 @@
+import Dispatch
 import HairpinCapture
 import HairpinWire
 
@@ -16,11 +17,15 @@ public enum Throughput {
         public var capturedBytes = 0
         public var originalBytes = 0
         public var checksum = 0
+        /// Threads the pass ran on.
+        public var threads = 1
 
         public init() {}
     }
 
-    /// `threads` applies to the analysis (see `ParallelAnalysis`); reading and decoding run on one.
+    /// `threads` applies to the analysis (see `ParallelAnalysis`) and to reading and decoding one
+    /// large mapped pcap file in file order, which is then read in that many pieces at once
+    /// (`CaptureReader.pieces`, at most `maximumPieces`).
     public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64 = 0, analysis options: Analysis.Options = Analysis.Options(),
                            threads: Int = 1) throws -> Pass {
         var pass = Pass()
@@ -33,32 +38,101 @@ public enum Throughput {
             }
             let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
             pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
+            pass.threads = outcome.threads
             return pass
         }
+        if threads >= 2, paths.count == 1, reorderWindow == 0,
+           let pieces = try CaptureReader.pieces(of: paths[0], count: min(threads, maximumPieces), minimumBytes: ParallelAnalysis.minimumSplitBytes) {
+            return try inPieces(stage, pieces)
+        }
         let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
+        try pass.add(stage, of: reader)
+        return pass
+    }
+
+    /// Pieces one file is read in at most: more cost more to start than the cores a sensor has.
+    public static let maximumPieces = 8
+
+    /// Reads or decodes the pieces of one file (`CaptureReader.pieces`) on a thread each.
+    private static func inPieces(_ stage: Stage, _ pieces: [CaptureReader]) throws -> Pass {
+        let run = PieceRun(stage: stage, pieces: pieces)
+        DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in run.read(piece) }
+        var passes: [Pass] = []
+        for piece in pieces.indices { passes.append(try run.result(of: piece).get()) }
+        let kept = try CaptureReader.joinPieces(pieces) { (reader: CaptureReader) throws(CaptureError) in
+            try passes[passes.count - 1].add(stage, of: reader)
+        }
+        var total = Pass()
+        for piece in kept.indices { total.join(passes[piece]) }
+        total.threads = pieces.count
+        return total
+    }
+
+    /// The pieces and what reading each gave: every thread writes only its own piece's result,
+    /// read back after all have finished.
+    private final class PieceRun: @unchecked Sendable {
+        let stage: Stage
+        let pieces: [CaptureReader]
+        private let slots: UnsafeMutablePointer<Result<Pass, CaptureError>>
+
+        init(stage: Stage, pieces: [CaptureReader]) {
+            self.stage = stage
+            self.pieces = pieces
+            slots = .allocate(capacity: pieces.count)
+            slots.initialize(repeating: .success(Pass()), count: pieces.count)
+        }
+
+        deinit {
+            slots.deinitialize(count: pieces.count)
+            slots.deallocate()
+        }
+
+        func result(of piece: Int) -> Result<Pass, CaptureError> { slots[piece] }
+
+        func read(_ piece: Int) {
+            var pass = Pass()
+            let stage = stage
+            slots[piece] = Result { () throws(CaptureError) -> Pass in
+                try pass.add(stage, of: pieces[piece])
+                return pass
+            }
+        }
+    }
+}
+
+extension Throughput.Pass {
+    /// Reads (and for `.decode` decodes) every record `reader` has left.
+    mutating func add(_ stage: Throughput.Stage, of reader: CaptureReader) throws(CaptureError) {
         switch stage {
         case .read:
             try reader.forEach { record in
-                pass.records += 1
-                pass.capturedBytes &+= record.bytes.count
-                pass.originalBytes &+= record.originalLength
+                records += 1
+                capturedBytes &+= record.bytes.count
+                originalBytes &+= record.originalLength
+                checksum &+= record.bytes.count &+ record.originalLength
                 return true
             }
-            pass.checksum = pass.capturedBytes &+ pass.originalBytes
         case .decode:
             let decoder = Decoder()
             var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
             try reader.forEach { record in
-                pass.records += 1
-                pass.capturedBytes &+= record.bytes.count
-                pass.originalBytes &+= record.originalLength
+                records += 1
+                capturedBytes &+= record.bytes.count
+                originalBytes &+= record.originalLength
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
-                pass.checksum &+= Int(packet.destinationPort ?? 0) &+ Int(packet.tcpFlags ?? 0) &+ (packet.payloadLength ?? 0)
+                checksum &+= Int(packet.destinationPort ?? 0) &+ Int(packet.tcpFlags ?? 0) &+ (packet.payloadLength ?? 0)
                 return true
             }
         case .analyze:
-            break
+            preconditionFailure("the analysis runs through ParallelAnalysis")
         }
-        return pass
+    }
+
+    /// Adds what another pass over other records did.
+    mutating func join(_ other: Throughput.Pass) {
+        records += other.records
+        capturedBytes &+= other.capturedBytes
+        originalBytes &+= other.originalBytes
+        checksum &+= other.checksum
     }
 }

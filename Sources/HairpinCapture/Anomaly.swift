@@ -93,6 +93,9 @@ struct AnomalyCounters {
 
     func count(of kind: AnomalyKind) -> Int { counts[Self.indexOfKind[kind]!] }
 
+    /// Anomalies of every kind counted so far.
+    var total: Int { counts.reduce(0, +) }
+
     func list(file: String) -> [Anomaly] {
         AnomalyKind.allCases.enumerated().compactMap { index, kind in
             counts[index] == 0 ? nil

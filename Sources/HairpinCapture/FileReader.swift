@@ -178,6 +178,7 @@ final class FileReader {
     // MARK: pcap
 
     private func readPcapHeader(at offset: Int64) throws(CaptureError) {
+        pcapHeadersRead += 1
         guard try fill(offset, PcapLayout.fileHeaderLength) else {
             throw CaptureError(.truncatedFileHeader, file: info.path, offset: offset)
         }
@@ -270,6 +271,10 @@ final class FileReader {
         let headerLength = layout.recordHeaderLength
         while true {
             let start = position
+            if start >= pieceEnd {
+                exhausted = true
+                return nil
+            }
             guard try fill(start, headerLength) else {
                 finishAtEnd(from: start)
                 return nil
@@ -324,22 +329,27 @@ final class FileReader {
         }
     }
 
+    /// The captured length of a plausible pcap record header at `offset` whose time is within a
+    /// day of `seconds` (random bytes rarely are), or nil.
+    private func plausiblePcapRecord(at offset: Int64, layout: PcapLayout, nearSeconds seconds: Int64) throws(CaptureError) -> UInt32? {
+        guard try fill(offset, layout.recordHeaderLength) else { return nil }
+        let fields = layout.recordFields(source.pointer(at: offset))
+        let limit = UInt32(max(Int(layout.snaplen), 262_144))
+        let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
+        guard fields.captured <= limit, fields.captured <= fields.original, fields.original <= UInt32(Self.maximumRecord),
+              fields.fraction < fractionLimit, fields.original > 0 else { return nil }
+        guard abs(Int64(fields.seconds) - seconds) < 86_400 else { return nil }
+        return fields.captured
+    }
+
     /// Looks for the next offset where two records in a row are plausible; counts the bytes skipped.
     private func resynchronisePcap(after start: Int64, layout: PcapLayout) throws(CaptureError) -> Bool {
         let headerLength = Int64(layout.recordHeaderLength)
         var candidate = start + 1
         let scanLimit = start + Int64(Self.maximumRecord)
-        let limit = UInt32(max(Int(layout.snaplen), 262_144))
-        let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
+        let lastSeconds = lastTimestamp / 1_000_000_000
         func plausible(_ offset: Int64) throws(CaptureError) -> UInt32? {
-            guard try fill(offset, Int(headerLength)) else { return nil }
-            let fields = layout.recordFields(source.pointer(at: offset))
-            guard fields.captured <= limit, fields.captured <= fields.original, fields.original <= UInt32(Self.maximumRecord),
-                  fields.fraction < fractionLimit, fields.original > 0 else { return nil }
-            // Within a day of the last good record: random bytes rarely are.
-            let seconds = Int64(fields.seconds)
-            guard abs(seconds - lastTimestamp / 1_000_000_000) < 86_400 else { return nil }
-            return fields.captured
+            try plausiblePcapRecord(at: offset, layout: layout, nearSeconds: lastSeconds)
         }
         while candidate < scanLimit {
             guard try fill(candidate, Int(headerLength)) else { break }
@@ -357,6 +367,79 @@ final class FileReader {
         }
         return false
     }
+
+    // MARK: Pieces of one file
+
+    /// Records starting at or past this offset belong to the reader of the next piece.
+    @exclusivity(unchecked) private var pieceEnd: Int64 = .max
+    /// pcap file headers read so far: more than one means the layout changed part way.
+    private(set) var pcapHeadersRead = 0
+
+    /// True for a mapped classic pcap file read in file order: only such a file can be read in
+    /// pieces, since a piece's reader needs nothing but the file header to start mid-file.
+    var canReadInPieces: Bool { source.isMapped && !isPcapng && scout == nil && pcapHeadersRead == 1 }
+
+    /// The first offset at or after `offset` (and within 1 MiB of it) where `chain` records in a
+    /// row are plausible, each within a day of the first, and the last ends inside the file; nil
+    /// when there is none. Only a guess at a record boundary, made without reading what comes
+    /// before: the reader of the piece before proves it by ending exactly there.
+    func pieceBoundary(near offset: Int64, chain: Int = 8) -> Int64? {
+        let layout = pcapLayout
+        let headerLength = Int64(layout.recordHeaderLength)
+        let end = source.endOffset
+        var candidate = max(offset, Int64(PcapLayout.fileHeaderLength))
+        let scanLimit = min(end, candidate + (1 << 20))
+        while candidate < scanLimit {
+            if let proven = try? chainIsPlausible(from: candidate, chain: chain, layout: layout, headerLength: headerLength, end: end),
+               proven {
+                return candidate
+            }
+            candidate += 1
+        }
+        return nil
+    }
+
+    private func chainIsPlausible(from start: Int64, chain: Int, layout: PcapLayout, headerLength: Int64, end: Int64) throws(CaptureError) -> Bool {
+        guard try fill(start, Int(headerLength)) else { return false }
+        let seconds = Int64(layout.recordFields(source.pointer(at: start)).seconds)
+        var offset = start
+        for _ in 0..<chain {
+            guard let captured = try plausiblePcapRecord(at: offset, layout: layout, nearSeconds: seconds) else { return false }
+            offset += headerLength + Int64(captured)
+            guard offset <= end else { return false }
+            if offset == end { return true }
+        }
+        return true
+    }
+
+    /// Reads only the records that start in `range`: from its lower bound (a record boundary
+    /// found by `pieceBoundary`, or where the reader stands) up to the next piece's start.
+    func readPiece(_ range: Range<Int64>) {
+        if range.lowerBound > position {
+            position = range.lowerBound
+            releaseChecked = position
+        }
+        pieceEnd = range.upperBound
+        anomaliesBeforePiece = anomalies.total
+    }
+
+    /// Anomalies counted before the piece began (those of the file header).
+    private var anomaliesBeforePiece = 0
+
+    /// True when the reader stopped exactly where the next piece starts: that start was a real
+    /// record boundary, and it read every record of its piece.
+    var endedAtPieceEnd: Bool { exhausted && position == pieceEnd }
+
+    /// Lets the reader go on past its piece to the end of the file (when the next piece's start
+    /// proved wrong and the records there have to be read from here).
+    func readPastPieceEnd() {
+        pieceEnd = .max
+        exhausted = false
+    }
+
+    /// True when the piece held nothing unusual: no anomaly and no second file header. Only
+    /// then are its records read just as one reader of the whole file would read them.
+    var readPieceCleanly: Bool { anomalies.total == anomaliesBeforePiece && pcapHeadersRead == 1 }
 
     /// At the end of the data: a partial header is a truncated record, unless it is all zeros.
     private func finishAtEnd(from start: Int64) {

@@ -30,7 +30,7 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Timed runs per stage (the median is reported).")
     var runs = 5
 
-    @Option(name: .long, help: "Threads of the analyze stage (1 to 3; default: the cores, up to 3).")
+    @Option(name: .long, help: "Threads of the analyze stage (1 to 3) and of reading and decoding a pcap file of 16 MB or more in pieces (up to 8); default: the cores, up to 3.")
     var threads = Analyze.defaultThreads
 
     @Flag(name: .long, help: "Print JSON (schema hairpin.bench/1).")
@@ -70,7 +70,7 @@ struct Bench: ParsableCommand {
                 ("threads", .int(min(threads, ParallelAnalysis.maximumThreads))),
                 ("file_bytes", .int(fileBytes)),
                 ("stages", .array(rows.map { row in
-                    .object([("stage", .string(row.stage.rawValue)), ("packets", .int(row.pass.records)),
+                    .object([("stage", .string(row.stage.rawValue)), ("threads", .int(row.pass.threads)), ("packets", .int(row.pass.records)),
                              ("captured_bytes", .int(row.pass.capturedBytes)), ("original_bytes", .int(row.pass.originalBytes)),
                              ("median_seconds", .double(row.seconds)),
                              ("packets_per_second", .double(Double(row.pass.records) / max(row.seconds, 1e-9))),
@@ -81,18 +81,16 @@ struct Bench: ParsableCommand {
             print(value.serialized(pretty: true))
             return
         }
-        var table = TextTable([("stage", .left), ("packets", .right), ("median", .right), ("packets/s", .right), ("file bytes/s", .right),
+        var table = TextTable([("stage", .left), ("threads", .right), ("packets", .right), ("median", .right), ("packets/s", .right), ("file bytes/s", .right),
                                ("wire bytes/s", .right)])
         for row in rows {
             let seconds = max(row.seconds, 1e-9)
-            table.add([row.stage.rawValue, "\(row.pass.records)", Units.duration(Int64(row.seconds * 1e9)),
+            table.add([row.stage.rawValue, "\(row.pass.threads)", "\(row.pass.records)", Units.duration(Int64(row.seconds * 1e9)),
                        Units.scaled(Double(row.pass.records) / seconds, unit: "pkt/s"),
                        Units.scaled(Double(fileBytes) / seconds, unit: "B/s"),
                        Units.scaled(Double(row.pass.originalBytes) / seconds, unit: "B/s")])
         }
-        let analysisThreads = min(threads, ParallelAnalysis.maximumThreads)
-        print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")"
-              + (stages.contains(.analyze) ? ", analyze on \(analysisThreads) thread\(analysisThreads == 1 ? "" : "s")" : ""))
+        print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")")
         print(table.render())
     }
 }

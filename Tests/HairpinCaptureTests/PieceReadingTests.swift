@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import HairpinCapture
+
+/// Reading one pcap file in pieces (`CaptureReader.pieces`, `joinPieces`) gives exactly the
+/// records one reader gives, in file order: also when a guessed boundary lies inside a record,
+/// or a later piece meets something unusual.
+@Suite struct PieceReadingTests {
+    /// The records of the kept pieces in order, and how many pieces were kept; nil when the file
+    /// was not split.
+    static func readInPieces(_ path: String, count: Int) throws -> (records: [ReadRecord], kept: Int)? {
+        guard let pieces = try CaptureReader.pieces(of: path, count: count) else { return nil }
+        var perPiece = try pieces.map { try records(of: $0) }
+        let kept = try CaptureReader.joinPieces(pieces) { (reader: CaptureReader) throws(CaptureError) in
+            let index = pieces.firstIndex { $0 === reader }!
+            perPiece[index] += try records(of: reader)
+        }
+        return (perPiece[..<kept.count].flatMap { $0 }, kept.count)
+    }
+
+    static func records(of reader: CaptureReader) throws(CaptureError) -> [ReadRecord] {
+        var records: [ReadRecord] = []
+        try reader.forEach { record in
+            records.append(ReadRecord(interface: record.interface, timestamp: record.timestamp, originalLength: record.originalLength,
+                                      bytes: Array(record.bytes), direction: record.direction, hasTimestamp: record.hasTimestamp))
+            return true
+        }
+        return records
+    }
+
+    static func wholeFile(_ path: String) throws -> [ReadRecord] {
+        try readAll(paths: [path], options: .init(reorderWindow: 0)).records
+    }
+
+    @Test func piecesTogetherAreTheWholeFile() throws {
+        var pcap = PcapBuilder(nanosecond: true)
+        for index in 0..<2053 {
+            pcap.record(seconds: 1_700_000_000 + UInt32(index / 1000), fraction: UInt32(index % 1000) * 1000,
+                        frame: frame(60 + index * 37 % 1441, seed: UInt8(truncatingIfNeeded: index)))
+        }
+        let files = TemporaryFiles()
+        let path = files.write(pcap.bytes)
+        let whole = try Self.wholeFile(path)
+        #expect(whole.count == 2053)
+        for count in [2, 3, 5, 8] {
+            let read = try #require(try Self.readInPieces(path, count: count), "\(count) pieces")
+            #expect(read.kept == count)
+            #expect(read.records == whole, "\(count) pieces")
+        }
+    }
+
+    /// A large frame whose payload holds what looks like eight records, just past the middle of
+    /// the file: the scan takes it for a boundary, the first piece's reader crosses it inside
+    /// the large frame and reads on to the end itself.
+    @Test func aBoundaryGuessedInsideARecordIsReadOn() throws {
+        var fake = ByteWriter()
+        for index in 0..<8 {
+            fake.u32(1_700_000_000)
+            fake.u32(UInt32(index))
+            fake.u32(20)
+            fake.u32(20)
+            fake.raw(frame(20, seed: UInt8(index)))
+        }
+        var pcap = PcapBuilder()
+        for index in 0..<100 { pcap.record(seconds: 1_700_000_000, fraction: UInt32(index), frame: frame(100)) }
+        pcap.record(seconds: 1_700_000_001, fraction: 0, frame: [UInt8](repeating: 0, count: 4000) + fake.bytes + [UInt8](repeating: 0, count: 100))
+        for index in 0..<100 { pcap.record(seconds: 1_700_000_002, fraction: UInt32(index), frame: frame(100)) }
+        let files = TemporaryFiles()
+        let path = files.write(pcap.bytes)
+        let read = try #require(try Self.readInPieces(path, count: 2))
+        #expect(read.kept == 1, "the guessed boundary inside the large frame is dropped")
+        #expect(read.records == (try Self.wholeFile(path)))
+        #expect(read.records.count == 201)
+    }
+
+    /// A damaged header in the second piece: its reader resynchronises without the time of the
+    /// record before, so the first piece's reader reads that part instead.
+    @Test func anAnomalyInALaterPieceIsReadByThePieceBefore() throws {
+        var pcap = PcapBuilder()
+        for index in 0..<400 {
+            if index == 300 {
+                pcap.writer.raw([0xFF, 0xFF, 0xFF, 0x7F] + [UInt8](repeating: 0xEE, count: 28))
+            }
+            pcap.record(seconds: 1_700_000_000, fraction: UInt32(index), frame: frame(200, seed: UInt8(truncatingIfNeeded: index)))
+        }
+        let files = TemporaryFiles()
+        let path = files.write(pcap.bytes)
+        let whole = try readAll(paths: [path], options: .init(reorderWindow: 0))
+        #expect(whole.anomalyCount(.resynchronised) == 1)
+        let read = try #require(try Self.readInPieces(path, count: 2))
+        #expect(read.kept == 1)
+        #expect(read.records == whole.records)
+    }
+
+    @Test func onlyAMappedPcapFileLargeEnoughIsSplit() throws {
+        var pcap = PcapBuilder()
+        for index in 0..<100 { pcap.record(seconds: 1_700_000_000, fraction: UInt32(index), frame: frame(100)) }
+        var pcapng = PcapngBuilder()
+        pcapng.section(bigEndian: false)
+        pcapng.interface()
+        for index in 0..<100 { pcapng.enhanced(interface: 0, units: UInt64(index), frame: frame(100)) }
+        let files = TemporaryFiles()
+        let pcapPath = files.write(pcap.bytes)
+        #expect(try CaptureReader.pieces(of: pcapPath, count: 2) != nil)
+        #expect(try CaptureReader.pieces(of: pcapPath, count: 1) == nil)
+        #expect(try CaptureReader.pieces(of: pcapPath, count: 2, minimumBytes: Int64(pcap.bytes.count + 1)) == nil)
+        #expect(try CaptureReader.pieces(of: files.write(pcapng.bytes), count: 2) == nil)
+    }
+
+    @Test(.enabled(if: SharedCaptures.available, "../shared/captures/real is absent: real-capture piece test skipped"))
+    func realPcapFilesReadInPiecesAsWhole() throws {
+        var split = 0
+        var checked = 0
+        for entry in SharedCaptures.readable where entry.file.hasSuffix(".pcap") || entry.file.hasSuffix(".cap") {
+            let path = SharedCaptures.path(entry)
+            for count in [2, 3] {
+                guard let read = try Self.readInPieces(path, count: count) else { continue }
+                checked += 1
+                if read.kept == count { split += 1 }
+                #expect(read.records == (try Self.wholeFile(path)), "\(entry.file) in \(count) pieces")
+            }
+        }
+        #expect(checked >= 50, "real pcap files read in pieces: \(checked)")
+        #expect(split >= checked / 2, "kept every piece in \(split) of \(checked)")
+    }
+}
