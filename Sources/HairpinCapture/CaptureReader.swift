@@ -143,10 +143,11 @@ public final class CaptureReader {
     // MARK: Reading one file in pieces
 
     /// Readers of `count` consecutive pieces of the capture at `path`, in file order, for reading
-    /// it on as many threads; nil when it cannot be split (only a mapped classic pcap file, read in
-    /// file order, can) or is smaller than `minimumBytes`. Each piece after the first starts at a record boundary guessed by a
-    /// validated scan near its share of the file (`FileReader.pieceBoundary`); `joinPieces` checks
-    /// the guesses and reads on where one was wrong, so the records read are always the file's.
+    /// it on as many threads; nil when it cannot be split (only a mapped file, not a stream, can)
+    /// or is smaller than `minimumBytes`. Each piece after the first starts at a record (pcap) or
+    /// block (pcapng) boundary guessed by a validated scan near its share of the file
+    /// (`FileReader.pieceBoundary`); `joinPieces` checks the guesses and reads on where one was
+    /// wrong, so the records read are always the file's.
     public static func pieces(of path: String, count: Int, minimumBytes: Int64 = 0) throws(CaptureError) -> [CaptureReader]? {
         let first = try CaptureReader(paths: [path], options: Options(reorderWindow: 0))
         guard count > 1, let file = first.files.first, file.canReadInPieces, file.source.endOffset >= minimumBytes else { return nil }
@@ -159,7 +160,7 @@ public final class CaptureReader {
         var readers = [first]
         for _ in 1..<count { readers.append(try CaptureReader(paths: [path], options: Options(reorderWindow: 0))) }
         for (piece, reader) in readers.enumerated() {
-            reader.files[0].readPiece(starts[piece]..<(piece + 1 < count ? starts[piece + 1] : .max))
+            try reader.files[0].readPiece(starts[piece]..<(piece + 1 < count ? starts[piece + 1] : .max))
         }
         return readers
     }
@@ -167,15 +168,15 @@ public final class CaptureReader {
     /// After every piece was read to its end (by `forEach` on each reader): the readers whose
     /// records count, in order. Where a piece did not end exactly at the next one's start (the
     /// guess was no record boundary) or something unusual was met (an anomaly, a second file
-    /// header, so the next piece's reader may have read differently from one reading the whole
-    /// file), `readOn` is called on that piece's reader, now let go past its end, to read the rest
-    /// of the file; the later pieces are dropped.
+    /// header or a new pcapng interface, so the next piece's reader may have read differently
+    /// from one reading the whole file), `readOn` is called on that piece's reader, now let go
+    /// past its end, to read the rest of the file; the later pieces are dropped.
     public static func joinPieces(_ readers: [CaptureReader], readOn: (CaptureReader) throws(CaptureError) -> Void) throws(CaptureError)
         -> [CaptureReader] {
         for (piece, reader) in readers.enumerated() where piece + 1 < readers.count {
             let file = reader.files[0]
             let next = readers[piece + 1].files[0]
-            if file.endedAtPieceEnd && file.pcapHeadersRead == 1 && next.readPieceCleanly { continue }
+            if file.endedAtPieceEnd && file.pieceKeptItsLayout && next.readPieceCleanly { continue }
             file.readPastPieceEnd()
             try readOn(reader)
             return Array(readers[...piece])

@@ -178,7 +178,7 @@ final class FileReader {
     // MARK: pcap
 
     private func readPcapHeader(at offset: Int64) throws(CaptureError) {
-        pcapHeadersRead += 1
+        if offset > 0 { layoutChanges += 1 }
         guard try fill(offset, PcapLayout.fileHeaderLength) else {
             throw CaptureError(.truncatedFileHeader, file: info.path, offset: offset)
         }
@@ -372,18 +372,26 @@ final class FileReader {
 
     /// Records starting at or past this offset belong to the reader of the next piece.
     @exclusivity(unchecked) private var pieceEnd: Int64 = .max
-    /// pcap file headers read so far: more than one means the layout changed part way.
-    private(set) var pcapHeadersRead = 0
+    /// What a reader starting mid-file would not know: another pcap file header part way
+    /// (`cat a.pcap b.pcap`), or a pcapng section header or interface description after the
+    /// first packet block.
+    private(set) var layoutChanges = 0
+    /// A pcapng packet block was read.
+    @exclusivity(unchecked) private var packetBlockRead = false
+    /// The time of the last packet block with one is this reader's own (false from the start of
+    /// a piece after the first until its first timestamped block).
+    @exclusivity(unchecked) private var timeKnown = true
 
-    /// True for a mapped classic pcap file read in file order: only such a file can be read in
-    /// pieces, since a piece's reader needs nothing but the file header to start mid-file.
-    var canReadInPieces: Bool { source.isMapped && !isPcapng && scout == nil && pcapHeadersRead == 1 }
+    /// True for a mapped file read in file order: a piece's reader starts mid-file knowing only
+    /// the pcap file header, or the pcapng blocks before the first packet.
+    var canReadInPieces: Bool { source.isMapped && scout == nil && reorder.window == 0 }
 
     /// The first offset at or after `offset` (and within 1 MiB of it) where `chain` records in a
     /// row are plausible, each within a day of the first, and the last ends inside the file; nil
     /// when there is none. Only a guess at a record boundary, made without reading what comes
     /// before: the reader of the piece before proves it by ending exactly there.
     func pieceBoundary(near offset: Int64, chain: Int = 8) -> Int64? {
+        if isPcapng { return pcapngPieceBoundary(near: offset, chain: chain) }
         let layout = pcapLayout
         let headerLength = Int64(layout.recordHeaderLength)
         let end = source.endOffset
@@ -412,16 +420,75 @@ final class FileReader {
         return true
     }
 
+    /// `pieceBoundary` for pcapng: blocks start 4-byte aligned, and a block is plausible when
+    /// its type is known, its length sound and repeated at its end (in the byte order of the
+    /// file's first section).
+    private func pcapngPieceBoundary(near offset: Int64, chain: Int) -> Int64? {
+        let end = source.endOffset
+        var candidate = (offset + 3) & ~3
+        let scanLimit = min(end, candidate + (1 << 20))
+        let order = firstSectionOrder()
+        func blockLength(at start: Int64) -> Int64? {
+            guard start + 12 <= end else { return nil }
+            let pointer = source.pointer(at: start)
+            let type = order.load32(pointer, 0)
+            let length = Int64(order.load32(pointer, 4))
+            guard type != PcapngBlock.sectionHeader, PcapngBlock.known.contains(type), length >= 12, length % 4 == 0,
+                  length <= Int64(Self.maximumRecord), start + length <= end,
+                  Int64(order.load32(source.pointer(at: start + length - 4), 0)) == length else { return nil }
+            return length
+        }
+        while candidate < scanLimit {
+            var block = candidate
+            var plausible = 0
+            while plausible < chain, let length = blockLength(at: block) {
+                plausible += 1
+                block += length
+                if block == end { plausible = chain }
+            }
+            if plausible == chain { return candidate }
+            candidate += 4
+        }
+        return nil
+    }
+
+    /// The byte order of the section header at the start of the file.
+    private func firstSectionOrder() -> PcapngSection {
+        var order = PcapngSection()
+        if source.endOffset >= 12 {
+            order.swapped = source.pointer(at: 8).loadUnaligned(as: UInt32.self) == PcapngBlock.byteOrderMagic.byteSwapped
+        }
+        return order
+    }
+
     /// Reads only the records that start in `range`: from its lower bound (a record boundary
-    /// found by `pieceBoundary`, or where the reader stands) up to the next piece's start.
-    func readPiece(_ range: Range<Int64>) {
+    /// found by `pieceBoundary`, or where the reader stands) up to the next piece's start. A
+    /// pcapng reader first reads the blocks before the first packet (the section header and
+    /// interface descriptions its records need).
+    func readPiece(_ range: Range<Int64>) throws(CaptureError) {
+        if isPcapng && range.lowerBound > position {
+            // The first packet itself is the piece before's.
+            _ = try nextPcapngRecord()
+            // Past the piece's start already: a record of it was taken, the piece is not read.
+            if position > range.lowerBound { startMissed = true }
+        }
         if range.lowerBound > position {
             position = range.lowerBound
             releaseChecked = position
+            timeKnown = false
         }
         pieceEnd = range.upperBound
         anomaliesBeforePiece = anomalies.total
+        layoutChangesBeforePiece = layoutChanges
     }
+
+    private var layoutChangesBeforePiece = 0
+    /// The piece's reader took a record of the piece before, or needed its time.
+    private var startMissed = false
+
+    /// True when the piece held no section or interface change the next piece's reader would
+    /// not know of.
+    var pieceKeptItsLayout: Bool { layoutChanges == layoutChangesBeforePiece }
 
     /// Anomalies counted before the piece began (those of the file header).
     private var anomaliesBeforePiece = 0
@@ -439,7 +506,7 @@ final class FileReader {
 
     /// True when the piece held nothing unusual: no anomaly and no second file header. Only
     /// then are its records read just as one reader of the whole file would read them.
-    var readPieceCleanly: Bool { anomalies.total == anomaliesBeforePiece && pcapHeadersRead == 1 }
+    var readPieceCleanly: Bool { !startMissed && anomalies.total == anomaliesBeforePiece && pieceKeptItsLayout }
 
     /// At the end of the data: a partial header is a truncated record, unless it is all zeros.
     private func finishAtEnd(from start: Int64) {
@@ -469,6 +536,10 @@ final class FileReader {
     private func nextPcapngRecord() throws(CaptureError) -> PendingRecord? {
         while true {
             let start = position
+            if start >= pieceEnd {
+                exhausted = true
+                return nil
+            }
             guard try fill(start, 12) else {
                 finishAtEnd(from: start)
                 return nil
@@ -511,19 +582,34 @@ final class FileReader {
             position = start + Int64(length)
             let body = BlockBody(pointer: pointer + 8, length: length - 12, offset: start)
             if type == PcapngBlock.sectionHeader {
+                if packetBlockRead { layoutChanges += 1 }
                 section = try readSectionHeader(body, swapped: section.swapped)
                 continue
             }
             if !section.supported { continue }
             switch type {
             case PcapngBlock.interfaceDescription:
+                if packetBlockRead { layoutChanges += 1 }
                 readInterfaceDescription(body)
             case PcapngBlock.enhancedPacket:
-                if let record = readPacketBlock(body, section: section, obsolete: false) { return record }
+                if let record = readPacketBlock(body, section: section, obsolete: false) {
+                    packetBlockRead = true
+                    timeKnown = true
+                    return record
+                }
             case PcapngBlock.simplePacket:
-                if let record = readSimplePacket(body, section: section) { return record }
+                if let record = readSimplePacket(body, section: section) {
+                    packetBlockRead = true
+                    // It takes the time of the packet before, which may be the piece before's.
+                    if !timeKnown { startMissed = true }
+                    return record
+                }
             case PcapngBlock.obsoletePacket:
-                if let record = readPacketBlock(body, section: section, obsolete: true) { return record }
+                if let record = readPacketBlock(body, section: section, obsolete: true) {
+                    packetBlockRead = true
+                    timeKnown = true
+                    return record
+                }
             case PcapngBlock.interfaceStatistics:
                 readInterfaceStatistics(body, section: section)
             case PcapngBlock.nameResolution:

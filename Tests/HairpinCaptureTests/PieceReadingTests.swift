@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import HairpinCapture
 
-/// Reading one pcap file in pieces (`CaptureReader.pieces`, `joinPieces`) gives exactly the
+/// Reading one pcap or pcapng file in pieces (`CaptureReader.pieces`, `joinPieces`) gives exactly the
 /// records one reader gives, in file order: also when a guessed boundary lies inside a record,
 /// or a later piece meets something unusual.
 @Suite struct PieceReadingTests {
@@ -49,6 +49,73 @@ import Testing
         }
     }
 
+    /// Two interfaces of different link types declared before the first packet: every piece's
+    /// reader reads them first, then jumps to its piece.
+    @Test func pcapngPiecesTogetherAreTheWholeFile() throws {
+        for bigEndian in [false, true] {
+            var pcapng = PcapngBuilder()
+            pcapng.section(bigEndian: bigEndian)
+            pcapng.interface(linkType: 1, name: "uplink-a")
+            pcapng.interface(linkType: 113, name: "any")
+            for index in 0..<1500 {
+                let frame = frame(60 + index * 53 % 1200, seed: UInt8(truncatingIfNeeded: index))
+                pcapng.enhanced(interface: UInt32(index % 2), units: 1_700_000_000_000_000 + UInt64(index), frame: frame)
+                if index % 100 == 50 { pcapng.statistics(interface: 0, received: UInt64(index), dropped: 0) }
+            }
+            let files = TemporaryFiles()
+            let path = files.write(pcapng.bytes)
+            let whole = try Self.wholeFile(path)
+            #expect(whole.count == 1500)
+            for count in [2, 3, 8] {
+                let read = try #require(try Self.readInPieces(path, count: count), "\(count) pieces")
+                #expect(read.kept == count)
+                #expect(read.records == whole, "\(count) pieces, big-endian \(bigEndian)")
+            }
+        }
+    }
+
+    /// Simple packet blocks take the time of the packet before: one at the start of a piece
+    /// would need the piece before's, so that piece's reader reads on; elsewhere they split.
+    @Test func pcapngSimplePacketsKeepTheTimeBeforeThem() throws {
+        // Every block simple; or simple ones only in the first tenth, far from the second piece's start.
+        for onlyEarly in [false, true] {
+            var pcapng = PcapngBuilder()
+            pcapng.section(bigEndian: false)
+            pcapng.interface(linkType: 1)
+            for index in 0..<1000 {
+                if onlyEarly ? index < 100 && index % 5 == 1 : true {
+                    pcapng.simple(frame: frame(200, seed: UInt8(truncatingIfNeeded: index)))
+                } else {
+                    pcapng.enhanced(interface: 0, units: UInt64(index) * 1000, frame: frame(200, seed: UInt8(truncatingIfNeeded: index)))
+                }
+            }
+            let files = TemporaryFiles()
+            let path = files.write(pcapng.bytes)
+            let whole = try Self.wholeFile(path)
+            let read = try #require(try Self.readInPieces(path, count: 2))
+            #expect(read.records == whole, "simple packets only early: \(onlyEarly)")
+            #expect(read.kept == (onlyEarly ? 2 : 1), "simple packets only early: \(onlyEarly)")
+        }
+    }
+
+    /// An interface declared after packets, in the first half: a later piece's reader does not
+    /// know it, so the first piece's reader reads on.
+    @Test func aPcapngInterfaceDeclaredPartWayIsReadByTheFirstPiece() throws {
+        var pcapng = PcapngBuilder()
+        pcapng.section(bigEndian: false)
+        pcapng.interface(linkType: 1)
+        for index in 0..<400 {
+            if index == 100 { pcapng.interface(linkType: 1, name: "late") }
+            pcapng.enhanced(interface: index > 100 ? UInt32(index % 2) : 0, units: UInt64(index), frame: frame(300))
+        }
+        let files = TemporaryFiles()
+        let path = files.write(pcapng.bytes)
+        let read = try #require(try Self.readInPieces(path, count: 2))
+        #expect(read.kept == 1)
+        #expect(read.records == (try Self.wholeFile(path)))
+        #expect(Set(read.records.map(\.interface)).count == 2)
+    }
+
     /// A large frame whose payload holds what looks like eight records, just past the middle of
     /// the file: the scan takes it for a boundary, the first piece's reader crosses it inside
     /// the large frame and reads on to the end itself.
@@ -92,7 +159,7 @@ import Testing
         #expect(read.records == whole.records)
     }
 
-    @Test func onlyAMappedPcapFileLargeEnoughIsSplit() throws {
+    @Test func onlyAMappedFileLargeEnoughIsSplit() throws {
         var pcap = PcapBuilder()
         for index in 0..<100 { pcap.record(seconds: 1_700_000_000, fraction: UInt32(index), frame: frame(100)) }
         var pcapng = PcapngBuilder()
@@ -102,16 +169,17 @@ import Testing
         let files = TemporaryFiles()
         let pcapPath = files.write(pcap.bytes)
         #expect(try CaptureReader.pieces(of: pcapPath, count: 2) != nil)
+        #expect(try CaptureReader.pieces(of: files.write(pcapng.bytes), count: 2) != nil)
         #expect(try CaptureReader.pieces(of: pcapPath, count: 1) == nil)
         #expect(try CaptureReader.pieces(of: pcapPath, count: 2, minimumBytes: Int64(pcap.bytes.count + 1)) == nil)
-        #expect(try CaptureReader.pieces(of: files.write(pcapng.bytes), count: 2) == nil)
+        #expect(try CaptureReader.pieces(of: files.write(try gzip(pcap.bytes), name: "capture.pcap.gz"), count: 2) == nil)
     }
 
     @Test(.enabled(if: SharedCaptures.available, "../shared/captures/real is absent: real-capture piece test skipped"))
-    func realPcapFilesReadInPiecesAsWhole() throws {
+    func realCapturesReadInPiecesAsWhole() throws {
         var split = 0
         var checked = 0
-        for entry in SharedCaptures.readable where entry.file.hasSuffix(".pcap") || entry.file.hasSuffix(".cap") {
+        for entry in SharedCaptures.readable where [".pcap", ".cap", ".pcapng", ".ntar"].contains(where: entry.file.hasSuffix) {
             let path = SharedCaptures.path(entry)
             for count in [2, 3] {
                 guard let read = try Self.readInPieces(path, count: count) else { continue }

@@ -104,6 +104,9 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("decode-pcap-\(frameLength)B") { benchmark in
             try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.decode, paths: [path]) }
         }
+        Benchmark("decode-pcap-\(frameLength)B-2-threads") { benchmark in
+            try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.decode, paths: [path], threads: 2) }
+        }
         Benchmark("analyze-pcap-\(frameLength)B") { benchmark in
             try measure(benchmark, fileBytes: fileBytes) { try Throughput.run(.analyze, paths: [path]) }
         }
