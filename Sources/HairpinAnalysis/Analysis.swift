@@ -167,6 +167,15 @@ public final class Analysis {
         consumeTraffic(record, packet, facts.flow, facts.flowHash, time: time, length: length, uplink: uplink, bin: bin)
     }
 
+    /// Asks for the table lines the frame with `facts` will touch, a few frames ahead of it: the
+    /// first probe of its flow and its set in the copy table, both at places its hashes pick.
+    @inline(__always)
+    public func prefetch(for facts: borrowing FrameFacts) {
+        let hash = facts.flow == nil ? nil : facts.flowHash, digest = facts.copyDigest
+        if runsTraffic, let hash { flows.prefetch(hash: hash) }
+        if runsHosts && digest != 0 { mobility.prefetchCopies(of: digest) }
+    }
+
     /// `options.parts`, read once per record without an exclusivity check.
     @exclusivity(unchecked) private var runsHosts: Bool
     private let runsTraffic: Bool

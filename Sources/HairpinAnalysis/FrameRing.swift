@@ -26,7 +26,6 @@ final class FrameRing: @unchecked Sendable {
     private let records: UnsafeMutablePointer<Record>
     private let packets: UnsafeMutablePointer<DecodedPacket>
     /// Each packet's view, made by the writer: it carries which large fields are present.
-    private let views: UnsafeMutablePointer<PacketView>
     private let facts: UnsafeMutablePointer<FrameFacts>
     /// Records in each batch: fewer than `batchSize` in the last, and in one ended early because
     /// its copy space was full or a record too large to copy came.
@@ -86,8 +85,6 @@ final class FrameRing: @unchecked Sendable {
         packets = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<DecodedPacket>.stride * capacity, alignment: 64)
             .bindMemory(to: DecodedPacket.self, capacity: capacity)
         packets.initialize(repeating: DecodedPacket(linkType: .ethernet, capturedLength: 0), count: capacity)
-        views = .allocate(capacity: capacity)
-        views.initialize(repeating: PacketView(packets), count: capacity)
         facts = .allocate(capacity: capacity)
         facts.initialize(repeating: FrameFacts(), count: capacity)
         counts = .allocate(capacity: Self.batchCount)
@@ -100,7 +97,6 @@ final class FrameRing: @unchecked Sendable {
         packets.deinitialize(count: Self.batchSize * Self.batchCount)
         UnsafeMutableRawPointer(packets).deallocate()
         facts.deallocate()
-        views.deallocate()
         counts.deallocate()
         arena?.deallocate()
     }
@@ -145,9 +141,7 @@ final class FrameRing: @unchecked Sendable {
                 frames[slot] = frame
                 records[slot] = record
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-                let view = PacketView(packets + slot)
-                views[slot] = view
-                facts[slot] = FrameFacts(record, view)
+                facts[slot] = FrameFacts(record, PacketView(packets + slot))
                 filledInBatch += 1
                 if handedOver {
                     let waitFor = batch + 1
@@ -203,17 +197,25 @@ final class FrameRing: @unchecked Sendable {
 
     // MARK: Reading (one thread per reader)
 
+    /// How many frames ahead a reader asks for the table lines a frame will touch: enough for
+    /// the memory to answer, few enough that the lines are still there when used.
+    static let prefetchDistance = 6
+
     /// Hands `body` every record of the ring in order, with its frame number, decoded form and
     /// facts, until the last; throws what stopped the writer, if anything did.
-    func read(as reader: Int, _ body: (Int, Record, PacketView, UnsafePointer<FrameFacts>) -> Void) throws(CaptureError) {
+    func read(as reader: Int, prefetch: (UnsafePointer<FrameFacts>) -> Void = { _ in },
+              _ body: (Int, Record, PacketView, UnsafePointer<FrameFacts>) -> Void) throws(CaptureError) {
         let sleep = reader == 0 ? firstReaderSleep : secondReaderSleep
         var batch = 0
         while true {
             sleep.wait(until: batch + 1, wakeAt: batch + Self.batchCount / 2, meanwhile: { reader == 0 && mapAroundWriter() },
                        progress: { published.load(ordering: .sequentiallyConsistent) })
             let first = (batch % Self.batchCount) * Self.batchSize
-            for slot in first..<first + counts[batch % Self.batchCount] {
-                body(frames[slot], records[slot], views[slot], facts + slot)
+            let end = first + counts[batch % Self.batchCount]
+            for slot in first..<min(end, first + Self.prefetchDistance) { prefetch(facts + slot) }
+            for slot in first..<end {
+                if slot + Self.prefetchDistance < end { prefetch(facts + slot + Self.prefetchDistance) }
+                body(frames[slot], records[slot], PacketView(packets + slot), facts + slot)
             }
             let isLast = lastBatch.load(ordering: .relaxed) == batch
             if reader == 0 {

@@ -64,7 +64,7 @@ public enum ParallelAnalysis {
         }
         var failure: (any Error)?
         do {
-            try ring.read(as: 0) { frame, record, packet, facts in
+            try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, record, packet, facts in
                 main.consume(record, decoded: packet, facts: facts.pointee)
                 observe(frame, record)
             }
@@ -102,7 +102,9 @@ public enum ParallelAnalysis {
         }
         func run() {
             do {
-                try ring.read(as: 1) { _, record, packet, facts in analysis.consume(record, decoded: packet, facts: facts.pointee) }
+                try ring.read(as: 1, prefetch: { analysis.prefetch(for: $0.pointee) }) { _, record, packet, facts in
+                    analysis.consume(record, decoded: packet, facts: facts.pointee)
+                }
             } catch {
                 failure = error
             }

@@ -4,6 +4,9 @@
 public struct DecodedPacket: Sendable, BitwiseCopyable {
     // What the trackers read of every frame comes first, together: a thread on another core,
     // reading frames the reading thread decoded, fetches three cache lines of each, not six.
+    /// Which large optional fields (`arp`, `icmp`, ... `stop`) hold a value: one bit each
+    /// (`PacketView.arpBit` ...), cleared for every frame with one write.
+    public private(set) var presentLargeFields: UInt8 = 0
     public var sourceMAC: MACAddress?
     public var destinationMAC: MACAddress?
     public var sourceIP: IPAddress?
@@ -46,8 +49,10 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
 
     // Network layer (addresses, protocol and offset above).
     public var arp: ARPPacket? {
-        @inline(__always) get { arpStorage.value }
-        @inline(__always) set { arpStorage.value = newValue }
+        @inline(__always) get { presentLargeFields & PacketView.arpBit != 0 ? arpStorage.payload : nil }
+        @inline(__always) set {
+            if let newValue { arpStorage.payload = newValue; presentLargeFields |= PacketView.arpBit } else { presentLargeFields &= ~PacketView.arpBit }
+        }
     }
     /// TTL or hop limit.
     public var ttl: UInt8?
@@ -64,56 +69,60 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     public var tcpAcknowledgment: UInt32?
     public var tcpWindow: UInt16?
     public var icmp: ICMPFields? {
-        @inline(__always) get { icmpStorage.value }
-        @inline(__always) set { icmpStorage.value = newValue }
+        @inline(__always) get { presentLargeFields & PacketView.icmpBit != 0 ? icmpStorage.payload : nil }
+        @inline(__always) set {
+            if let newValue { icmpStorage.payload = newValue; presentLargeFields |= PacketView.icmpBit } else { presentLargeFields &= ~PacketView.icmpBit }
+        }
     }
     public var neighborDiscovery: NeighborDiscovery? {
-        @inline(__always) get { neighborDiscoveryStorage.value }
-        @inline(__always) set { neighborDiscoveryStorage.value = newValue }
+        @inline(__always) get { presentLargeFields & PacketView.neighborDiscoveryBit != 0 ? neighborDiscoveryStorage.payload : nil }
+        @inline(__always) set {
+            if let newValue { neighborDiscoveryStorage.payload = newValue; presentLargeFields |= PacketView.neighborDiscoveryBit } else { presentLargeFields &= ~PacketView.neighborDiscoveryBit }
+        }
     }
     /// HSRP, GLBP, VRRP or CARP message.
     public var fhrp: FHRPMessage? {
-        @inline(__always) get { fhrpStorage.value }
-        @inline(__always) set { fhrpStorage.value = newValue }
+        @inline(__always) get { presentLargeFields & PacketView.fhrpBit != 0 ? fhrpStorage.payload : nil }
+        @inline(__always) set {
+            if let newValue { fhrpStorage.payload = newValue; presentLargeFields |= PacketView.fhrpBit } else { presentLargeFields &= ~PacketView.fhrpBit }
+        }
     }
     public var transportOffset: Int?
 
     // Tunnels.
     public var tunnel: TunnelInfo? {
-        @inline(__always) get { tunnelStorage.value }
-        @inline(__always) set { tunnelStorage.value = newValue }
+        @inline(__always) get { presentLargeFields & PacketView.tunnelBit != 0 ? tunnelStorage.payload : nil }
+        @inline(__always) set {
+            if let newValue { tunnelStorage.payload = newValue; presentLargeFields |= PacketView.tunnelBit } else { presentLargeFields &= ~PacketView.tunnelBit }
+        }
     }
     public var tunnelCount: Int = 0
     public var erspan: ERSPANHeader? {
-        @inline(__always) get { erspanStorage.value }
-        @inline(__always) set { erspanStorage.value = newValue }
+        @inline(__always) get { presentLargeFields & PacketView.erspanBit != 0 ? erspanStorage.payload : nil }
+        @inline(__always) set {
+            if let newValue { erspanStorage.payload = newValue; presentLargeFields |= PacketView.erspanBit } else { presentLargeFields &= ~PacketView.erspanBit }
+        }
     }
 
     /// Why the walk stopped early, or nil when every layer it knows was read.
     public var stop: DecodeStop? {
-        @inline(__always) get { stopStorage.value }
-        @inline(__always) set { stopStorage.value = newValue }
+        @inline(__always) get { presentLargeFields & PacketView.stopBit != 0 ? stopStorage.payload : nil }
+        @inline(__always) set {
+            if let newValue { stopStorage.payload = newValue; presentLargeFields |= PacketView.stopBit } else { presentLargeFields &= ~PacketView.stopBit }
+        }
     }
 
     // The large optional fields' storage, after every small field: the small ones a frame sets
     // share few cache lines, and one field's presence is one bit of `presentLargeFields`.
-    fileprivate var arpStorage = Presence<ARPPacket>()
-    fileprivate var icmpStorage = Presence<ICMPFields>()
-    fileprivate var neighborDiscoveryStorage = Presence<NeighborDiscovery>()
-    fileprivate var fhrpStorage = Presence<FHRPMessage>()
-    fileprivate var tunnelStorage = Presence<TunnelInfo>()
-    fileprivate var erspanStorage = Presence<ERSPANHeader>()
-    fileprivate var stopStorage = Presence<DecodeStop>()
+    fileprivate var arpStorage = LargeField<ARPPacket>()
+    fileprivate var icmpStorage = LargeField<ICMPFields>()
+    fileprivate var neighborDiscoveryStorage = LargeField<NeighborDiscovery>()
+    fileprivate var fhrpStorage = LargeField<FHRPMessage>()
+    fileprivate var tunnelStorage = LargeField<TunnelInfo>()
+    fileprivate var erspanStorage = LargeField<ERSPANHeader>()
+    fileprivate var stopStorage = LargeField<DecodeStop>()
 
     /// Which of the large optional fields are present, one bit each (see `PacketView`).
-    @inline(__always)
-    public var presentLargeFields: UInt8 {
-        (arpStorage.isPresent ? PacketView.arpBit : 0) | (icmpStorage.isPresent ? PacketView.icmpBit : 0)
-            | (neighborDiscoveryStorage.isPresent ? PacketView.neighborDiscoveryBit : 0) | (fhrpStorage.isPresent ? PacketView.fhrpBit : 0)
-            | (tunnelStorage.isPresent ? PacketView.tunnelBit : 0) | (erspanStorage.isPresent ? PacketView.erspanBit : 0)
-            | (stopStorage.isPresent ? PacketView.stopBit : 0)
-    }
-
     public init(linkType: LinkType, capturedLength: Int) {
         self.linkType = linkType
         self.capturedLength = capturedLength
@@ -127,6 +136,7 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         self.linkType = linkType
         self.capturedLength = capturedLength
         layers = LayerPath()
+        presentLargeFields = 0
         sourceMAC = nil
         destinationMAC = nil
         vlans = VLANStack()
@@ -137,7 +147,6 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         mplsLabels = 0
         topMPLSLabel = nil
         innerFrameOffset = 0
-        arpStorage.clear()
         sourceIP = nil
         destinationIP = nil
         ipProtocol = nil
@@ -154,17 +163,11 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         tcpSequence = nil
         tcpAcknowledgment = nil
         tcpWindow = nil
-        icmpStorage.clear()
-        neighborDiscoveryStorage.clear()
-        fhrpStorage.clear()
         transportOffset = nil
         payloadOffset = nil
         payloadLength = nil
-        tunnelStorage.clear()
         tunnelCount = 0
-        erspanStorage.clear()
         vni = nil
-        stopStorage.clear()
     }
 
     /// TCP flag bits.
@@ -213,8 +216,7 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
 @dynamicMemberLookup
 public struct PacketView {
     public let pointer: UnsafePointer<DecodedPacket>
-    /// `presentLargeFields`, read where the packet was decoded: a thread on another core tests
-    /// an absent field without fetching the cache line of its flag.
+    /// `presentLargeFields`, read once: an absent large field is told without touching its lines.
     public let present: UInt8
 
     static let arpBit: UInt8 = 1, icmpBit: UInt8 = 2, neighborDiscoveryBit: UInt8 = 4, fhrpBit: UInt8 = 8

@@ -12,4 +12,9 @@ static inline void hairpin_spin_pause(void) {
 #endif
 }
 
+/// Asks for the cache line at `address` ahead of its use: a hint, which never faults.
+static inline void hairpin_prefetch(const void *address) {
+    __builtin_prefetch(address);
+}
+
 #endif

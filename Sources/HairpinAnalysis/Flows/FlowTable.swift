@@ -1,3 +1,4 @@
+import CSpinWait
 import HairpinWire
 
 /// Counters of one direction of a flow.
@@ -81,6 +82,15 @@ public struct FlowTable {
 
     @inline(__always)
     private func isUsed(_ index: Int) -> Bool { slots[index].primaryUplink >= 0 }
+
+    /// Asks for the lines of the slot a key with `hash` probes first, ahead of `slot(for:)`.
+    @inline(__always)
+    mutating func prefetch(hash: UInt64) {
+        slots.withUnsafeBufferPointer { slots in
+            let slot = UnsafeRawPointer(slots.baseAddress! + (Int(truncatingIfNeeded: hash) & mask))
+            for line in stride(from: 0, to: MemoryLayout<FlowState>.size, by: 64) { hairpin_prefetch(slot + line) }
+        }
+    }
 
     private static let placeholder = FlowState(key: .empty, first: 0, last: 0, primaryUplink: -1)
 

@@ -129,6 +129,10 @@ struct MobilityTracker {
     private var copies: MirrorCopies
     /// Delays between the capture points that saw the same frames (clock offsets, R0).
     var clockPairs: ClockPairs { copies.clock }
+
+    /// Asks for the copy table's lines a frame with `digest` will read.
+    @inline(__always)
+    mutating func prefetchCopies(of digest: UInt64) { copies.prefetch(digest) }
     private var locationIndex: [MACAddress: Int32] = [:]
     private(set) var locations: [Location] = []
     /// The addresses of each location, by index.
