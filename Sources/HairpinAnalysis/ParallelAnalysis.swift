@@ -26,11 +26,11 @@ public enum ParallelAnalysis {
     }
 
     /// Reads every record of `paths` in time order, keeps those `filter` passes and hands them to
-    /// the analysis. `observe` sees each kept record with its frame number (counted over every
-    /// record read, so numbers do not depend on the filter) on the calling thread. With
-    /// `evenForSmallInputs` false, inputs under `minimumSplitBytes` run on one thread.
+    /// the analysis. `observe`, if given, sees each kept record with its frame number (counted
+    /// over every record read, so numbers do not depend on the filter) on the calling thread.
+    /// With `evenForSmallInputs` false, inputs under `minimumSplitBytes` run on one thread.
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
-                           threads: Int, evenForSmallInputs: Bool = true, observe: (Int, Record) -> Void = { _, _ in }) throws -> Outcome {
+                           threads: Int, evenForSmallInputs: Bool = true, observe: ((Int, Record) -> Void)? = nil) throws -> Outcome {
         let reader = try CaptureReader(paths: paths, options: reading)
         let filter = try filter.map { try PacketFilter(expression: $0) }
         // A stream's size is not known beforehand: it is taken as large.
@@ -39,7 +39,7 @@ public enum ParallelAnalysis {
             let analysis = Analysis(options: options)
             try reader.forEachFrame(passing: filter) { frame, record in
                 analysis.consume(record)
-                observe(frame, record)
+                observe?(frame, record)
                 return true
             }
             return Outcome(analysis: analysis, reader: reader, threads: 1)
@@ -66,7 +66,7 @@ public enum ParallelAnalysis {
         do {
             try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, record, packet, facts in
                 main.consume(record, decoded: packet, facts: facts.pointee)
-                observe(frame, record)
+                observe?(frame, record)
             }
         } catch {
             failure = error

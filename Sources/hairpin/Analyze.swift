@@ -134,9 +134,8 @@ struct Analyze: ParsableCommand {
         options.migrations.minimumPeakBitsPerSecond = rate
         let progress = Progress()
         let outcome = try ParallelAnalysis.run(paths: files, reading: reading.captureOptions, filter: reading.filter, options: options,
-                                               threads: threads ?? Self.defaultThreads, evenForSmallInputs: threads != nil) { frame, record in
-            progress.tick(frame, record: record)
-        }
+                                               threads: threads ?? Self.defaultThreads, evenForSmallInputs: threads != nil,
+                                               observe: progress.enabled ? { frame, record in progress.tick(frame, record: record) } : nil)
         progress.finish()
         let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
         let renderer = AnalysisRenderer(report)
@@ -172,13 +171,13 @@ struct Analyze: ParsableCommand {
 
 /// A progress line on standard error for long inputs, only when it is a terminal.
 final class Progress {
-    private let enabled = isatty(2) != 0
+    /// Shown only on a terminal: otherwise no frame is handed to it at all.
+    let enabled = isatty(2) != 0
     private var lastReport = Date()
     private var bytes = 0
     private var shown = false
 
     func tick(_ frame: Int, record: Record) {
-        guard enabled else { return }
         bytes += record.originalLength
         guard frame & 0xFFFF == 0 else { return }
         let now = Date()
