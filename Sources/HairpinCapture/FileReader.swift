@@ -32,6 +32,10 @@ final class FileReader {
     @exclusivity(unchecked) private var recordsRead = 0
     /// Proves records in order ahead of the reader (mapped pcap files only).
     @exclusivity(unchecked) private var scout: OrderScout?
+    /// A mapped file's first byte and length (nil, 0 for a stream), fixed once mapped: the
+    /// per-record bounds test reads them here instead of through the source.
+    private let mappedBase: UnsafeRawPointer?
+    private let mappedEnd: Int64
 
     /// pcap record headers longer than this are not a known layout; lengths above `maximumRecord`
     /// are not believed (nothing is ever allocated from them either way).
@@ -43,6 +47,8 @@ final class FileReader {
         self.fileIndex = fileIndex
         self.interfaces = interfaces
         source = try ByteSource.opening(path)
+        mappedBase = source.mapping?.baseAddress
+        mappedEnd = source.isMapped ? source.endOffset : 0
         reorder = ReorderWindow(window: window, capacity: windowCapacity)
         info = CaptureFileInfo(index: fileIndex, path: path, format: .pcap, variant: nil,
                                compression: source.compression == .none ? nil : source.compression.rawValue,
@@ -138,9 +144,9 @@ final class FileReader {
     /// True when the scout has proven that `record` would leave the reorder queue next anyway.
     @inline(__always)
     private func scoutClears(_ record: PendingRecord) -> Bool {
-        guard scout != nil else { return false }
+        guard scout != nil, let mappedBase else { return false }
         return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, read: recordsRead, window: reorder.window,
-                             base: source.pointer(at: 0), length: source.endOffset, layout: pcapLayout)
+                             base: mappedBase, length: mappedEnd, layout: pcapLayout)
     }
 
     /// Lowest offset a waiting record still points into (what a stream must keep).
@@ -151,7 +157,8 @@ final class FileReader {
 
     @inline(__always)
     private func fill(_ offset: Int64, _ length: Int) throws(CaptureError) -> Bool {
-        try source.fill(offset: offset, length: length, retainFrom: source.isMapped ? 0 : retainFrom)
+        if offset + Int64(length) <= mappedEnd { return true }
+        return try source.fill(offset: offset, length: length, retainFrom: source.isMapped ? 0 : retainFrom)
     }
 
     // MARK: File order
@@ -275,6 +282,9 @@ final class FileReader {
                 exhausted = true
                 return nil
             }
+            if let mappedBase, start < provenUntil {
+                return provenPcapRecord(at: start, base: mappedBase, layout: layout)
+            }
             guard try fill(start, headerLength) else {
                 finishAtEnd(from: start)
                 return nil
@@ -327,6 +337,29 @@ final class FileReader {
                                  capturedLength: fields.captured, originalLength: fields.original,
                                  ordinal: layout.ordinal, flags: 0, hasTimestamp: true)
         }
+    }
+
+    /// Records of a mapped file starting before this offset were read by the scout, which found
+    /// them whole and plausible (`OrderScout`).
+    @inline(__always)
+    private var provenUntil: Int64 { scout?.provenUntil ?? 0 }
+
+    /// A record the scout has read already: what it checked (a whole record inside the file, no
+    /// file header, lengths and fraction believable, captured not above original) is not checked
+    /// again, and none of those anomalies can arise.
+    @inline(__always)
+    private func provenPcapRecord(at start: Int64, base: UnsafeRawPointer, layout: PcapLayout) -> PendingRecord {
+        let fields = layout.recordFields(base + Int(start))
+        if layout.snaplen > 0 && fields.captured > layout.snaplen {
+            anomalies.count(.capturedExceedsSnaplen, at: start)
+        }
+        let dataOffset = start + Int64(layout.recordHeaderLength)
+        let timestamp = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000)
+        position = dataOffset + Int64(fields.captured)
+        lastTimestamp = timestamp
+        return PendingRecord(timestamp: timestamp, dataOffset: dataOffset, recordOffset: start,
+                             capturedLength: fields.captured, originalLength: fields.original,
+                             ordinal: layout.ordinal, flags: 0, hasTimestamp: true)
     }
 
     /// The captured length of a plausible pcap record header at `offset` whose time is within a
@@ -896,8 +929,12 @@ struct PcapLayout: ByteOrdered {
     }
 
     /// `magic` is the first word loaded little-endian.
+    @inline(__always)
     static func magicKind(_ magic: UInt32) -> MagicKind? {
         let native = hostIsLittleEndian ? magic : magic.byteSwapped
+        // Every magic starts A1 B2 or ends B2 A1: one test turns away the seconds of a record
+        // header, which every record is checked for (`cat a.pcap b.pcap`).
+        guard native >> 16 == 0xA1B2 || native & 0xFFFF == 0xB2A1 else { return nil }
         switch native {
         case 0xA1B2_C3D4: return MagicKind(swapped: false, nanosecond: false, modified: false)
         case 0xD4C3_B2A1: return MagicKind(swapped: true, nanosecond: false, modified: false)
