@@ -20,9 +20,9 @@ import Testing
         }
     }
 
-    /// Records are handed over in batches of 128 through a ring of 16: none, one, a batch less
-    /// one, a batch, a batch and one, and more than a whole ring.
-    @Test(arguments: [0, 1, 127, 128, 129, 2048 + 5])
+    /// Records are handed over in batches of 512 through a ring of 8 (`FrameRing`): none, one, a
+    /// batch less one, a batch, a batch and one, and more than a whole ring.
+    @Test(arguments: [0, 1, 511, 512, 513, 4096 + 5])
     func batchEdgesGiveTheSameReport(_ frames: Int) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-ring-\(frames)-\(UUID().uuidString).pcap").path
         defer { try? FileManager.default.removeItem(atPath: path) }
