@@ -13,6 +13,9 @@
 #   hairpin decode-only    read + decode of every frame (`hairpin bench --stage decode --runs 1 --warmup 0`;
 #                          a pcap file of 16 MB or more is read in pieces, one per core up to 3)
 #   libpcap count loop     a C program that only counts records with pcap_next_ex (built here)
+#   mmap page-touch loop   a C program that maps the file and reads one byte of each page (built
+#                          here): what the kernel charges for mapping it, a floor for any reader
+#                          of mapped memory on one thread
 #   tcpdump -r -w          tcpdump reading every record and writing it to /dev/null
 #   tshark io,stat         `tshark -q -z io,stat,1`, on the first TSHARK_PACKETS records (default
 #                          200000) when the file has more, extrapolated to the whole file
@@ -42,6 +45,28 @@ int main(int argc, char **argv) {
 C
 cc -O2 -o "$work/count" "$work/count.c" -lpcap
 
+cat > "$work/touch.c" <<'C'
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    int fd = open(argv[1], O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0) { perror(argv[1]); return 1; }
+    const volatile unsigned char *p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) { perror("mmap"); return 1; }
+    madvise((void *)p, st.st_size, MADV_SEQUENTIAL);
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned long sum = 0;
+    for (off_t i = 0; i < st.st_size; i += page) sum += p[i];
+    printf("%lu\n", sum);
+    return 0;
+}
+C
+cc -O2 -o "$work/touch" "$work/touch.c"
+
 packets=$("$work/count" "$file")
 size=$(stat -L -c %s "$file")
 tshark_packets=${TSHARK_PACKETS:-200000}
@@ -49,7 +74,7 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 
 names=("hairpin analyze" "analyze --threads 1" "hairpin decode-only" "libpcap count loop" "tcpdump -r -w" "tshark io,stat"
-       "cat > /dev/null" "cat | cat")
+       "cat > /dev/null" "cat | cat" "mmap page-touch loop")
 # One run of command $1 (an index into names); prints its seconds for the whole file.
 run() {
     local start end
@@ -67,6 +92,7 @@ run() {
        awk -v a="$start" -v b="$end" -v n="$packets" -v l="$limit" 'BEGIN { printf "%.6f", (b - a) * n / l }' ;;
     6) start=$(now); cat "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
     7) start=$(now); cat "$file" | cat >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    8) start=$(now); "$work/touch" "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
     esac
 }
 
