@@ -87,7 +87,6 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
             if let newValue { fhrpStorage.payload = newValue; presentLargeFields |= PacketView.fhrpBit } else { presentLargeFields &= ~PacketView.fhrpBit }
         }
     }
-    public var transportOffset: Int?
 
     // Tunnels.
     public var tunnel: TunnelInfo? {
@@ -122,7 +121,6 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     fileprivate var erspanStorage = LargeField<ERSPANHeader>()
     fileprivate var stopStorage = LargeField<DecodeStop>()
 
-    /// Which of the large optional fields are present, one bit each (see `PacketView`).
     public init(linkType: LinkType, capturedLength: Int) {
         self.linkType = linkType
         self.capturedLength = capturedLength
@@ -130,31 +128,21 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
 
     /// Back to what `init` gives, field by field and in place: cheaper than building a new
     /// value and copying its thousand bytes over this one. A test checks that a reused value
-    /// decodes exactly like a fresh one, so a field added above must be added here too.
+    /// decodes exactly like a fresh one, so a field added above must be added here too: below if
+    /// the decoder's common TCP path (`FrameWalk.commonTCPFrame`) sets it, else in
+    /// `resetBesidesCommonTCPFields`.
     @inline(__always)
     public mutating func reset(linkType: LinkType, capturedLength: Int) {
-        self.linkType = linkType
-        self.capturedLength = capturedLength
-        layers = LayerPath()
-        presentLargeFields = 0
+        resetBesidesCommonTCPFields(linkType: linkType, capturedLength: capturedLength)
         sourceMAC = nil
         destinationMAC = nil
-        vlans = VLANStack()
         etherType = nil
-        llcSAPs = nil
-        cookedPacketType = nil
-        cookedInterfaceIndex = nil
-        mplsLabels = 0
-        topMPLSLabel = nil
-        innerFrameOffset = 0
         sourceIP = nil
         destinationIP = nil
         ipProtocol = nil
         ttl = nil
         dscp = nil
         ipIdentification = nil
-        fragmentOffset = 0
-        moreFragments = false
         ipLength = nil
         networkOffset = nil
         sourcePort = nil
@@ -163,9 +151,27 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
         tcpSequence = nil
         tcpAcknowledgment = nil
         tcpWindow = nil
-        transportOffset = nil
         payloadOffset = nil
         payloadLength = nil
+    }
+
+    /// `reset` of every field the common TCP path does not set: that path, which sets the rest,
+    /// does not write them twice.
+    @inline(__always)
+    mutating func resetBesidesCommonTCPFields(linkType: LinkType, capturedLength: Int) {
+        self.linkType = linkType
+        self.capturedLength = capturedLength
+        layers = LayerPath()
+        presentLargeFields = 0
+        vlans = VLANStack()
+        llcSAPs = nil
+        cookedPacketType = nil
+        cookedInterfaceIndex = nil
+        mplsLabels = 0
+        topMPLSLabel = nil
+        innerFrameOffset = 0
+        fragmentOffset = 0
+        moreFragments = false
         tunnelCount = 0
         vni = nil
     }

@@ -32,24 +32,28 @@ public struct Decoder: Sendable {
     @inline(__always)
     public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> DecodedPacket {
         var packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count)
-        walk(bytes, linkType: linkType, into: &packet)
+        walk(bytes, linkType: linkType, into: &packet, reused: false)
         return packet
     }
 
     /// Decodes into `packet`, which is overwritten: the form for loops that reuse one value.
     public func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket) {
-        packet.reset(linkType: linkType, capturedLength: bytes.count)
-        walk(bytes, linkType: linkType, into: &packet)
+        walk(bytes, linkType: linkType, into: &packet, reused: true)
     }
 
-    private func walk(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket) {
+    /// A `reused` packet is reset here: by the common TCP path, only in the fields it does not
+    /// set itself; otherwise whole, before the layers are walked.
+    @inline(__always)
+    private func walk(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket, reused: Bool) {
         guard let base = bytes.baseAddress else {
+            if reused { packet.reset(linkType: linkType, capturedLength: bytes.count) }
             if linkType == .ethernet { packet.stop = DecodeStop(kind: .truncated, layer: .link, offset: 0, needed: 14, available: 0) }
             return
         }
         withUnsafeMutablePointer(to: &packet) { storage in
             var walk = FrameWalk(bytes: ByteView(base: base, count: bytes.count), storage: storage, decoder: self)
-            if linkType == .ethernet && takesCommonFramesDirectly && walk.commonTCPFrame() { return }
+            if linkType == .ethernet && takesCommonFramesDirectly && walk.commonTCPFrame(resetting: reused) { return }
+            if reused { storage.pointee.reset(linkType: linkType, capturedLength: bytes.count) }
             walk.run(linkType)
         }
     }
@@ -92,9 +96,10 @@ extension FrameWalk {
 extension FrameWalk {
     /// Ethernet, at most one 802.1Q tag, IPv4 with a 20-byte header, not a fragment, a total
     /// length that holds the TCP header, and all of that captured: filled in here, field for
-    /// field as `ethernet`, `vlanTags`, `ipv4` and `tcp` would; false (nothing written) otherwise.
+    /// field as `ethernet`, `vlanTags`, `ipv4` and `tcp` would, first `resetting` the fields of a
+    /// reused packet it does not set itself; false (nothing written) otherwise.
     @inline(__always)
-    mutating func commonTCPFrame() -> Bool {
+    mutating func commonTCPFrame(resetting: Bool) -> Bool {
         var network = EthernetHeader.length
         guard bytes.count >= network + IPv4Header.minimumLength + TCPHeader.minimumLength else { return false }
         var type = bytes.u16(EthernetHeader.Field.etherType)
@@ -112,6 +117,7 @@ extension FrameWalk {
         let tcpLength = Int(bytes.u8(transport + TCPHeader.Field.dataOffset) >> 4) * 4
         guard totalLength >= IPv4Header.minimumLength + TCPHeader.minimumLength, tcpLength >= TCPHeader.minimumLength,
               transport + tcpLength <= bytes.count else { return false }
+        if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
         packet.destinationMAC = bytes.mac(EthernetHeader.Field.destination)
         packet.sourceMAC = bytes.mac(EthernetHeader.Field.source)
         packet.layers.append(.link)

@@ -24,7 +24,7 @@ import Testing
                     var probe = DecodedPacket(linkType: .ethernet, capturedLength: record.bytes.count)
                     let tookIt = withUnsafeMutablePointer(to: &probe) { storage in
                         var walk = FrameWalk(bytes: ByteView(base: base, count: record.bytes.count), storage: storage, decoder: direct)
-                        return walk.commonTCPFrame()
+                        return walk.commonTCPFrame(resetting: false)
                     }
                     if tookIt { taken += 1 }
                 }

@@ -126,7 +126,7 @@ struct MalformedVRRPTests {
         var seen = 0
         while let record = try reader.next() {
             let packet = decoder.decode(record.bytes, linkType: record.linkType)
-            guard let fhrp = packet.fhrp, let transport = packet.transportOffset ?? packet.networkOffset.map({ $0 + 20 }) else { continue }
+            guard let fhrp = packet.fhrp, let transport = packet.networkOffset.map({ $0 + 20 }) else { continue }
             seen += 1
             let width = { if case .v6 = packet.sourceIP { return 16 } else { return 4 } }()
             #expect(8 + fhrp.addressesPresent * width <= record.bytes.count - transport)
