@@ -76,6 +76,10 @@ public final class Analysis {
     @exclusivity(unchecked) private var cachedBinEnd: Int64 = 0
     @exclusivity(unchecked) private var packets = 0
     @exclusivity(unchecked) private var bytes = 0
+    @exclusivity(unchecked) private var capturedBytes = 0
+
+    /// Records consumed, with their captured and original bytes.
+    public var totals: (records: Int, capturedBytes: Int, originalBytes: Int) { (packets, capturedBytes, bytes) }
     @exclusivity(unchecked) private var firstTime: Int64?
     @exclusivity(unchecked) private var lastTime: Int64?
     /// Packets and bytes per capture interface, one entry each (one array access per frame).
@@ -126,6 +130,7 @@ public final class Analysis {
     public func consume(_ record: Record, decoded packet: PacketView, facts: borrowing FrameFacts) {
         packets += 1
         bytes += record.originalLength
+        capturedBytes += record.bytes.count
         let time = record.timestamp
         if record.hasTimestamp {
             if firstTime == nil || time < firstTime! { firstTime = time }

@@ -30,12 +30,10 @@ public enum Throughput {
                            threads: Int = 1) throws -> Pass {
         var pass = Pass()
         if stage == .analyze {
+            // Counted by the analysis: a per-frame hook here would be work `hairpin analyze` does not do.
             let outcome = try ParallelAnalysis.run(paths: paths, reading: .init(reorderWindow: reorderWindow), filter: nil, options: options,
-                                                   threads: threads) { _, record in
-                pass.records += 1
-                pass.capturedBytes &+= record.bytes.count
-                pass.originalBytes &+= record.originalLength
-            }
+                                                   threads: threads)
+            (pass.records, pass.capturedBytes, pass.originalBytes) = outcome.analysis.totals
             let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
             pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
             pass.threads = outcome.threads
