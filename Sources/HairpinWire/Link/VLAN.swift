@@ -8,7 +8,7 @@ public struct VLANTag: Sendable, BitwiseCopyable, Equatable {
         self.tci = tci
     }
 
-    public var id: UInt16 { tci & 0x0FFF }
+    @inlinable public var id: UInt16 { tci & 0x0FFF }
     public var priority: UInt8 { UInt8(tci >> 13) }
     public var dropEligible: Bool { tci & 0x1000 != 0 }
 
@@ -25,7 +25,7 @@ public struct VLANTag: Sendable, BitwiseCopyable, Equatable {
 /// stacks are walked but only counted (`overflowed`).
 public struct VLANStack: Sendable, BitwiseCopyable, Equatable {
     public static let capacity = 4
-    private var tags: (VLANTag, VLANTag, VLANTag, VLANTag)
+    @usableFromInline var tags: (VLANTag, VLANTag, VLANTag, VLANTag)
     /// Tags stored (at most `capacity`).
     public private(set) var count: Int = 0
     /// Tags seen beyond `capacity`.
@@ -51,6 +51,7 @@ public struct VLANStack: Sendable, BitwiseCopyable, Equatable {
         count += 1
     }
 
+    @inlinable
     public subscript(index: Int) -> VLANTag {
         precondition(index >= 0 && index < count)
         switch index {
@@ -64,8 +65,9 @@ public struct VLANStack: Sendable, BitwiseCopyable, Equatable {
     /// Outer tag first.
     public var all: [VLANTag] { (0..<count).map { self[$0] } }
 
-    /// The innermost (customer) VLAN id, the one a MAC table is keyed by.
-    public var innermostId: UInt16? { count == 0 ? nil : self[count - 1].id }
+    /// The innermost (customer) VLAN id, the one a MAC table is keyed by. Inlinable: read for
+    /// every frame by the flow key and the MAC tracker, in other modules.
+    @inlinable @inline(__always) public var innermostId: UInt16? { count == 0 ? nil : self[count - 1].id }
 
     public static func == (lhs: VLANStack, rhs: VLANStack) -> Bool { lhs.all == rhs.all && lhs.overflowed == rhs.overflowed }
 }

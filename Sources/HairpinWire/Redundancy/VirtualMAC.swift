@@ -20,12 +20,19 @@ public enum VirtualMAC {
         case hsrpV1(group: Int), hsrpV2(group: Int), hsrpV6(group: Int), vrrp(vrid: Int, ipv6: Bool), glbp(group: Int, forwarder: Int)
     }
 
-    /// Which protocol's default virtual MAC this is, if any.
+    /// Which protocol's default virtual MAC this is, if any. Asked of most frames' MACs: the test
+    /// that turns nearly all of them away is inlined where it is asked.
+    @inlinable @inline(__always)
     public static func kind(of mac: MACAddress) -> Kind? {
-        let value = mac.rawValue
-        // Every virtual MAC below starts 00:00, 00:05 or 00:07: one test turns the rest away.
-        let firstTwoOctets = value >> 32
+        // Every virtual MAC below starts 00:00, 00:05 or 00:07.
+        let firstTwoOctets = mac.rawValue >> 32
         guard firstTwoOctets == 0 || firstTwoOctets == 0x0005 || firstTwoOctets == 0x0007 else { return nil }
+        return kindOfPossiblyVirtual(mac)
+    }
+
+    @usableFromInline
+    static func kindOfPossiblyVirtual(_ mac: MACAddress) -> Kind? {
+        let value = mac.rawValue
         switch value >> 8 {
         case 0x0000_0C07_AC: return .hsrpV1(group: Int(value & 0xFF))
         case 0x0000_5E00_01: return .vrrp(vrid: Int(value & 0xFF), ipv6: false)
