@@ -17,7 +17,14 @@ public enum AnnouncementKind: String, Sendable, CaseIterable, Codable {
     case unsolicitedNA = "unsolicited_na"
 
     /// The announcement a frame carries: kind, the MAC announced and the IP, if any.
+    @inline(__always)
     static func classify(_ packet: PacketView) -> (kind: AnnouncementKind, mac: MACAddress, ip: IPAddress?)? {
+        // Only ARP and neighbour discovery announce: most frames are turned away here, inlined.
+        guard packet.arp != nil || packet.neighborDiscovery != nil else { return nil }
+        return classifyARPOrNeighborDiscovery(packet)
+    }
+
+    private static func classifyARPOrNeighborDiscovery(_ packet: PacketView) -> (kind: AnnouncementKind, mac: MACAddress, ip: IPAddress?)? {
         let source = packet.sourceMAC, destination = packet.destinationMAC
         if let arp = packet.arp {
             guard arp.hardwareType == 1, arp.protocolType == 0x0800, let sender = arp.senderMAC else { return nil }

@@ -156,6 +156,7 @@ struct MobilityTracker {
     }
 
     /// Where a frame was captured: its capture point, ERSPAN session and SLL2 interface index.
+    @inline(__always)
     static func place(of packet: PacketView, interface: Int) -> Place {
         Place(interface: Int32(interface), session: packet.erspan.map { Int32($0.sessionID) } ?? -1,
               interfaceIndex: packet.cookedInterfaceIndex.map(Int64.init) ?? -1)
@@ -349,7 +350,14 @@ struct MobilityTracker {
     }
 
     /// The IPs a MAC uses: ARP senders, NA targets, IP sources (not link-local or unspecified).
+    @inline(__always)
     private mutating func learnIP(_ entry: Int, _ packet: PacketView) {
+        // Most frames carry the address the MAC was last seen with: that test alone, inlined.
+        if packet.arp == nil && packet.neighborDiscovery == nil, let address = packet.sourceIP, address == locations[entry].lastIP { return }
+        learnAnyNewIP(entry, packet)
+    }
+
+    private mutating func learnAnyNewIP(_ entry: Int, _ packet: PacketView) {
         var address: IPAddress?
         if let arp = packet.arp {
             if arp.senderMAC == locations[entry].mac, let ip = arp.senderIP, !ip.isUnspecified, arp.opcode <= 2 { address = .v4(ip) }
