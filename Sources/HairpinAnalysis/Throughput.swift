@@ -56,9 +56,15 @@ public enum Throughput {
         let run = PieceRun(stage: stage, pieces: pieces)
         DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in run.read(piece) }
         var passes: [Pass] = []
-        for piece in pieces.indices { passes.append(try run.result(of: piece).get()) }
-        let kept = try CaptureReader.joinPieces(pieces) { (reader: CaptureReader) throws(CaptureError) in
-            try passes[passes.count - 1].add(stage, of: reader)
+        var failures: [CaptureError?] = []
+        for piece in pieces.indices {
+            switch run.result(of: piece) {
+            case .success(let pass): passes.append(pass); failures.append(nil)
+            case .failure(let error): passes.append(Pass()); failures.append(error)
+            }
+        }
+        let kept = try CaptureReader.joinPieces(pieces, failures: failures) { (reader: CaptureReader) throws(CaptureError) in
+            try passes[pieces.firstIndex { $0 === reader }!].add(stage, of: reader)
         }
         var total = Pass()
         for piece in kept.indices { total.join(passes[piece]) }

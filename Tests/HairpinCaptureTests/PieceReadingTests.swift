@@ -10,22 +10,28 @@ import Testing
     /// was not split.
     static func readInPieces(_ path: String, count: Int) throws -> (records: [ReadRecord], kept: Int)? {
         guard let pieces = try CaptureReader.pieces(of: path, count: count) else { return nil }
-        var perPiece = try pieces.map { try records(of: $0) }
-        let kept = try CaptureReader.joinPieces(pieces) { (reader: CaptureReader) throws(CaptureError) in
-            let index = pieces.firstIndex { $0 === reader }!
-            perPiece[index] += try records(of: reader)
+        var perPiece: [[ReadRecord]] = Array(repeating: [], count: pieces.count)
+        var failures: [CaptureError?] = []
+        for (index, reader) in pieces.enumerated() {
+            do {
+                try records(of: reader, into: &perPiece[index])
+                failures.append(nil)
+            } catch {
+                failures.append(error)
+            }
+        }
+        let kept = try CaptureReader.joinPieces(pieces, failures: failures) { (reader: CaptureReader) throws(CaptureError) in
+            try records(of: reader, into: &perPiece[pieces.firstIndex { $0 === reader }!])
         }
         return (perPiece[..<kept.count].flatMap { $0 }, kept.count)
     }
 
-    static func records(of reader: CaptureReader) throws(CaptureError) -> [ReadRecord] {
-        var records: [ReadRecord] = []
+    static func records(of reader: CaptureReader, into records: inout [ReadRecord]) throws(CaptureError) {
         try reader.forEach { record in
             records.append(ReadRecord(interface: record.interface, timestamp: record.timestamp, originalLength: record.originalLength,
                                       bytes: Array(record.bytes), direction: record.direction, hasTimestamp: record.hasTimestamp))
             return true
         }
-        return records
     }
 
     static func wholeFile(_ path: String) throws -> [ReadRecord] {
@@ -116,10 +122,9 @@ import Testing
         #expect(Set(read.records.map(\.interface)).count == 2)
     }
 
-    /// A large frame whose payload holds what looks like eight records, just past the middle of
-    /// the file: the scan takes it for a boundary, the first piece's reader crosses it inside
-    /// the large frame and reads on to the end itself.
-    @Test func aBoundaryGuessedInsideARecordIsReadOn() throws {
+    /// 201 records: the middle one a large frame whose payload holds what looks like eight
+    /// records, just past the middle of the file, where the scan takes them for a boundary.
+    static func fakeRecordsInAFrame() -> [UInt8] {
         var fake = ByteWriter()
         for index in 0..<8 {
             fake.u32(1_700_000_000)
@@ -132,12 +137,44 @@ import Testing
         for index in 0..<100 { pcap.record(seconds: 1_700_000_000, fraction: UInt32(index), frame: frame(100)) }
         pcap.record(seconds: 1_700_000_001, fraction: 0, frame: [UInt8](repeating: 0, count: 4000) + fake.bytes + [UInt8](repeating: 0, count: 100))
         for index in 0..<100 { pcap.record(seconds: 1_700_000_002, fraction: UInt32(index), frame: frame(100)) }
+        return pcap.bytes
+    }
+
+    /// The first piece's reader crosses the false boundary inside the large frame and reads on
+    /// to the end itself.
+    @Test func aBoundaryGuessedInsideARecordIsReadOn() throws {
         let files = TemporaryFiles()
-        let path = files.write(pcap.bytes)
+        let path = files.write(Self.fakeRecordsInAFrame())
         let read = try #require(try Self.readInPieces(path, count: 2))
         #expect(read.kept == 1, "the guessed boundary inside the large frame is dropped")
         #expect(read.records == (try Self.wholeFile(path)))
         #expect(read.records.count == 201)
+    }
+
+    /// A later piece's error counts only once the pieces before it are proven to end where it
+    /// starts: then a reader of the whole file meets it there too; past a false boundary it is
+    /// no error of the file, and the piece before reads on.
+    @Test func aPieceErrorCountsOnlyPastAProvenBoundary() throws {
+        let failure = CaptureError(.readFailed(errno: 5), file: "piece", offset: 0)
+        var good = PcapBuilder()
+        for index in 0..<400 { good.record(seconds: 1_700_000_000, fraction: UInt32(index), frame: frame(200)) }
+        let files = TemporaryFiles()
+        for (bytes, proven) in [(good.bytes, true), (Self.fakeRecordsInAFrame(), false)] {
+            let pieces = try #require(try CaptureReader.pieces(of: files.write(bytes), count: 2))
+            var ignored: [ReadRecord] = []
+            for piece in pieces { try Self.records(of: piece, into: &ignored) }
+            var readOn = 0
+            let join = { () throws(CaptureError) -> [CaptureReader] in
+                try CaptureReader.joinPieces(pieces, failures: [nil, failure]) { (_: CaptureReader) throws(CaptureError) in readOn += 1 }
+            }
+            if proven {
+                #expect(throws: CaptureError.self) { try join() }
+                #expect(readOn == 0)
+            } else {
+                #expect(try join().count == 1)
+                #expect(readOn == 1)
+            }
+        }
     }
 
     /// A damaged header in the second piece: its reader resynchronises without the time of the
