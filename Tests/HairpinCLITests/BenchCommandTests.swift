@@ -18,6 +18,8 @@ import Testing
         #expect(stages.map { $0["stage"] as? String } == ["read", "decode", "analyze"])
         for stage in stages {
             #expect(stage["packets"] as? Int == packets)
+            // A file under 16 MB is read and decoded in one piece; the analysis runs on the threads asked for.
+            #expect(stage["threads"] as? Int == (stage["stage"] as? String == "analyze" ? json["threads"] as? Int : 1))
             let seconds = try #require(stage["median_seconds"] as? Double)
             #expect(seconds > 0)
             let rate = try #require(stage["packets_per_second"] as? Double)
