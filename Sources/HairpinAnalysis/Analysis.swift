@@ -77,9 +77,6 @@ public final class Analysis {
     @exclusivity(unchecked) private var packets = 0
     @exclusivity(unchecked) private var bytes = 0
     @exclusivity(unchecked) private var capturedBytes = 0
-
-    /// Records consumed, with their captured and original bytes.
-    public var totals: (records: Int, capturedBytes: Int, originalBytes: Int) { (packets, capturedBytes, bytes) }
     @exclusivity(unchecked) private var firstTime: Int64?
     @exclusivity(unchecked) private var lastTime: Int64?
     /// Packets and bytes per capture interface, one entry each (one array access per frame).
@@ -180,6 +177,9 @@ public final class Analysis {
         if runsTraffic, let hash { flows.prefetch(hash: hash) }
         if runsHosts && digest != 0 { mobility.prefetchCopies(of: digest) }
     }
+
+    /// Records consumed, with their captured and original bytes.
+    public var totals: (records: Int, capturedBytes: Int, originalBytes: Int) { (packets, capturedBytes, bytes) }
 
     /// `options.parts`, read once per record without an exclusivity check.
     @exclusivity(unchecked) private var runsHosts: Bool

@@ -63,8 +63,8 @@ public enum Throughput {
             case .failure(let error): passes.append(Pass()); failures.append(error)
             }
         }
-        let kept = try CaptureReader.joinPieces(pieces, failures: failures) { (reader: CaptureReader) throws(CaptureError) in
-            try passes[pieces.firstIndex { $0 === reader }!].add(stage, of: reader)
+        let kept = try CaptureReader.joinPieces(pieces, failures: failures) { (piece: Int) throws(CaptureError) in
+            try passes[piece].add(stage, of: pieces[piece])
         }
         var total = Pass()
         for piece in kept.indices { total.join(passes[piece]) }

@@ -169,12 +169,12 @@ public final class CaptureReader {
     /// reader): the readers whose records count, in order. Where a piece did not end exactly at
     /// the next one's start (the guess was no record boundary) or something unusual was met (an
     /// anomaly, a second file header or a new pcapng interface, so the next piece's reader may
-    /// have read differently from one reading the whole file), `readOn` is called on that piece's
-    /// reader, now let go past its end, to read the rest of the file; the later pieces are
-    /// dropped, with their errors. A piece's error is thrown only once its start is proven: it is
+    /// have read differently from one reading the whole file), `readOn` is called with that
+    /// piece's index, its reader now let go past its end, to read the rest of the file; the later
+    /// pieces are dropped, with their errors. A piece's error is thrown only once its start is proven: it is
     /// the error a reader of the whole file meets there.
     public static func joinPieces(_ readers: [CaptureReader], failures: [CaptureError?],
-                                  readOn: (CaptureReader) throws(CaptureError) -> Void) throws(CaptureError) -> [CaptureReader] {
+                                  readOn: (Int) throws(CaptureError) -> Void) throws(CaptureError) -> [CaptureReader] {
         for (piece, reader) in readers.enumerated() {
             if let failure = failures[piece] { throw failure }
             guard piece + 1 < readers.count else { break }
@@ -182,7 +182,7 @@ public final class CaptureReader {
             let next = readers[piece + 1].files[0]
             if file.endedAtPieceEnd && file.pieceKeptItsLayout && next.readPieceCleanly { continue }
             file.readPastPieceEnd()
-            try readOn(reader)
+            try readOn(piece)
             return Array(readers[...piece])
         }
         return readers

@@ -463,13 +463,10 @@ final class FileReader {
         let order = firstSectionOrder()
         func blockLength(at start: Int64) -> Int64? {
             guard start + 12 <= end else { return nil }
-            let pointer = source.pointer(at: start)
-            let type = order.load32(pointer, 0)
-            let length = Int64(order.load32(pointer, 4))
-            guard type != PcapngBlock.sectionHeader, PcapngBlock.known.contains(type), length >= 12, length % 4 == 0,
-                  length <= Int64(Self.maximumRecord), start + length <= end,
-                  Int64(order.load32(source.pointer(at: start + length - 4), 0)) == length else { return nil }
-            return length
+            let type = order.load32(source.pointer(at: start), 0)
+            guard type != PcapngBlock.sectionHeader, PcapngBlock.known.contains(type),
+                  let length = try? framedBlockLength(at: start, order: order) else { return nil }
+            return Int64(length)
         }
         while candidate < scanLimit {
             var block = candidate
@@ -855,33 +852,29 @@ final class FileReader {
     }
 
     /// Skips forward to the next block that looks like a pcapng block with a matching trailer.
+    /// The length of the block at `start` when, read in `order`, it is sound (at least 12, a
+    /// multiple of 4, believable) and repeated at the block's end, inside the input; else nil.
+    private func framedBlockLength(at start: Int64, order: PcapngSection) throws(CaptureError) -> Int? {
+        guard try fill(start, 12) else { return nil }
+        let length = Int(order.load32(source.pointer(at: start), 4))
+        guard length >= 12, length % 4 == 0, length <= Self.maximumRecord, try fill(start, length) else { return nil }
+        return Int(order.load32(source.pointer(at: start + Int64(length) - 4), 0)) == length ? length : nil
+    }
+
     private func resynchronisePcapng(after start: Int64) throws(CaptureError) -> Bool {
         var candidate = start + 4
         let scanLimit = start + Int64(Self.maximumRecord)
         while candidate < scanLimit {
             guard try fill(candidate, 12) else { break }
             let pointer = source.pointer(at: candidate)
-            let rawType = pointer.loadUnaligned(as: UInt32.self)
-            let isSection = rawType.littleEndian == PcapngBlock.sectionHeader
-            let type = isSection ? PcapngBlock.sectionHeader : section.load32(pointer, 0)
-            if isSection || PcapngBlock.known.contains(type) {
-                var lengthWord = pointer.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
-                if isSection {
-                    let magic = pointer.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
-                    if magic == PcapngBlock.byteOrderMagic.byteSwapped { lengthWord = lengthWord.byteSwapped }
-                } else if section.swapped {
-                    lengthWord = lengthWord.byteSwapped
-                }
-                let length = Int(lengthWord)
-                if length >= 12, length % 4 == 0, length <= Self.maximumRecord, try fill(candidate, length) {
-                    var trailer = source.pointer(at: candidate + Int64(length) - 4).loadUnaligned(as: UInt32.self)
-                    if lengthWord != pointer.loadUnaligned(fromByteOffset: 4, as: UInt32.self) { trailer = trailer.byteSwapped }
-                    if Int(trailer) == length {
-                        anomalies.count(.resynchronised, at: start)
-                        position = candidate
-                        return true
-                    }
-                }
+            let isSection = pointer.loadUnaligned(as: UInt32.self).littleEndian == PcapngBlock.sectionHeader
+            // A section header says its own byte order; other blocks are in the current section's.
+            var order = section
+            if isSection { order.swapped = pointer.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == PcapngBlock.byteOrderMagic.byteSwapped }
+            if isSection || PcapngBlock.known.contains(order.load32(pointer, 0)), try framedBlockLength(at: candidate, order: order) != nil {
+                anomalies.count(.resynchronised, at: start)
+                position = candidate
+                return true
             }
             candidate += 4
         }

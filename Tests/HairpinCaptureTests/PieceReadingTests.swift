@@ -20,8 +20,8 @@ import Testing
                 failures.append(error)
             }
         }
-        let kept = try CaptureReader.joinPieces(pieces, failures: failures) { (reader: CaptureReader) throws(CaptureError) in
-            try records(of: reader, into: &perPiece[pieces.firstIndex { $0 === reader }!])
+        let kept = try CaptureReader.joinPieces(pieces, failures: failures) { (piece: Int) throws(CaptureError) in
+            try records(of: pieces[piece], into: &perPiece[piece])
         }
         return (perPiece[..<kept.count].flatMap { $0 }, kept.count)
     }
@@ -44,14 +44,20 @@ import Testing
             pcap.record(seconds: 1_700_000_000 + UInt32(index / 1000), fraction: UInt32(index % 1000) * 1000,
                         frame: frame(60 + index * 37 % 1441, seed: UInt8(truncatingIfNeeded: index)))
         }
+        try Self.expectEveryPieceKept(pcap.bytes, records: 2053, counts: [2, 3, 5, 8])
+    }
+
+    /// The file in `bytes`, of `records` records, read in each of `counts` pieces: every piece is
+    /// kept, and together they are the records one reader gives.
+    static func expectEveryPieceKept(_ bytes: [UInt8], records: Int, counts: [Int], _ label: String = "") throws {
         let files = TemporaryFiles()
-        let path = files.write(pcap.bytes)
-        let whole = try Self.wholeFile(path)
-        #expect(whole.count == 2053)
-        for count in [2, 3, 5, 8] {
-            let read = try #require(try Self.readInPieces(path, count: count), "\(count) pieces")
-            #expect(read.kept == count)
-            #expect(read.records == whole, "\(count) pieces")
+        let path = files.write(bytes)
+        let whole = try wholeFile(path)
+        #expect(whole.count == records, "\(label)")
+        for count in counts {
+            let read = try #require(try readInPieces(path, count: count), "\(count) pieces \(label)")
+            #expect(read.kept == count, "\(count) pieces \(label)")
+            #expect(read.records == whole, "\(count) pieces \(label)")
         }
     }
 
@@ -68,15 +74,7 @@ import Testing
                 pcapng.enhanced(interface: UInt32(index % 2), units: 1_700_000_000_000_000 + UInt64(index), frame: frame)
                 if index % 100 == 50 { pcapng.statistics(interface: 0, received: UInt64(index), dropped: 0) }
             }
-            let files = TemporaryFiles()
-            let path = files.write(pcapng.bytes)
-            let whole = try Self.wholeFile(path)
-            #expect(whole.count == 1500)
-            for count in [2, 3, 8] {
-                let read = try #require(try Self.readInPieces(path, count: count), "\(count) pieces")
-                #expect(read.kept == count)
-                #expect(read.records == whole, "\(count) pieces, big-endian \(bigEndian)")
-            }
+            try Self.expectEveryPieceKept(pcapng.bytes, records: 1500, counts: [2, 3, 8], "big-endian \(bigEndian)")
         }
     }
 
@@ -165,7 +163,7 @@ import Testing
             for piece in pieces { try Self.records(of: piece, into: &ignored) }
             var readOn = 0
             let join = { () throws(CaptureError) -> [CaptureReader] in
-                try CaptureReader.joinPieces(pieces, failures: [nil, failure]) { (_: CaptureReader) throws(CaptureError) in readOn += 1 }
+                try CaptureReader.joinPieces(pieces, failures: [nil, failure]) { (_: Int) throws(CaptureError) in readOn += 1 }
             }
             if proven {
                 #expect(throws: CaptureError.self) { try join() }
