@@ -2,8 +2,8 @@ import HairpinCapture
 import HairpinWire
 
 /// What the trackers need of a frame that depends on the frame alone: its flow key with the
-/// key's hash, and its copy digest. Worked out where the frame is decoded, so that with two threads the one reading the
-/// capture does it while the other runs the trackers.
+/// key's hash, and its copy digest. Worked out where the frame is decoded, so that with two
+/// threads the one reading the capture does it while the other runs the trackers.
 public struct FrameFacts {
     var flow: (key: FlowKey, fromLow: Bool)?
     /// `flow.key.mixedHash` (0 without a flow).

@@ -26,7 +26,7 @@ final class FrameRing: @unchecked Sendable {
     private let frames: UnsafeMutablePointer<Int>
     private let records: UnsafeMutablePointer<Record>
     private let packets: UnsafeMutablePointer<DecodedPacket>
-    /// Each packet's view, made by the writer: it carries which large fields are present.
+    /// Each frame's facts (flow key and hash, copy digest), worked out by the writer.
     private let facts: UnsafeMutablePointer<FrameFacts>
     /// Records in each batch: fewer than `batchSize` in the last, and in one ended early because
     /// its copy space was full or a record too large to copy came.
