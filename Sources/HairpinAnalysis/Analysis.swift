@@ -85,6 +85,9 @@ public final class Analysis {
     private var releasedFlows: [FlowState] = []
     @exclusivity(unchecked) var gatewayTracker = GatewayTracker()
     @exclusivity(unchecked) var mobility: MobilityTracker
+    /// Which frames `mobility` places, when this analysis works out its frames' facts itself
+    /// (one thread); with two, the reading thread's filter decides and is adopted at the end.
+    @exclusivity(unchecked) private(set) var sightings: SightingFilter
     @exclusivity(unchecked) var paths: PathTracker
     @exclusivity(unchecked) private var followedMACs: UInt64 = 0
     @exclusivity(unchecked) private var followedAddresses: UInt64 = 0
@@ -100,8 +103,8 @@ public final class Analysis {
         binWidth = options.bin
         runsHosts = options.parts.contains(.hosts)
         runsTraffic = options.parts.contains(.traffic)
-        mobility = MobilityTracker(settings: .init(copyWindow: options.copyWindow, burstGap: options.announcementBurstGap,
-                                                   debounce: options.moveDebounce, directionMeaning: options.directionMeaning,
+        sightings = SightingFilter(copyWindow: options.copyWindow, directionMeaning: options.directionMeaning, enabled: runsHosts)
+        mobility = MobilityTracker(settings: .init(burstGap: options.announcementBurstGap, debounce: options.moveDebounce,
                                                    followEveryHost: options.pathsForAllHosts))
         paths = PathTracker(grace: options.paths.grace, maximumWatches: options.paths.maximumFollowedMACs)
         flows = FlowTable(capacity: options.flowCapacity)
@@ -120,7 +123,7 @@ public final class Analysis {
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
         let packet = PacketView(scratch)
-        consume(record, decoded: packet, facts: FrameFacts(record, packet))
+        consume(record, decoded: packet, facts: FrameFacts(record, packet, sightings: &sightings))
     }
 
     /// Consumes a record with the facts worked out from it (`FrameFacts`), maybe on another thread.
@@ -137,7 +140,7 @@ public final class Analysis {
         let mirrored = packet.erspan != nil
         var length = mirrored ? max(0, record.originalLength - packet.innerFrameOffset) : record.originalLength
         if options.lineRate { length = LineRate.bytes(length) }
-        if runsHosts { consumeHosts(record, packet, facts.copyDigest, time: time, length: length) }
+        if runsHosts { consumeHosts(record, packet, original: facts.originalSighting, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
         if record.interface >= interfaceTotals.count {
@@ -170,12 +173,10 @@ public final class Analysis {
     }
 
     /// Asks for the table lines the frame with `facts` will touch, a few frames ahead of it: the
-    /// first probe of its flow and its set in the copy table, both at places its hashes pick.
+    /// first probe of its flow, at the place its hash picks.
     @inline(__always)
     public func prefetch(for facts: borrowing FrameFacts) {
-        let hash = facts.flow == nil ? nil : facts.flowHash, digest = facts.copyDigest
-        if runsTraffic, let hash { flows.prefetch(hash: hash) }
-        if runsHosts && digest != 0 { mobility.prefetchCopies(of: digest) }
+        if runsTraffic, facts.flow != nil { flows.prefetch(hash: facts.flowHash) }
     }
 
     /// Records consumed, with their captured and original bytes.
@@ -186,7 +187,7 @@ public final class Analysis {
     private let runsTraffic: Bool
 
     @inline(__always)
-    private func consumeHosts(_ record: Record, _ packet: PacketView, _ copyDigest: UInt64, time: Int64, length: Int) {
+    private func consumeHosts(_ record: Record, _ packet: PacketView, original: Bool, time: Int64, length: Int) {
         if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: record.interface, frame: packets) }
         if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
             gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
@@ -194,8 +195,7 @@ public final class Analysis {
         }
 
         let place = MobilityTracker.place(of: packet, interface: record.interface)
-        if let departure = mobility.add(packet, digest: copyDigest, time: time, place: place, frame: packets, direction: record.direction,
-                                        gateways: &gatewayTracker) {
+        if original, let departure = mobility.add(packet, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
             followedMACs = paths.watchedBits
             followedAddresses = paths.addressBits
@@ -272,6 +272,12 @@ public final class Analysis {
         followedMACs = other.followedMACs
         followedAddresses = other.followedAddresses
         runsHosts = true
+    }
+
+    /// Takes over the filter that decided, on the reading thread, which frames were original
+    /// sightings: its copy table measured the clock pairs.
+    func adoptSightings(_ filter: SightingFilter) {
+        sightings = filter
     }
 
     private func portKind(_ key: FlowKey) -> MigrationKind? {

@@ -26,7 +26,7 @@ final class FrameRing: @unchecked Sendable {
     private let frames: UnsafeMutablePointer<Int>
     private let records: UnsafeMutablePointer<Record>
     private let packets: UnsafeMutablePointer<DecodedPacket>
-    /// Each frame's facts (flow key and hash, copy digest), worked out by the writer.
+    /// Each frame's facts (flow key and hash, original sighting), worked out by the writer.
     private let facts: UnsafeMutablePointer<FrameFacts>
     /// Records in each batch: fewer than `batchSize` in the last, and in one ended early because
     /// its copy space was full or a record too large to copy came.
@@ -67,11 +67,12 @@ final class FrameRing: @unchecked Sendable {
     private let arena: UnsafeMutableRawPointer?
     static let arenaPerBatch = 4 << 20
 
-    /// `mapping`: the only input, when it is one mapped file. `copiesRecords`: the input is
-    /// streamed, so records are copied into the ring.
-    init(readers: Int, mapping: UnsafeRawBufferPointer? = nil, copiesRecords: Bool = false) {
+    /// `sightings`: the filter the writer runs. `mapping`: the only input, when it is one mapped
+    /// file. `copiesRecords`: the input is streamed, so records are copied into the ring.
+    init(readers: Int, sightings: SightingFilter, mapping: UnsafeRawBufferPointer? = nil, copiesRecords: Bool = false) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         self.readers = readers
+        self.sightings = sightings
         self.mapping = mapping
         arena = copiesRecords ? .allocate(byteCount: Self.arenaPerBatch * Self.batchCount, alignment: 16) : nil
         let capacity = Self.batchSize * Self.batchCount
@@ -114,6 +115,9 @@ final class FrameRing: @unchecked Sendable {
     @exclusivity(unchecked) private var copied = 0
     /// The writer's reader, for how far it looked ahead (the writing thread alone uses it).
     @exclusivity(unchecked) private var reader: CaptureReader?
+    /// Which frames are original sightings of their source MAC, decided by the writer in capture
+    /// order; read back once the ring is done.
+    @exclusivity(unchecked) var sightings: SightingFilter
 
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
@@ -142,7 +146,7 @@ final class FrameRing: @unchecked Sendable {
                 frames[slot] = frame
                 records[slot] = record
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-                facts[slot] = FrameFacts(record, PacketView(packets + slot))
+                facts[slot] = FrameFacts(record, PacketView(packets + slot), sightings: &sightings)
                 filledInBatch += 1
                 if handedOver {
                     let waitFor = batch + 1

@@ -49,16 +49,18 @@ public enum ParallelAnalysis {
         var mainOptions = options
         if halves { mainOptions.parts = .traffic }
         let main = Analysis(options: mainOptions)
-        let ring = FrameRing(readers: halves ? 2 : 1, mapping: reader.singleMapping, copiesRecords: reader.mappedBytes == nil)
+        var hostOptions = options
+        hostOptions.parts = .hosts
+        let hostAnalysis = halves ? Analysis(options: hostOptions) : main
+        let ring = FrameRing(readers: halves ? 2 : 1, sightings: hostAnalysis.sightings, mapping: reader.singleMapping,
+                             copiesRecords: reader.mappedBytes == nil)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
         DispatchQueue.global().async(group: writing) { writer.run() }
         var helper: Helper?
         if halves {
-            var hostOptions = options
-            hostOptions.parts = .hosts
-            let hosts = Helper(ring: ring, analysis: Analysis(options: hostOptions))
+            let hosts = Helper(ring: ring, analysis: hostAnalysis)
             DispatchQueue.global().async(group: writing) { hosts.run() }
             helper = hosts
         }
@@ -77,6 +79,7 @@ public enum ParallelAnalysis {
             if let error = helper.failure { throw error }
             main.adoptHosts(of: helper.analysis)
         }
+        main.adoptSightings(ring.sightings)
         return Outcome(analysis: main, reader: reader, threads: halves ? 3 : 2)
     }
 

@@ -59,6 +59,54 @@ struct MobilityEdgeTests {
         #expect(flooded.announcements.first?.kind == "rarp")
         #expect(flooded.announcements.first?.frames == 1)
     }
+
+    /// Four seconds at point 0, then four at point 1, the second half with `direction`.
+    func movingHalves(secondHalf direction: Direction) -> [(Int, Int64, [UInt8], Direction)] {
+        (0..<40).map { (0, Int64($0) * 100_000_000, unicast($0), Direction.inbound) }
+            + (40..<80).map { (1, Int64($0) * 100_000_000, unicast($0), direction) }
+    }
+
+    @Test func theRecordsDirectionDecidesWhoSourcedAFrameWhenAskedTo() throws {
+        // At a switch port, "outbound" frames were sent towards the attached device: the VM's
+        // frames seen so at point 1 were sourced elsewhere, so they are no sighting there.
+        var port = Analysis.Options()
+        port.directionMeaning = .switchPort
+        var host = Analysis.Options()
+        host.directionMeaning = .host
+        for threads in [1, 2] {
+            let outbound = movingHalves(secondHalf: .outbound)
+            #expect(try HandBuiltCapture.analyse(outbound, interfaces: names, start: start, threads: threads).moves.count == 1,
+                    "directions ignored: a move")
+            #expect(try HandBuiltCapture.analyse(outbound, interfaces: names, start: start, options: port, threads: threads).moves.isEmpty)
+            // Captured on the hosts, "outbound" is what the host sent and "inbound" came from elsewhere.
+            #expect(try HandBuiltCapture.analyse(outbound, interfaces: names, start: start, options: host, threads: threads).moves.isEmpty,
+                    "the first half, inbound, never placed the VM at point 0")
+            let inbound = (0..<40).map { (0, Int64($0) * 100_000_000, unicast($0), Direction.outbound) }
+                + (40..<80).map { (1, Int64($0) * 100_000_000, unicast($0), Direction.outbound) }
+            let moved = try HandBuiltCapture.analyse(inbound, interfaces: names, start: start, options: host, threads: threads)
+            #expect(moved.moves.map(\.to.interface) == [1])
+        }
+    }
+
+    @Test func framesMirroredOnEgressAreNoSightings() throws {
+        // The VM's frames at point 1 come in an ERSPAN III session: mirrored as they entered the
+        // monitored port they place the VM there (a move); as they left it, not.
+        let session = ERSPANEncapsulation.Session(id: 7, sourceMAC: MACAddress("00:de:ad:00:00:01")!, destinationMAC: MACAddress("00:de:ad:00:00:ff")!,
+                                                  sourceIP: IPv4Address("192.0.2.1")!, destinationIP: IPv4Address("192.0.2.100")!,
+                                                  index: 5, typeIII: true)
+        func mirrored(egress: Bool) -> [(Int, Int64, [UInt8], Direction)] {
+            (0..<40).map { (0, Int64($0) * 100_000_000, unicast($0), Direction.unknown) }
+                + (40..<80).map { (1, Int64($0) * 100_000_000, ERSPANEncapsulation.wrap(unicast($0), session: session, sequence: UInt32($0), egress: egress),
+                                   Direction.unknown) }
+        }
+        for threads in [1, 2] {
+            let ingress = try HandBuiltCapture.analyse(mirrored(egress: false), interfaces: names, start: start, threads: threads)
+            #expect(ingress.moves.map(\.to.session) == [7])
+            #expect(try HandBuiltCapture.analyse(mirrored(egress: true), interfaces: names, start: start, threads: threads).moves.isEmpty)
+        }
+    }
+
+    let names = ["esx-a1-uplink", "esx-b1-uplink"]
 }
 
 /// Hand-built captures: frames written to a pcapng with one interface per name, then analysed.
@@ -66,19 +114,24 @@ enum HandBuiltCapture {
     /// `frames` are (interface index, time offset from `start`, bytes).
     static func analyse(_ frames: [(Int, Int64, [UInt8])], interfaces: [String], start: Int64,
                         options: Analysis.Options = Analysis.Options()) throws -> Report {
+        try analyse(frames.map { ($0.0, $0.1, $0.2, Direction.unknown) }, interfaces: interfaces, start: start, options: options, threads: 1)
+    }
+
+    /// Frames with their records' directions, analysed on `threads` threads.
+    static func analyse(_ frames: [(Int, Int64, [UInt8], Direction)], interfaces: [String], start: Int64,
+                        options: Analysis.Options = Analysis.Options(), threads: Int) throws -> Report {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-hand-\(UUID().uuidString).pcapng").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             let writer = try PcapngWriter(path: path)
             let ids = interfaces.map { writer.addInterface(.init(name: $0)) }
-            for (point, offset, bytes) in frames.sorted(by: { $0.1 < $1.1 }) {
-                try writer.write(interface: ids[point], timestamp: start + offset, frame: bytes)
+            for (point, offset, bytes, direction) in frames.sorted(by: { $0.1 < $1.1 }) {
+                try writer.write(interface: ids[point], timestamp: start + offset, frame: bytes, direction: direction)
             }
             try writer.flush()
         }
-        let reader = try CaptureReader(paths: [path])
-        let analysis = Analysis(options: options)
-        while let record = try reader.next() { analysis.consume(record) }
-        return analysis.report(interfaces: reader.interfaces.all, anomalies: reader.anomalies)
+        let run = try ParallelAnalysis.run(paths: [path], reading: .init(), filter: nil, options: options, threads: threads)
+        #expect(run.threads == threads)
+        return run.analysis.report(interfaces: run.reader.interfaces.all, anomalies: run.reader.anomalies)
     }
 }

@@ -9,20 +9,8 @@ import HairpinWire
 /// (or the old one stay silent to the end of the capture for at least `minimumStable`); every
 /// return to the old place meanwhile is a flip-flop. Announcements (RARP, GARP, NA) are grouped
 /// into bursts per MAC, kind and place.
-/// What a record's pcapng direction says about where its frame came from.
-public enum DirectionMeaning: String, Sendable, CaseIterable {
-    /// Directions are not used.
-    case ignore
-    /// Captured at a switch port (SPAN, TAP): inbound came from the attached device.
-    case switchPort = "port"
-    /// Captured on a host: outbound was sent by the host.
-    case host
-}
-
 struct MobilityTracker {
     struct Settings: Sendable {
-        /// A frame seen again on another capture point within this is a copy (DCI latency, clock skew).
-        var copyWindow: Int64 = 50_000_000
         /// Announcements of the same MAC, kind and place closer than this are one burst.
         var burstGap: Int64 = 1_000_000_000
         /// A new location must hold this long past the last sighting at the old one (R1).
@@ -35,7 +23,6 @@ struct MobilityTracker {
         var establishedSightings = 3
         /// More flip-flops than this: the MAC lives at both places (teaming), not a move.
         var multihomedFlipFlops = 16
-        var directionMeaning: DirectionMeaning = .ignore
         /// Report every MAC's first sighting as a departure too, so the paths of hosts that
         /// never move are followed as well (`--all-hosts`).
         var followEveryHost = false
@@ -126,14 +113,8 @@ struct MobilityTracker {
     /// Gaps kept per burst (a storm extends one burst without end).
     static let maximumGaps = 32
     let settings: Settings
-    private var copies: MirrorCopies
-    /// Delays between the capture points that saw the same frames (clock offsets, R0).
-    var clockPairs: ClockPairs { copies.clock }
-
-    /// Asks for the copy table's lines a frame with `digest` will read.
-    @inline(__always)
-    mutating func prefetchCopies(of digest: UInt64) { copies.prefetch(digest) }
-    private var locationIndex: [MACAddress: Int32] = [:]
+    /// Each MAC's position in `locations`, by the MAC's 48 bits.
+    private var locationSlots = SlotIndex()
     private(set) var locations: [Location] = []
     /// The addresses of each location, by index.
     private(set) var addresses: [[IPAddress]] = []
@@ -152,7 +133,6 @@ struct MobilityTracker {
 
     init(settings: Settings = Settings()) {
         self.settings = settings
-        copies = MirrorCopies(window: settings.copyWindow)
     }
 
     /// Where a frame was captured: its capture point, ERSPAN session and SLL2 interface index.
@@ -171,26 +151,13 @@ struct MobilityTracker {
         var place: Place
     }
 
-    /// Feeds one decoded frame captured at `place`, with its `MirrorCopies.digest`. `gateways`
-    /// says whether an IP is a first-hop virtual IP; it is only read, and lent `inout` because a
-    /// value read out of the analysis would be copied, its tables retained and released, for
-    /// every frame. Returns the departure the frame begins, if it is the first sighting of an
-    /// established MAC away from home.
-    mutating func add(_ packet: PacketView, digest: UInt64, time: Int64, place: Place, frame: Int,
-                      direction: Direction, gateways: inout GatewayTracker) -> Departure? {
-        guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return nil }
-        // A frame mirrored as it left the monitored port (ERSPAN III egress) was sourced elsewhere;
-        // so was one the record's direction says came from the other side, when the user said
-        // what the capture's directions mean (a SPAN port's "inbound" is a host's "outbound").
-        if packet.erspan?.egress == true { return nil }
-        switch settings.directionMeaning {
-        case .ignore: break
-        case .switchPort: if direction == .outbound { return nil }
-        case .host: if direction == .inbound { return nil }
-        }
-        if copies.isCopy(digest, time: time, point: place.point) {
-            return nil
-        }
+    /// Feeds one decoded frame captured at `place` that `SightingFilter` found an original
+    /// sighting of its source MAC. `gateways` says whether an IP is a first-hop virtual IP; it
+    /// is only read, and lent `inout` because a value read out of the analysis would be copied,
+    /// its tables retained and released, for every frame. Returns the departure the frame
+    /// begins, if it is the first sighting of an established MAC away from home.
+    mutating func add(_ packet: PacketView, time: Int64, place: Place, frame: Int, gateways: inout GatewayTracker) -> Departure? {
+        guard let source = packet.sourceMAC else { return nil }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
         let innermostVLAN = packet.vlans.innermostId.map(Int.init)
         let vlan: Int? = packet.vni.map { Self.vniFlag | Int($0) } ?? innermostVLAN
@@ -204,12 +171,16 @@ struct MobilityTracker {
         let entry: Int
         if source == lastMAC && lastEntry >= 0 {
             entry = lastEntry
-        } else if let found = locationIndex[source] {
-            entry = Int(found)
+        } else if let found = position(of: source) {
+            entry = found
         } else {
             guard locations.count < settings.maximumMACs else { return nil }
             entry = locations.count
-            locationIndex[source] = Int32(entry)
+            let known = locations
+            locationSlots.makeRoom(entries: entry) { known[$0].mac.rawValue }
+            var slot = locationSlots.first(source.rawValue)
+            while locationSlots[slot] >= 0 { slot = locationSlots.next(slot) }
+            locationSlots[slot] = Int32(entry)
             locations.append(Location(mac: source, place: place, vlan: vlan, lastSeen: time, since: time, sightings: 0))
             addresses.append([])
             if settings.followEveryHost { firstSighting = Departure(mac: source, since: time, place: place) }
@@ -242,11 +213,24 @@ struct MobilityTracker {
 
     /// Where the MAC is known to live, if it was seen.
     func location(of mac: MACAddress) -> Location? {
-        locationIndex[mac].map { locations[Int($0)] }
+        position(of: mac).map { locations[$0] }
     }
 
     func addresses(of mac: MACAddress) -> [IPAddress] {
-        locationIndex[mac].map { addresses[Int($0)] } ?? []
+        position(of: mac).map { addresses[$0] } ?? []
+    }
+
+    /// The MAC's position in `locations`, if it was seen.
+    @inline(__always)
+    private func position(of mac: MACAddress) -> Int? {
+        guard !locations.isEmpty else { return nil }
+        var slot = locationSlots.first(mac.rawValue)
+        while true {
+            let position = locationSlots[slot]
+            if position < 0 { return nil }
+            if locations[Int(position)].mac == mac { return Int(position) }
+            slot = locationSlots.next(slot)
+        }
     }
 
     private mutating func announce(kind: AnnouncementKind, mac: MACAddress, ip: IPAddress?, place: Place, vlan: Int?, time: Int64,

@@ -81,7 +81,7 @@ extension Analysis {
     func clockReport() -> (pairs: [Report.ClockPair], offsets: [MobilityTracker.Place: Int64]) {
         var pairs: [Report.ClockPair] = []
         var links: [MobilityTracker.Place: [(MobilityTracker.Place, Int64)]] = [:]
-        for estimate in mobility.clockPairs.estimates() {
+        for estimate in sightings.clockPairs.estimates() {
             let a = MobilityTracker.Place(point: estimate.a), b = MobilityTracker.Place(point: estimate.b)
             var offset: Int64?, oneWay: Int64?
             if let aToB = estimate.aToB, let bToA = estimate.bToA {
