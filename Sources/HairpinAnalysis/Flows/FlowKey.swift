@@ -18,6 +18,9 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
                                lowPort: 0, highPort: 0, ipProtocol: 0, isIPv6: false, segment: 0)
 
     /// The key of a packet and whether the packet goes from the low to the high endpoint.
+    /// Inlined: returned through memory, the key's narrow fields were stored one by one and read
+    /// back as wider words, which the processor cannot forward (a stall on every frame).
+    @inline(__always)
     public static func of(_ packet: PacketView) -> (key: FlowKey, fromLow: Bool)? {
         guard let source = packet.sourceIP, let destination = packet.destinationIP, let proto = packet.ipProtocol else { return nil }
         let (sh, sl, isV6a) = words(source)
