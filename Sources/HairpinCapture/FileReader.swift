@@ -163,9 +163,30 @@ final class FileReader {
 
     // MARK: File order
 
+    @inline(__always)
     func nextInFileOrder() throws(CaptureError) -> PendingRecord? {
         if exhausted { return nil }
-        return isPcapng ? try nextPcapngRecord() : try nextPcapRecord()
+        if isPcapng { return try nextPcapngRecord() }
+        if let record = plainMappedPcapRecord() { return record }
+        return try nextPcapRecord()
+    }
+
+    /// The next record of a mapped pcap file when it is plain (`PcapLayout.isPlain`), whole and
+    /// within the piece: proven so by the scout, or tested here the way the scout tests. Small
+    /// and inlined, so the common record does not pay for the general reader's setup.
+    @inline(__always)
+    private func plainMappedPcapRecord() -> PendingRecord? {
+        let start = position
+        guard let mappedBase, start < pieceEnd else { return nil }
+        let layout = pcapLayout
+        if start < provenUntil { return provenPcapRecord(at: start, base: mappedBase, layout: layout) }
+        let headerLength = Int64(layout.recordHeaderLength)
+        guard start + headerLength <= mappedEnd else { return nil }
+        let pointer = mappedBase + Int(start)
+        let fields = layout.recordFields(pointer)
+        guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
+              PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { return nil }
+        return provenPcapRecord(at: start, base: mappedBase, layout: layout)
     }
 
     private func registerInterface(section: Int, localId: Int, linkType: LinkType, linkTypeFlags: UInt32 = 0,
@@ -282,9 +303,6 @@ final class FileReader {
                 exhausted = true
                 return nil
             }
-            if let mappedBase, start < provenUntil {
-                return provenPcapRecord(at: start, base: mappedBase, layout: layout)
-            }
             guard try fill(start, headerLength) else {
                 finishAtEnd(from: start)
                 return nil
@@ -340,7 +358,7 @@ final class FileReader {
     }
 
     /// Records of a mapped file starting before this offset were read by the scout, which found
-    /// them whole and plausible (`OrderScout`).
+    /// them whole and plain (`OrderScout`, `PcapLayout.isPlain`).
     @inline(__always)
     private var provenUntil: Int64 { scout?.provenUntil ?? 0 }
 
@@ -951,6 +969,18 @@ struct PcapLayout: ByteOrdered {
         var original = load32(p, 12)
         if lengthsSwapped { swap(&captured, &original) }
         return RecordFields(seconds: load32(p, 0), fraction: load32(p, 4), captured: captured, original: original)
+    }
+
+    /// A record there is nothing to say about: its lengths are believed (the captured one within
+    /// the snaplen, or 256 KiB when that is smaller, and `maximumRecord`, and at most the
+    /// original, which is not 0) and its time fraction is in range. Mapped records like this are
+    /// taken without the reader's checks one by one (proven ahead by the scout, or tested so).
+    @inline(__always)
+    func isPlain(_ fields: RecordFields, maximumRecord: Int) -> Bool {
+        let limit = UInt32(min(max(Int(snaplen), 262_144), maximumRecord))
+        let fractionLimit: UInt32 = nanosecond ? 1_000_000_000 : 1_000_000
+        return fields.captured <= limit && fields.original <= UInt32(maximumRecord) && fields.captured <= fields.original
+            && fields.fraction < fractionLimit && fields.original > 0
     }
 
     /// Wireshark's record score: each implausible field counts one.

@@ -53,11 +53,8 @@ struct OrderScout {
             return
         }
         let fields = layout.recordFields(base + Int(offset))
-        let limit = UInt32(min(max(Int(layout.snaplen), 262_144), FileReader.maximumRecord))
-        let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
         let end = offset + headerLength + Int64(fields.captured)
-        guard fields.captured <= limit, fields.original <= UInt32(FileReader.maximumRecord), fields.captured <= fields.original,
-              fields.fraction < fractionLimit, fields.original > 0, end <= length else {
+        guard layout.isPlain(fields, maximumRecord: FileReader.maximumRecord), end <= length else {
             gaveUp = true
             return
         }
