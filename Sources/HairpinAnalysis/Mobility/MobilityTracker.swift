@@ -188,26 +188,37 @@ struct MobilityTracker {
         lastMAC = source
         lastEntry = entry
         let unicast = !(packet.destinationMAC?.isMulticast ?? true)
-        let pending = locations[entry].candidate.map { ($0.first, $0.place) }
-        if let move = Self.sighting(&locations[entry], at: place, vlan: vlan, time: time, unicast: unicast, settings: settings) {
-            moves.append(move)
-        }
+        let settings = settings
+        var move: Move?
         var departure = firstSighting
-        if let candidate = locations[entry].candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
-           Self.established(since: locations[entry].since, last: locations[entry].lastSeen, sightings: locations[entry].sightings, settings) {
-            departure = Departure(mac: source, since: candidate.first, place: candidate.place)
-        }
-        learnIP(entry, packet)
-        if let destination = packet.destinationMAC, VirtualMAC.kind(of: destination) != nil {
-            if locations[entry].gatewayMAC == destination {
-                locations[entry].gatewayMargin += 1
-            } else if locations[entry].gatewayMargin == 0 {
-                locations[entry].gatewayMAC = destination
-                locations[entry].gatewayMargin = 1
-            } else {
-                locations[entry].gatewayMargin -= 1
+        // The location is updated through one pointer: every `locations[entry]` written would
+        // check the array's uniqueness again.
+        let learnsIP = locations.withUnsafeMutableBufferPointer { buffer -> Bool in
+            let location = buffer.baseAddress! + entry
+            let pending = location.pointee.candidate.map { ($0.first, $0.place) }
+            move = Self.sighting(&location.pointee, at: place, vlan: vlan, time: time, unicast: unicast, settings: settings)
+            if let candidate = location.pointee.candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
+               Self.established(since: location.pointee.since, last: location.pointee.lastSeen, sightings: location.pointee.sightings, settings) {
+                departure = Departure(mac: source, since: candidate.first, place: candidate.place)
             }
+            if let destination = packet.destinationMAC, VirtualMAC.kind(of: destination) != nil {
+                if location.pointee.gatewayMAC == destination {
+                    location.pointee.gatewayMargin += 1
+                } else if location.pointee.gatewayMargin == 0 {
+                    location.pointee.gatewayMAC = destination
+                    location.pointee.gatewayMargin = 1
+                } else {
+                    location.pointee.gatewayMargin -= 1
+                }
+            }
+            // Most frames carry the address the MAC was last seen with: nothing to learn.
+            if packet.arp == nil && packet.neighborDiscovery == nil, let address = packet.sourceIP, address == location.pointee.lastIP {
+                return false
+            }
+            return true
         }
+        if let move { moves.append(move) }
+        if learnsIP { learnAnyNewIP(entry, packet) }
         return departure
     }
 
@@ -334,13 +345,6 @@ struct MobilityTracker {
     }
 
     /// The IPs a MAC uses: ARP senders, NA targets, IP sources (not link-local or unspecified).
-    @inline(__always)
-    private mutating func learnIP(_ entry: Int, _ packet: PacketView) {
-        // Most frames carry the address the MAC was last seen with: that test alone, inlined.
-        if packet.arp == nil && packet.neighborDiscovery == nil, let address = packet.sourceIP, address == locations[entry].lastIP { return }
-        learnAnyNewIP(entry, packet)
-    }
-
     private mutating func learnAnyNewIP(_ entry: Int, _ packet: PacketView) {
         var address: IPAddress?
         if let arp = packet.arp {
