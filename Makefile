@@ -10,9 +10,11 @@ build: setup
 	$(SWIFT) build
 
 # The Swift runtime and Foundation linked in: a third less start-up (no dynamic loading of them),
-# and one binary to copy to a sensor that has no Swift toolchain.
+# and one binary to copy to a sensor that has no Swift toolchain. Linked by the toolchain's lld,
+# which does not repeat the static Foundation's own link-time warnings.
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -use-ld=lld
 release: setup
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 demo: release
 	.build/release/hairpin analyze --topology Captures/vmotion-hsrp-hairpin.topology.yaml Captures/vmotion-hsrp-hairpin.pcapng
