@@ -19,16 +19,21 @@ public enum Throughput {
         public var checksum = 0
         /// Threads the pass ran on.
         public var threads = 1
+        /// The reorder window the pass read with (nanoseconds).
+        public var reorderWindow: Int64 = 0
 
         public init() {}
     }
 
     /// `threads` applies to the analysis (see `ParallelAnalysis`) and to reading and decoding one
     /// large mapped pcap file in file order, which is then read in that many pieces at once
-    /// (`CaptureReader.pieces`, at most `maximumPieces`).
-    public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64 = 0, analysis options: Analysis.Options = Analysis.Options(),
+    /// (`CaptureReader.pieces`, at most `maximumPieces`). `reorderWindow`: nil for the stage's
+    /// own (`defaultReorderWindow`).
+    public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64? = nil, analysis options: Analysis.Options = Analysis.Options(),
                            threads: Int = 1) throws -> Pass {
         var pass = Pass()
+        let reorderWindow = reorderWindow ?? defaultReorderWindow(stage)
+        pass.reorderWindow = reorderWindow
         if stage == .analyze {
             // Counted by the analysis: a per-frame hook here would be work `hairpin analyze` does not do.
             let outcome = try ParallelAnalysis.run(paths: paths, reading: .init(reorderWindow: reorderWindow), filter: nil, options: options,
@@ -46,6 +51,13 @@ public enum Throughput {
         let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
         try pass.add(stage, of: reader)
         return pass
+    }
+
+    /// The reorder window a stage uses unless told: the analysis `hairpin analyze`'s (its cost
+    /// on a fast capture is part of what the analysis costs), reading and decoding none, so that
+    /// one file can be read in pieces.
+    public static func defaultReorderWindow(_ stage: Stage) -> Int64 {
+        stage == .analyze ? CaptureReader.Options().reorderWindow : 0
     }
 
     /// Pieces one file is read in at most: more cost more to start than the cores a sensor has.

@@ -33,6 +33,10 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Threads of the analyze stage (1 to 3) and of reading and decoding a pcap file of 16 MB or more in pieces (up to 8); default: the cores, up to 3.")
     var threads = Analyze.defaultThreads
 
+    @Option(name: .customLong("reorder-window"),
+            help: "Reorder window (ms) of every stage; default: the analyze stage uses analyze's (500), read and decode go in file order (0), so that one file is read in pieces.")
+    var reorderWindowMilliseconds: Double?
+
     @Flag(name: .long, help: "Print JSON (schema hairpin.bench/1).")
     var json = false
 
@@ -42,6 +46,9 @@ struct Bench: ParsableCommand {
         guard (0...10).contains(warmup) else { throw ValidationError("--warmup must be between 0 and 10") }
         if let stage, Throughput.Stage(rawValue: stage) == nil { throw ValidationError("--stage is read, decode or analyze") }
         guard !files.contains("-") else { throw ValidationError("bench reads files several times: standard input cannot be used") }
+        if let window = reorderWindowMilliseconds, !(0...3_600_000).contains(window) {
+            throw ValidationError("--reorder-window must be between 0 and 3600000 ms")
+        }
     }
 
     func run() throws {
@@ -51,12 +58,13 @@ struct Bench: ParsableCommand {
         let fileBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
         for stage in stages {
-            for _ in 0..<warmup { _ = try Throughput.run(stage, paths: files, threads: threads) }
+            let window = reorderWindowMilliseconds.map { Int64($0 * 1_000_000) }
+            for _ in 0..<warmup { _ = try Throughput.run(stage, paths: files, reorderWindow: window, threads: threads) }
             var times: [Double] = []
             var pass = Throughput.Pass()
             for _ in 0..<runs {
                 let started = ContinuousClock.now
-                pass = try Throughput.run(stage, paths: files, threads: threads)
+                pass = try Throughput.run(stage, paths: files, reorderWindow: window, threads: threads)
                 let elapsed = ContinuousClock.now - started
                 times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
@@ -70,7 +78,8 @@ struct Bench: ParsableCommand {
                 ("threads", .int(min(threads, ParallelAnalysis.maximumThreads))),
                 ("file_bytes", .int(fileBytes)),
                 ("stages", .array(rows.map { row in
-                    .object([("stage", .string(row.stage.rawValue)), ("threads", .int(row.pass.threads)), ("packets", .int(row.pass.records)),
+                    .object([("stage", .string(row.stage.rawValue)), ("threads", .int(row.pass.threads)),
+                             ("reorder_window_ms", .double(Double(row.pass.reorderWindow) / 1e6)), ("packets", .int(row.pass.records)),
                              ("captured_bytes", .int(row.pass.capturedBytes)), ("original_bytes", .int(row.pass.originalBytes)),
                              ("median_seconds", .double(row.seconds)),
                              ("packets_per_second", .double(Double(row.pass.records) / max(row.seconds, 1e-9))),
@@ -81,11 +90,12 @@ struct Bench: ParsableCommand {
             print(value.serialized(pretty: true))
             return
         }
-        var table = TextTable([("stage", .left), ("threads", .right), ("packets", .right), ("median", .right), ("packets/s", .right), ("file bytes/s", .right),
-                               ("wire bytes/s", .right)])
+        var table = TextTable([("stage", .left), ("threads", .right), ("window", .right), ("packets", .right), ("median", .right), ("packets/s", .right),
+                               ("file bytes/s", .right), ("wire bytes/s", .right)])
         for row in rows {
             let seconds = max(row.seconds, 1e-9)
-            table.add([row.stage.rawValue, "\(row.pass.threads)", "\(row.pass.records)", Units.duration(Int64(row.seconds * 1e9)),
+            table.add([row.stage.rawValue, "\(row.pass.threads)", String(format: "%g ms", Double(row.pass.reorderWindow) / 1e6), "\(row.pass.records)",
+                       Units.duration(Int64(row.seconds * 1e9)),
                        Units.scaled(Double(row.pass.records) / seconds, unit: "pkt/s"),
                        Units.scaled(Double(fileBytes) / seconds, unit: "B/s"),
                        Units.scaled(Double(row.pass.originalBytes) / seconds, unit: "B/s")])

@@ -20,6 +20,8 @@ import Testing
             #expect(stage["packets"] as? Int == packets)
             // A file under 16 MB is read and decoded in one piece; the analysis runs on the threads asked for.
             #expect(stage["threads"] as? Int == (stage["stage"] as? String == "analyze" ? json["threads"] as? Int : 1))
+            // The analysis reads as `hairpin analyze` does, with its reorder window; reading and decoding go in file order.
+            #expect(stage["reorder_window_ms"] as? Double == (stage["stage"] as? String == "analyze" ? 500 : 0))
             let seconds = try #require(stage["median_seconds"] as? Double)
             #expect(seconds > 0)
             let rate = try #require(stage["packets_per_second"] as? Double)
@@ -32,6 +34,12 @@ import Testing
         let one = try Hairpin.run(["bench", "--json", "--stage", "analyze", "--runs", "1", "--warmup", "0", "Captures/glbp-split.pcapng"])
         let oneStages = (try JSONSerialization.jsonObject(with: one.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
         #expect(oneStages?.map { $0["stage"] as? String } == ["analyze"])
+        let unordered = try Hairpin.run(["bench", "--json", "--stage", "analyze", "--reorder-window", "0", "--runs", "1", "--warmup", "0",
+                                         "Captures/glbp-split.pcapng"])
+        let unorderedStages = (try JSONSerialization.jsonObject(with: unordered.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
+        #expect(unorderedStages?.first?["reorder_window_ms"] as? Double == 0)
+        #expect(unorderedStages?.first?["packets"] as? Int == packets)
+        #expect(try Hairpin.run(["bench", "--reorder-window", "-1", "Captures/glbp-split.pcapng"]).status != 0)
         #expect(try Hairpin.run(["bench", "--stage", "encode", "Captures/glbp-split.pcapng"]).status != 0)
         let text = try Hairpin.run(["bench", "--runs", "1", "Captures/glbp-split.pcapng"])
         #expect(text.stdout.contains("analyze") && text.stdout.contains("pkt/s"))
