@@ -52,7 +52,7 @@ public enum ParallelAnalysis {
         var hostOptions = options
         hostOptions.parts = .hosts
         let hostAnalysis = halves ? Analysis(options: hostOptions) : main
-        let ring = FrameRing(readers: halves ? 2 : 1, sightings: hostAnalysis.sightings, mapping: reader.singleMapping,
+        let ring = FrameRing(readers: halves ? 2 : 1, sightings: hostAnalysis.sightings, mapping: reader.singleMapping, input: reader,
                              copiesRecords: reader.mappedBytes == nil)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()

@@ -134,6 +134,13 @@ public final class CaptureReader {
         files.count == 1 ? files[0].source.mapping : nil
     }
 
+    /// How far into the only input the reorder window's scout has read, to the last megabyte; safe
+    /// to read from any thread. While it first reads the window's worth of headers no record is
+    /// handed on, and another thread may map the pages ahead of it meanwhile.
+    public var scoutOffset: Int64 {
+        singleFile?._withUnsafeGuaranteedRef { $0.scoutOffset.load(ordering: .relaxed) } ?? 0
+    }
+
     /// How far into the only input the reader has read, looking ahead of the records it handed
     /// on (the reorder window's scout reads headers far ahead); nil with several inputs.
     public var furthestOffset: Int64? {

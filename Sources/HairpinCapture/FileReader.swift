@@ -1,3 +1,4 @@
+import Synchronization
 import HairpinWire
 
 /// Reads one capture (pcap or pcapng, mapped or streamed) record by record, in file order
@@ -15,6 +16,9 @@ final class FileReader {
     @exclusivity(unchecked) private var releaseChecked: Int64 = 0
     /// How far behind the reader its mapped pages are handed back (`CaptureReader.releaseLag`).
     var releaseLag: Int64 = 0
+    /// How far the scout has read, published each `OrderScout.progressStep` bytes for another
+    /// thread (`CaptureReader.scoutOffset`).
+    let scoutOffset = Atomic<Int64>(0)
 
     // The fields read and written for every record are exempt from dynamic exclusivity checks:
     // a reader is used from one thread, one call at a time, and the checks cost more than the
@@ -146,7 +150,7 @@ final class FileReader {
     private func scoutClears(_ record: PendingRecord) -> Bool {
         guard scout != nil, let mappedBase else { return false }
         return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, read: recordsRead, window: reorder.window,
-                             base: mappedBase, length: mappedEnd, layout: pcapLayout)
+                             base: mappedBase, length: mappedEnd, layout: pcapLayout, progress: scoutOffset)
     }
 
     /// Lowest offset a waiting record still points into (what a stream must keep).

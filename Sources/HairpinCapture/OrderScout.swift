@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Reads ahead of a mapped pcap file's reader over record headers only, to prove that records
 /// are already in time order as far as the reorder window looks. A record proven so leaves at
 /// once instead of waiting in the reorder queue: the same records in the same order as the
@@ -20,6 +22,9 @@ struct OrderScout {
     /// The reorder queue's capacity: it would never hold more records than this, so the scout
     /// never reads further ahead (which also bounds the mapped pages it touches ahead).
     let capacity: Int
+    /// `clears` publishes how far it read each `progressStep` bytes, for another thread.
+    private var nextProgressReport: Int64 = 0
+    static let progressStep: Int64 = 1 << 20
 
     init(start: Int64, capacity: Int) {
         offset = start
@@ -32,10 +37,14 @@ struct OrderScout {
     /// `read`-th record) may leave; true when it may: the queue would let it go next.
     @inline(__always)
     mutating func clears(recordOffset: Int64, time: Int64, read: Int, window: Int64, base: UnsafeRawPointer, length: Int64,
-                         layout: PcapLayout) -> Bool {
+                         layout: PcapLayout, progress: borrowing Atomic<Int64>) -> Bool {
         let horizon = time &+ window
         while !gaveUp && !reachedEnd && newest <= horizon && scouted - read < capacity {
             advance(base: base, length: length, layout: layout)
+            if offset >= nextProgressReport {
+                nextProgressReport = offset + Self.progressStep
+                progress.store(offset, ordering: .relaxed)
+            }
         }
         return recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity)
     }

@@ -29,6 +29,27 @@ import Testing
         return (mapped, queued)
     }
 
+    @Test func theScoutSaysHowFarItReadAheadToTheLastMegabyte() throws {
+        // 30,000 records a millisecond apart, about 4.5 MB: the first record waits for half a
+        // second of look-ahead (500 records), the last for the end of the file.
+        let bytes = capture(count: 30_000)
+        let files = TemporaryFiles()
+        let reader = try CaptureReader(paths: [files.write(bytes)], options: .init(reorderWindow: Self.window))
+        #expect(reader.scoutOffset == 0)
+        _ = try reader.next()
+        let early = reader.scoutOffset
+        #expect(early >= 0 && early < 1 << 20, "about 500 records ahead: under the first megabyte")
+        while try reader.next() != nil {}
+        let furthest = try #require(reader.furthestOffset)
+        #expect(furthest == Int64(bytes.count))
+        #expect(reader.scoutOffset <= furthest && furthest - reader.scoutOffset < 1 << 20)
+        #expect(reader.scoutOffset >= 4 << 20, "published each megabyte the scout moved")
+        // Without a window there is no scout.
+        let unordered = try CaptureReader(paths: [files.write(bytes)], options: .init(reorderWindow: 0))
+        while try unordered.next() != nil {}
+        #expect(unordered.scoutOffset == 0)
+    }
+
     @Test func inOrderRecordsPassWithoutWaiting() throws {
         // With room for 16 waiting records, the queue must push records out early; the scout's
         // records never wait, so none is forced.
