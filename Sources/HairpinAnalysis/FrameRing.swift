@@ -28,9 +28,8 @@ final class FrameRing: @unchecked Sendable {
     private let packets: UnsafeMutablePointer<DecodedPacket>
     /// Each frame's facts (flow key and hash, original sighting), worked out by the writer.
     private let facts: UnsafeMutablePointer<FrameFacts>
-    /// The memory of the four arrays above, and its size.
+    /// The memory of the four arrays above.
     private let region: UnsafeMutableRawPointer
-    private let regionBytes: Int
     static let hugePage = 2 << 20
     /// Records in each batch: fewer than `batchSize` in the last, and in one ended early because
     /// its copy space was full or a record too large to copy came.
@@ -95,7 +94,7 @@ final class FrameRing: @unchecked Sendable {
         let recordBytes = lines(MemoryLayout<Record>.stride * capacity)
         let factBytes = lines(MemoryLayout<FrameFacts>.stride * capacity)
         let frameBytes = lines(MemoryLayout<Int>.stride * capacity)
-        regionBytes = (packetBytes + recordBytes + factBytes + frameBytes + Self.hugePage - 1) & ~(Self.hugePage - 1)
+        let regionBytes = (packetBytes + recordBytes + factBytes + frameBytes + Self.hugePage - 1) & ~(Self.hugePage - 1)
         var allocated: UnsafeMutableRawPointer?
         guard posix_memalign(&allocated, Self.hugePage, regionBytes) == 0, let region = allocated else {
             fatalError("cannot allocate the frame ring (\(regionBytes) bytes)")

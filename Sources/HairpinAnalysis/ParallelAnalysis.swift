@@ -49,6 +49,7 @@ public enum ParallelAnalysis {
         var mainOptions = options
         if halves { mainOptions.parts = .traffic }
         let main = Analysis(options: mainOptions)
+        // The analysis running the host trackers: its sighting filter goes to the writer.
         var hostOptions = options
         hostOptions.parts = .hosts
         let hostAnalysis = halves ? Analysis(options: hostOptions) : main

@@ -23,11 +23,15 @@ struct SlotIndex {
 
     private mutating func grow(entries: Int, hashOf: (Int) -> UInt64) {
         slots = Array(repeating: -1, count: max(16, 2 * slots.count))
-        for position in 0..<entries {
-            var slot = first(hashOf(position))
-            while slots[slot] >= 0 { slot = next(slot) }
-            slots[slot] = Int32(position)
-        }
+        for position in 0..<entries { insert(position, hash: hashOf(position)) }
+    }
+
+    /// Stores `position` in the first empty slot of its key's probe sequence (the key must not be
+    /// there yet, and a slot must be free).
+    mutating func insert(_ position: Int, hash: UInt64) {
+        var slot = first(hash)
+        while slots[slot] >= 0 { slot = next(slot) }
+        slots[slot] = Int32(position)
     }
 
     @inline(__always) func first(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & (slots.count - 1) }

@@ -183,14 +183,14 @@ final class FileReader {
         let start = position
         guard let mappedBase, start < pieceEnd else { return nil }
         let layout = pcapLayout
-        if start < provenUntil { return provenPcapRecord(at: start, base: mappedBase, layout: layout) }
+        let pointer = mappedBase + Int(start)
+        if start < provenUntil { return provenPcapRecord(at: start, layout.recordFields(pointer), layout: layout) }
         let headerLength = Int64(layout.recordHeaderLength)
         guard start + headerLength <= mappedEnd else { return nil }
-        let pointer = mappedBase + Int(start)
         let fields = layout.recordFields(pointer)
         guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
               PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { return nil }
-        return provenPcapRecord(at: start, base: mappedBase, layout: layout)
+        return provenPcapRecord(at: start, fields, layout: layout)
     }
 
     private func registerInterface(section: Int, localId: Int, linkType: LinkType, linkTypeFlags: UInt32 = 0,
@@ -366,12 +366,12 @@ final class FileReader {
     @inline(__always)
     private var provenUntil: Int64 { scout?.provenUntil ?? 0 }
 
-    /// A record the scout has read already: what it checked (a whole record inside the file, no
-    /// file header, lengths and fraction believable, captured not above original) is not checked
-    /// again, and none of those anomalies can arise.
+    /// The record at `start` with header `fields`, proven plain and whole (by the scout or by the
+    /// same test made here): what was checked (a whole record inside the file, no file header,
+    /// lengths and fraction believable, captured not above original) is not checked again, and
+    /// none of those anomalies can arise.
     @inline(__always)
-    private func provenPcapRecord(at start: Int64, base: UnsafeRawPointer, layout: PcapLayout) -> PendingRecord {
-        let fields = layout.recordFields(base + Int(start))
+    private func provenPcapRecord(at start: Int64, _ fields: PcapLayout.RecordFields, layout: PcapLayout) -> PendingRecord {
         if layout.snaplen > 0 && fields.captured > layout.snaplen {
             anomalies.count(.capturedExceedsSnaplen, at: start)
         }

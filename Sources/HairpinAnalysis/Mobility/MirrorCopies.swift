@@ -1,4 +1,3 @@
-import CSpinWait
 import HairpinWire
 
 /// Tells a frame's first sighting from its copies on other capture points (a broadcast flooded
@@ -24,16 +23,6 @@ struct MirrorCopies {
         slots = Array(repeating: Slot(), count: count)
         setMask = (count - 1) & ~1
         self.window = window
-    }
-
-    /// Asks for the lines of the set of `digest`, ahead of `isCopy`.
-    @inline(__always)
-    mutating func prefetch(_ digest: UInt64) {
-        slots.withUnsafeBufferPointer { slots in
-            let set = slots.baseAddress! + (Int(truncatingIfNeeded: digest) & setMask)
-            hairpin_prefetch(set)
-            hairpin_prefetch(set + 1)
-        }
     }
 
     /// True when the frame was already seen at another point (capture interface, ERSPAN session,

@@ -178,9 +178,7 @@ struct MobilityTracker {
             entry = locations.count
             let known = locations
             locationSlots.makeRoom(entries: entry) { known[$0].mac.rawValue }
-            var slot = locationSlots.first(source.rawValue)
-            while locationSlots[slot] >= 0 { slot = locationSlots.next(slot) }
-            locationSlots[slot] = Int32(entry)
+            locationSlots.insert(entry, hash: source.rawValue)
             locations.append(Location(mac: source, place: place, vlan: vlan, lastSeen: time, since: time, sightings: 0))
             addresses.append([])
             if settings.followEveryHost { firstSighting = Departure(mac: source, since: time, place: place) }
