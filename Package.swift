@@ -17,9 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CPcap", pkgConfig: "libpcap",
-            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]),
+        // libpcap's headers at build time; the library itself is loaded when a filter needs it.
+        .target(name: "CLibpcap", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
@@ -30,7 +29,7 @@ let package = Package(
         .target(name: "HairpinWire"),
         .target(
             name: "HairpinCapture",
-            dependencies: ["HairpinWire", "CZlib", "CZstd", "CPcap"]),
+            dependencies: ["HairpinWire", "CZlib", "CZstd", "CLibpcap"]),
         .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", "CSpinWait", .product(name: "Yams", package: "Yams")]),
         .target(name: "HairpinReport", dependencies: ["HairpinAnalysis", "HairpinCapture", "HairpinWire"]),
         .target(

@@ -1,4 +1,4 @@
-import CPcap
+import CLibpcap
 import HairpinWire
 import Synchronization
 
@@ -9,35 +9,42 @@ private let compileLock = Mutex(())
 
 /// A tcpdump/BPF filter expression, compiled by libpcap once per link type and run on the
 /// captured bytes of each record (`pcap_offline_filter`), for files as for live capture.
+/// libpcap is loaded by the first filter (see `CLibpcap`), not at start-up.
 public final class PacketFilter {
     public let expression: String
+    private let pcap: hairpin_libpcap
     private var programs: [UInt16: UnsafeMutablePointer<bpf_program>] = [:]
     private var header = pcap_pkthdr()
 
     /// Compiles `expression` for `linkType` now, so a mistake is reported before any reading.
     public init(expression: String, checkingWith linkType: LinkType = .ethernet) throws(CaptureError) {
+        guard let pcap = hairpin_libpcap_load() else {
+            throw CaptureError(.invalidArgument("filters need libpcap: \(String(cString: hairpin_libpcap_error()))"),
+                               file: "--filter", offset: 0)
+        }
         self.expression = expression
+        self.pcap = pcap.pointee
         _ = try program(for: linkType)
     }
 
     deinit {
         for program in programs.values {
-            pcap_freecode(program)
+            pcap.freecode(program)
             program.deallocate()
         }
     }
 
     private func program(for linkType: LinkType) throws(CaptureError) -> UnsafeMutablePointer<bpf_program> {
         if let program = programs[linkType.rawValue] { return program }
-        guard let handle = pcap_open_dead(Int32(linkType.rawValue), 262_144) else {
+        guard let handle = pcap.open_dead(Int32(linkType.rawValue), 262_144) else {
             throw CaptureError(.invalidArgument("libpcap cannot open a handle for link type \(linkType)"), file: "--filter", offset: 0)
         }
-        defer { pcap_close(handle) }
+        defer { pcap.close(handle) }
         let program = UnsafeMutablePointer<bpf_program>.allocate(capacity: 1)
         program.initialize(to: bpf_program())
-        let status = compileLock.withLock { _ in pcap_compile(handle, program, expression, 1, PCAP_NETMASK_UNKNOWN) }
+        let status = compileLock.withLock { _ in pcap.compile(handle, program, expression, 1, PCAP_NETMASK_UNKNOWN) }
         if status != 0 {
-            let message = String(cString: pcap_geterr(handle))
+            let message = pcap.geterr(handle).map { String(cString: $0) } ?? "no reason given"
             program.deallocate()
             throw CaptureError(.invalidArgument("filter \"\(expression)\": \(message) (link type \(linkType.name))"),
                                file: "--filter", offset: 0)
@@ -53,14 +60,16 @@ public final class PacketFilter {
         header.caplen = UInt32(record.bytes.count)
         header.len = UInt32(clamping: record.originalLength)
         guard let base = record.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-            return pcap_offline_filter(program, &header, [0]) != 0
+            return pcap.offline_filter(program, &header, [0]) != 0
         }
-        return pcap_offline_filter(program, &header, base) != 0
+        return pcap.offline_filter(program, &header, base) != 0
     }
 
-    /// libpcap's name for a link type, or nil when it has none.
+    /// libpcap's name for a link type, or nil when it has none or libpcap cannot be loaded.
     public static func linkTypeName(_ linkType: LinkType) -> String? {
-        guard let name = pcap_datalink_val_to_name(Int32(linkType.rawValue)) else { return nil }
+        guard let pcap = hairpin_libpcap_load(), let name = pcap.pointee.datalink_val_to_name(Int32(linkType.rawValue)) else {
+            return nil
+        }
         return String(cString: name)
     }
 }

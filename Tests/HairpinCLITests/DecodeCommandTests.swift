@@ -49,6 +49,20 @@ import Testing
         #expect(vlanFilter.stdout.contains("RARP reverse-request who-is 00:50:56:aa:bb:01"))
     }
 
+    #if os(Linux)
+    /// libpcap and the libraries it needs are loaded only by a filter: start-up of every other
+    /// run is spared them. glibc's loader names each library it loads under `LD_DEBUG=libs`.
+    @Test func libpcapIsLoadedOnlyForAFilter() throws {
+        let analysed = try Hairpin.run(["analyze", sample], environment: ["LD_DEBUG": "libs"])
+        #expect(analysed.status == 0)
+        #expect(analysed.stderr.contains("libc.so"), "the loader reports what it loads")
+        #expect(!analysed.stderr.contains("libpcap"))
+        let filtered = try Hairpin.run(["decode", "-c", "1", "--filter", "vlan", sample], environment: ["LD_DEBUG": "libs"])
+        #expect(filtered.status == 0)
+        #expect(filtered.stderr.contains("libpcap"))
+    }
+    #endif
+
     @Test func invalidFilterIsACleanErrorWithLibpcapsMessage() throws {
         let output = try Hairpin.run(["decode", "--filter", "tcp port nonsense-port", sample])
         #expect(output.status != 0)

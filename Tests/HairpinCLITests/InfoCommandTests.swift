@@ -24,10 +24,14 @@ enum Hairpin {
         var stdoutData: Data
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Output {
+    /// `environment`: variables added to this process's own.
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         process.currentDirectoryURL = packageRoot
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
