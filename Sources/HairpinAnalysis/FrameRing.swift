@@ -162,6 +162,7 @@ final class FrameRing: @unchecked Sendable {
                     }
                 }
                 let slot = firstSlot + filledInBatch
+                if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlotForWriting(slot + Self.slotPrefetchDistance) }
                 frames[slot] = frame
                 records[slot] = record
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
@@ -225,6 +226,39 @@ final class FrameRing: @unchecked Sendable {
     /// the memory to answer, few enough that the lines are still there when used.
     static let prefetchDistance = 6
 
+    /// How many frames ahead a reader asks for the slot's own lines: the writer, on another
+    /// core, just wrote them, so each is a transfer from that core's cache, which the reader
+    /// would otherwise wait for when a tracker first reads a field of the line.
+    static let slotPrefetchDistance = 16
+
+    /// Asks for the lines of `slot` the trackers read: the packet's first three (see
+    /// `DecodedPacket`), the record's two and the facts.
+    @inline(__always)
+    private func prefetchSlot(_ slot: Int) {
+        let packet = UnsafeRawPointer(packets + slot)
+        hairpin_prefetch(packet)
+        hairpin_prefetch(packet + 64)
+        hairpin_prefetch(packet + 128)
+        let record = UnsafeRawPointer(records + slot)
+        hairpin_prefetch(record)
+        hairpin_prefetch(record + MemoryLayout<Record>.size - 1)
+        hairpin_prefetch(UnsafeRawPointer(facts + slot))
+    }
+
+    /// The writer's side of `prefetchSlot`: the lines it is about to fill were last read by the
+    /// analysing thread, a lap of the ring ago.
+    @inline(__always)
+    private func prefetchSlotForWriting(_ slot: Int) {
+        let packet = UnsafeMutableRawPointer(packets + slot)
+        hairpin_prefetch_for_write(packet)
+        hairpin_prefetch_for_write(packet + 64)
+        hairpin_prefetch_for_write(packet + 128)
+        let record = UnsafeMutableRawPointer(records + slot)
+        hairpin_prefetch_for_write(record)
+        hairpin_prefetch_for_write(record + MemoryLayout<Record>.size - 1)
+        hairpin_prefetch_for_write(UnsafeMutableRawPointer(facts + slot))
+    }
+
     /// Hands `body` every record of the ring in order, with its frame number, decoded form and
     /// facts, until the last; throws what stopped the writer, if anything did.
     func read(as reader: Int, prefetch: (UnsafePointer<FrameFacts>) -> Void = { _ in },
@@ -237,7 +271,9 @@ final class FrameRing: @unchecked Sendable {
             let first = (batch % Self.batchCount) * Self.batchSize
             let end = first + counts[batch % Self.batchCount]
             for slot in first..<min(end, first + Self.prefetchDistance) { prefetch(facts + slot) }
+            for slot in first..<min(end, first + Self.slotPrefetchDistance) { prefetchSlot(slot) }
             for slot in first..<end {
+                if slot + Self.slotPrefetchDistance < end { prefetchSlot(slot + Self.slotPrefetchDistance) }
                 if slot + Self.prefetchDistance < end { prefetch(facts + slot + Self.prefetchDistance) }
                 body(frames[slot], records[slot], PacketView(packets + slot), facts + slot)
             }

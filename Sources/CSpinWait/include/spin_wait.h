@@ -17,4 +17,10 @@ static inline void hairpin_prefetch(const void *address) {
     __builtin_prefetch(address);
 }
 
+/// Asks for the cache line at `address` to be written soon: fetched for ownership, so the
+/// stores that follow need not each wait for another core to give the line up.
+static inline void hairpin_prefetch_for_write(void *address) {
+    __builtin_prefetch(address, 1);
+}
+
 #endif
