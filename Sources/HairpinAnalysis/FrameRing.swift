@@ -162,7 +162,7 @@ final class FrameRing: @unchecked Sendable {
                     }
                 }
                 let slot = firstSlot + filledInBatch
-                if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlotForWriting(slot + Self.slotPrefetchDistance) }
+                if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
                 records[slot] = record
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
@@ -232,31 +232,22 @@ final class FrameRing: @unchecked Sendable {
     static let slotPrefetchDistance = 16
 
     /// Asks for the lines of `slot` the trackers read: the packet's first three (see
-    /// `DecodedPacket`), the record's two and the facts.
+    /// `DecodedPacket`), the record's two and the facts. The writer asks `forWriting`: the lines
+    /// it is about to fill were last read by the analysing thread, a lap of the ring ago, and
+    /// are fetched for ownership.
     @inline(__always)
-    private func prefetchSlot(_ slot: Int) {
+    private func prefetchSlot(_ slot: Int, forWriting: Bool = false) {
+        @inline(__always) func ask(_ line: UnsafeRawPointer) {
+            if forWriting { hairpin_prefetch_for_write(UnsafeMutableRawPointer(mutating: line)) } else { hairpin_prefetch(line) }
+        }
         let packet = UnsafeRawPointer(packets + slot)
-        hairpin_prefetch(packet)
-        hairpin_prefetch(packet + 64)
-        hairpin_prefetch(packet + 128)
+        ask(packet)
+        ask(packet + 64)
+        ask(packet + 128)
         let record = UnsafeRawPointer(records + slot)
-        hairpin_prefetch(record)
-        hairpin_prefetch(record + MemoryLayout<Record>.size - 1)
-        hairpin_prefetch(UnsafeRawPointer(facts + slot))
-    }
-
-    /// The writer's side of `prefetchSlot`: the lines it is about to fill were last read by the
-    /// analysing thread, a lap of the ring ago.
-    @inline(__always)
-    private func prefetchSlotForWriting(_ slot: Int) {
-        let packet = UnsafeMutableRawPointer(packets + slot)
-        hairpin_prefetch_for_write(packet)
-        hairpin_prefetch_for_write(packet + 64)
-        hairpin_prefetch_for_write(packet + 128)
-        let record = UnsafeMutableRawPointer(records + slot)
-        hairpin_prefetch_for_write(record)
-        hairpin_prefetch_for_write(record + MemoryLayout<Record>.size - 1)
-        hairpin_prefetch_for_write(UnsafeMutableRawPointer(facts + slot))
+        ask(record)
+        ask(record + MemoryLayout<Record>.size - 1)
+        ask(UnsafeRawPointer(facts + slot))
     }
 
     /// Hands `body` every record of the ring in order, with its frame number, decoded form and
