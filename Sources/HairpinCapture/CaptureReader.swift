@@ -178,8 +178,8 @@ public final class CaptureReader {
     /// anomaly, a second file header or a new pcapng interface, so the next piece's reader may
     /// have read differently from one reading the whole file), `readOn` is called with that
     /// piece's index, its reader now let go past its end, to read the rest of the file; the later
-    /// pieces are dropped, with their errors. A piece's error is thrown only once its start is proven: it is
-    /// the error a reader of the whole file meets there.
+    /// pieces are dropped, with their errors. A piece's error is thrown only once its start is
+    /// proven: it is the error a reader of the whole file meets there.
     public static func joinPieces(_ readers: [CaptureReader], failures: [CaptureError?],
                                   readOn: (Int) throws(CaptureError) -> Void) throws(CaptureError) -> [CaptureReader] {
         for (piece, reader) in readers.enumerated() {

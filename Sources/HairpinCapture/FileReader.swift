@@ -873,7 +873,6 @@ final class FileReader {
         }
     }
 
-    /// Skips forward to the next block that looks like a pcapng block with a matching trailer.
     /// The length of the block at `start` when, read in `order`, it is sound (at least 12, a
     /// multiple of 4, believable) and repeated at the block's end, inside the input; else nil.
     private func framedBlockLength(at start: Int64, order: PcapngSection) throws(CaptureError) -> Int? {
@@ -883,6 +882,7 @@ final class FileReader {
         return Int(order.load32(source.pointer(at: start + Int64(length) - 4), 0)) == length ? length : nil
     }
 
+    /// Skips forward to the next block that looks like a pcapng block with a matching trailer.
     private func resynchronisePcapng(after start: Int64) throws(CaptureError) -> Bool {
         var candidate = start + 4
         let scanLimit = start + Int64(Self.maximumRecord)

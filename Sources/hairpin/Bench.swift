@@ -57,8 +57,8 @@ struct Bench: ParsableCommand {
         // Bytes of file, what `cat` would copy, for comparison with it.
         let fileBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
+        let window = reorderWindowMilliseconds.map { Int64($0 * 1_000_000) }
         for stage in stages {
-            let window = reorderWindowMilliseconds.map { Int64($0 * 1_000_000) }
             for _ in 0..<warmup { _ = try Throughput.run(stage, paths: files, reorderWindow: window, threads: threads) }
             var times: [Double] = []
             var pass = Throughput.Pass()
