@@ -61,10 +61,11 @@ public final class CaptureReader {
     public func forEach(_ body: (Record) throws(CaptureError) -> Bool) throws(CaptureError) {
         if let single = singleFile {
             let file = single.takeUnretainedValue()
-            while let pending = try file.next() {
+            while true {
+                if try !file.forEachPlainRecord(body) { return }
+                guard let pending = try file.next() else { return }
                 if try !body(file.record(pending)) { return }
             }
-            return
         }
         while let record = try nextMerged() {
             if try !body(record) { return }

@@ -133,13 +133,60 @@ final class FileReader {
                 source.release(before: retainFrom - Int64(Self.maximumRecord) - releaseLag)
             }
             if reorder.isEmpty && (reorder.window == 0 || scoutClears(record)) {
-                if !reorder.passOn(record) { anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset) }
+                if !reorder.passOn(record.timestamp) { anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset) }
                 return record
             }
             if !reorder.insert(record) {
                 anomalies.count(.outOfOrderBeyondWindow, at: record.recordOffset)
             }
         }
+    }
+
+    /// Hands `body` the records of a mapped pcap file that are plain and in order, as `next`
+    /// would hand them on, until one is not (or the piece ends); false when `body` asked to stop.
+    /// With a reorder window the scout proves them (`OrderScout`), without one each header is
+    /// tested as the scout tests it. The common run of a capture without the general reader's
+    /// per-record steps: one layout and interface for the whole run, nothing waiting to be put in
+    /// order.
+    @inline(__always)
+    func forEachPlainRecord(_ body: (Record) throws(CaptureError) -> Bool) throws(CaptureError) -> Bool {
+        guard let mappedBase, !isPcapng, !exhausted, reorder.isEmpty else { return true }
+        let layout = pcapLayout
+        let headerLength = Int64(layout.recordHeaderLength)
+        let slot = slots[Int(layout.ordinal)]
+        let window = reorder.window
+        let scouted = scout != nil
+        let timeScale: Int64 = layout.nanosecond ? 1 : 1000
+        var start = position
+        while start < pieceEnd {
+            if !scouted && start + headerLength > mappedEnd { break }
+            let pointer = mappedBase + Int(start)
+            let fields = layout.recordFields(pointer)
+            let time = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * timeScale
+            if scouted {
+                guard scout!.clears(recordOffset: start, time: time, read: recordsRead + 1, window: window, base: mappedBase,
+                                    length: mappedEnd, layout: layout, progress: scoutOffset) else { break }
+            } else {
+                guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
+                      PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { break }
+            }
+            recordsRead += 1
+            if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
+            let dataOffset = start + headerLength
+            position = dataOffset + Int64(fields.captured)
+            lastTimestamp = time
+            if position - releaseChecked >= ByteSource.releaseStep {
+                releaseChecked = position
+                source.release(before: position - Int64(Self.maximumRecord) - releaseLag)
+            }
+            if !reorder.passOn(time) { anomalies.count(.outOfOrderBeyondWindow, at: start) }
+            let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: time, originalLength: Int(fields.original),
+                                bytes: UnsafeRawBufferPointer(start: pointer + Int(headerLength), count: Int(fields.captured)),
+                                direction: .unknown, flags: 0, fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
+            if try !body(record) { return false }
+            start = position
+        }
+        return true
     }
 
     /// The furthest offset read so far: the scout's, ahead of the records handed on.

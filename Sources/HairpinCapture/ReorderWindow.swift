@@ -35,10 +35,10 @@ struct ReorderWindow {
     /// `insert` and `popReady` without the queue. Returns false when it is older than a record
     /// already handed on.
     @inline(__always)
-    mutating func passOn(_ record: PendingRecord) -> Bool {
-        if record.timestamp > newestSeen { newestSeen = record.timestamp }
-        let inOrder = record.timestamp >= lastEmitted
-        if record.timestamp > lastEmitted { lastEmitted = record.timestamp }
+    mutating func passOn(_ timestamp: Int64) -> Bool {
+        if timestamp > newestSeen { newestSeen = timestamp }
+        let inOrder = timestamp >= lastEmitted
+        if timestamp > lastEmitted { lastEmitted = timestamp }
         return inOrder
     }
 
