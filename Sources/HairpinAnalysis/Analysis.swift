@@ -95,11 +95,15 @@ public final class Analysis {
     /// The decoded form of the record being consumed, reused for every record: decoded in
     /// place, it is not rebuilt for each frame.
     private let scratch: UnsafeMutablePointer<DecodedPacket>
+    /// Its summary, filled in place likewise.
+    private let scratchSummary: UnsafeMutablePointer<FrameSummary>
 
     public init(options: Options = Options()) {
         self.options = options
         scratch = .allocate(capacity: 1)
         scratch.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
+        scratchSummary = .allocate(capacity: 1)
+        scratchSummary.initialize(to: FrameSummary())
         binWidth = options.bin
         runsHosts = options.parts.contains(.hosts)
         runsTraffic = options.parts.contains(.traffic)
@@ -114,6 +118,7 @@ public final class Analysis {
     deinit {
         scratch.deinitialize(count: 1)
         scratch.deallocate()
+        scratchSummary.deallocate()
     }
 
     // MARK: Per packet
@@ -122,37 +127,41 @@ public final class Analysis {
     @inline(__always)
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
-        let packet = PacketView(scratch)
-        consume(record, decoded: packet, facts: FrameFacts(record, packet, sightings: &sightings))
+        scratchSummary.pointee.fill(record, PacketView(scratch), sightings: &sightings)
+        withUnsafePointer(to: record) { consume(scratchSummary.pointee, decoded: scratch, record: $0) }
     }
 
-    /// Consumes a record with the facts worked out from it (`FrameFacts`), maybe on another thread.
-    public func consume(_ record: Record, decoded packet: PacketView, facts: borrowing FrameFacts) {
+    /// Consumes a frame by its summary (`FrameSummary`), maybe worked out on another thread. The
+    /// decoded packet and the record are read only for the frames that need more than the summary.
+    public func consume(_ frame: FrameSummary, decoded: UnsafePointer<DecodedPacket>, record: UnsafePointer<Record>) {
         packets += 1
-        bytes += record.originalLength
-        capturedBytes += record.bytes.count
-        let time = record.timestamp
-        if record.hasTimestamp {
+        let originalLength = Int(frame.originalLength)
+        bytes += originalLength
+        capturedBytes += Int(frame.capturedLength)
+        let time = frame.timestamp
+        if frame.hasTimestamp {
             if firstTime == nil || time < firstTime! { firstTime = time }
             if lastTime == nil || time > lastTime! { lastTime = time }
         }
         // Mirrored frames count with their own length, on their session's uplink.
-        let mirrored = packet.erspan != nil
-        var length = mirrored ? max(0, record.originalLength - packet.innerFrameOffset) : record.originalLength
+        let session = frame.erspanSession
+        var length = originalLength
+        if session != nil { length = max(0, originalLength - frame.mirroredFrameStart(decoded)) }
         if options.lineRate { length = LineRate.bytes(length) }
-        if runsHosts { consumeHosts(record, packet, original: facts.originalSighting, time: time, length: length) }
+        let interface = Int(frame.interface)
+        if runsHosts { consumeHosts(frame, decoded, interface: interface, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
-        if record.interface >= interfaceTotals.count {
-            interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: record.interface + 1 - interfaceTotals.count))
+        if interface >= interfaceTotals.count {
+            interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: interface + 1 - interfaceTotals.count))
         }
-        interfaceTotals[record.interface].packets += 1
-        interfaceTotals[record.interface].bytes += record.originalLength
-        if let stop = packet.stop { decodeStops.count(stop, frame: packets) }
+        interfaceTotals[interface].packets += 1
+        interfaceTotals[interface].bytes += originalLength
+        if frame.isUnusual, let stop = PacketView(decoded).stop { decodeStops.count(stop, frame: packets) }
 
-        let uplink = uplinkOf(record.interface, packet)
+        let uplink = uplinkOf(interface, session: session, decoded)
         // Records without a time of their own (simple packet blocks) wait for the first that has one.
-        if origin == nil && record.hasTimestamp { origin = (time / binWidth) * binWidth }
+        if origin == nil && frame.hasTimestamp { origin = (time / binWidth) * binWidth }
         var bin = 0
         if time >= cachedBinStart && time < cachedBinEnd {
             bin = cachedBin
@@ -169,14 +178,14 @@ public final class Analysis {
             if time < origin { cachedBinEnd = cachedBinStart }
         }
         series[Int(uplink)].add(bytes: length, bin: bin)
-        consumeTraffic(record, packet, facts.flow, facts.flowHash, time: time, length: length, uplink: uplink, bin: bin)
+        consumeTraffic(frame, decoded, record, time: time, length: length, uplink: uplink, bin: bin)
     }
 
-    /// Asks for the table lines the frame with `facts` will touch, a few frames ahead of it: the
-    /// first probe of its flow, at the place its hash picks.
+    /// Asks for the table lines the frame summarised by `frame` will touch, a few frames ahead of
+    /// it: the first probe of its flow, at the place its hash picks.
     @inline(__always)
-    public func prefetch(for facts: borrowing FrameFacts) {
-        if runsTraffic, facts.flow != nil { flows.prefetch(hash: facts.flowHash) }
+    public func prefetch(for frame: FrameSummary) {
+        if runsTraffic, frame.hasFlow { flows.prefetch(hash: frame.flowHash) }
     }
 
     /// Records consumed, with their captured and original bytes.
@@ -187,39 +196,45 @@ public final class Analysis {
     private let runsTraffic: Bool
 
     @inline(__always)
-    private func consumeHosts(_ record: Record, _ packet: PacketView, original: Bool, time: Int64, length: Int) {
-        if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: record.interface, frame: packets) }
-        if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
-            gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
-            if arp.opcode == 2, let mac = arp.senderMAC { gatewayTracker.arpReply(senderIP: .v4(sender), senderMAC: mac, time: time) }
+    private func consumeHosts(_ frame: FrameSummary, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,
+                              length: Int) {
+        if frame.isUnusual {
+            let packet = PacketView(decoded)
+            if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: interface, frame: packets) }
+            if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
+                gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
+                if arp.opcode == 2, let mac = arp.senderMAC { gatewayTracker.arpReply(senderIP: .v4(sender), senderMAC: mac, time: time) }
+            }
         }
 
-        let place = MobilityTracker.place(of: packet, interface: record.interface)
-        if original, let departure = mobility.add(packet, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
+        let place = MobilityTracker.place(of: frame, decoded: decoded)
+        if frame.originalSighting, let departure = mobility.add(frame, decoded: decoded, time: time, place: place, frame: packets,
+                                                                 gateways: &gatewayTracker) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
             followedMACs = paths.watchedBits
             followedAddresses = paths.addressBits
         }
         // Plain copies of the path tracker's filters: reaching into it for every frame costs more.
-        if followedMACs != 0, let source = packet.sourceMAC, let destination = packet.destinationMAC, !destination.isMulticast,
-           let sourceIP = packet.sourceIP {
+        if followedMACs != 0, let source = frame.sourceMAC, let destination = frame.destinationMAC, !destination.isMulticast,
+           let sourceIP = frame.sourceIP {
             var followed = false
             if PathTracker.mayConcern(source, destination, bits: followedMACs) {
-                followed = paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
+                followed = paths.add(PacketView(decoded), source: source, destination: destination, place: place, time: time, frame: packets,
+                                     length: length)
             }
             if !followed && PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
-                paths.addRouted(packet, source: source, place: place, time: time, frame: packets, length: length)
+                paths.addRouted(PacketView(decoded), source: source, place: place, time: time, frame: packets, length: length)
             }
         }
     }
 
     @inline(__always)
-    private func consumeTraffic(_ record: Record, _ packet: PacketView, _ flow: (key: FlowKey, fromLow: Bool)?, _ flowHash: UInt64, time: Int64,
-                                length: Int, uplink: Int32, bin: Int) {
-        guard let (key, fromLow) = flow, let slot = flows.slot(for: key, hash: flowHash, time: time, uplink: uplink) else { return }
-        let payload = packet.payloadLength ?? 0
-        // What the flow update needs from the packet, read before it (a borrowed value cannot be captured).
-        let tcpFlags = packet.tcpFlags, payloadOffset = packet.payloadOffset
+    private func consumeTraffic(_ frame: FrameSummary, _ decoded: UnsafePointer<DecodedPacket>, _ record: UnsafePointer<Record>,
+                                time: Int64, length: Int, uplink: Int32, bin: Int) {
+        guard let (key, fromLow) = frame.flow, let slot = flows.slot(for: key, hash: frame.flowHash, time: time, uplink: uplink) else { return }
+        let payload = frame.payloadLength ?? 0
+        // What the flow update needs from the frame, read before it (a borrowed value cannot be captured).
+        let tcpFlags = frame.tcpFlags, payloadOffset = frame.payloadOffset
         let candidateIndex = flows.update(slot) { flow -> Int32 in
             let isNew = flow.fromLow.packets + flow.fromHigh.packets == 0 && flow.uplinks == 0
             let primary = flow.primaryUplink == uplink
@@ -242,7 +257,7 @@ public final class Analysis {
             }
             if !flow.payloadChecked && payload > 0 {
                 flow.payloadChecked = true
-                if flow.candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record, payloadOffset: payloadOffset) {
+                if flow.candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record.pointee, payloadOffset: payloadOffset) {
                     flow.candidate = newCandidate(.qemu, key: key, time: flow.first, uplink: flow.primaryUplink)
                 }
             }
@@ -251,8 +266,8 @@ public final class Analysis {
         if candidateIndex >= 0 {
             let index = Int(candidateIndex)
             if candidates[index].lowMAC == nil {
-                candidates[index].lowMAC = fromLow ? packet.sourceMAC : packet.destinationMAC
-                candidates[index].highMAC = fromLow ? packet.destinationMAC : packet.sourceMAC
+                candidates[index].lowMAC = fromLow ? frame.sourceMAC : frame.destinationMAC
+                candidates[index].highMAC = fromLow ? frame.destinationMAC : frame.sourceMAC
             }
             candidates[index].add(fromLow: fromLow, time: time, bytes: length, payload: payload, uplink: uplink,
                                   primary: candidates[index].primaryUplink == uplink, uplinkBin: Int64(bin), settings: options.migrations)
@@ -325,16 +340,17 @@ public final class Analysis {
         return Int32(candidates.count - 1)
     }
 
+    /// The uplink a frame is billed to; `session`: the frame's ERSPAN session, if it was mirrored.
     @inline(__always)
-    private func uplinkOf(_ interface: Int, _ packet: PacketView) -> Int32 {
+    private func uplinkOf(_ interface: Int, session: UInt16?, _ decoded: UnsafePointer<DecodedPacket>) -> Int32 {
         switch options.uplinkBy {
         case .interface:
             return interfaceUplinkFast(interface)
         case .auto, .erspan:
-            if let erspan = packet.erspan { return identityUplink(UplinkIdentity(interface: interface, session: Int(erspan.sessionID))) }
+            if let session { return identityUplink(UplinkIdentity(interface: interface, session: Int(session))) }
             return interfaceUplinkFast(interface)
         case .vlan:
-            return identityUplink(UplinkIdentity(interface: interface, vlan: packet.vlans.innermostId.map { Int($0) } ?? 0))
+            return identityUplink(UplinkIdentity(interface: interface, vlan: decoded.pointee.vlans.innermostId.map { Int($0) } ?? 0))
         }
     }
 

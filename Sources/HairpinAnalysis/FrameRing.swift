@@ -8,7 +8,7 @@ import HairpinWire
 import Synchronization
 
 /// Frames handed from the thread that reads and decodes them to the threads that analyse them,
-/// through a fixed ring of batches: each record with its frame number, decoded form and facts. The
+/// through a fixed ring of batches: each record with its frame number, decoded form and summary. The
 /// reading thread waits while every batch is still in use by an analysing thread, an analysing
 /// thread while no batch is ready, so memory stays the same whatever the input. The records of
 /// mapped files stay valid for the whole run; those of a stream are copied into the ring.
@@ -26,8 +26,8 @@ final class FrameRing: @unchecked Sendable {
     private let frames: UnsafeMutablePointer<Int>
     private let records: UnsafeMutablePointer<Record>
     private let packets: UnsafeMutablePointer<DecodedPacket>
-    /// Each frame's facts (flow key and hash, original sighting), worked out by the writer.
-    private let facts: UnsafeMutablePointer<FrameFacts>
+    /// Each frame's summary (`FrameSummary`), all the analysing threads read of most frames.
+    private let summaries: UnsafeMutablePointer<FrameSummary>
     /// The memory of the four arrays above.
     private let region: UnsafeMutableRawPointer
     static let hugePage = 2 << 20
@@ -92,9 +92,9 @@ final class FrameRing: @unchecked Sendable {
         func lines(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
         let packetBytes = lines(MemoryLayout<DecodedPacket>.stride * capacity)
         let recordBytes = lines(MemoryLayout<Record>.stride * capacity)
-        let factBytes = lines(MemoryLayout<FrameFacts>.stride * capacity)
+        let summaryBytes = lines(MemoryLayout<FrameSummary>.stride * capacity)
         let frameBytes = lines(MemoryLayout<Int>.stride * capacity)
-        let regionBytes = (packetBytes + recordBytes + factBytes + frameBytes + Self.hugePage - 1) & ~(Self.hugePage - 1)
+        let regionBytes = (packetBytes + recordBytes + summaryBytes + frameBytes + Self.hugePage - 1) & ~(Self.hugePage - 1)
         var allocated: UnsafeMutableRawPointer?
         guard posix_memalign(&allocated, Self.hugePage, regionBytes) == 0, let region = allocated else {
             fatalError("cannot allocate the frame ring (\(regionBytes) bytes)")
@@ -107,9 +107,9 @@ final class FrameRing: @unchecked Sendable {
         records.initialize(repeating: Record(interface: 0, linkType: .ethernet, timestamp: 0, originalLength: 0,
                                               bytes: UnsafeRawBufferPointer(start: nil, count: 0), direction: .unknown, flags: 0,
                                               fileIndex: 0, fileOffset: 0, hasTimestamp: false), count: capacity)
-        facts = (region + packetBytes + recordBytes).bindMemory(to: FrameFacts.self, capacity: capacity)
-        facts.initialize(repeating: FrameFacts(), count: capacity)
-        frames = (region + packetBytes + recordBytes + factBytes).bindMemory(to: Int.self, capacity: capacity)
+        summaries = (region + packetBytes + recordBytes).bindMemory(to: FrameSummary.self, capacity: capacity)
+        summaries.initialize(repeating: FrameSummary(), count: capacity)
+        frames = (region + packetBytes + recordBytes + summaryBytes).bindMemory(to: Int.self, capacity: capacity)
         frames.initialize(repeating: 0, count: capacity)
         counts = .allocate(capacity: Self.batchCount)
         counts.initialize(repeating: 0, count: Self.batchCount)
@@ -166,7 +166,7 @@ final class FrameRing: @unchecked Sendable {
                 frames[slot] = frame
                 records[slot] = record
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-                facts[slot] = FrameFacts(record, PacketView(packets + slot), sightings: &sightings)
+                summaries[slot].fill(record, PacketView(packets + slot), sightings: &sightings)
                 filledInBatch += 1
                 if handedOver {
                     let waitFor = batch + 1
@@ -231,15 +231,21 @@ final class FrameRing: @unchecked Sendable {
     /// would otherwise wait for when a tracker first reads a field of the line.
     static let slotPrefetchDistance = 16
 
-    /// Asks for the lines of `slot` the trackers read: the packet's first three (see
-    /// `DecodedPacket`), the record's two and the facts. The writer asks `forWriting`: the lines
-    /// it is about to fill were last read by the analysing thread, a lap of the ring ago, and
-    /// are fetched for ownership.
+    /// Asks for the lines of `slot` the trackers read of a common frame: its summary's two. The
+    /// writer asks `forWriting`, for those and the lines it fills of the packet and the record:
+    /// the summary's were last read by the analysing thread, a lap of the ring ago, and are
+    /// fetched for ownership.
     @inline(__always)
     private func prefetchSlot(_ slot: Int, forWriting: Bool = false) {
-        @inline(__always) func ask(_ line: UnsafeRawPointer) {
-            if forWriting { hairpin_prefetch_for_write(UnsafeMutableRawPointer(mutating: line)) } else { hairpin_prefetch(line) }
+        let summary = UnsafeRawPointer(summaries + slot)
+        guard forWriting else {
+            hairpin_prefetch(summary)
+            hairpin_prefetch(summary + 64)
+            return
         }
+        @inline(__always) func ask(_ line: UnsafeRawPointer) { hairpin_prefetch_for_write(UnsafeMutableRawPointer(mutating: line)) }
+        ask(summary)
+        ask(summary + 64)
         let packet = UnsafeRawPointer(packets + slot)
         ask(packet)
         ask(packet + 64)
@@ -247,13 +253,13 @@ final class FrameRing: @unchecked Sendable {
         let record = UnsafeRawPointer(records + slot)
         ask(record)
         ask(record + MemoryLayout<Record>.size - 1)
-        ask(UnsafeRawPointer(facts + slot))
     }
 
     /// Hands `body` every record of the ring in order, with its frame number, decoded form and
-    /// facts, until the last; throws what stopped the writer, if anything did.
-    func read(as reader: Int, prefetch: (UnsafePointer<FrameFacts>) -> Void = { _ in },
-              _ body: (Int, Record, PacketView, UnsafePointer<FrameFacts>) -> Void) throws(CaptureError) {
+    /// summary, until the last; throws what stopped the writer, if anything did. The record and
+    /// the decoded packet are lent by address, to be read only where a frame needs them.
+    func read(as reader: Int, prefetch: (UnsafePointer<FrameSummary>) -> Void = { _ in },
+              _ body: (Int, UnsafePointer<Record>, UnsafePointer<DecodedPacket>, UnsafePointer<FrameSummary>) -> Void) throws(CaptureError) {
         let sleep = reader == 0 ? firstReaderSleep : secondReaderSleep
         var batch = 0
         while true {
@@ -261,12 +267,12 @@ final class FrameRing: @unchecked Sendable {
                        progress: { published.load(ordering: .sequentiallyConsistent) })
             let first = (batch % Self.batchCount) * Self.batchSize
             let end = first + counts[batch % Self.batchCount]
-            for slot in first..<min(end, first + Self.prefetchDistance) { prefetch(facts + slot) }
+            for slot in first..<min(end, first + Self.prefetchDistance) { prefetch(summaries + slot) }
             for slot in first..<min(end, first + Self.slotPrefetchDistance) { prefetchSlot(slot) }
             for slot in first..<end {
                 if slot + Self.slotPrefetchDistance < end { prefetchSlot(slot + Self.slotPrefetchDistance) }
-                if slot + Self.prefetchDistance < end { prefetch(facts + slot + Self.prefetchDistance) }
-                body(frames[slot], records[slot], PacketView(packets + slot), facts + slot)
+                if slot + Self.prefetchDistance < end { prefetch(summaries + slot + Self.prefetchDistance) }
+                body(frames[slot], records + slot, packets + slot, summaries + slot)
             }
             let isLast = lastBatch.load(ordering: .relaxed) == batch
             if reader == 0 {

@@ -3,7 +3,7 @@ import HairpinCapture
 import HairpinWire
 
 /// Runs the analysis of captures on one, two or three threads. With two, one thread reads the
-/// records, decodes them and works out what depends on each frame alone (`FrameFacts`); the
+/// records, decodes them and sums up each frame for the trackers (`FrameSummary`); the
 /// other runs every tracker on them in the same order, through a fixed ring (`FrameRing`), so
 /// the report is, byte for byte, the one of one thread. With three, the trackers are split in
 /// two halves that share no state (`Analysis.Parts`), each on its own thread, and joined before
@@ -67,9 +67,9 @@ public enum ParallelAnalysis {
         }
         var failure: (any Error)?
         do {
-            try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, record, packet, facts in
-                main.consume(record, decoded: packet, facts: facts.pointee)
-                observe?(frame, record)
+            try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, record, packet, summary in
+                main.consume(summary.pointee, decoded: packet, record: record)
+                observe?(frame, record.pointee)
             }
         } catch {
             failure = error
@@ -106,8 +106,8 @@ public enum ParallelAnalysis {
         }
         func run() {
             do {
-                try ring.read(as: 1, prefetch: { analysis.prefetch(for: $0.pointee) }) { _, record, packet, facts in
-                    analysis.consume(record, decoded: packet, facts: facts.pointee)
+                try ring.read(as: 1, prefetch: { analysis.prefetch(for: $0.pointee) }) { _, record, packet, summary in
+                    analysis.consume(summary.pointee, decoded: packet, record: record)
                 }
             } catch {
                 failure = error

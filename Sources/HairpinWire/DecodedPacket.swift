@@ -225,8 +225,8 @@ public struct PacketView {
     /// `presentLargeFields`, read once: an absent large field is told without touching its lines.
     public let present: UInt8
 
-    static let arpBit: UInt8 = 1, icmpBit: UInt8 = 2, neighborDiscoveryBit: UInt8 = 4, fhrpBit: UInt8 = 8
-    static let tunnelBit: UInt8 = 16, erspanBit: UInt8 = 32, stopBit: UInt8 = 64
+    public static let arpBit: UInt8 = 1, icmpBit: UInt8 = 2, neighborDiscoveryBit: UInt8 = 4, fhrpBit: UInt8 = 8
+    public static let tunnelBit: UInt8 = 16, erspanBit: UInt8 = 32, stopBit: UInt8 = 64
 
     @inline(__always)
     public init(_ pointer: UnsafePointer<DecodedPacket>) {

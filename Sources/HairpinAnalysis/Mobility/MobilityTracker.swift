@@ -142,6 +142,14 @@ struct MobilityTracker {
               interfaceIndex: packet.cookedInterfaceIndex.map(Int64.init) ?? -1)
     }
 
+    /// The same for a summarised frame: only an unusual one (`FrameSummary.isUnusual`) can have
+    /// an SLL2 index, read from its decoded packet.
+    @inline(__always)
+    static func place(of frame: FrameSummary, decoded: UnsafePointer<DecodedPacket>) -> Place {
+        if frame.isUnusual { return place(of: PacketView(decoded), interface: Int(frame.interface)) }
+        return Place(interface: frame.interface, session: frame.erspanSession.map(Int32.init) ?? -1)
+    }
+
     /// A MAC that left its home for another place at `since`: the path analysis follows its
     /// frames from then on, before the move is confirmed. The same departure comes again with a
     /// new place when the first one was only where a flooded broadcast was seen first.
@@ -151,20 +159,27 @@ struct MobilityTracker {
         var place: Place
     }
 
-    /// Feeds one decoded frame captured at `place` that `SightingFilter` found an original
-    /// sighting of its source MAC. `gateways` says whether an IP is a first-hop virtual IP; it
+    /// Feeds one frame captured at `place` that `SightingFilter` found an original sighting of
+    /// its source MAC, by its summary (the decoded packet is read only when the frame is unusual:
+    /// ARP and neighbour discovery). `gateways` says whether an IP is a first-hop virtual IP; it
     /// is only read, and lent `inout` because a value read out of the analysis would be copied,
     /// its tables retained and released, for every frame. Returns the departure the frame
     /// begins, if it is the first sighting of an established MAC away from home.
-    mutating func add(_ packet: PacketView, time: Int64, place: Place, frame: Int, gateways: inout GatewayTracker) -> Departure? {
-        guard let source = packet.sourceMAC else { return nil }
+    mutating func add(_ summary: FrameSummary, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
+                      gateways: inout GatewayTracker) -> Departure? {
+        guard let source = summary.sourceMAC else { return nil }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
-        let innermostVLAN = packet.vlans.innermostId.map(Int.init)
-        let vlan: Int? = packet.vni.map { Self.vniFlag | Int($0) } ?? innermostVLAN
+        let vlan = summary.segment
         let virtual = VirtualMAC.kind(of: source) != nil
-        if let (kind, mac, ip) = AnnouncementKind.classify(packet) {
-            announce(kind: kind, mac: mac, ip: ip, place: place, vlan: vlan, time: time, frame: frame,
-                     gateway: VirtualMAC.kind(of: mac) != nil || (ip.map { gateways.isVirtualIP($0) } ?? false))
+        // Only ARP and neighbour discovery announce, or teach addresses other than the source's.
+        var announcing = false
+        if summary.isUnusual {
+            let packet = PacketView(decoded)
+            announcing = packet.arp != nil || packet.neighborDiscovery != nil
+            if let (kind, mac, ip) = AnnouncementKind.classify(packet) {
+                announce(kind: kind, mac: mac, ip: ip, place: place, vlan: vlan, time: time, frame: frame,
+                         gateway: VirtualMAC.kind(of: mac) != nil || (ip.map { gateways.isVirtualIP($0) } ?? false))
+            }
         }
         guard !virtual else { return nil }
         var firstSighting: Departure?
@@ -185,7 +200,8 @@ struct MobilityTracker {
         }
         lastMAC = source
         lastEntry = entry
-        let unicast = !(packet.destinationMAC?.isMulticast ?? true)
+        let destination = summary.destinationMAC
+        let unicast = !(destination?.isMulticast ?? true)
         let settings = settings
         var move: Move?
         var departure = firstSighting
@@ -199,7 +215,7 @@ struct MobilityTracker {
                Self.established(since: location.pointee.since, last: location.pointee.lastSeen, sightings: location.pointee.sightings, settings) {
                 departure = Departure(mac: source, since: candidate.first, place: candidate.place)
             }
-            if let destination = packet.destinationMAC, VirtualMAC.kind(of: destination) != nil {
+            if let destination, VirtualMAC.kind(of: destination) != nil {
                 if location.pointee.gatewayMAC == destination {
                     location.pointee.gatewayMargin += 1
                 } else if location.pointee.gatewayMargin == 0 {
@@ -210,13 +226,11 @@ struct MobilityTracker {
                 }
             }
             // Most frames carry the address the MAC was last seen with: nothing to learn.
-            if packet.arp == nil && packet.neighborDiscovery == nil, let address = packet.sourceIP, address == location.pointee.lastIP {
-                return false
-            }
+            if !announcing, let address = summary.sourceIP, address == location.pointee.lastIP { return false }
             return true
         }
         if let move { moves.append(move) }
-        if learnsIP { learnAnyNewIP(entry, packet) }
+        if learnsIP { learnAnyNewIP(entry, summary.sourceIP, announcing ? PacketView(decoded) : nil) }
         return departure
     }
 
@@ -343,14 +357,15 @@ struct MobilityTracker {
     }
 
     /// The IPs a MAC uses: ARP senders, NA targets, IP sources (not link-local or unspecified).
-    private mutating func learnAnyNewIP(_ entry: Int, _ packet: PacketView) {
+    /// `announcing`: the decoded packet of an ARP or neighbour discovery frame.
+    private mutating func learnAnyNewIP(_ entry: Int, _ sourceIP: IPAddress?, _ announcing: PacketView?) {
         var address: IPAddress?
-        if let arp = packet.arp {
+        if let arp = announcing?.arp {
             if arp.senderMAC == locations[entry].mac, let ip = arp.senderIP, !ip.isUnspecified, arp.opcode <= 2 { address = .v4(ip) }
-        } else if let nd = packet.neighborDiscovery, nd.message == .neighborAdvertisement, let target = nd.target {
+        } else if let nd = announcing?.neighborDiscovery, nd.message == .neighborAdvertisement, let target = nd.target {
             address = .v6(target)
         } else {
-            address = packet.sourceIP
+            address = sourceIP
         }
         guard let address, address != locations[entry].lastIP, !locations[entry].manyIPs else { return }
         locations[entry].lastIP = address

@@ -16,7 +16,7 @@ public enum DirectionMeaning: String, Sendable, CaseIterable {
 /// they left a port (ERSPAN III egress), not from the far side by the record's direction when
 /// the user said what directions mean, and not a copy of a frame already seen at another capture
 /// point (`MirrorCopies`). It depends on the frames alone, so with two threads the reading
-/// thread runs it and the analysing thread only reads its verdict (`FrameFacts`).
+/// thread runs it and the analysing thread only reads its verdict (`FrameSummary`).
 public struct SightingFilter {
     private var copies: MirrorCopies
     private let directionMeaning: DirectionMeaning

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import HairpinAnalysis
+import HairpinCapture
+import HairpinWire
+
+/// The summary the analysing thread reads instead of the packet: two cache lines, and for every
+/// frame of the shipped scenarios (VLAN tags, ERSPAN, FHRP, ARP, RARP, IPv6) the same values the
+/// decoded packet and the record hold, with unusual frames flagged.
+struct FrameSummaryTests {
+    static let captures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Captures")
+
+    @Test func fillsTwoCacheLinesWithTheFlowAndTimeInTheFirst() {
+        #expect(MemoryLayout<FrameSummary>.size <= 128)
+        #expect(MemoryLayout<FrameSummary>.stride == 128)
+        #expect(MemoryLayout<FrameSummary>.offset(of: \FrameSummary.timestamp)! + 8 <= 64)
+        #expect(MemoryLayout<FrameSummary>.offset(of: \FrameSummary.flowHash)! + 8 <= 64)
+    }
+
+    @Test(arguments: ["erspan-mirror", "vmotion-hsrp-hairpin", "glbp-split", "vrrp-qemu", "hyperv-decoys", "kvm-flip-flop"])
+    func holdsWhatThePacketAndRecordHold(_ name: String) throws {
+        let reader = try CaptureReader(paths: [Self.captures.appendingPathComponent("\(name).pcapng").path])
+        let decoder = Decoder()
+        var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+        var summary = FrameSummary()
+        var sightings = SightingFilter(copyWindow: 50_000_000, directionMeaning: .ignore, enabled: true)
+        var frames = 0, unusual = 0, flows = 0, tagged = 0, mirrored = 0
+        while let record = try reader.next() {
+            decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
+            withUnsafePointer(to: packet) { pointer in
+                let view = PacketView(pointer)
+                summary.fill(record, view, sightings: &sightings)
+                let frame = "\(name) frame \(frames + 1)"
+                #expect(summary.timestamp == record.timestamp && summary.hasTimestamp == record.hasTimestamp, "\(frame)")
+                #expect(Int(summary.originalLength) == record.originalLength && Int(summary.capturedLength) == record.bytes.count, "\(frame)")
+                #expect(Int(summary.interface) == record.interface, "\(frame)")
+                #expect(summary.sourceMAC == view.sourceMAC && summary.destinationMAC == view.destinationMAC, "\(frame)")
+                #expect(summary.sourceIP == view.sourceIP, "\(frame)")
+                #expect(summary.tcpFlags == view.tcpFlags, "\(frame)")
+                #expect(summary.payloadLength == view.payloadLength && summary.payloadOffset == view.payloadOffset, "\(frame)")
+                let expectedFlow = FlowKey.of(view)
+                #expect(summary.flow?.key == expectedFlow?.key && summary.flow?.fromLow == expectedFlow?.fromLow, "\(frame)")
+                if let key = expectedFlow?.key { #expect(summary.flowHash == key.mixedHash, "\(frame)") }
+                let segment = view.vni.map { MobilityTracker.vniFlag | Int($0) } ?? view.vlans.innermostId.map(Int.init)
+                #expect(summary.segment == segment, "\(frame)")
+                #expect(summary.erspanSession == view.erspan?.sessionID, "\(frame)")
+                if view.erspan != nil {
+                    mirrored += 1
+                    #expect(summary.mirroredFrameStart(pointer) == view.innerFrameOffset, "\(frame)")
+                }
+                #expect(MobilityTracker.place(of: summary, decoded: pointer) == MobilityTracker.place(of: view, interface: record.interface),
+                        "\(frame)")
+                let isUnusual = view.arp != nil || view.neighborDiscovery != nil || view.fhrp != nil || view.stop != nil
+                    || view.cookedInterfaceIndex != nil
+                #expect(summary.isUnusual == isUnusual, "\(frame)")
+                if isUnusual { unusual += 1 }
+                if expectedFlow != nil { flows += 1 }
+                if segment != nil { tagged += 1 }
+            }
+            frames += 1
+        }
+        // The scenarios hold both kinds of frame: common flows and the unusual ones.
+        #expect(frames > 100)
+        #expect(flows > 0 && unusual > 0 && unusual < frames, "\(name): \(unusual) unusual of \(frames)")
+        if name == "erspan-mirror" {
+            #expect(mirrored == frames, "every frame of the scenario came through ERSPAN")
+            #expect(tagged > 0, "the mirrored frames carry VLAN tags")
+        }
+    }
+}
