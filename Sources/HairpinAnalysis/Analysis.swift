@@ -85,8 +85,7 @@ public final class Analysis {
     private var releasedFlows: [FlowState] = []
     @exclusivity(unchecked) var gatewayTracker = GatewayTracker()
     @exclusivity(unchecked) var mobility: MobilityTracker
-    /// Which frames `mobility` places, when this analysis works out its frames' facts itself
-    /// (one thread); with two, the reading thread's filter decides and is adopted at the end.
+    /// Which frames `mobility` places.
     @exclusivity(unchecked) private(set) var sightings: SightingFilter
     @exclusivity(unchecked) var paths: PathTracker
     @exclusivity(unchecked) private var followedMACs: UInt64 = 0
@@ -127,7 +126,7 @@ public final class Analysis {
     @inline(__always)
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
-        scratchSummary.pointee.fill(record, PacketView(scratch), sightings: &sightings)
+        scratchSummary.pointee.fill(record, PacketView(scratch), digests: runsHosts)
         withUnsafePointer(to: record) { consume(scratchSummary.pointee, decoded: scratch, record: $0) }
     }
 
@@ -208,7 +207,7 @@ public final class Analysis {
         }
 
         let place = MobilityTracker.place(of: frame, decoded: decoded)
-        if frame.originalSighting, let departure = mobility.add(frame, decoded: decoded, time: time, place: place, frame: packets,
+        if sightings.isOriginal(frame, place: place), let departure = mobility.add(frame, decoded: decoded, time: time, place: place, frame: packets,
                                                                  gateways: &gatewayTracker) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
             followedMACs = paths.watchedBits
@@ -216,7 +215,7 @@ public final class Analysis {
         }
         // Plain copies of the path tracker's filters: reaching into it for every frame costs more.
         if followedMACs != 0, let source = frame.sourceMAC, let destination = frame.destinationMAC, !destination.isMulticast,
-           let sourceIP = frame.sourceIP {
+           let sourceIP = frame.sourceIP(decoded) {
             var followed = false
             if PathTracker.mayConcern(source, destination, bits: followedMACs) {
                 followed = paths.add(PacketView(decoded), source: source, destination: destination, place: place, time: time, frame: packets,
@@ -284,15 +283,10 @@ public final class Analysis {
         gatewayTracker = other.gatewayTracker
         mobility = other.mobility
         paths = other.paths
+        sightings = other.sightings
         followedMACs = other.followedMACs
         followedAddresses = other.followedAddresses
         runsHosts = true
-    }
-
-    /// Takes over the filter that decided, on the reading thread, which frames were original
-    /// sightings: its copy table measured the clock pairs.
-    func adoptSightings(_ filter: SightingFilter) {
-        sightings = filter
     }
 
     private func portKind(_ key: FlowKey) -> MigrationKind? {

@@ -73,13 +73,13 @@ final class FrameRing: @unchecked Sendable {
     private let arena: UnsafeMutableRawPointer?
     static let arenaPerBatch = 4 << 20
 
-    /// `sightings`: the filter the writer runs. `mapping`: the only input, when it is one mapped
-    /// file. `copiesRecords`: the input is streamed, so records are copied into the ring.
-    init(readers: Int, sightings: SightingFilter, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
+    /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
+    /// is one mapped file. `copiesRecords`: the input is streamed, so records are copied into the ring.
+    init(readers: Int, digests: Bool, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
          copiesRecords: Bool = false) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         self.readers = readers
-        self.sightings = sightings
+        self.digests = digests
         self.mapping = mapping
         self.input = mapping == nil ? nil : input
         arena = copiesRecords ? .allocate(byteCount: Self.arenaPerBatch * Self.batchCount, alignment: 16) : nil
@@ -134,9 +134,8 @@ final class FrameRing: @unchecked Sendable {
     @exclusivity(unchecked) private var copied = 0
     /// The writer's reader, for how far it looked ahead (the writing thread alone uses it).
     @exclusivity(unchecked) private var reader: CaptureReader?
-    /// Which frames are original sightings of their source MAC, decided by the writer in capture
-    /// order; read back once the ring is done.
-    @exclusivity(unchecked) var sightings: SightingFilter
+    /// Whether the writer works out each frame's copy digest (`FrameSummary.mirrorDigest`).
+    private let digests: Bool
 
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
@@ -166,7 +165,7 @@ final class FrameRing: @unchecked Sendable {
                 frames[slot] = frame
                 records[slot] = record
                 decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-                summaries[slot].fill(record, PacketView(packets + slot), sightings: &sightings)
+                summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
                 filledInBatch += 1
                 if handedOver {
                     let waitFor = batch + 1

@@ -2,9 +2,9 @@ import HairpinCapture
 import HairpinWire
 
 /// What the trackers read of a frame, in two cache lines: the fields of the record and of the
-/// decoded packet that every frame needs, and what depends on the frames alone (the flow key and
-/// its hash, whether the frame is an original sighting of its source MAC). Worked out where the
-/// frame is decoded: with two threads the reading thread does it, and the analysing thread
+/// decoded packet that every frame needs, the flow key with its hash, and the digest that tells
+/// a frame's copies on other capture points (`MirrorCopies`). Worked out where the frame is
+/// decoded: with two threads the reading thread does it, and the analysing thread
 /// fetches these two lines of a common frame from the other core instead of six. The rest of the
 /// packet and record is read only for frames that need it (`isUnusual`: ARP, neighbour
 /// discovery, first-hop redundancy, SLL2, a decode stop) and for the few that the path tracker
@@ -20,8 +20,8 @@ public struct FrameSummary: BitwiseCopyable {
     // Second line: lengths, place, addresses, transport.
     var sourceMACBits: UInt64
     var destinationMACBits: UInt64
-    var sourceIPHigh: UInt64
-    var sourceIPLow: UInt64
+    /// `MirrorCopies.digest` of the frame (0 when not asked for, or without a source MAC).
+    var mirrorDigest: UInt64
     var originalLength: UInt32
     var capturedLength: UInt32
     var interface: Int32
@@ -34,10 +34,12 @@ public struct FrameSummary: BitwiseCopyable {
     /// ERSPAN: the session, and where the mirrored frame starts.
     var erspanSessionValue: UInt16
     var mirroredFrameOffset: UInt16
+    /// The record's `Direction`.
+    var directionValue: UInt8
 
-    private static let hasFlowBit: UInt16 = 1, fromLowBit: UInt16 = 2, originalSightingBit: UInt16 = 4
+    private static let hasFlowBit: UInt16 = 1, fromLowBit: UInt16 = 2, egressBit: UInt16 = 4
     private static let hasTimestampBit: UInt16 = 8, hasSourceMACBit: UInt16 = 16, hasDestinationMACBit: UInt16 = 32
-    private static let hasSourceIPBit: UInt16 = 64, sourceIPv6Bit: UInt16 = 128, hasTCPFlagsBit: UInt16 = 256
+    private static let hasTCPFlagsBit: UInt16 = 256
     private static let hasPayloadLengthBit: UInt16 = 512, hasPayloadOffsetBit: UInt16 = 1024, hasSegmentBit: UInt16 = 2048
     private static let unusualBit: UInt16 = 4096, mirroredBit: UInt16 = 8192
     /// Large fields of the decoded packet that make a frame unusual.
@@ -49,8 +51,7 @@ public struct FrameSummary: BitwiseCopyable {
         timestamp = 0
         sourceMACBits = 0
         destinationMACBits = 0
-        sourceIPHigh = 0
-        sourceIPLow = 0
+        mirrorDigest = 0
         originalLength = 0
         capturedLength = 0
         interface = 0
@@ -61,13 +62,14 @@ public struct FrameSummary: BitwiseCopyable {
         traits = 0
         erspanSessionValue = 0
         mirroredFrameOffset = 0
+        directionValue = 0
     }
 
-    /// Sums up the next frame in capture order, in place (a slot of the ring is written once, not
-    /// built aside and copied), `sightings` holding what came before. A field whose trait bit is
+    /// Sums up a frame in place (a slot of the ring is written once, not built aside and copied),
+    /// with its copy digest when `digests` (the host trackers run). A field whose trait bit is
     /// clear keeps what it held: it is not read.
     @inline(__always)
-    mutating func fill(_ record: Record, _ packet: PacketView, sightings: inout SightingFilter) {
+    mutating func fill(_ record: Record, _ packet: PacketView, digests: Bool) {
         var traits: UInt16 = 0
         if let (key, fromLow) = FlowKey.of(packet) {
             flowKey = key
@@ -82,11 +84,6 @@ public struct FrameSummary: BitwiseCopyable {
         let source = packet.sourceMAC
         if let source { sourceMACBits = source.rawValue; traits |= Self.hasSourceMACBit }
         if let destination = packet.destinationMAC { destinationMACBits = destination.rawValue; traits |= Self.hasDestinationMACBit }
-        switch packet.sourceIP {
-        case .v4(let address)?: sourceIPLow = UInt64(address.rawValue); traits |= Self.hasSourceIPBit
-        case .v6(let address)?: sourceIPHigh = address.high; sourceIPLow = address.low; traits |= Self.hasSourceIPBit | Self.sourceIPv6Bit
-        case nil: break
-        }
         if let flags = packet.tcpFlags { tcpFlagsValue = flags; traits |= Self.hasTCPFlagsBit }
         if let length = packet.payloadLength { payloadLengthValue = Int32(clamping: length); traits |= Self.hasPayloadLengthBit }
         if let offset = packet.payloadOffset { payloadOffsetValue = Int32(clamping: offset); traits |= Self.hasPayloadOffsetBit }
@@ -97,20 +94,18 @@ public struct FrameSummary: BitwiseCopyable {
             segmentValue = UInt32(vlan)
             traits |= Self.hasSegmentBit
         }
-        if packet.present & Self.unusualFields != 0 || packet.cookedInterfaceIndex != nil { traits |= Self.unusualBit }
+        // The source address is the flow key's; a frame with one but no flow keeps it in its packet.
+        if packet.present & Self.unusualFields != 0 || packet.cookedInterfaceIndex != nil || (traits & Self.hasFlowBit == 0 && packet.sourceIP != nil) {
+            traits |= Self.unusualBit
+        }
         if let erspan = packet.erspan {
             erspanSessionValue = erspan.sessionID
             if let offset = UInt16(exactly: packet.innerFrameOffset) { mirroredFrameOffset = offset } else { traits |= Self.unusualBit }
-            traits |= Self.mirroredBit
+            traits |= Self.mirroredBit | (erspan.egress == true ? Self.egressBit : 0)
         }
-        if sightings.enabled, let source {
-            let digest = MirrorCopies.digest(record.bytes, from: packet.networkOffset ?? packet.innerFrameOffset, source: source)
-            if sightings.isOriginal(packet, digest: digest, time: record.timestamp,
-                                    place: MobilityTracker.place(of: packet, interface: record.interface), direction: record.direction) {
-                traits |= Self.originalSightingBit
-            }
-        } else if !sightings.enabled {
-            traits |= Self.originalSightingBit
+        directionValue = record.direction.rawValue
+        if digests, let source {
+            mirrorDigest = MirrorCopies.digest(record.bytes, from: packet.networkOffset ?? packet.innerFrameOffset, source: source)
         }
         self.traits = traits
     }
@@ -120,8 +115,6 @@ public struct FrameSummary: BitwiseCopyable {
     var flow: (key: FlowKey, fromLow: Bool)? { has(Self.hasFlowBit) ? (flowKey, has(Self.fromLowBit)) : nil }
     var hasFlow: Bool { has(Self.hasFlowBit) }
     var fromLow: Bool { has(Self.fromLowBit) }
-    /// The mobility tracker places the frame (`SightingFilter.isOriginal`).
-    var originalSighting: Bool { has(Self.originalSightingBit) }
     var hasTimestamp: Bool { has(Self.hasTimestampBit) }
     /// ARP, neighbour discovery, a first-hop redundancy message, an SLL2 interface index or a
     /// decode stop: the trackers read the decoded packet itself.
@@ -136,11 +129,16 @@ public struct FrameSummary: BitwiseCopyable {
     }
     var sourceMAC: MACAddress? { has(Self.hasSourceMACBit) ? MACAddress(rawValue: sourceMACBits) : nil }
     var destinationMAC: MACAddress? { has(Self.hasDestinationMACBit) ? MACAddress(rawValue: destinationMACBits) : nil }
-    var sourceIP: IPAddress? {
-        guard has(Self.hasSourceIPBit) else { return nil }
-        return has(Self.sourceIPv6Bit) ? .v6(IPv6Address(high: sourceIPHigh, low: sourceIPLow))
-            : .v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: sourceIPLow)))
+    /// The source address: the flow key's end the frame came from, or for an unusual frame
+    /// without a flow, its packet's.
+    @inline(__always)
+    func sourceIP(_ decoded: UnsafePointer<DecodedPacket>) -> IPAddress? {
+        if has(Self.hasFlowBit) { return has(Self.fromLowBit) ? flowKey.lowAddress : flowKey.highAddress }
+        return isUnusual ? decoded.pointee.sourceIP : nil
     }
+    /// Mirrored by ERSPAN as it left a port (type III egress).
+    var isEgressMirror: Bool { has(Self.egressBit) }
+    var direction: Direction { Direction(rawValue: directionValue) ?? .unknown }
     var tcpFlags: UInt8? { has(Self.hasTCPFlagsBit) ? tcpFlagsValue : nil }
     var payloadLength: Int? { has(Self.hasPayloadLengthBit) ? Int(payloadLengthValue) : nil }
     var payloadOffset: Int? { has(Self.hasPayloadOffsetBit) ? Int(payloadOffsetValue) : nil }

@@ -49,11 +49,11 @@ public enum ParallelAnalysis {
         var mainOptions = options
         if halves { mainOptions.parts = .traffic }
         let main = Analysis(options: mainOptions)
-        // The analysis running the host trackers: its sighting filter goes to the writer.
+        // The analysis running the host trackers, whose sighting filter needs the frames' digests.
         var hostOptions = options
         hostOptions.parts = .hosts
         let hostAnalysis = halves ? Analysis(options: hostOptions) : main
-        let ring = FrameRing(readers: halves ? 2 : 1, sightings: hostAnalysis.sightings, mapping: reader.singleMapping, input: reader,
+        let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled, mapping: reader.singleMapping, input: reader,
                              copiesRecords: reader.mappedBytes == nil)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
@@ -80,7 +80,6 @@ public enum ParallelAnalysis {
             if let error = helper.failure { throw error }
             main.adoptHosts(of: helper.analysis)
         }
-        main.adoptSightings(ring.sightings)
         return Outcome(analysis: main, reader: reader, threads: halves ? 3 : 2)
     }
 

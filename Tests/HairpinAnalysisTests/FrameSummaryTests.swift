@@ -24,19 +24,23 @@ struct FrameSummaryTests {
         let decoder = Decoder()
         var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
         var summary = FrameSummary()
-        var sightings = SightingFilter(copyWindow: 50_000_000, directionMeaning: .ignore, enabled: true)
         var frames = 0, unusual = 0, flows = 0, tagged = 0, mirrored = 0
         while let record = try reader.next() {
             decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
             withUnsafePointer(to: packet) { pointer in
                 let view = PacketView(pointer)
-                summary.fill(record, view, sightings: &sightings)
+                summary.fill(record, view, digests: true)
                 let frame = "\(name) frame \(frames + 1)"
                 #expect(summary.timestamp == record.timestamp && summary.hasTimestamp == record.hasTimestamp, "\(frame)")
                 #expect(Int(summary.originalLength) == record.originalLength && Int(summary.capturedLength) == record.bytes.count, "\(frame)")
                 #expect(Int(summary.interface) == record.interface, "\(frame)")
                 #expect(summary.sourceMAC == view.sourceMAC && summary.destinationMAC == view.destinationMAC, "\(frame)")
-                #expect(summary.sourceIP == view.sourceIP, "\(frame)")
+                #expect(summary.sourceIP(pointer) == view.sourceIP, "\(frame)")
+                #expect(summary.direction == record.direction && summary.isEgressMirror == (view.erspan?.egress == true), "\(frame)")
+                if let source = view.sourceMAC {
+                    let digest = MirrorCopies.digest(record.bytes, from: view.networkOffset ?? view.innerFrameOffset, source: source)
+                    #expect(summary.mirrorDigest == digest, "\(frame)")
+                }
                 #expect(summary.tcpFlags == view.tcpFlags, "\(frame)")
                 #expect(summary.payloadLength == view.payloadLength && summary.payloadOffset == view.payloadOffset, "\(frame)")
                 let expectedFlow = FlowKey.of(view)

@@ -201,6 +201,7 @@ struct MobilityTracker {
         lastMAC = source
         lastEntry = entry
         let destination = summary.destinationMAC
+        let sourceIP = summary.sourceIP(decoded)
         let unicast = !(destination?.isMulticast ?? true)
         let settings = settings
         var move: Move?
@@ -226,11 +227,11 @@ struct MobilityTracker {
                 }
             }
             // Most frames carry the address the MAC was last seen with: nothing to learn.
-            if !announcing, let address = summary.sourceIP, address == location.pointee.lastIP { return false }
+            if !announcing, let address = sourceIP, address == location.pointee.lastIP { return false }
             return true
         }
         if let move { moves.append(move) }
-        if learnsIP { learnAnyNewIP(entry, summary.sourceIP, announcing ? PacketView(decoded) : nil) }
+        if learnsIP { learnAnyNewIP(entry, sourceIP, announcing ? PacketView(decoded) : nil) }
         return departure
     }
 

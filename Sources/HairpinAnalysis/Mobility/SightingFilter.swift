@@ -15,8 +15,8 @@ public enum DirectionMeaning: String, Sendable, CaseIterable {
 /// source MAC, the only ones `MobilityTracker` places: sourced by a unicast MAC, not mirrored as
 /// they left a port (ERSPAN III egress), not from the far side by the record's direction when
 /// the user said what directions mean, and not a copy of a frame already seen at another capture
-/// point (`MirrorCopies`). It depends on the frames alone, so with two threads the reading
-/// thread runs it and the analysing thread only reads its verdict (`FrameSummary`).
+/// point (`MirrorCopies`). The thread that decodes a frame works out its digest
+/// (`FrameSummary`); the one running the host trackers runs this filter.
 public struct SightingFilter {
     private var copies: MirrorCopies
     private let directionMeaning: DirectionMeaning
@@ -32,18 +32,19 @@ public struct SightingFilter {
         self.enabled = enabled
     }
 
-    /// Whether the frame with `digest` (`MirrorCopies.digest`), captured at `time` and `place`, is
-    /// an original sighting of its source MAC. Frames must come in capture order.
+    /// Whether the frame summarised by `frame`, captured at `place`, is an original sighting of
+    /// its source MAC (its copy digest, `FrameSummary.mirrorDigest`, not seen at another point
+    /// within the window). Frames must come in capture order.
     @inline(__always)
-    mutating func isOriginal(_ packet: PacketView, digest: UInt64, time: Int64, place: MobilityTracker.Place, direction: Direction) -> Bool {
+    mutating func isOriginal(_ frame: FrameSummary, place: MobilityTracker.Place) -> Bool {
         guard enabled else { return true }
-        guard let source = packet.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return false }
-        if packet.erspan?.egress == true { return false }
+        guard let source = frame.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return false }
+        if frame.isEgressMirror { return false }
         switch directionMeaning {
         case .ignore: break
-        case .switchPort: if direction == .outbound { return false }
-        case .host: if direction == .inbound { return false }
+        case .switchPort: if frame.direction == .outbound { return false }
+        case .host: if frame.direction == .inbound { return false }
         }
-        return !copies.isCopy(digest, time: time, point: place.point)
+        return !copies.isCopy(frame.mirrorDigest, time: frame.timestamp, point: place.point)
     }
 }
