@@ -210,6 +210,14 @@ struct MobilityTracker {
         // check the array's uniqueness again.
         let learnsIP = locations.withUnsafeMutableBufferPointer { buffer -> Bool in
             let location = buffer.baseAddress! + entry
+            // Most frames: the MAC at home with no move pending, its usual address, no gateway
+            // to vote for. What `sighting` and the rest below would do comes down to two fields.
+            if case .none = location.pointee.candidate, location.pointee.place == place, !announcing,
+               destination.map({ VirtualMAC.kind(of: $0) == nil }) ?? true, let address = sourceIP, address == location.pointee.lastIP {
+                location.pointee.lastSeen = time
+                location.pointee.sightings += unicast ? 1 : 0
+                return false
+            }
             let pending = location.pointee.candidate.map { ($0.first, $0.place) }
             move = Self.sighting(&location.pointee, at: place, vlan: vlan, time: time, unicast: unicast, settings: settings)
             if let candidate = location.pointee.candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
