@@ -75,11 +75,17 @@ final class FrameRing: @unchecked Sendable {
 
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
     /// is one mapped file. `copiesRecords`: the input is streamed, so records are copied into the ring.
+    /// `solo`: what the one reader does with a frame, for the writer to do it itself when that is
+    /// faster (`ParallelAnalysis.SoloPolicy`).
     init(readers: Int, digests: Bool, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
-         copiesRecords: Bool = false) {
+         copiesRecords: Bool = false, solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
+        precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
         self.readers = readers
         self.digests = digests
+        self.solo = solo
+        self.soloPolicy = solo == nil ? .never : soloPolicy
+        if case .alternating(let frames) = self.soloPolicy { phaseLeft = frames }
         self.mapping = mapping
         self.input = mapping == nil ? nil : input
         arena = copiesRecords ? .allocate(byteCount: Self.arenaPerBatch * Self.batchCount, alignment: 16) : nil
@@ -142,8 +148,14 @@ final class FrameRing: @unchecked Sendable {
     func write(from reader: CaptureReader, passing filter: PacketFilter?, decoder: Decoder) {
         self.reader = reader
         waitForRoom(batch)
+        phaseFrames = phaseLeft
+        phaseStart = Self.now()
         do {
             try reader.forEachFrame(passing: filter) { frame, read in
+                if soloing {
+                    consumeSolo(read, decoder: decoder)
+                    return true
+                }
                 var record = read
                 var handedOver = false
                 if let arena {
@@ -173,6 +185,8 @@ final class FrameRing: @unchecked Sendable {
                     writerSleep.wait(until: waitFor, wakeAt: waitFor) { doneByAll() }
                 } else if filledInBatch == Self.batchSize {
                     endBatch(lastRecord: record)
+                    phaseLeft -= Self.batchSize
+                    if phaseLeft <= 0 { endPhase() }
                 }
                 return true
             }
@@ -180,6 +194,109 @@ final class FrameRing: @unchecked Sendable {
             failure = error
         }
         publish(batch, count: filledInBatch, last: true)
+    }
+
+    // MARK: The writer alone
+
+    /// Analyses a frame as the reader would: the summary, the decoded packet and the record, lent.
+    typealias SoloConsumer = (UnsafePointer<FrameSummary>, UnsafePointer<DecodedPacket>, UnsafePointer<Record>) -> Void
+
+    private let solo: SoloConsumer?
+    private let soloPolicy: ParallelAnalysis.SoloPolicy
+    /// Frames each way is tried for: through the ring, long enough for its filling and draining
+    /// not to count; alone, a few thousand (it costs the most where the ring is the faster).
+    static let ringProbeFrames = 1 << 15
+    static let soloProbeFrames = 2048
+    /// Alone is chosen only when it costs less than this share of the ring's cost a frame.
+    static let soloMargin = 0.9
+    static let firstHold = 1 << 18
+    static let longestHold = 1 << 24
+    /// Frames through the ring before the first measure: the start of a run is slower either way
+    /// (the reorder window's first look ahead, memory touched for the first time).
+    static let warmUpFrames = 1 << 14
+    /// Whether the writer analyses frames itself now, and the frames left before it decides again.
+    @exclusivity(unchecked) private var soloing = false
+    @exclusivity(unchecked) private var phaseLeft = FrameRing.warmUpFrames
+    /// The first phase through the ring is not measured: it holds the start (the reorder
+    /// window's first look ahead, the first pages mapped).
+    @exclusivity(unchecked) private var warmingUp = true
+    @exclusivity(unchecked) private var phaseFrames = 0
+    @exclusivity(unchecked) private var phaseStart: Int64 = 0
+    @exclusivity(unchecked) private var holding = false
+    @exclusivity(unchecked) private var holdFrames = FrameRing.firstHold
+    @exclusivity(unchecked) private var lastWinnerSolo: Bool?
+    /// Nanoseconds per frame of each way, last measured (NaN before).
+    @exclusivity(unchecked) private var pipelineCost = Double.nan
+    @exclusivity(unchecked) private var soloCost = Double.nan
+    /// Frames the writer analysed itself.
+    @exclusivity(unchecked) private(set) var soloFrames = 0
+
+    @inline(never)
+    private func consumeSolo(_ record: Record, decoder: Decoder) {
+        // The batch being filled is unpublished and empty: its first slot is the writer's.
+        let slot = firstSlot
+        decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
+        summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
+        withUnsafePointer(to: record) { solo.unsafelyUnwrapped(summaries + slot, packets + slot, $0) }
+        soloFrames += 1
+        phaseLeft -= 1
+        if phaseLeft <= 0 { endPhase() }
+    }
+
+    /// At the end of a phase (after a whole batch through the ring, or a frame alone): measures
+    /// it and picks the next. The ring is drained before the writer analyses frames itself, so
+    /// every frame is analysed in order, by one thread at a time.
+    @inline(never)
+    private func endPhase() {
+        if case .never = soloPolicy {
+            phaseLeft = .max
+            return
+        }
+        let wasSoloing = soloing
+        // A phase through the ring is timed to its last batch published, before any drain: it
+        // began with the ring as full as it ends (after the warm-up), or empty after frames
+        // alone, which flatters the ring a little, the side taken when unsure.
+        let now = Self.now()
+        let frames = max(phaseFrames - phaseLeft, 1)
+        switch soloPolicy {
+        case .never:
+            return
+        case .alternating(let every):
+            soloing.toggle()
+            phaseLeft = every
+        case .measured where warmingUp:
+            warmingUp = false
+            phaseLeft = Self.ringProbeFrames
+        case .measured:
+            let cost = Double(now - phaseStart) / Double(frames)
+            if wasSoloing { soloCost = cost } else { pipelineCost = cost }
+            if holding || pipelineCost.isNaN || soloCost.isNaN {
+                // Try the other way.
+                soloing.toggle()
+                holding = false
+                phaseLeft = soloing ? Self.soloProbeFrames : Self.ringProbeFrames
+            } else {
+                let soloWins = soloCost < pipelineCost * Self.soloMargin
+                holdFrames = soloWins == lastWinnerSolo ? min(holdFrames * 4, Self.longestHold) : Self.firstHold
+                lastWinnerSolo = soloWins
+                soloing = soloWins
+                holding = true
+                phaseLeft = holdFrames
+            }
+        }
+        if soloing && !wasSoloing {
+            // A reader asleep waits for half the ring to be ready: woken now, as the ring drains.
+            firstReaderSleep.wake(at: batch, regardless: true)
+            writerSleep.wait(until: batch, wakeAt: batch) { doneByAll() }
+        }
+        phaseFrames = phaseLeft
+        phaseStart = Self.now()
+    }
+
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
     /// Publishes the batch being filled and waits for room for the next. `urgent`: the readers
@@ -356,8 +473,8 @@ final class FrameRing: @unchecked Sendable {
                 hairpin_spin_pause()
                 spins += 1
                 guard spins % Self.spinsPerLook == 0 else { continue }
-                if since == 0 { since = Self.now() }
-                guard Self.now() - since >= Self.patience else { continue }
+                if since == 0 { since = FrameRing.now() }
+                guard FrameRing.now() - since >= Self.patience else { continue }
                 wakeAt.store(wake, ordering: .sequentiallyConsistent)
                 // Progress made before the store was seen cannot wake it: look once more.
                 if progress() >= needed {
@@ -370,11 +487,6 @@ final class FrameRing: @unchecked Sendable {
             }
         }
 
-        private static func now() -> Int64 {
-            var time = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &time)
-            return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-        }
 
         /// Called by the other side once its progress reached `progress`; wakes the sleeper if
         /// that is what it waits for, or `regardless` (the end: no more progress will come).

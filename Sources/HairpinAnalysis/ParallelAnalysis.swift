@@ -16,6 +16,22 @@ public enum ParallelAnalysis {
     /// it was asked for by number.
     public static let minimumSplitBytes: Int64 = 16 << 20
 
+    /// When, with two threads, the reading thread analyses frames itself, the other waiting,
+    /// instead of handing them on (`FrameRing`).
+    /// Two threads are not always faster than one: where the cores are far apart (seen on virtual
+    /// machines, for minutes at a time) each frame's summary crossing between them costs more than
+    /// analysing it, and the pipeline falls below one thread's rate.
+    public enum SoloPolicy: Sendable {
+        /// Always through the ring.
+        case never
+        /// After a warm-up through the ring, each way in turn for a few thousand frames, then the
+        /// faster for a quarter of a million (four times longer each time the same way wins
+        /// again), then the other is tried again: the choice follows the machine as it changes.
+        case measured
+        /// Each way in turn for this many frames, rounded up to whole batches (tests).
+        case alternating(every: Int)
+    }
+
     /// What a run gives: the analysis, ready for `report`, and the reader whose interfaces and
     /// anomalies go into the report.
     public struct Outcome {
@@ -23,14 +39,19 @@ public enum ParallelAnalysis {
         public let reader: CaptureReader
         /// Threads that actually ran.
         public let threads: Int
+        /// Frames the reading thread analysed itself (`SoloPolicy`).
+        public var soloFrames = 0
     }
 
     /// Reads every record of `paths` in time order, keeps those `filter` passes and hands them to
     /// the analysis. `observe`, if given, sees each kept record with its frame number (counted
     /// over every record read, so numbers do not depend on the filter) on the calling thread.
     /// With `evenForSmallInputs` false, inputs under `minimumSplitBytes` run on one thread.
+    /// `solo`: when two threads run, whether the reading one may analyse frames itself (not with
+    /// `observe`, which sees the frames on the calling thread).
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
-                           threads: Int, evenForSmallInputs: Bool = true, observe: ((Int, Record) -> Void)? = nil) throws -> Outcome {
+                           threads: Int, evenForSmallInputs: Bool = true, solo: SoloPolicy = .measured,
+                           observe: ((Int, Record) -> Void)? = nil) throws -> Outcome {
         let reader = try CaptureReader(paths: paths, options: reading)
         let filter = try filter.map { try PacketFilter(expression: $0) }
         // A stream's size is not known beforehand: it is taken as large.
@@ -53,8 +74,11 @@ public enum ParallelAnalysis {
         var hostOptions = options
         hostOptions.parts = .hosts
         let hostAnalysis = halves ? Analysis(options: hostOptions) : main
+        let soloConsumer: FrameRing.SoloConsumer? = halves || observe != nil ? nil : { summary, packet, record in
+            main.consume(summary.pointee, decoded: packet, record: record)
+        }
         let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled, mapping: reader.singleMapping, input: reader,
-                             copiesRecords: reader.mappedBytes == nil)
+                             copiesRecords: reader.mappedBytes == nil, solo: soloConsumer, soloPolicy: solo)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
@@ -80,7 +104,9 @@ public enum ParallelAnalysis {
             if let error = helper.failure { throw error }
             main.adoptHosts(of: helper.analysis)
         }
-        return Outcome(analysis: main, reader: reader, threads: halves ? 3 : 2)
+        var outcome = Outcome(analysis: main, reader: reader, threads: halves ? 3 : 2)
+        outcome.soloFrames = ring.soloFrames
+        return outcome
     }
 
     /// The reading and decoding thread's work, handed to it whole.
