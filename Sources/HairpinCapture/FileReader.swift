@@ -36,6 +36,8 @@ final class FileReader {
     @exclusivity(unchecked) private var recordsRead = 0
     /// Proves records in order ahead of the reader (mapped pcap files only).
     @exclusivity(unchecked) private var scout: OrderScout?
+    /// A pcapng file's scout was started (at its first packet block).
+    @exclusivity(unchecked) private var scoutStarted = false
     /// A mapped file's first byte and length (nil, 0 for a stream), fixed once mapped: the
     /// per-record bounds test reads them here instead of through the source.
     private let mappedBase: UnsafeRawPointer?
@@ -126,6 +128,11 @@ final class FileReader {
                 continue
             }
             recordsRead += 1
+            // A pcapng file's scout starts at its first packet block, its section and interfaces read.
+            if isPcapng && scout == nil && !scoutStarted && reorder.window > 0 && mappedBase != nil {
+                scoutStarted = true
+                scout = OrderScout(start: record.recordOffset, capacity: reorder.capacity, scouted: recordsRead - 1)
+            }
             // Every step, hand back the mapped pages far behind what waiting records and the
             // record in the caller's hands (at most one maximum record back) still use.
             if source.isMapped && position - releaseChecked >= ByteSource.releaseStep {
@@ -142,15 +149,16 @@ final class FileReader {
         }
     }
 
-    /// Hands `body` the records of a mapped pcap file that are plain and in order, as `next`
-    /// would hand them on, until one is not (or the piece ends); false when `body` asked to stop.
-    /// With a reorder window the scout proves them (`OrderScout`), without one each header is
-    /// tested as the scout tests it. The common run of a capture without the general reader's
-    /// per-record steps: one layout and interface for the whole run, nothing waiting to be put in
-    /// order.
+    /// Hands `body` the records of a mapped file that are plain and in order, as `next` would
+    /// hand them on, until one is not (or the piece ends); false when `body` asked to stop. With
+    /// a reorder window the scout proves them (`OrderScout`), without one each record is tested
+    /// as the scout tests it. The common run of a capture without the general reader's per-record
+    /// steps: nothing waiting to be put in order, every record one the reader has nothing to
+    /// say about.
     @inline(__always)
     func forEachPlainRecord(_ body: (Record) throws(CaptureError) -> Bool) throws(CaptureError) -> Bool {
-        guard let mappedBase, !isPcapng, !exhausted, reorder.isEmpty else { return true }
+        guard let mappedBase, !exhausted, reorder.isEmpty, reorder.window == 0 || scout != nil else { return true }
+        if isPcapng { return try forEachPlainPcapngRecord(base: mappedBase, body) }
         let layout = pcapLayout
         let headerLength = Int64(layout.recordHeaderLength)
         let slot = slots[Int(layout.ordinal)]
@@ -164,9 +172,10 @@ final class FileReader {
             let fields = layout.recordFields(pointer)
             let time = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * timeScale
             if scouted {
-                guard scout!.clears(recordOffset: start, time: time, read: recordsRead + 1, window: window, base: mappedBase,
-                                    length: mappedEnd, layout: layout, progress: scoutOffset) else { break }
+                guard scout!.clears(recordOffset: start, time: time, read: recordsRead + 1, window: window, length: mappedEnd,
+                                    progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase) }) else { break }
             } else {
+                // The scout's test (`scoutStep`), on the fields already read: the common loop stays tight.
                 guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
                       PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { break }
             }
@@ -189,6 +198,92 @@ final class FileReader {
         return true
     }
 
+    /// `forEachPlainRecord` for pcapng: the Enhanced Packet Blocks `plainPcapngRecord` takes.
+    @inline(__always)
+    private func forEachPlainPcapngRecord(base: UnsafeRawPointer, _ body: (Record) throws(CaptureError) -> Bool) throws(CaptureError) -> Bool {
+        let window = reorder.window
+        let scouted = scout != nil
+        var start = position
+        while start < pieceEnd {
+            guard let plain = plainPcapngRecord(at: start, base: base) else { break }
+            if scouted {
+                guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
+                                    progress: scoutOffset, step: { scoutStep(at: $0, base: base) }) else { break }
+            }
+            recordsRead += 1
+            position = plain.end
+            lastTimestamp = plain.time
+            packetBlockRead = true
+            timeKnown = true
+            if position - releaseChecked >= ByteSource.releaseStep {
+                releaseChecked = position
+                source.release(before: position - Int64(Self.maximumRecord) - releaseLag)
+            }
+            if !reorder.passOn(plain.time) { anomalies.count(.outOfOrderBeyondWindow, at: start) }
+            let slot = slots[Int(plain.ordinal)]
+            let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: plain.time, originalLength: Int(plain.original),
+                                bytes: UnsafeRawBufferPointer(start: base + Int(start) + 28, count: Int(plain.captured)),
+                                direction: .unknown, flags: 0, fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
+            if try !body(record) { return false }
+            start = position
+        }
+        return true
+    }
+
+    /// A pcapng Enhanced Packet Block the reader has nothing to say about, read as the general
+    /// path would read it: in a supported section, framed right and whole inside the file, of a
+    /// known interface, its captured length within the block and at most the original, no
+    /// options (so no flags), its time converted without overflow. Nil for anything else.
+    @inline(__always)
+    private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer) -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64)? {
+        guard start + 32 <= mappedEnd, section.index >= 0, section.supported else { return nil }
+        let p = base + Int(start)
+        let swapped = section.swapped
+        @inline(__always) func word(_ offset: Int) -> UInt32 {
+            let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            return swapped ? value.byteSwapped : value
+        }
+        let length = Int(word(4)), captured = word(20), original = word(24)
+        guard word(0) == PcapngBlock.enhancedPacket, length == 32 + (Int(captured) + 3) & ~3, length <= Self.maximumRecord,
+              captured <= original, start + Int64(length) <= mappedEnd, Int(word(length - 4)) == length else { return nil }
+        let localId = Int(word(8))
+        guard localId < section.interfaceOrdinals.count else { return nil }
+        let ordinal = section.interfaceOrdinals[localId]
+        let slot = slots[Int(ordinal)]
+        guard let nanoseconds = slot.resolution.nanoseconds(fromUnits: UInt64(word(12)) << 32 | UInt64(word(16))) else { return nil }
+        let (time, overflow) = nanoseconds.addingReportingOverflow(slot.offsetNs)
+        guard !overflow else { return nil }
+        return (time, captured, original, ordinal, start + Int64(length))
+    }
+
+    /// What the scout finds at `offset` of the mapped file (`OrderScout.Step`): a pcap record
+    /// header `PcapLayout.isPlain` takes (not another file header), or a plain pcapng packet
+    /// block; pcapng blocks that change nothing a record is read with (statistics, name
+    /// resolution, secrets, custom) are stepped over. Anything else stops it.
+    @inline(__always)
+    private func scoutStep(at offset: Int64, base: UnsafeRawPointer) -> OrderScout.Step {
+        if isPcapng {
+            if let plain = plainPcapngRecord(at: offset, base: base) { return .record(time: plain.time, end: plain.end) }
+            guard offset + 12 <= mappedEnd else { return .stop }
+            let p = base + Int(offset)
+            let type = section.load32(p, 0), length = Int(section.load32(p, 4))
+            guard [PcapngBlock.interfaceStatistics, PcapngBlock.nameResolution, PcapngBlock.decryptionSecrets,
+                   PcapngBlock.customCopyable, PcapngBlock.customNotCopyable].contains(type),
+                  length >= 12, length % 4 == 0, length <= Self.maximumRecord, offset + Int64(length) <= mappedEnd,
+                  Int(section.load32(p, length - 4)) == length else { return .stop }
+            return .skip(end: offset + Int64(length))
+        }
+        let layout = pcapLayout
+        let headerLength = Int64(layout.recordHeaderLength)
+        guard offset + headerLength <= mappedEnd else { return .stop }
+        // Another file header (`cat a.pcap b.pcap`) is the reader's to handle.
+        if PcapLayout.magicKind(base.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self).littleEndian) != nil { return .stop }
+        let fields = layout.recordFields(base + Int(offset))
+        let end = offset + headerLength + Int64(fields.captured)
+        guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), end <= mappedEnd else { return .stop }
+        return .record(time: Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000), end: end)
+    }
+
     /// The furthest offset read so far: the scout's, ahead of the records handed on.
     var furthestOffset: Int64 { max(position, scout?.offset ?? 0) }
 
@@ -197,7 +292,7 @@ final class FileReader {
     private func scoutClears(_ record: PendingRecord) -> Bool {
         guard scout != nil, let mappedBase else { return false }
         return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, read: recordsRead, window: reorder.window,
-                             base: mappedBase, length: mappedEnd, layout: pcapLayout, progress: scoutOffset)
+                             length: mappedEnd, progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase) })
     }
 
     /// Lowest offset a waiting record still points into (what a stream must keep).

@@ -1,12 +1,13 @@
 import Synchronization
 
-/// Reads ahead of a mapped pcap file's reader over record headers only, to prove that records
+/// Reads ahead of a mapped capture's reader over record headers only, to prove that records
 /// are already in time order as far as the reorder window looks. A record proven so leaves at
 /// once instead of waiting in the reorder queue: the same records in the same order as the
 /// queue would give, without holding hundreds of thousands of them (and the pages they point
 /// into) while the window fills. The scout gives up for good at the first step back in time or
 /// anything unusual (a length it does not believe, a second file header, padding, a cut record);
-/// the reader then queues as before and handles what it finds.
+/// the reader then queues as before and handles what it finds. What a plain record is, the reader
+/// says (`FileReader.scoutStep`).
 struct OrderScout {
     /// Offset of the next record header the scout has not read.
     private(set) var offset: Int64
@@ -26,21 +27,32 @@ struct OrderScout {
     private var nextProgressReport: Int64 = 0
     static let progressStep: Int64 = 1 << 20
 
-    init(start: Int64, capacity: Int) {
+    /// `scouted`: records the reader read before `start`.
+    init(start: Int64, capacity: Int, scouted: Int = 0) {
         offset = start
         provenUntil = start
         self.capacity = capacity
+        self.scouted = scouted
+    }
+
+    /// What the scout finds at an offset: a plain record with its time and end, a block to step
+    /// over (pcapng statistics, names, secrets, custom), or something it leaves to the reader.
+    enum Step {
+        case record(time: Int64, end: Int64)
+        case skip(end: Int64)
+        case stop
     }
 
     /// Reads ahead until a record newer than `time + window`, the end, or as many records as
     /// the queue would hold, so that the record at `recordOffset` with `time` (the reader's
-    /// `read`-th record) may leave; true when it may: the queue would let it go next.
+    /// `read`-th record) may leave; true when it may: the queue would let it go next. `step`
+    /// reads what is at an offset below `length`.
     @inline(__always)
-    mutating func clears(recordOffset: Int64, time: Int64, read: Int, window: Int64, base: UnsafeRawPointer, length: Int64,
-                         layout: PcapLayout, progress: borrowing Atomic<Int64>) -> Bool {
+    mutating func clears(recordOffset: Int64, time: Int64, read: Int, window: Int64, length: Int64, progress: borrowing Atomic<Int64>,
+                         step: (Int64) -> Step) -> Bool {
         let horizon = time &+ window
         while !gaveUp && !reachedEnd && newest <= horizon && scouted - read < capacity {
-            advance(base: base, length: length, layout: layout)
+            advance(length: length, step: step)
             if offset >= nextProgressReport {
                 nextProgressReport = offset + Self.progressStep
                 progress.store(offset, ordering: .relaxed)
@@ -49,29 +61,23 @@ struct OrderScout {
         return recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity)
     }
 
-    private mutating func advance(base: UnsafeRawPointer, length: Int64, layout: PcapLayout) {
-        let headerLength = Int64(layout.recordHeaderLength)
+    @inline(__always)
+    private mutating func advance(length: Int64, step: (Int64) -> Step) {
         if offset == length {
             reachedEnd = true
             return
         }
-        guard offset + headerLength <= length else { gaveUp = true; return }
-        // Another file header (`cat a.pcap b.pcap`) is the reader's to handle.
-        if PcapLayout.magicKind(base.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self).littleEndian) != nil {
+        switch step(offset) {
+        case .record(let time, let end):
+            guard time >= newest else { gaveUp = true; return }
+            newest = time
+            offset = end
+            provenUntil = end
+            scouted += 1
+        case .skip(let end):
+            offset = end
+        case .stop:
             gaveUp = true
-            return
         }
-        let fields = layout.recordFields(base + Int(offset))
-        let end = offset + headerLength + Int64(fields.captured)
-        guard layout.isPlain(fields, maximumRecord: FileReader.maximumRecord), end <= length else {
-            gaveUp = true
-            return
-        }
-        let time = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000)
-        guard time >= newest else { gaveUp = true; return }
-        newest = time
-        offset = end
-        provenUntil = end
-        scouted += 1
     }
 }

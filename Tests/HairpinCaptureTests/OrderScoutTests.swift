@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import HairpinCapture
 
-/// A mapped pcap file's records leave the reorder window at once when the scout has proven
+/// A mapped file's records leave the reorder window at once when the scout has proven
 /// them in order; the records, their order and the anomalies must be exactly what the queue
 /// alone gives (a gzip stream of the same bytes, which the scout does not read ahead of).
 @Suite struct OrderScoutTests {
@@ -80,10 +80,59 @@ import Testing
         }
     }
 
+    /// A pcapng file's scout starts at its first packet block and proves Enhanced Packet Blocks
+    /// without options, stepping over statistics and custom blocks; it leaves a step back in
+    /// time, a block with flags, a second interface or section, and a bad block to the queue.
+    @Test func pcapngFilesReadAsTheQueueReadsThem() throws {
+        func pcapng(_ count: Int, _ extra: (inout PcapngBuilder, Int) -> Void = { _, _ in }) -> [UInt8] {
+            var ng = PcapngBuilder()
+            ng.section(bigEndian: false)
+            ng.interface(tsresol: 9)
+            for index in 0..<count {
+                extra(&ng, index)
+                ng.enhanced(interface: 0, units: UInt64(index) * 1_000_000, frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)))
+            }
+            return ng.bytes
+        }
+        let plain = try expectSameAsQueue(pcapng(3000), capacity: 16, "plain")
+        #expect(plain.mapped.records.count == 3000)
+        #expect(plain.mapped.files[0].recordsForcedByWindowCapacity == 0, "proven in order: none waited")
+        #expect(plain.queued.files[0].recordsForcedByWindowCapacity > 2000)
+        let cases: [(String, (inout PcapngBuilder, Int) -> Void)] = [
+            ("statistics and custom blocks", { ng, index in
+                if index % 500 == 7 { ng.statistics(interface: 0, received: UInt64(index), dropped: 0) }
+                if index == 1200 { ng.custom([1, 2, 3, 4]) }
+            }),
+            ("a step back", { ng, index in
+                if index == 1500 { ng.enhanced(interface: 0, units: 1_400_000_000, frame: frame(70)) }
+            }),
+            ("flags", { ng, index in
+                if index == 900 { ng.enhanced(interface: 0, units: 900_000_000, frame: frame(80), flags: 1) }
+            }),
+            ("a second interface", { ng, index in
+                if index == 1000 { ng.interface(tsresol: 6) }
+                if index > 1000 && index % 3 == 0 { ng.enhanced(interface: 1, units: UInt64(index) * 1000, frame: frame(64)) }
+            }),
+            ("a second section", { ng, index in
+                if index == 2000 {
+                    ng.section(bigEndian: true)
+                    ng.interface(tsresol: 9)
+                }
+            }),
+            ("a captured length past the block", { ng, index in
+                if index == 1700 { ng.enhanced(interface: 0, units: 1_700_000_000, frame: frame(64), capturedOverride: 200) }
+            }),
+        ]
+        for (label, extra) in cases {
+            let result = try expectSameAsQueue(pcapng(3000, extra), label)
+            #expect(result.mapped.records.count >= 3000, "\(label)")
+        }
+    }
+
     @Test(.enabled(if: SharedCaptures.available, "needs ../shared/captures/real: skipped"))
     func realPcapFilesReadAsTheQueueReadsThem() throws {
         var compared = 0
-        for entry in SharedCaptures.entries where entry.file.hasSuffix(".pcap") {
+        for entry in SharedCaptures.entries where entry.file.hasSuffix(".pcap") || entry.file.hasSuffix(".pcapng") {
             let path = SharedCaptures.path(entry)
             guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size < 8 << 20 else { continue }
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -91,6 +140,6 @@ import Testing
             _ = try expectSameAsQueue(bytes, entry.file)
             compared += 1
         }
-        #expect(compared > 50)
+        #expect(compared > 100)
     }
 }
