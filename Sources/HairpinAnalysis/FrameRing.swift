@@ -83,7 +83,9 @@ final class FrameRing: @unchecked Sendable {
         precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
         self.readers = readers
         self.digests = digests
-        self.solo = solo
+        // Kept unwrapped: called through an optional, the closure was re-abstracted, a heap
+        // allocation per frame.
+        self.solo = solo ?? { _, _, _ in }
         self.soloPolicy = solo == nil ? .never : soloPolicy
         if case .alternating(let frames) = self.soloPolicy { phaseLeft = frames }
         self.mapping = mapping
@@ -201,7 +203,7 @@ final class FrameRing: @unchecked Sendable {
     /// Analyses a frame as the reader would: the summary, the decoded packet and the record, lent.
     typealias SoloConsumer = (UnsafePointer<FrameSummary>, UnsafePointer<DecodedPacket>, UnsafePointer<Record>) -> Void
 
-    private let solo: SoloConsumer?
+    private let solo: SoloConsumer
     private let soloPolicy: ParallelAnalysis.SoloPolicy
     /// Frames each way is tried for: through the ring, long enough for its filling and draining
     /// not to count; alone, a few thousand (it costs the most where the ring is the faster).
@@ -235,9 +237,10 @@ final class FrameRing: @unchecked Sendable {
     private func consumeSolo(_ record: Record, decoder: Decoder) {
         // The batch being filled is unpublished and empty: its first slot is the writer's.
         let slot = firstSlot
+        records[slot] = record
         decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
         summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
-        withUnsafePointer(to: record) { solo.unsafelyUnwrapped(summaries + slot, packets + slot, $0) }
+        solo(summaries + slot, packets + slot, records + slot)
         soloFrames += 1
         phaseLeft -= 1
         if phaseLeft <= 0 { endPhase() }
@@ -289,6 +292,10 @@ final class FrameRing: @unchecked Sendable {
             firstReaderSleep.wake(at: batch, regardless: true)
             writerSleep.wait(until: batch, wakeAt: batch) { doneByAll() }
         }
+        // The analysing thread hands back the pages of the one mapped file behind the writer while
+        // it waits; asleep, it does not, and the ring holds no record: the writer's reader hands
+        // them back itself, close behind, until the ring is used again.
+        if mapping != nil, soloing != wasSoloing { reader?.releaseLag = soloing ? 0 : Self.writerReleaseLag }
         phaseFrames = phaseLeft
         phaseStart = Self.now()
     }
