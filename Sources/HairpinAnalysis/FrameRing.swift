@@ -223,6 +223,8 @@ final class FrameRing: @unchecked Sendable {
     /// window's first look ahead, the first pages mapped).
     @exclusivity(unchecked) private var warmingUp = true
     @exclusivity(unchecked) private var phaseFrames = 0
+    /// Frames left in the phase when its clock starts again (-1: it does not).
+    @exclusivity(unchecked) private var clockRestartsAt = -1
     @exclusivity(unchecked) private var phaseStart: Int64 = 0
     @exclusivity(unchecked) private var holding = false
     @exclusivity(unchecked) private var holdFrames = FrameRing.firstHold
@@ -243,6 +245,11 @@ final class FrameRing: @unchecked Sendable {
         solo(summaries + slot, packets + slot, records + slot)
         soloFrames += 1
         phaseLeft -= 1
+        if phaseLeft == clockRestartsAt {
+            clockRestartsAt = -1
+            phaseFrames = phaseLeft
+            phaseStart = Self.now()
+        }
         if phaseLeft <= 0 { endPhase() }
     }
 
@@ -277,7 +284,10 @@ final class FrameRing: @unchecked Sendable {
                 // Try the other way.
                 soloing.toggle()
                 holding = false
-                phaseLeft = soloing ? Self.soloProbeFrames : Self.ringProbeFrames
+                phaseLeft = soloing ? Self.soloProbeFrames * 2 : Self.ringProbeFrames
+                // Alone, the first half warms the writer's caches to the analysis (its tables were
+                // the other core's): only the second half is timed.
+                if soloing { clockRestartsAt = Self.soloProbeFrames }
             } else {
                 let soloWins = soloCost < pipelineCost * Self.soloMargin
                 holdFrames = soloWins == lastWinnerSolo ? min(holdFrames * 4, Self.longestHold) : Self.firstHold
