@@ -212,6 +212,9 @@ final class FrameRing: @unchecked Sendable {
     /// Alone is chosen only when it costs less than this share of the ring's cost a frame.
     static let soloMargin = 0.9
     static let firstHold = 1 << 18
+    /// Alone is held shorter at first: a stretch of frames slow through the ring (the analysing
+    /// thread reading whole packets of followed hosts from the other core) may end soon after.
+    static let firstSoloHold = 1 << 15
     static let longestHold = 1 << 24
     /// Frames through the ring before the first measure: the start of a run is slower either way
     /// (the reorder window's first look ahead, memory touched for the first time).
@@ -290,7 +293,8 @@ final class FrameRing: @unchecked Sendable {
                 if soloing { clockRestartsAt = Self.soloProbeFrames }
             } else {
                 let soloWins = soloCost < pipelineCost * Self.soloMargin
-                holdFrames = soloWins == lastWinnerSolo ? min(holdFrames * 4, Self.longestHold) : Self.firstHold
+                holdFrames = soloWins == lastWinnerSolo ? min(holdFrames * 4, Self.longestHold)
+                    : soloWins ? Self.firstSoloHold : Self.firstHold
                 lastWinnerSolo = soloWins
                 soloing = soloWins
                 holding = true

@@ -25,8 +25,9 @@ public enum ParallelAnalysis {
         /// Always through the ring.
         case never
         /// After a warm-up through the ring, each way in turn for a few thousand frames, then the
-        /// faster for a quarter of a million (four times longer each time the same way wins
-        /// again), then the other is tried again: the choice follows the machine as it changes.
+        /// faster for a quarter of a million frames through the ring or 32,768 alone (four times
+        /// longer each time the same way wins again), then the other is tried again: the choice
+        /// follows the machine and the traffic as they change.
         case measured
         /// Each way in turn for this many frames, rounded up to whole batches (tests).
         case alternating(every: Int)
