@@ -207,8 +207,8 @@ public final class Analysis {
         }
 
         let place = MobilityTracker.place(of: frame, decoded: decoded)
-        if sightings.isOriginal(frame, place: place), let departure = mobility.add(frame, decoded: decoded, time: time, place: place, frame: packets,
-                                                                 gateways: &gatewayTracker) {
+        if sightings.isOriginal(frame, place: place),
+           let departure = mobility.add(frame, decoded: decoded, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
             paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
             followedMACs = paths.watchedBits
             followedAddresses = paths.addressBits

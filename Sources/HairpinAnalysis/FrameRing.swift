@@ -222,8 +222,7 @@ final class FrameRing: @unchecked Sendable {
     /// Whether the writer analyses frames itself now, and the frames left before it decides again.
     @exclusivity(unchecked) private var soloing = false
     @exclusivity(unchecked) private var phaseLeft = FrameRing.warmUpFrames
-    /// The first phase through the ring is not measured: it holds the start (the reorder
-    /// window's first look ahead, the first pages mapped).
+    /// The first phase, the warm-up, is not measured.
     @exclusivity(unchecked) private var warmingUp = true
     @exclusivity(unchecked) private var phaseFrames = 0
     /// Frames left in the phase when its clock starts again (-1: it does not).
@@ -261,10 +260,6 @@ final class FrameRing: @unchecked Sendable {
     /// every frame is analysed in order, by one thread at a time.
     @inline(never)
     private func endPhase() {
-        if case .never = soloPolicy {
-            phaseLeft = .max
-            return
-        }
         let wasSoloing = soloing
         // A phase through the ring is timed to its last batch published, before any drain: it
         // began with the ring as full as it ends (after the warm-up), or empty after frames
@@ -273,6 +268,7 @@ final class FrameRing: @unchecked Sendable {
         let frames = max(phaseFrames - phaseLeft, 1)
         switch soloPolicy {
         case .never:
+            phaseLeft = .max
             return
         case .alternating(let every):
             soloing.toggle()

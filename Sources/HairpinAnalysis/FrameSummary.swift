@@ -87,13 +87,7 @@ public struct FrameSummary: BitwiseCopyable {
         if let flags = packet.tcpFlags { tcpFlagsValue = flags; traits |= Self.hasTCPFlagsBit }
         if let length = packet.payloadLength { payloadLengthValue = Int32(clamping: length); traits |= Self.hasPayloadLengthBit }
         if let offset = packet.payloadOffset { payloadOffsetValue = Int32(clamping: offset); traits |= Self.hasPayloadOffsetBit }
-        if let vni = packet.vni {
-            segmentValue = UInt32(MobilityTracker.vniFlag) | (vni & 0xFF_FFFF)
-            traits |= Self.hasSegmentBit
-        } else if let vlan = packet.vlans.innermostId {
-            segmentValue = UInt32(vlan)
-            traits |= Self.hasSegmentBit
-        }
+        if let segment = FlowKey.segment(of: packet) { segmentValue = segment; traits |= Self.hasSegmentBit }
         // The source address is the flow key's; a frame with one but no flow keeps it in its packet.
         if packet.present & Self.unusualFields != 0 || packet.cookedInterfaceIndex != nil || (traits & Self.hasFlowBit == 0 && packet.sourceIP != nil) {
             traits |= Self.unusualBit

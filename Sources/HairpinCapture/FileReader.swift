@@ -34,7 +34,8 @@ final class FileReader {
     @exclusivity(unchecked) private var isPcapng = false
     /// Records read in file order so far.
     @exclusivity(unchecked) private var recordsRead = 0
-    /// Proves records in order ahead of the reader (mapped pcap files only).
+    /// Proves records in order ahead of the reader (mapped files with a reorder window; a pcapng
+    /// file's from its first packet block).
     @exclusivity(unchecked) private var scout: OrderScout?
     /// A pcapng file's scout was started (at its first packet block).
     @exclusivity(unchecked) private var scoutStarted = false
@@ -179,16 +180,8 @@ final class FileReader {
                 guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
                       PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { break }
             }
-            recordsRead += 1
             if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
-            let dataOffset = start + headerLength
-            position = dataOffset + Int64(fields.captured)
-            lastTimestamp = time
-            if position - releaseChecked >= ByteSource.releaseStep {
-                releaseChecked = position
-                source.release(before: position - Int64(Self.maximumRecord) - releaseLag)
-            }
-            if !reorder.passOn(time) { anomalies.count(.outOfOrderBeyondWindow, at: start) }
+            handOnPlain(at: start, end: start + headerLength + Int64(fields.captured), time: time)
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: time, originalLength: Int(fields.original),
                                 bytes: UnsafeRawBufferPointer(start: pointer + Int(headerLength), count: Int(fields.captured)),
                                 direction: .unknown, flags: 0, fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
@@ -210,16 +203,9 @@ final class FileReader {
                 guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: base) }) else { break }
             }
-            recordsRead += 1
-            position = plain.end
-            lastTimestamp = plain.time
+            handOnPlain(at: start, end: plain.end, time: plain.time)
             packetBlockRead = true
             timeKnown = true
-            if position - releaseChecked >= ByteSource.releaseStep {
-                releaseChecked = position
-                source.release(before: position - Int64(Self.maximumRecord) - releaseLag)
-            }
-            if !reorder.passOn(plain.time) { anomalies.count(.outOfOrderBeyondWindow, at: start) }
             let slot = slots[Int(plain.ordinal)]
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: plain.time, originalLength: Int(plain.original),
                                 bytes: UnsafeRawBufferPointer(start: base + Int(start) + 28, count: Int(plain.captured)),
@@ -267,9 +253,14 @@ final class FileReader {
             guard offset + 12 <= mappedEnd else { return .stop }
             let p = base + Int(offset)
             let type = section.load32(p, 0), length = Int(section.load32(p, 4))
-            guard [PcapngBlock.interfaceStatistics, PcapngBlock.nameResolution, PcapngBlock.decryptionSecrets,
-                   PcapngBlock.customCopyable, PcapngBlock.customNotCopyable].contains(type),
-                  length >= 12, length % 4 == 0, length <= Self.maximumRecord, offset + Int64(length) <= mappedEnd,
+            switch type {
+            case PcapngBlock.interfaceStatistics, PcapngBlock.nameResolution, PcapngBlock.decryptionSecrets, PcapngBlock.customCopyable,
+                 PcapngBlock.customNotCopyable:
+                break
+            default:
+                return .stop
+            }
+            guard length >= 12, length % 4 == 0, length <= Self.maximumRecord, offset + Int64(length) <= mappedEnd,
                   Int(section.load32(p, length - 4)) == length else { return .stop }
             return .skip(end: offset + Int64(length))
         }
@@ -293,6 +284,20 @@ final class FileReader {
         guard scout != nil, let mappedBase else { return false }
         return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, read: recordsRead, window: reorder.window,
                              length: mappedEnd, progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase) })
+    }
+
+    /// What `next` does for a record it hands on at once, for a plain record from `start` to
+    /// `end` with `time`: counted, the reader moved past it, pages far behind handed back.
+    @inline(__always)
+    private func handOnPlain(at start: Int64, end: Int64, time: Int64) {
+        recordsRead += 1
+        position = end
+        lastTimestamp = time
+        if position - releaseChecked >= ByteSource.releaseStep {
+            releaseChecked = position
+            source.release(before: position - Int64(Self.maximumRecord) - releaseLag)
+        }
+        if !reorder.passOn(time) { anomalies.count(.outOfOrderBeyondWindow, at: start) }
     }
 
     /// Lowest offset a waiting record still points into (what a stream must keep).

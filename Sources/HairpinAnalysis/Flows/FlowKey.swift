@@ -27,14 +27,21 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
         let (dh, dl, _) = words(destination)
         let sourcePort = packet.sourcePort ?? 0, destinationPort = packet.destinationPort ?? 0
         let sourceFirst = (sh, sl, sourcePort) <= (dh, dl, destinationPort)
-        var segment: UInt32 = 0
-        if let vni = packet.vni { segment = 0x0100_0000 | (vni & 0xFF_FFFF) } else if let vlan = packet.vlans.innermostId { segment = UInt32(vlan) }
+        let segment = Self.segment(of: packet) ?? 0
         let key = sourceFirst
             ? FlowKey(lowAddressHigh: sh, lowAddressLow: sl, highAddressHigh: dh, highAddressLow: dl, lowPort: sourcePort,
                       highPort: destinationPort, ipProtocol: proto, isIPv6: isV6a, segment: segment)
             : FlowKey(lowAddressHigh: dh, lowAddressLow: dl, highAddressHigh: sh, highAddressLow: sl, lowPort: destinationPort,
                       highPort: sourcePort, ipProtocol: proto, isIPv6: isV6a, segment: segment)
         return (key, sourceFirst)
+    }
+
+    /// The segment a packet was seen on: its VNI with bit 24 set, else its innermost VLAN id; nil
+    /// when untagged (keys hold 0).
+    @inline(__always)
+    static func segment(of packet: PacketView) -> UInt32? {
+        if let vni = packet.vni { return 0x0100_0000 | (vni & 0xFF_FFFF) }
+        return packet.vlans.innermostId.map { UInt32($0) }
     }
 
     @inline(__always)
