@@ -158,35 +158,37 @@ final class FrameRing: @unchecked Sendable {
                     consumeSolo(read, decoder: decoder)
                     return true
                 }
-                var record = read
                 var handedOver = false
-                if let arena {
-                    let length = record.bytes.count
+                if arena != nil {
+                    let length = read.bytes.count
                     if copied + length > Self.arenaPerBatch && filledInBatch > 0 { endBatch(lastRecord: records[firstSlot + filledInBatch - 1]) }
-                    if length <= Self.arenaPerBatch, let bytes = record.bytes.baseAddress {
-                        let copy = arena + (batch % Self.batchCount) * Self.arenaPerBatch + copied
-                        copy.copyMemory(from: bytes, byteCount: length)
-                        record.bytes = UnsafeRawBufferPointer(start: copy, count: length)
-                        copied += length
-                    } else {
-                        // Too large to copy: its bytes are read where the reader keeps them,
-                        // which stays so until this returns, and the readers are waited for.
-                        handedOver = length > 0
-                    }
+                    handedOver = length > Self.arenaPerBatch
                 }
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
-                records[slot] = record
-                decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-                summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
+                // Stored once and worked on in its slot: a record is ten words, and each copy of
+                // it on the way cost the writer about twenty instructions a frame.
+                let record = records + slot
+                record.pointee = read
+                if let arena, !handedOver, let bytes = read.bytes.baseAddress {
+                    let length = read.bytes.count
+                    let copy = arena + (batch % Self.batchCount) * Self.arenaPerBatch + copied
+                    copy.copyMemory(from: bytes, byteCount: length)
+                    record.pointee.bytes = UnsafeRawBufferPointer(start: copy, count: length)
+                    copied += length
+                }
+                // A record too large to copy is read where the reader keeps it, which stays so
+                // until this returns, and the readers are waited for.
+                decoder.decode(record.pointee.bytes, linkType: read.linkType, into: &packets[slot])
+                summaries[slot].fill(record.pointee, PacketView(packets + slot), digests: digests)
                 filledInBatch += 1
                 if handedOver {
                     let waitFor = batch + 1
-                    endBatch(lastRecord: record, urgent: true)
+                    endBatch(lastRecord: record.pointee, urgent: true)
                     writerSleep.wait(until: waitFor, wakeAt: waitFor) { doneByAll() }
                 } else if filledInBatch == Self.batchSize {
-                    endBatch(lastRecord: record)
+                    endBatch(lastRecord: record.pointee)
                     phaseLeft -= Self.batchSize
                     if phaseLeft <= 0 { endPhase() }
                 }

@@ -2,7 +2,7 @@ import CSpinWait
 import HairpinWire
 
 /// Counters of one direction of a flow.
-public struct FlowDirection: Sendable, Equatable {
+public struct FlowDirection: Sendable, Equatable, BitwiseCopyable {
     public var packets = 0
     public var bytes = 0
     public var payloadBytes = 0
@@ -11,7 +11,7 @@ public struct FlowDirection: Sendable, Equatable {
 /// What the table keeps per flow. Counts come from the flow's primary capture point (the one
 /// its first packet was seen on), so a frame mirrored on several uplinks counts once; the
 /// other points are only recorded.
-public struct FlowState: Sendable {
+public struct FlowState: Sendable, BitwiseCopyable {
     public var key: FlowKey
     public var first: Int64
     public var last: Int64
@@ -32,7 +32,7 @@ public struct FlowState: Sendable {
     /// Whether the payload start was checked for a migration stream magic.
     public var payloadChecked = false
 
-    public struct UplinkBytes: Sendable {
+    public struct UplinkBytes: Sendable, BitwiseCopyable {
         public var uplink: Int32
         public var bytes: Int
         static let none = UplinkBytes(uplink: -1, bytes: 0)
@@ -59,12 +59,14 @@ public struct FlowState: Sendable {
 /// Bidirectional flows in an open-addressing table with linear probing: fixed-size keys, no
 /// allocation per packet once grown, memory bounded by `capacity` flows. When full, flows idle
 /// longer than `idleTimeout` are evicted (counted); past that, new flows are not tracked (counted).
+/// A copy shares the slots of the original (`SlotStorage`): a table has one owner.
 public struct FlowTable {
     public let capacity: Int
     public let idleTimeout: Int64
     /// Empty slots hold a placeholder whose primary uplink is -1 (a flow's is an uplink id, never
-    /// negative): no optional wrapping, so a flow is updated in place, and a probe reads one array.
-    private var slots: [FlowState]
+    /// negative): no optional wrapping, so a flow is updated in place, and a probe reads one table.
+    /// Indexed under `mask`.
+    private var slots: SlotStorage<FlowState>
     private var mask: Int
     public private(set) var count = 0
     public private(set) var evicted = 0
@@ -76,20 +78,18 @@ public struct FlowTable {
         self.capacity = max(16, capacity)
         self.idleTimeout = idleTimeout
         let size = Self.powerOfTwo(atLeast: min(max(16, initialSlots), self.capacity * 2))
-        slots = Array(repeating: Self.placeholder, count: size)
+        slots = SlotStorage(repeating: Self.placeholder, count: size)
         mask = size - 1
     }
 
     @inline(__always)
-    private func isUsed(_ index: Int) -> Bool { slots[index].primaryUplink >= 0 }
+    private func isUsed(_ index: Int) -> Bool { slots.base[index].primaryUplink >= 0 }
 
     /// Asks for the lines of the slot a key with `hash` probes first, ahead of `slot(for:)`.
     @inline(__always)
     mutating func prefetch(hash: UInt64) {
-        slots.withUnsafeBufferPointer { slots in
-            let slot = UnsafeRawPointer(slots.baseAddress! + (Int(truncatingIfNeeded: hash) & mask))
-            for line in stride(from: 0, to: MemoryLayout<FlowState>.size, by: 64) { hairpin_prefetch(slot + line) }
-        }
+        let slot = UnsafeRawPointer(slots.base + (Int(truncatingIfNeeded: hash) & mask))
+        for line in stride(from: 0, to: MemoryLayout<FlowState>.size, by: 64) { hairpin_prefetch(slot + line) }
     }
 
     private static let placeholder = FlowState(key: .empty, first: 0, last: 0, primaryUplink: -1)
@@ -111,9 +111,17 @@ public struct FlowTable {
     /// thread, with two).
     @inline(__always)
     public mutating func slot(for key: FlowKey, hash: UInt64, time: Int64, uplink: Int32) -> Int? {
+        // Most frames: their flow sits where its hash points. Told where frames are consumed,
+        // without the call of the whole probe.
+        let first = Int(truncatingIfNeeded: hash) & mask
+        if isUsed(first) && slots.base[first].key == key { return first }
+        return probe(for: key, hash: hash, time: time, uplink: uplink)
+    }
+
+    private mutating func probe(for key: FlowKey, hash: UInt64, time: Int64, uplink: Int32) -> Int? {
         var index = Int(truncatingIfNeeded: hash) & mask
         while isUsed(index) {
-            if slots[index].key == key { return index }
+            if slots.base[index].key == key { return index }
             index = (index + 1) & mask
         }
         guard count < capacity else {
@@ -122,40 +130,41 @@ public struct FlowTable {
                 untracked += 1
                 return nil
             }
-            return slot(for: key, hash: hash, time: time, uplink: uplink)
+            return probe(for: key, hash: hash, time: time, uplink: uplink)
         }
         if (count + 1) * 10 > slots.count * 7 {
             grow()
-            return slot(for: key, hash: hash, time: time, uplink: uplink)
+            return probe(for: key, hash: hash, time: time, uplink: uplink)
         }
         precondition(uplink >= 0, "uplink ids are not negative")
-        slots[index] = FlowState(key: key, first: time, last: time, primaryUplink: uplink)
+        slots.base[index] = FlowState(key: key, first: time, last: time, primaryUplink: uplink)
         count += 1
         return index
     }
 
+    /// `slot`: one `slot(for:)` gave since the table last grew.
     @inline(__always)
     public subscript(slot: Int) -> FlowState {
-        get { slots[slot] }
-        _modify { yield &slots[slot] }
+        get { slots.base[slot & mask] }
+        _modify { yield &slots.base[slot & mask] }
     }
 
     /// Runs `body` on the flow in `slot` in place: one access for all of a packet's updates.
     @inline(__always)
     public mutating func update<Result>(_ slot: Int, _ body: (inout FlowState) -> Result) -> Result {
-        body(&slots[slot])
+        body(&slots.base[slot & mask])
     }
 
-    private var occupied: [FlowState] { slots.filter { $0.primaryUplink >= 0 } }
+    private var occupied: [FlowState] { slots.all.filter { $0.primaryUplink >= 0 } }
 
     /// Puts `states` into fresh slots of the current size.
     private mutating func rehash(_ states: [FlowState], size: Int) {
-        slots = Array(repeating: Self.placeholder, count: size)
+        slots = SlotStorage(repeating: Self.placeholder, count: size)
         mask = size - 1
         for state in states {
             var index = Int(truncatingIfNeeded: state.key.mixedHash) & mask
             while isUsed(index) { index = (index + 1) & mask }
-            slots[index] = state
+            slots.base[index] = state
         }
     }
 

@@ -9,15 +9,14 @@ import HairpinWire
 ///
 /// A copy of this value shares its table: it is kept by one analysis, which hands it over whole.
 struct MirrorCopies {
-    fileprivate struct Slot {
+    private struct Slot {
         var digest: UInt64 = 0
         var time: Int64 = .min
         var point: Int = 0
     }
 
-    /// Fixed slots at a fixed address: every frame's lookup reads and writes them without an
-    /// array's uniqueness and bounds checks (the mask keeps every index inside).
-    private let table: SlotTable
+    /// The slots, indexed under `setMask`.
+    private let table: SlotStorage<Slot>
     /// The first slot of a digest's set: its low bits with the way bit cleared.
     private let setMask: Int
     let window: Int64
@@ -26,7 +25,7 @@ struct MirrorCopies {
     /// `count`: a power of two, at least 2.
     init(slots count: Int = 1 << 14, window: Int64) {
         precondition(count >= 2 && count & (count - 1) == 0, "a power of two of at least two slots")
-        table = SlotTable(count: count)
+        table = SlotStorage(repeating: Slot(), count: count)
         setMask = (count - 1) & ~1
         self.window = window
     }
@@ -35,7 +34,7 @@ struct MirrorCopies {
     /// SLL2 interface: `point` identifies one) within the window.
     /// Copies feed `clock` with the delay from the first sighting.
     mutating func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool {
-        let slots = table.slots
+        let slots = table.base
         let first = Int(truncatingIfNeeded: digest) & setMask
         let (a, b) = (slots[first], slots[first + 1])
         // The way holding this digest, else the one used longer ago (an empty one first).
@@ -94,14 +93,3 @@ struct MirrorCopies {
     }
 }
 
-/// The slots of `MirrorCopies`, allocated once and freed with the last copy of the value.
-private final class SlotTable {
-    let slots: UnsafeMutablePointer<MirrorCopies.Slot>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: MirrorCopies.Slot(), count: count)
-    }
-
-    deinit { slots.deallocate() }
-}

@@ -165,8 +165,39 @@ struct MobilityTracker {
     /// is only read, and lent `inout` because a value read out of the analysis would be copied,
     /// its tables retained and released, for every frame. Returns the departure the frame
     /// begins, if it is the first sighting of an established MAC away from home.
+    @inline(__always)
     mutating func add(_ summary: FrameSummary, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
                       gateways: inout GatewayTracker) -> Departure? {
+        // Most frames: from the MAC of the frame before (never a virtual one), which is at home.
+        // Told here, where frames are consumed, without the call of the whole.
+        if !summary.isUnusual, let source = summary.sourceMAC, source == lastMAC, lastEntry >= 0 {
+            let entry = lastEntry, destination = summary.destinationMAC, sourceIP = summary.sourceIP(decoded)
+            let sighted = locations.withUnsafeMutableBufferPointer {
+                Self.sightedAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP, time: time,
+                                   announcing: false)
+            }
+            if sighted { return nil }
+        }
+        return addAny(summary, decoded: decoded, time: time, place: place, frame: frame, gateways: &gateways)
+    }
+
+    /// What most frames come down to: the MAC at home with no move pending, sourcing its usual
+    /// address, sending to no gateway that would take a vote. Its last sighting moves on, and
+    /// that is all `sighting` and the rest of `addAny` would do. False, and nothing changed, for
+    /// any other frame.
+    @inline(__always)
+    private static func sightedAtHome(_ location: UnsafeMutablePointer<Location>, place: Place, destination: MACAddress?,
+                                      sourceIP: IPAddress?, time: Int64, announcing: Bool) -> Bool {
+        guard case .none = location.pointee.candidate, location.pointee.place == place, !announcing,
+              destination.map({ VirtualMAC.kind(of: $0) == nil }) ?? true, let address = sourceIP, address == location.pointee.lastIP
+        else { return false }
+        location.pointee.lastSeen = time
+        location.pointee.sightings += destination.map { $0.isMulticast ? 0 : 1 } ?? 0
+        return true
+    }
+
+    private mutating func addAny(_ summary: FrameSummary, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
+                                 gateways: inout GatewayTracker) -> Departure? {
         guard let source = summary.sourceMAC else { return nil }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
         let vlan = summary.segment
@@ -210,12 +241,7 @@ struct MobilityTracker {
         // check the array's uniqueness again.
         let learnsIP = locations.withUnsafeMutableBufferPointer { buffer -> Bool in
             let location = buffer.baseAddress! + entry
-            // Most frames: the MAC at home with no move pending, its usual address, no gateway
-            // to vote for. What `sighting` and the rest below would do comes down to two fields.
-            if case .none = location.pointee.candidate, location.pointee.place == place, !announcing,
-               destination.map({ VirtualMAC.kind(of: $0) == nil }) ?? true, let address = sourceIP, address == location.pointee.lastIP {
-                location.pointee.lastSeen = time
-                location.pointee.sightings += unicast ? 1 : 0
+            if Self.sightedAtHome(location, place: place, destination: destination, sourceIP: sourceIP, time: time, announcing: announcing) {
                 return false
             }
             let pending = location.pointee.candidate.map { ($0.first, $0.place) }
