@@ -197,33 +197,52 @@ public final class Analysis {
     @inline(__always)
     private func consumeHosts(_ frame: FrameSummary, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,
                               length: Int) {
-        if frame.isUnusual {
-            let packet = PacketView(decoded)
-            if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: interface, frame: packets) }
-            if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
-                gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
-                if arp.opcode == 2, let mac = arp.senderMAC { gatewayTracker.arpReply(senderIP: .v4(sender), senderMAC: mac, time: time) }
-            }
-        }
-
+        if frame.isUnusual { learnGateways(PacketView(decoded), interface: interface, time: time) }
         let place = MobilityTracker.place(of: frame, decoded: decoded)
         if sightings.isOriginal(frame, place: place),
            let departure = mobility.add(frame, decoded: decoded, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
-            paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
-            followedMACs = paths.watchedBits
-            followedAddresses = paths.addressBits
+            follow(departure)
         }
         // Plain copies of the path tracker's filters: reaching into it for every frame costs more.
         if followedMACs != 0, let source = frame.sourceMAC, let destination = frame.destinationMAC, !destination.isMulticast,
-           let sourceIP = frame.sourceIP(decoded) {
-            var followed = false
-            if PathTracker.mayConcern(source, destination, bits: followedMACs) {
-                followed = paths.add(PacketView(decoded), source: source, destination: destination, place: place, time: time, frame: packets,
-                                     length: length)
-            }
-            if !followed && PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
-                paths.addRouted(PacketView(decoded), source: source, place: place, time: time, frame: packets, length: length)
-            }
+           let sourceIP = frame.sourceIP(decoded),
+           PathTracker.mayConcern(source, destination, bits: followedMACs) || PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
+            addToPaths(PacketView(decoded), source: source, destination: destination, sourceIP: sourceIP, place: place, time: time,
+                       length: length)
+        }
+    }
+
+    // The rarer steps of `consumeHosts`, kept out of it: inlined, their registers and stack were
+    // saved and restored around every frame.
+
+    /// First-hop redundancy messages and ARP.
+    @inline(never)
+    private func learnGateways(_ packet: PacketView, interface: Int, time: Int64) {
+        if let fhrp = packet.fhrp { gatewayTracker.add(fhrp, packet: packet, time: time, interface: interface, frame: packets) }
+        if let arp = packet.arp, arp.opcode <= 2, let sender = arp.senderIP, !sender.isUnspecified {
+            gatewayTracker.learnRealMAC(ip: .v4(sender), mac: arp.senderMAC, segment: 0)
+            if arp.opcode == 2, let mac = arp.senderMAC { gatewayTracker.arpReply(senderIP: .v4(sender), senderMAC: mac, time: time) }
+        }
+    }
+
+    @inline(never)
+    private func follow(_ departure: MobilityTracker.Departure) {
+        paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
+        followedMACs = paths.watchedBits
+        followedAddresses = paths.addressBits
+    }
+
+    /// A frame the path tracker's filters may concern: between followed MACs, or routed from a
+    /// followed address.
+    @inline(never)
+    private func addToPaths(_ packet: PacketView, source: MACAddress, destination: MACAddress, sourceIP: IPAddress,
+                            place: MobilityTracker.Place, time: Int64, length: Int) {
+        var followed = false
+        if PathTracker.mayConcern(source, destination, bits: followedMACs) {
+            followed = paths.add(packet, source: source, destination: destination, place: place, time: time, frame: packets, length: length)
+        }
+        if !followed && PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
+            paths.addRouted(packet, source: source, place: place, time: time, frame: packets, length: length)
         }
     }
 

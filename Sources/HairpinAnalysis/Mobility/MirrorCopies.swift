@@ -33,6 +33,7 @@ struct MirrorCopies {
     /// True when the frame was already seen at another point (capture interface, ERSPAN session,
     /// SLL2 interface: `point` identifies one) within the window.
     /// Copies feed `clock` with the delay from the first sighting.
+    @inline(__always)
     mutating func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool {
         let slots = table.base
         let first = Int(truncatingIfNeeded: digest) & setMask
