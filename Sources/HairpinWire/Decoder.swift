@@ -120,14 +120,19 @@ extension FrameWalk {
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
         packet.destinationMAC = bytes.mac(EthernetHeader.Field.destination)
         packet.sourceMAC = bytes.mac(EthernetHeader.Field.source)
-        packet.layers.append(.link)
+        // The layers put together aside and stored once: appended one by one through the
+        // packet, each paid its own bounds test.
+        var layers = LayerPath()
+        layers.append(.link)
         if tagged {
             packet.vlans.append(VLANTag(tpid: 0x8100, tci: bytes.u16(EthernetHeader.length)))
-            packet.layers.append(.vlan)
+            layers.append(.vlan)
         }
+        layers.append(.ipv4)
+        layers.append(.tcp)
+        packet.layers = layers
         packet.etherType = 0x0800
         packet.networkOffset = network
-        packet.layers.append(.ipv4)
         packet.sourceIP = .v4(bytes.ipv4(network + F.source))
         packet.destinationIP = .v4(bytes.ipv4(network + F.destination))
         packet.ipProtocol = IPProtocol.tcp
@@ -138,7 +143,6 @@ extension FrameWalk {
         typealias T = TCPHeader.Field
         packet.sourcePort = bytes.u16(transport + T.sourcePort)
         packet.destinationPort = bytes.u16(transport + T.destinationPort)
-        packet.layers.append(.tcp)
         packet.tcpSequence = bytes.u32(transport + T.sequence)
         packet.tcpAcknowledgment = bytes.u32(transport + T.acknowledgment)
         packet.tcpFlags = bytes.u8(transport + T.flags)
