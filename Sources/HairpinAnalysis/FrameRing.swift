@@ -190,7 +190,7 @@ final class FrameRing: @unchecked Sendable {
                 } else if filledInBatch == Self.batchSize {
                     endBatch(lastRecord: record.pointee)
                     phaseLeft -= Self.batchSize
-                    if phaseLeft <= 0 { endPhase() }
+                    if phaseLeft <= 0 || ringClearlyLosing() { endPhase() }
                 }
                 return true
             }
@@ -255,6 +255,23 @@ final class FrameRing: @unchecked Sendable {
             phaseStart = Self.now()
         }
         if phaseLeft <= 0 { endPhase() }
+    }
+
+    /// Through the ring a frame costs more than this many times its cost alone: a probe of the ring
+    /// ends there, a lap of the ring into it, not after all its frames.
+    static let clearLoss = 2.0
+
+    /// During a probe of the ring, after frames alone were timed: true once the ring has taken,
+    /// over a lap or more, `clearLoss` times what the frames would have cost alone. Where the ring
+    /// is slower by far (both threads on one core, cores far apart) its probes cost the most, and
+    /// they come back after every hold alone (both threads on one core, the 64-byte capture, in
+    /// process: a ring frame 260 ns, alone 72).
+    @inline(__always)
+    private func ringClearlyLosing() -> Bool {
+        guard case .measured = soloPolicy, !soloing, !holding, !warmingUp, !soloCost.isNaN else { return false }
+        let frames = phaseFrames - phaseLeft
+        guard frames >= Self.batchSize * Self.batchCount else { return false }
+        return Double(Self.now() - phaseStart) > Double(frames) * soloCost * Self.clearLoss
     }
 
     /// At the end of a phase (after a whole batch through the ring, or a frame alone): measures
