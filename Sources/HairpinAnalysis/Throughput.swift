@@ -112,6 +112,8 @@ public enum Throughput {
                 try pass.add(stage, of: pieces[piece])
                 return pass
             }
+            // Each piece's pages are handed back on its own thread, at once with the others'.
+            pieces[piece].handBackPages()
         }
     }
 }

@@ -135,6 +135,15 @@ final class ByteSource {
         releasedTo = end
     }
 
+    /// Hands back every mapped page still held, as `release(before:)` does those behind the
+    /// reader. A thread done with its part of a file calls it, so that the pages are not all
+    /// unmapped at the end, one mapping after another on one thread.
+    func releaseAll() {
+        guard isMapped, Int64(mappedLength) > releasedTo else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + Int(releasedTo)), mappedLength - Int(releasedTo), MADV_DONTNEED)
+        releasedTo = Int64(mappedLength)
+    }
+
     /// The whole mapping of a mapped file (nil for a stream): its address never changes.
     var mapping: UnsafeRawBufferPointer? {
         isMapped ? UnsafeRawBufferPointer(start: base, count: mappedLength) : nil

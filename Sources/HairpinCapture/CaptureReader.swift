@@ -112,6 +112,12 @@ public final class CaptureReader {
     /// Index of the file whose head was handed on last and is read again on the next call.
     @exclusivity(unchecked) private var replenish = -1
 
+    /// Hands back the mapped pages of every input (`ByteSource.releaseAll`): what was read stays
+    /// readable, a page touched again is read back from the page cache.
+    public func handBackPages() {
+        for file in files { file.source.releaseAll() }
+    }
+
     /// Bytes of the inputs when every one is a mapped file (nil when one is streamed).
     public var mappedBytes: Int64? {
         var total: Int64 = 0

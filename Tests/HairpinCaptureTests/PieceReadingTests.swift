@@ -19,6 +19,8 @@ import Testing
             } catch {
                 failures.append(error)
             }
+            // As `hairpin bench` does: a piece read on past its end then reads pages handed back.
+            reader.handBackPages()
         }
         let kept = try CaptureReader.joinPieces(pieces, failures: failures) { (piece: Int) throws(CaptureError) in
             try records(of: pieces[piece], into: &perPiece[piece])
