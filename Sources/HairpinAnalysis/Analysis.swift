@@ -81,6 +81,45 @@ public final class Analysis {
     @exclusivity(unchecked) private var lastTime: Int64?
     /// Packets and bytes per capture interface, one entry each (one array access per frame).
     @exclusivity(unchecked) private var interfaceTotals: [(packets: Int, bytes: Int)] = []
+    /// Frames in a row from one interface, and of one uplink in one bin, counted here and added to
+    /// `interfaceTotals` and `series` when the interface, the uplink or the bin changes, or before
+    /// those are read (`report`, `coarsen`): most frames then add to two plain counters each.
+    private struct Run {
+        var interface = -1
+        var interfacePackets = 0
+        var interfaceBytes = 0
+        var uplink: Int32 = -1
+        var bin = 0
+        var seriesPackets = 0
+        var seriesBytes = 0
+    }
+    @exclusivity(unchecked) private var run = Run()
+
+    @inline(never)
+    private func endInterfaceRun(next interface: Int) {
+        let ended = run.interface
+        if ended >= 0 && run.interfacePackets > 0 {
+            if ended >= interfaceTotals.count {
+                interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: ended + 1 - interfaceTotals.count))
+            }
+            interfaceTotals[ended].packets += run.interfacePackets
+            interfaceTotals[ended].bytes += run.interfaceBytes
+        }
+        run.interface = interface
+        run.interfacePackets = 0
+        run.interfaceBytes = 0
+    }
+
+    @inline(never)
+    private func endSeriesRun(nextUplink uplink: Int32, bin: Int) {
+        if run.uplink >= 0 && run.seriesPackets > 0 {
+            series[Int(run.uplink)].add(packets: run.seriesPackets, bytes: run.seriesBytes, bin: run.bin)
+        }
+        run.uplink = uplink
+        run.bin = bin
+        run.seriesPackets = 0
+        run.seriesBytes = 0
+    }
     @exclusivity(unchecked) private var decodeStops = DecodeCounters()
     private var releasedFlows: [FlowState] = []
     @exclusivity(unchecked) var gatewayTracker = GatewayTracker()
@@ -151,11 +190,9 @@ public final class Analysis {
         if runsHosts { consumeHosts(frame, decoded, interface: interface, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
-        if interface >= interfaceTotals.count {
-            interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: interface + 1 - interfaceTotals.count))
-        }
-        interfaceTotals[interface].packets += 1
-        interfaceTotals[interface].bytes += originalLength
+        if interface != run.interface { endInterfaceRun(next: interface) }
+        run.interfacePackets += 1
+        run.interfaceBytes += originalLength
         if frame.isUnusual, let stop = PacketView(decoded).stop { decodeStops.count(stop, frame: packets) }
 
         let uplink = uplinkOf(interface, session: session, decoded)
@@ -176,7 +213,9 @@ public final class Analysis {
             cachedBinEnd = cachedBinStart + binWidth
             if time < origin { cachedBinEnd = cachedBinStart }
         }
-        series[Int(uplink)].add(bytes: length, bin: bin)
+        if uplink != run.uplink || bin != run.bin { endSeriesRun(nextUplink: uplink, bin: bin) }
+        run.seriesPackets += 1
+        run.seriesBytes += length
         consumeTraffic(frame, decoded, record, time: time, length: length, uplink: uplink, bin: bin)
     }
 
@@ -324,6 +363,7 @@ public final class Analysis {
 
     /// Doubles the bin width, merging neighbouring bins of every series.
     private func coarsen() {
+        endSeriesRun(nextUplink: -1, bin: 0)
         binWidth *= 2
         cachedBinEnd = cachedBinStart
         for index in series.indices {
@@ -390,6 +430,8 @@ public final class Analysis {
     // MARK: Report
 
     public func report(interfaces: [CaptureInterface], anomalies: [HairpinCapture.Anomaly]) -> Report {
+        endInterfaceRun(next: -1)
+        endSeriesRun(nextUplink: -1, bin: 0)
         let settings = options.migrations
         let accepted = candidates.indices.filter { candidates[$0].isMigration(settings) }
         let migrations = assembleMigrations(accepted)

@@ -7,12 +7,12 @@ struct UplinkSeries {
     var binBytes = BinCounter()
     var binPackets = BinCounter()
 
-    @inline(__always)
-    mutating func add(bytes: Int, bin: Int) {
-        packets += 1
+    /// `packets` frames of `bytes` in all, in one bin.
+    mutating func add(packets: Int, bytes: Int, bin: Int) {
+        self.packets += packets
         self.bytes += bytes
         binBytes.add(bytes, at: bin)
-        binPackets.add(1, at: bin)
+        binPackets.add(packets, at: bin)
     }
 }
 
