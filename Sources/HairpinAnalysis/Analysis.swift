@@ -166,12 +166,15 @@ public final class Analysis {
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
         scratchSummary.pointee.fill(record, PacketView(scratch), digests: runsHosts)
-        withUnsafePointer(to: record) { consume(scratchSummary.pointee, decoded: scratch, record: $0) }
+        withUnsafePointer(to: record) { consume(scratchSummary, decoded: scratch, record: $0) }
     }
 
     /// Consumes a frame by its summary (`FrameSummary`), maybe worked out on another thread. The
     /// decoded packet and the record are read only for the frames that need more than the summary.
-    public func consume(_ frame: FrameSummary, decoded: UnsafePointer<DecodedPacket>, record: UnsafePointer<Record>) {
+    /// The summary is lent by address and its fields read where they are used: passed as a value,
+    /// all of it was copied to the stack for every frame.
+    public func consume(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, record: UnsafePointer<Record>) {
+        var frame: FrameSummary { summary.pointee }
         packets += 1
         let originalLength = Int(frame.originalLength)
         bytes += originalLength
@@ -187,7 +190,7 @@ public final class Analysis {
         if session != nil { length = max(0, originalLength - frame.mirroredFrameStart(decoded)) }
         if options.lineRate { length = LineRate.bytes(length) }
         let interface = Int(frame.interface)
-        if runsHosts { consumeHosts(frame, decoded, interface: interface, time: time, length: length) }
+        if runsHosts { consumeHosts(summary, decoded, interface: interface, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
         if interface != run.interface { endInterfaceRun(next: interface) }
@@ -216,7 +219,7 @@ public final class Analysis {
         if uplink != run.uplink || bin != run.bin { endSeriesRun(nextUplink: uplink, bin: bin) }
         run.seriesPackets += 1
         run.seriesBytes += length
-        consumeTraffic(frame, decoded, record, time: time, length: length, uplink: uplink, bin: bin)
+        consumeTraffic(summary, decoded, record, time: time, length: length, uplink: uplink, bin: bin)
     }
 
     /// Asks for the table lines the frame summarised by `frame` will touch, a few frames ahead of
@@ -234,8 +237,9 @@ public final class Analysis {
     private let runsTraffic: Bool
 
     @inline(__always)
-    private func consumeHosts(_ frame: FrameSummary, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,
+    private func consumeHosts(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,
                               length: Int) {
+        var frame: FrameSummary { summary.pointee }
         if frame.isUnusual { learnGateways(PacketView(decoded), interface: interface, time: time) }
         let place = MobilityTracker.place(of: frame, decoded: decoded)
         if sightings.isOriginal(frame, place: place),
@@ -286,8 +290,9 @@ public final class Analysis {
     }
 
     @inline(__always)
-    private func consumeTraffic(_ frame: FrameSummary, _ decoded: UnsafePointer<DecodedPacket>, _ record: UnsafePointer<Record>,
+    private func consumeTraffic(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>, _ record: UnsafePointer<Record>,
                                 time: Int64, length: Int, uplink: Int32, bin: Int) {
+        var frame: FrameSummary { summary.pointee }
         guard let (key, fromLow) = frame.flow, let slot = flows.slot(for: key, hash: frame.flowHash, time: time, uplink: uplink) else { return }
         let payload = frame.payloadLength ?? 0
         // What the flow update needs from the frame, read before it (a borrowed value cannot be captured).

@@ -76,7 +76,7 @@ public enum ParallelAnalysis {
         hostOptions.parts = .hosts
         let hostAnalysis = halves ? Analysis(options: hostOptions) : main
         let soloConsumer: FrameRing.SoloConsumer? = halves || observe != nil ? nil : { summary, packet, record in
-            main.consume(summary.pointee, decoded: packet, record: record)
+            main.consume(summary, decoded: packet, record: record)
         }
         let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled, mapping: reader.singleMapping, input: reader,
                              copiesRecords: reader.mappedBytes == nil, solo: soloConsumer, soloPolicy: solo)
@@ -93,7 +93,7 @@ public enum ParallelAnalysis {
         var failure: (any Error)?
         do {
             try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, record, packet, summary in
-                main.consume(summary.pointee, decoded: packet, record: record)
+                main.consume(summary, decoded: packet, record: record)
                 observe?(frame, record.pointee)
             }
         } catch {
@@ -133,7 +133,7 @@ public enum ParallelAnalysis {
         func run() {
             do {
                 try ring.read(as: 1, prefetch: { analysis.prefetch(for: $0.pointee) }) { _, record, packet, summary in
-                    analysis.consume(summary.pointee, decoded: packet, record: record)
+                    analysis.consume(summary, decoded: packet, record: record)
                 }
             } catch {
                 failure = error
