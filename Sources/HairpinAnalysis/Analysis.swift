@@ -79,7 +79,7 @@ public final class Analysis {
     @exclusivity(unchecked) private var capturedBytes = 0
     @exclusivity(unchecked) private var firstTime: Int64?
     @exclusivity(unchecked) private var lastTime: Int64?
-    /// Packets and bytes per capture interface, one entry each (one array access per frame).
+    /// Packets and bytes per capture interface, one entry each (added to once per `Run`).
     @exclusivity(unchecked) private var interfaceTotals: [(packets: Int, bytes: Int)] = []
     /// Frames in a row from one interface, and of one uplink in one bin, counted here and added to
     /// `interfaceTotals` and `series` when the interface, the uplink or the bin changes, or before
@@ -94,32 +94,6 @@ public final class Analysis {
         var seriesBytes = 0
     }
     @exclusivity(unchecked) private var run = Run()
-
-    @inline(never)
-    private func endInterfaceRun(next interface: Int) {
-        let ended = run.interface
-        if ended >= 0 && run.interfacePackets > 0 {
-            if ended >= interfaceTotals.count {
-                interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: ended + 1 - interfaceTotals.count))
-            }
-            interfaceTotals[ended].packets += run.interfacePackets
-            interfaceTotals[ended].bytes += run.interfaceBytes
-        }
-        run.interface = interface
-        run.interfacePackets = 0
-        run.interfaceBytes = 0
-    }
-
-    @inline(never)
-    private func endSeriesRun(nextUplink uplink: Int32, bin: Int) {
-        if run.uplink >= 0 && run.seriesPackets > 0 {
-            series[Int(run.uplink)].add(packets: run.seriesPackets, bytes: run.seriesBytes, bin: run.bin)
-        }
-        run.uplink = uplink
-        run.bin = bin
-        run.seriesPackets = 0
-        run.seriesBytes = 0
-    }
     @exclusivity(unchecked) private var decodeStops = DecodeCounters()
     private var releasedFlows: [FlowState] = []
     @exclusivity(unchecked) var gatewayTracker = GatewayTracker()
@@ -220,6 +194,33 @@ public final class Analysis {
         run.seriesPackets += 1
         run.seriesBytes += length
         consumeTraffic(summary, decoded, record, time: time, length: length, uplink: uplink, bin: bin)
+    }
+
+    // The runs of `run`, ended: their counts go to the totals and the series.
+    @inline(never)
+    private func endInterfaceRun(next interface: Int) {
+        let ended = run.interface
+        if ended >= 0 && run.interfacePackets > 0 {
+            if ended >= interfaceTotals.count {
+                interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: ended + 1 - interfaceTotals.count))
+            }
+            interfaceTotals[ended].packets += run.interfacePackets
+            interfaceTotals[ended].bytes += run.interfaceBytes
+        }
+        run.interface = interface
+        run.interfacePackets = 0
+        run.interfaceBytes = 0
+    }
+
+    @inline(never)
+    private func endSeriesRun(nextUplink uplink: Int32, bin: Int) {
+        if run.uplink >= 0 && run.seriesPackets > 0 {
+            series[Int(run.uplink)].add(packets: run.seriesPackets, bytes: run.seriesBytes, bin: run.bin)
+        }
+        run.uplink = uplink
+        run.bin = bin
+        run.seriesPackets = 0
+        run.seriesBytes = 0
     }
 
     /// Asks for the table lines the frame summarised by `frame` will touch, a few frames ahead of

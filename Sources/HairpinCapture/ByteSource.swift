@@ -129,19 +129,22 @@ final class ByteSource {
     func release(before offset: Int64) {
         guard isMapped, offset - releasedTo >= Self.releaseStep else { return }
         let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
-        let end = min(offset, Int64(mappedLength)) / page * page
-        guard end > releasedTo else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + Int(releasedTo)), Int(end - releasedTo), MADV_DONTNEED)
-        releasedTo = end
+        handBack(upTo: min(offset, Int64(mappedLength)) / page * page)
     }
 
     /// Hands back every mapped page still held, as `release(before:)` does those behind the
     /// reader. A thread done with its part of a file calls it, so that the pages are not all
     /// unmapped at the end, one mapping after another on one thread.
     func releaseAll() {
-        guard isMapped, Int64(mappedLength) > releasedTo else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + Int(releasedTo)), mappedLength - Int(releasedTo), MADV_DONTNEED)
-        releasedTo = Int64(mappedLength)
+        guard isMapped else { return }
+        handBack(upTo: Int64(mappedLength))
+    }
+
+    /// `MADV_DONTNEED` from where the pages were handed back so far up to `end`.
+    private func handBack(upTo end: Int64) {
+        guard end > releasedTo else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + Int(releasedTo)), Int(end - releasedTo), MADV_DONTNEED)
+        releasedTo = end
     }
 
     /// The whole mapping of a mapped file (nil for a stream): its address never changes.

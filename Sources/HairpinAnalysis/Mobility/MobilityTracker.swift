@@ -173,22 +173,21 @@ struct MobilityTracker {
         if !summary.isUnusual, let source = summary.sourceMAC, source == lastMAC, lastEntry >= 0 {
             let entry = lastEntry, destination = summary.destinationMAC, sourceIP = summary.sourceIP(decoded)
             let sighted = locations.withUnsafeMutableBufferPointer {
-                Self.sightedAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP, time: time,
-                                   announcing: false)
+                Self.sightedAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP, time: time)
             }
             if sighted { return nil }
         }
         return addAny(summary, decoded: decoded, time: time, place: place, frame: frame, gateways: &gateways)
     }
 
-    /// What most frames come down to: the MAC at home with no move pending, sourcing its usual
-    /// address, sending to no gateway that would take a vote. Its last sighting moves on, and
-    /// that is all `sighting` and the rest of `addAny` would do. False, and nothing changed, for
-    /// any other frame.
+    /// What most frames that announce nothing (no ARP, no neighbour discovery) come down to: the
+    /// MAC at home with no move pending, sourcing its usual address, sending to no gateway that
+    /// would take a vote. Its last sighting moves on, and that is all `sighting` and the rest of
+    /// `addAny` would do. False, and nothing changed, for any other frame.
     @inline(__always)
     private static func sightedAtHome(_ location: UnsafeMutablePointer<Location>, place: Place, destination: MACAddress?,
-                                      sourceIP: IPAddress?, time: Int64, announcing: Bool) -> Bool {
-        guard case .none = location.pointee.candidate, location.pointee.place == place, !announcing,
+                                      sourceIP: IPAddress?, time: Int64) -> Bool {
+        guard case .none = location.pointee.candidate, location.pointee.place == place,
               destination.map({ VirtualMAC.kind(of: $0) == nil }) ?? true, let address = sourceIP, address == location.pointee.lastIP
         else { return false }
         location.pointee.lastSeen = time
@@ -241,7 +240,7 @@ struct MobilityTracker {
         // check the array's uniqueness again.
         let learnsIP = locations.withUnsafeMutableBufferPointer { buffer -> Bool in
             let location = buffer.baseAddress! + entry
-            if Self.sightedAtHome(location, place: place, destination: destination, sourceIP: sourceIP, time: time, announcing: announcing) {
+            if !announcing && Self.sightedAtHome(location, place: place, destination: destination, sourceIP: sourceIP, time: time) {
                 return false
             }
             let pending = location.pointee.candidate.map { ($0.first, $0.place) }
