@@ -14,6 +14,12 @@ public final class CaptureReader {
         public var reorderWindow: Int64 = 500_000_000
         /// At most this many records wait per file; beyond it the oldest goes on early.
         public var reorderCapacity: Int = 262_144
+        /// Records proven in time order by reading ahead over their headers leave at once
+        /// (`OrderScout`); off, every record waits in the queue (tests compare the two).
+        var readsAhead = true
+        /// Bytes of a streamed input (standard input, gzip, zstd) that waiting records or the
+        /// read-ahead may hold in memory: past it, the oldest record leaves early.
+        var streamRetainBudget: Int64 = 32 << 20
 
         public init(reorderWindow: Int64 = 500_000_000, reorderCapacity: Int = 262_144) {
             self.reorderWindow = reorderWindow
@@ -33,8 +39,7 @@ public final class CaptureReader {
     public init(paths: [String], options: Options = Options()) throws(CaptureError) {
         var opened: [FileReader] = []
         for (index, path) in paths.enumerated() {
-            opened.append(try FileReader(path: path, fileIndex: index, interfaces: interfaces,
-                                         window: options.reorderWindow, windowCapacity: options.reorderCapacity))
+            opened.append(try FileReader(path: path, fileIndex: index, interfaces: interfaces, options: options))
         }
         files = opened
         singleFile = opened.count == 1 ? Unmanaged.passUnretained(opened[0]) : nil

@@ -47,12 +47,18 @@ final class FileReader {
     /// pcap record headers longer than this are not a known layout; lengths above `maximumRecord`
     /// are not believed (nothing is ever allocated from them either way).
     static let maximumRecord = 64 << 20
-    /// Bytes of a streamed input that records waiting in the reorder window may hold.
-    static let streamRetainBudget: Int64 = 128 << 20
+    /// Bytes of a streamed input that records waiting in the reorder window, or the scout's
+    /// look-ahead, may hold (`CaptureReader.Options.streamRetainBudget`).
+    private let streamRetainBudget: Int64
+    /// Whether a scout proves records in order (`CaptureReader.Options.readsAhead`).
+    private let readsAhead: Bool
 
-    init(path: String, fileIndex: Int, interfaces: InterfaceTable, window: Int64, windowCapacity: Int) throws(CaptureError) {
+    init(path: String, fileIndex: Int, interfaces: InterfaceTable, options: CaptureReader.Options) throws(CaptureError) {
         self.fileIndex = fileIndex
         self.interfaces = interfaces
+        streamRetainBudget = options.streamRetainBudget
+        readsAhead = options.readsAhead
+        let window = options.reorderWindow, windowCapacity = options.reorderCapacity
         source = try ByteSource.opening(path)
         mappedBase = source.mapping?.baseAddress
         mappedEnd = source.isMapped ? source.endOffset : 0
@@ -71,8 +77,8 @@ final class FileReader {
         } else if PcapLayout.magicKind(magic) != nil {
             info.format = .pcap
             try readPcapHeader(at: 0)
-            if source.isMapped && window > 0 {
-                scout = OrderScout(start: Int64(PcapLayout.fileHeaderLength), capacity: max(1, windowCapacity))
+            if window > 0 && readsAhead {
+                scout = OrderScout(start: Int64(PcapLayout.fileHeaderLength), capacity: max(1, windowCapacity), lookAhead: scoutLookAhead)
             }
         } else {
             throw CaptureError(.unknownFormat(magic: magic.bigEndian), file: path, offset: 0)
@@ -120,7 +126,7 @@ final class FileReader {
         while true {
             // A streamed source keeps every byte a waiting record points into: bound that too.
             let overBudget = !source.isMapped && !reorder.isEmpty
-                && position - reorder.lowestOffset() > Self.streamRetainBudget
+                && position - reorder.lowestOffset() > streamRetainBudget
             if let ready = reorder.popReady(draining: exhausted, force: overBudget) { return ready }
             if exhausted { return nil }
             guard let record = try nextInFileOrder() else {
@@ -130,9 +136,9 @@ final class FileReader {
             }
             recordsRead += 1
             // A pcapng file's scout starts at its first packet block, its section and interfaces read.
-            if isPcapng && scout == nil && !scoutStarted && reorder.window > 0 && mappedBase != nil {
+            if isPcapng && scout == nil && !scoutStarted && reorder.window > 0 && readsAhead {
                 scoutStarted = true
-                scout = OrderScout(start: record.recordOffset, capacity: reorder.capacity, scouted: recordsRead - 1)
+                scout = OrderScout(start: record.recordOffset, capacity: reorder.capacity, scouted: recordsRead - 1, lookAhead: scoutLookAhead)
             }
             // Every step, hand back the mapped pages far behind what waiting records and the
             // record in the caller's hands (at most one maximum record back) still use.
@@ -174,7 +180,7 @@ final class FileReader {
             let time = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * timeScale
             if scouted {
                 guard scout!.clears(recordOffset: start, time: time, read: recordsRead + 1, window: window, length: mappedEnd,
-                                    progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase) }) else { break }
+                                    progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase, limit: mappedEnd) }) else { break }
             } else {
                 // The scout's test (`scoutStep`), on the fields already read: the common loop stays tight.
                 guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
@@ -198,10 +204,10 @@ final class FileReader {
         let scouted = scout != nil
         var start = position
         while start < pieceEnd {
-            guard let plain = plainPcapngRecord(at: start, base: base) else { break }
+            guard let plain = plainPcapngRecord(at: start, base: base, limit: mappedEnd) else { break }
             if scouted {
                 guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
-                                    progress: scoutOffset, step: { scoutStep(at: $0, base: base) }) else { break }
+                                    progress: scoutOffset, step: { scoutStep(at: $0, base: base, limit: mappedEnd) }) else { break }
             }
             handOnPlain(at: start, end: plain.end, time: plain.time)
             packetBlockRead = true
@@ -220,9 +226,10 @@ final class FileReader {
     /// path would read it: in a supported section, framed right and whole inside the file, of a
     /// known interface, its captured length within the block and at most the original, no
     /// options (so no flags), its time converted without overflow. Nil for anything else.
+    /// `base` is where offset 0 is (or would be, for a stream's buffer); bytes up to `limit` are there.
     @inline(__always)
-    private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer) -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64)? {
-        guard start + 32 <= mappedEnd, section.index >= 0, section.supported else { return nil }
+    private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer, limit: Int64) -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64)? {
+        guard start + 32 <= limit, section.index >= 0, section.supported else { return nil }
         let p = base + Int(start)
         let swapped = section.swapped
         @inline(__always) func word(_ offset: Int) -> UInt32 {
@@ -231,7 +238,7 @@ final class FileReader {
         }
         let length = Int(word(4)), captured = word(20), original = word(24)
         guard word(0) == PcapngBlock.enhancedPacket, length == 32 + (Int(captured) + 3) & ~3, length <= Self.maximumRecord,
-              captured <= original, start + Int64(length) <= mappedEnd, Int(word(length - 4)) == length else { return nil }
+              captured <= original, start + Int64(length) <= limit, Int(word(length - 4)) == length else { return nil }
         let localId = Int(word(8))
         guard localId < section.interfaceOrdinals.count else { return nil }
         let ordinal = section.interfaceOrdinals[localId]
@@ -242,15 +249,16 @@ final class FileReader {
         return (time, captured, original, ordinal, start + Int64(length))
     }
 
-    /// What the scout finds at `offset` of the mapped file (`OrderScout.Step`): a pcap record
+    /// What the scout finds at `offset` (`OrderScout.Step`), with the bytes up to `limit` at
+    /// `base` as `plainPcapngRecord` has them: a pcap record
     /// header `PcapLayout.isPlain` takes (not another file header), or a plain pcapng packet
     /// block; pcapng blocks that change nothing a record is read with (statistics, name
     /// resolution, secrets, custom) are stepped over. Anything else stops it.
     @inline(__always)
-    private func scoutStep(at offset: Int64, base: UnsafeRawPointer) -> OrderScout.Step {
+    private func scoutStep(at offset: Int64, base: UnsafeRawPointer, limit: Int64) -> OrderScout.Step {
         if isPcapng {
-            if let plain = plainPcapngRecord(at: offset, base: base) { return .record(time: plain.time, end: plain.end) }
-            guard offset + 12 <= mappedEnd else { return .stop }
+            if let plain = plainPcapngRecord(at: offset, base: base, limit: limit) { return .record(time: plain.time, end: plain.end) }
+            guard offset + 12 <= limit else { return .stop }
             let p = base + Int(offset)
             let type = section.load32(p, 0), length = Int(section.load32(p, 4))
             switch type {
@@ -260,18 +268,18 @@ final class FileReader {
             default:
                 return .stop
             }
-            guard length >= 12, length % 4 == 0, length <= Self.maximumRecord, offset + Int64(length) <= mappedEnd,
+            guard length >= 12, length % 4 == 0, length <= Self.maximumRecord, offset + Int64(length) <= limit,
                   Int(section.load32(p, length - 4)) == length else { return .stop }
             return .skip(end: offset + Int64(length))
         }
         let layout = pcapLayout
         let headerLength = Int64(layout.recordHeaderLength)
-        guard offset + headerLength <= mappedEnd else { return .stop }
+        guard offset + headerLength <= limit else { return .stop }
         // Another file header (`cat a.pcap b.pcap`) is the reader's to handle.
         if PcapLayout.magicKind(base.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self).littleEndian) != nil { return .stop }
         let fields = layout.recordFields(base + Int(offset))
         let end = offset + headerLength + Int64(fields.captured)
-        guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), end <= mappedEnd else { return .stop }
+        guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), end <= limit else { return .stop }
         return .record(time: Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000), end: end)
     }
 
@@ -281,9 +289,36 @@ final class FileReader {
     /// True when the scout has proven that `record` would leave the reorder queue next anyway.
     @inline(__always)
     private func scoutClears(_ record: PendingRecord) -> Bool {
-        guard scout != nil, let mappedBase else { return false }
+        guard scout != nil else { return false }
+        if let mappedBase {
+            return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, read: recordsRead, window: reorder.window,
+                                 length: mappedEnd, progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase, limit: mappedEnd) })
+        }
         return scout!.clears(recordOffset: record.recordOffset, time: record.timestamp, read: recordsRead, window: reorder.window,
-                             length: mappedEnd, progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase) })
+                             length: .max, progress: scoutOffset, step: { streamScoutStep(at: $0, keepingFrom: record.recordOffset) })
+    }
+
+    /// How far past a record the scout reads: a stream holds in memory all it reads ahead.
+    private var scoutLookAhead: Int64 { source.isMapped ? OrderScout.unlimited : streamRetainBudget }
+
+    /// `scoutStep` on a stream: the block or record at `offset` is read into the source's buffer
+    /// first, keeping every byte from `keep` on (the record the scout is asked about). A read
+    /// that fails stops the scout; the reader meets the failure itself when it gets there.
+    private func streamScoutStep(at offset: Int64, keepingFrom keep: Int64) -> OrderScout.Step {
+        let headerLength = isPcapng ? 12 : pcapLayout.recordHeaderLength
+        do {
+            guard try source.fill(offset: offset, length: headerLength, retainFrom: keep) else {
+                return source.reachedEnd && offset == source.endOffset ? .end : .stop
+            }
+            let header = source.pointer(at: offset)
+            let length = isPcapng ? Int(section.load32(header, 4))
+                : headerLength + Int(pcapLayout.recordFields(header).captured)
+            guard length >= headerLength, length <= Self.maximumRecord,
+                  try source.fill(offset: offset, length: length, retainFrom: keep) else { return .stop }
+        } catch {
+            return .stop
+        }
+        return scoutStep(at: offset, base: source.pointer(at: offset) - Int(offset), limit: source.endOffset)
     }
 
     /// What `next` does for a record it hands on at once, for a plain record from `start` to

@@ -89,15 +89,19 @@ final class InputStream {
             inputStart = 0
             inputEnd = pending
         }
+        inputEnd += try readRetrying(into: input + inputEnd, capacity: Self.inputCapacity - inputEnd)
+    }
+
+    /// One `read` of the descriptor, again when a signal interrupted it; 0 marks the end.
+    private func readRetrying(into destination: UnsafeMutableRawPointer, capacity: Int) throws(CaptureError) -> Int {
         while true {
-            let got = systemRead(descriptor, input + inputEnd, Self.inputCapacity - inputEnd)
+            let got = systemRead(descriptor, destination, capacity)
             if got < 0 {
                 if currentErrno == EINTR { continue }
                 throw CaptureError(.readFailed(errno: currentErrno), file: name, offset: compressedOffset)
             }
             if got == 0 { inputEOF = true }
-            inputEnd += got
-            return
+            return got
         }
     }
 
@@ -105,6 +109,13 @@ final class InputStream {
     /// `offset` is the decompressed offset of the first byte written (for error messages).
     func read(into destination: UnsafeMutableRawPointer, capacity: Int, offset: Int64) throws(CaptureError) -> Int {
         precondition(capacity > 0)
+        // Plain bytes with none held back go straight where they are wanted: staged through
+        // `input`, every byte of an uncompressed stream was copied once more.
+        if compression == .none && inputStart == inputEnd && !inputEOF && capacity >= Self.inputCapacity {
+            let got = try readRetrying(into: destination, capacity: capacity)
+            compressedOffset += Int64(got)
+            return got
+        }
         while true {
             if inputStart == inputEnd && !inputEOF { try readInput() }
             let pending = inputEnd - inputStart

@@ -1,13 +1,15 @@
 import Synchronization
 
-/// Reads ahead of a mapped capture's reader over record headers only, to prove that records
+/// Reads ahead of a capture's reader over record headers only, to prove that records
 /// are already in time order as far as the reorder window looks. A record proven so leaves at
 /// once instead of waiting in the reorder queue: the same records in the same order as the
 /// queue would give, without holding hundreds of thousands of them (and the pages they point
 /// into) while the window fills. The scout gives up for good at the first step back in time or
 /// anything unusual (a length it does not believe, a second file header, padding, a cut record);
 /// the reader then queues as before and handles what it finds. What a plain record is, the reader
-/// says (`FileReader.scoutStep`).
+/// says (`FileReader.scoutStep`). A streamed input keeps in memory every byte the scout reads
+/// ahead, so there it looks no further than `lookAhead` bytes past the record it is asked about,
+/// as the queue is forced on past that many bytes held (`FileReader.streamRetainBudget`).
 struct OrderScout {
     /// Offset of the next record header the scout has not read.
     private(set) var offset: Int64
@@ -23,42 +25,50 @@ struct OrderScout {
     /// The reorder queue's capacity: it would never hold more records than this, so the scout
     /// never reads further ahead (which also bounds the mapped pages it touches ahead).
     let capacity: Int
+    /// How many bytes past a record's start the scout reads at most; a mapped file's 2^62 is no
+    /// limit, and offset plus it cannot overflow.
+    let lookAhead: Int64
+    static let unlimited: Int64 = 1 << 62
     /// `clears` publishes how far it read each `progressStep` bytes, for another thread.
     private var nextProgressReport: Int64 = 0
     static let progressStep: Int64 = 1 << 20
 
     /// `scouted`: records the reader read before `start`.
-    init(start: Int64, capacity: Int, scouted: Int = 0) {
+    init(start: Int64, capacity: Int, scouted: Int = 0, lookAhead: Int64 = unlimited) {
         offset = start
         provenUntil = start
         self.capacity = capacity
+        self.lookAhead = lookAhead
         self.scouted = scouted
     }
 
     /// What the scout finds at an offset: a plain record with its time and end, a block to step
-    /// over (pcapng statistics, names, secrets, custom), or something it leaves to the reader.
+    /// over (pcapng statistics, names, secrets, custom), the end of a stream (a mapped file's
+    /// end is `length`), or something it leaves to the reader.
     enum Step {
         case record(time: Int64, end: Int64)
         case skip(end: Int64)
+        case end
         case stop
     }
 
-    /// Reads ahead until a record newer than `time + window`, the end, or as many records as
-    /// the queue would hold, so that the record at `recordOffset` with `time` (the reader's
-    /// `read`-th record) may leave; true when it may: the queue would let it go next. `step`
-    /// reads what is at an offset below `length`.
+    /// Reads ahead until a record newer than `time + window`, the end, as many records as the
+    /// queue would hold, or `lookAhead` bytes, so that the record at `recordOffset` with `time`
+    /// (the reader's `read`-th record) may leave; true when it may: the queue would let it go
+    /// next. `step` reads what is at an offset below `length`.
     @inline(__always)
     mutating func clears(recordOffset: Int64, time: Int64, read: Int, window: Int64, length: Int64, progress: borrowing Atomic<Int64>,
                          step: (Int64) -> Step) -> Bool {
         let horizon = time &+ window
-        while !gaveUp && !reachedEnd && newest <= horizon && scouted - read < capacity {
+        let limit = recordOffset + lookAhead
+        while !gaveUp && !reachedEnd && newest <= horizon && scouted - read < capacity && offset < limit {
             advance(length: length, step: step)
             if offset >= nextProgressReport {
                 nextProgressReport = offset + Self.progressStep
                 progress.store(offset, ordering: .relaxed)
             }
         }
-        return recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity)
+        return recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity || offset >= limit)
     }
 
     @inline(__always)
@@ -76,6 +86,8 @@ struct OrderScout {
             scouted += 1
         case .skip(let end):
             offset = end
+        case .end:
+            reachedEnd = true
         case .stop:
             gaveUp = true
         }

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import HairpinCapture
 
-/// A mapped file's records leave the reorder window at once when the scout has proven
-/// them in order; the records, their order and the anomalies must be exactly what the queue
-/// alone gives (a gzip stream of the same bytes, which the scout does not read ahead of).
+/// A capture's records leave the reorder window at once when the scout has proven them in
+/// order; the records, their order and the anomalies must be exactly what the queue alone gives
+/// (the same file read without the scout), for a mapped file and for a gzip stream of it alike.
 @Suite struct OrderScoutTests {
     static let window: Int64 = 500_000_000
 
@@ -19,14 +19,22 @@ import Testing
         return pcap.bytes
     }
 
-    func expectSameAsQueue(_ bytes: [UInt8], capacity: Int = 262_144, _ label: String) throws -> (mapped: ReadResult, queued: ReadResult) {
-        let options = CaptureReader.Options(reorderWindow: Self.window, reorderCapacity: capacity)
+    @discardableResult
+    func expectSameAsQueue(_ bytes: [UInt8], capacity: Int = 262_144, streamBudget: Int64? = nil,
+                           _ label: String) throws -> (mapped: ReadResult, queued: ReadResult, streamed: ReadResult) {
+        var options = CaptureReader.Options(reorderWindow: Self.window, reorderCapacity: capacity)
+        if let streamBudget { options.streamRetainBudget = streamBudget }
+        var queueOnly = options
+        queueOnly.readsAhead = false
         let mapped = try readAll(bytes, options: options)
-        let queued = try readAll(try gzip(bytes), options: options)
+        let queued = try readAll(bytes, options: queueOnly)
+        let streamed = try readAll(try gzip(bytes), options: options)
+        func anomalies(_ result: ReadResult) -> [String] { result.anomalies.map { "\($0.kind) \($0.count) \($0.firstOffset ?? -1)" } }
         #expect(mapped.records == queued.records, "\(label): records differ")
-        #expect(mapped.anomalies.map { "\($0.kind) \($0.count) \($0.firstOffset ?? -1)" }
-                == queued.anomalies.map { "\($0.kind) \($0.count) \($0.firstOffset ?? -1)" }, "\(label): anomalies differ")
-        return (mapped, queued)
+        #expect(anomalies(mapped) == anomalies(queued), "\(label): anomalies differ")
+        #expect(streamed.records == queued.records, "\(label): streamed records differ")
+        #expect(anomalies(streamed) == anomalies(queued), "\(label): streamed anomalies differ")
+        return (mapped, queued, streamed)
     }
 
     @Test func theScoutSaysHowFarItReadAheadToTheLastMegabyte() throws {
@@ -53,17 +61,38 @@ import Testing
     @Test func inOrderRecordsPassWithoutWaiting() throws {
         // With room for 16 waiting records, the queue must push records out early; the scout's
         // records never wait, so none is forced.
-        let (mapped, queued) = try expectSameAsQueue(capture(count: 3000), capacity: 16, "in order")
+        let (mapped, queued, streamed) = try expectSameAsQueue(capture(count: 3000), capacity: 16, "in order")
         #expect(mapped.records.count == 3000)
         #expect(queued.files[0].recordsForcedByWindowCapacity > 2000)
         #expect(mapped.files[0].recordsForcedByWindowCapacity == 0)
+        #expect(streamed.files[0].recordsForcedByWindowCapacity == 0)
+    }
+
+    /// A stream keeps in memory all the scout reads ahead, so the scout stops at the stream's
+    /// budget (64 KiB here, about 450 records): in-order records still leave at once, and a step
+    /// back that the queue, held to the same budget, can still hold is still put in order.
+    @Test func aStreamIsReadAheadNoFurtherThanItsBudget() throws {
+        for (label, steps) in [("in order", [Int: Int64]()), ("within", [1500: Int64(1_400_000_000)])] {
+            let bytes = capture(count: 3000, steps: steps)
+            let mapped = try readAll(bytes, options: .init(reorderWindow: Self.window))
+            var options = CaptureReader.Options(reorderWindow: Self.window)
+            options.streamRetainBudget = 64 << 10
+            let streamed = try readAll(try gzip(bytes), options: options)
+            #expect(streamed.records == mapped.records, "\(label)")
+            // Past the step back the queue holds the records, and the budget pushes them out
+            // before the window would.
+            let forced = streamed.files[0].recordsForcedByWindowCapacity
+            #expect(steps.isEmpty ? forced == 0 : forced > 1000, "\(label): \(forced) forced")
+            let times = streamed.records.map(\.timestamp)
+            #expect(times == times.sorted(), "\(label)")
+        }
     }
 
     @Test func stepsBackAreStillPutInOrder() throws {
         // Within the window (100 ms back), beyond it (2 s back), at the start and at the end.
         for (label, steps) in [("within", [1500: Int64(1_400_000_000)]), ("beyond", [2600: Int64(500_000_000)]),
                                ("first", [0: Int64(3_000_000_000)]), ("last", [2999: Int64(2_000_000_000)])] {
-            let (mapped, _) = try expectSameAsQueue(capture(count: 3000, steps: steps), label)
+            let (mapped, _, _) = try expectSameAsQueue(capture(count: 3000, steps: steps), label)
             #expect(mapped.records.count == 3000, "\(label)")
             let times = mapped.records.map(\.timestamp)
             if label == "within" { #expect(times == times.sorted(), "within the window the order is restored") }
@@ -76,7 +105,7 @@ import Testing
         var implausible = good
         implausible[24 + 600 * 16 + (0..<600).reduce(0) { $0 + 60 + $1 % 200 } + 8] = 0xFF
         for (label, bytes) in [("concatenated", good + good), ("cut", Array(good.dropLast(7))), ("implausible", implausible)] {
-            _ = try expectSameAsQueue(bytes, label)
+            try expectSameAsQueue(bytes, label)
         }
     }
 
@@ -98,6 +127,7 @@ import Testing
         #expect(plain.mapped.records.count == 3000)
         #expect(plain.mapped.files[0].recordsForcedByWindowCapacity == 0, "proven in order: none waited")
         #expect(plain.queued.files[0].recordsForcedByWindowCapacity > 2000)
+        #expect(plain.streamed.files[0].recordsForcedByWindowCapacity == 0)
         let cases: [(String, (inout PcapngBuilder, Int) -> Void)] = [
             ("statistics and custom blocks", { ng, index in
                 if index % 500 == 7 { ng.statistics(interface: 0, received: UInt64(index), dropped: 0) }
@@ -137,7 +167,7 @@ import Testing
             guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size < 8 << 20 else { continue }
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             guard (try? readAll(bytes)) != nil else { continue }  // not a capture at all: other tests cover those
-            _ = try expectSameAsQueue(bytes, entry.file)
+            try expectSameAsQueue(bytes, entry.file)
             compared += 1
         }
         #expect(compared > 100)

@@ -236,17 +236,21 @@ import HairpinWire
         #expect(small.anomalyCount(.outOfOrderBeyondWindow) < 5)
     }
 
-    /// Read as a stream (gzip), every record waits in the queue, which holds at most 8 of them;
-    /// mapped, the scout proves them in order ahead of the reader and none waits.
+    /// Without the scout every record waits in the queue, which holds at most 8 of them; with
+    /// it, mapped or streamed (gzip), the records are proven in order ahead of the reader and none
+    /// waits.
     @Test func reorderCapacityBoundsWaitingRecords() throws {
         var ng = PcapngBuilder()
         ng.section(bigEndian: false)
         ng.interface(tsresol: 9)
         for step in 0..<100 { ng.enhanced(interface: 0, units: UInt64(step), frame: frame(10)) }
         let files = TemporaryFiles()
-        for (label, bytes, forced) in [("streamed", try gzip(ng.bytes), 93), ("mapped", ng.bytes, 0)] {
-            let reader = try CaptureReader(paths: [files.write(bytes)],
-                                           options: .init(reorderWindow: 1_000_000_000, reorderCapacity: 8))
+        var queueOnly = CaptureReader.Options(reorderWindow: 1_000_000_000, reorderCapacity: 8)
+        queueOnly.readsAhead = false
+        let scouted = CaptureReader.Options(reorderWindow: 1_000_000_000, reorderCapacity: 8)
+        for (label, bytes, options, forced) in [("queue alone", ng.bytes, queueOnly, 93), ("mapped", ng.bytes, scouted, 0),
+                                                ("streamed", try gzip(ng.bytes), scouted, 0)] {
+            let reader = try CaptureReader(paths: [files.write(bytes)], options: options)
             var times: [Int64] = []
             while let record = try reader.next() { times.append(record.timestamp) }
             #expect(times == (0..<100).map(Int64.init), "\(label)")
