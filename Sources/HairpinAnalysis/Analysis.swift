@@ -144,7 +144,8 @@ public final class Analysis {
     }
 
     /// Consumes a frame by its summary (`FrameSummary`), maybe worked out on another thread. The
-    /// decoded packet and the record are read only for the frames that need more than the summary.
+    /// decoded packet and the record are read only for the frames that need more than the summary;
+    /// the record's bytes only when `readsFrameBytes`, for a flow's first payload.
     /// The summary is lent by address and its fields read where they are used: passed as a value,
     /// all of it was copied to the stack for every frame.
     public func consume(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, record: UnsafePointer<Record>) {
@@ -236,6 +237,10 @@ public final class Analysis {
     /// `options.parts`, read once per record without an exclusivity check.
     @exclusivity(unchecked) private var runsHosts: Bool
     private let runsTraffic: Bool
+    /// The records' bytes are still there when their frames are consumed (a mapped file, or read
+    /// on this thread). False for a streamed input read on another thread, whose summaries then
+    /// carry what the trackers would read of the bytes (`FrameSummary.fill`'s `payloadMagic`).
+    public var readsFrameBytes = true
 
     @inline(__always)
     private func consumeHosts(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,
@@ -297,7 +302,7 @@ public final class Analysis {
         guard let (key, fromLow) = frame.flow, let slot = flows.slot(for: key, hash: frame.flowHash, time: time, uplink: uplink) else { return }
         let payload = frame.payloadLength ?? 0
         // What the flow update needs from the frame, read before it (a borrowed value cannot be captured).
-        let tcpFlags = frame.tcpFlags, payloadOffset = frame.payloadOffset
+        let tcpFlags = frame.tcpFlags
         let candidateIndex = flows.update(slot) { flow -> Int32 in
             let isNew = flow.fromLow.packets + flow.fromHigh.packets == 0 && flow.uplinks == 0
             let primary = flow.primaryUplink == uplink
@@ -320,7 +325,9 @@ public final class Analysis {
             }
             if !flow.payloadChecked && payload > 0 {
                 flow.payloadChecked = true
-                if flow.candidate < 0, key.ipProtocol == 6, hasQEMUMagic(record.pointee, payloadOffset: payloadOffset) {
+                // Read here, through the pointer: a flow's first payload is rare.
+                if flow.candidate < 0, key.ipProtocol == 6, summary.pointee.opensWithQEMUMagic
+                    || (readsFrameBytes && FrameSummary.startsWithQEMUMagic(record.pointee.bytes, at: summary.pointee.payloadOffset)) {
                     flow.candidate = newCandidate(.qemu, key: key, time: flow.first, uplink: flow.primaryUplink)
                 }
             }
@@ -358,13 +365,6 @@ public final class Analysis {
         if let kind = settings.ports[key.highPort] ?? settings.ports[key.lowPort] { return kind }
         if settings.qemuPorts.contains(key.lowPort) || settings.qemuPorts.contains(key.highPort) { return .qemu }
         return nil
-    }
-
-    /// QEMU's main migration channel opens with "QEVM", a multifd channel with 0x11223344.
-    private func hasQEMUMagic(_ record: Record, payloadOffset: Int?) -> Bool {
-        guard let offset = payloadOffset, offset + 4 <= record.bytes.count, let base = record.bytes.baseAddress else { return false }
-        let word = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        return word == 0x5145_564D || word == 0x1122_3344
     }
 
     /// Doubles the bin width, merging neighbouring bins of every series.

@@ -11,7 +11,9 @@ import Synchronization
 /// through a fixed ring of batches: each record with its frame number, decoded form and summary. The
 /// reading thread waits while every batch is still in use by an analysing thread, an analysing
 /// thread while no batch is ready, so memory stays the same whatever the input. The records of
-/// mapped files stay valid for the whole run; those of a stream are copied into the ring.
+/// mapped files stay valid for the whole run; the bytes of a stream's are gone once the writer
+/// moved on (its reader's buffer is reused), so for those the summary carries what the
+/// trackers would read of them (`payloadMagic`) and nothing is copied.
 final class FrameRing: @unchecked Sendable {
     /// Records per batch: the threads synchronise once per batch, not per record. 512 measured
     /// 5% faster than 256 on 64-byte frames: more slack for either thread's hiccups.
@@ -68,17 +70,12 @@ final class FrameRing: @unchecked Sendable {
     static let releaseStep = 16 << 20
     static let writerReleaseLag: Int64 = 512 << 20
 
-    /// Where the records of a streamed input (standard input, a compressed file) are copied,
-    /// `arenaPerBatch` bytes per batch: the reader's buffer is reused from record to record.
-    private let arena: UnsafeMutableRawPointer?
-    static let arenaPerBatch = 4 << 20
-
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
-    /// is one mapped file. `copiesRecords`: the input is streamed, so records are copied into the ring.
-    /// `solo`: what the one reader does with a frame, for the writer to do it itself when that is
+    /// is one mapped file. `payloadMagic`: the summaries say whether a payload opens with QEMU's
+    /// magic, as the records' bytes do not outlive the writer. `solo`: what the one reader does with a frame, for the writer to do it itself when that is
     /// faster (`ParallelAnalysis.SoloPolicy`).
     init(readers: Int, digests: Bool, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
-         copiesRecords: Bool = false, solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
+         payloadMagic: Bool = false, solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
         self.readers = readers
@@ -86,11 +83,11 @@ final class FrameRing: @unchecked Sendable {
         // Kept unwrapped: called through an optional, the closure was re-abstracted, a heap
         // allocation per frame.
         self.solo = solo ?? { _, _, _ in }
+        self.payloadMagic = payloadMagic
         self.soloPolicy = solo == nil ? .never : soloPolicy
         if case .alternating(let frames) = self.soloPolicy { phaseLeft = frames }
         self.mapping = mapping
         self.input = mapping == nil ? nil : input
-        arena = copiesRecords ? .allocate(byteCount: Self.arenaPerBatch * Self.batchCount, alignment: 16) : nil
         let capacity = Self.batchSize * Self.batchCount
         // Every slot array in one region of whole 2 MB pages where the kernel gives them: a few
         // page faults instead of a thousand when the ring is first filled, and a few TLB entries
@@ -127,23 +124,22 @@ final class FrameRing: @unchecked Sendable {
         packets.deinitialize(count: Self.batchSize * Self.batchCount)
         free(region)
         counts.deallocate()
-        arena?.deallocate()
     }
 
     // MARK: Writing (one thread)
 
-    /// The writer's place: the batch it fills, records in it, its first slot and the bytes of
-    /// the batch's copy space used. Only the writing thread touches them; properties rather than
+    /// The writer's place: the batch it fills, records in it and its first slot. Only the writing thread touches them; properties rather than
     /// locals shared with a nested function, which would be checked for exclusive access at run
     /// time on every record.
     @exclusivity(unchecked) private var batch = 0
     @exclusivity(unchecked) private var filledInBatch = 0
     @exclusivity(unchecked) private var firstSlot = 0
-    @exclusivity(unchecked) private var copied = 0
     /// The writer's reader, for how far it looked ahead (the writing thread alone uses it).
     @exclusivity(unchecked) private var reader: CaptureReader?
     /// Whether the writer works out each frame's copy digest (`FrameSummary.mirrorDigest`).
     private let digests: Bool
+    /// Whether the writer reads each frame's payload magic (`FrameSummary.opensWithQEMUMagic`).
+    private let payloadMagic: Bool
 
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
@@ -158,12 +154,6 @@ final class FrameRing: @unchecked Sendable {
                     consumeSolo(read, decoder: decoder)
                     return true
                 }
-                var handedOver = false
-                if arena != nil {
-                    let length = read.bytes.count
-                    if copied + length > Self.arenaPerBatch && filledInBatch > 0 { endBatch(lastRecord: records[firstSlot + filledInBatch - 1]) }
-                    handedOver = length > Self.arenaPerBatch
-                }
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
@@ -171,23 +161,10 @@ final class FrameRing: @unchecked Sendable {
                 // it on the way cost the writer about twenty instructions a frame.
                 let record = records + slot
                 record.pointee = read
-                if let arena, !handedOver, let bytes = read.bytes.baseAddress {
-                    let length = read.bytes.count
-                    let copy = arena + (batch % Self.batchCount) * Self.arenaPerBatch + copied
-                    copy.copyMemory(from: bytes, byteCount: length)
-                    record.pointee.bytes = UnsafeRawBufferPointer(start: copy, count: length)
-                    copied += length
-                }
-                // A record too large to copy is read where the reader keeps it, which stays so
-                // until this returns, and the readers are waited for.
                 decoder.decode(record.pointee.bytes, linkType: read.linkType, into: &packets[slot])
-                summaries[slot].fill(record.pointee, PacketView(packets + slot), digests: digests)
+                summaries[slot].fill(record.pointee, PacketView(packets + slot), digests: digests, payloadMagic: payloadMagic)
                 filledInBatch += 1
-                if handedOver {
-                    let waitFor = batch + 1
-                    endBatch(lastRecord: record.pointee, urgent: true)
-                    writerSleep.wait(until: waitFor, wakeAt: waitFor) { doneByAll() }
-                } else if filledInBatch == Self.batchSize {
+                if filledInBatch == Self.batchSize {
                     endBatch(lastRecord: record.pointee)
                     phaseLeft -= Self.batchSize
                     if phaseLeft <= 0 || ringClearlyLosing() { endPhase() }
@@ -245,7 +222,7 @@ final class FrameRing: @unchecked Sendable {
         let slot = firstSlot
         records[slot] = record
         decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-        summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
+        summaries[slot].fill(record, PacketView(packets + slot), digests: digests, payloadMagic: payloadMagic)
         solo(summaries + slot, packets + slot, records + slot)
         soloFrames += 1
         phaseLeft -= 1
@@ -335,27 +312,25 @@ final class FrameRing: @unchecked Sendable {
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
-    /// Publishes the batch being filled and waits for room for the next. `urgent`: the readers
-    /// are woken now, not once half the ring is ready, as the writer waits for them.
-    private func endBatch(lastRecord: Record, urgent: Bool = false) {
+    /// Publishes the batch being filled and waits for room for the next.
+    private func endBatch(lastRecord: Record) {
         if let start = mapping?.baseAddress, let at = lastRecord.bytes.baseAddress {
             writerOffset.store(at - start, ordering: .relaxed)
             writerFrontier.store(max(at - start, Int(reader?.furthestOffset ?? 0)), ordering: .relaxed)
         }
-        publish(batch, count: filledInBatch, last: false, urgent: urgent)
+        publish(batch, count: filledInBatch, last: false)
         batch += 1
         filledInBatch = 0
-        copied = 0
         waitForRoom(batch)
         firstSlot = (batch % Self.batchCount) * Self.batchSize
     }
 
-    private func publish(_ batch: Int, count: Int, last: Bool, urgent: Bool = false) {
+    private func publish(_ batch: Int, count: Int, last: Bool) {
         counts[batch % Self.batchCount] = count
         if last { lastBatch.store(batch, ordering: .relaxed) }
         published.store(batch + 1, ordering: .sequentiallyConsistent)
-        firstReaderSleep.wake(at: batch + 1, regardless: last || urgent)
-        if readers == 2 { secondReaderSleep.wake(at: batch + 1, regardless: last || urgent) }
+        firstReaderSleep.wake(at: batch + 1, regardless: last)
+        if readers == 2 { secondReaderSleep.wake(at: batch + 1, regardless: last) }
     }
 
     /// Batches every reader is done with.

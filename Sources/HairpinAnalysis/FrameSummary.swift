@@ -41,7 +41,7 @@ public struct FrameSummary: BitwiseCopyable {
     private static let hasTimestampBit: UInt16 = 8, hasSourceMACBit: UInt16 = 16, hasDestinationMACBit: UInt16 = 32
     private static let hasTCPFlagsBit: UInt16 = 256
     private static let hasPayloadLengthBit: UInt16 = 512, hasPayloadOffsetBit: UInt16 = 1024, hasSegmentBit: UInt16 = 2048
-    private static let unusualBit: UInt16 = 4096, mirroredBit: UInt16 = 8192
+    private static let unusualBit: UInt16 = 4096, mirroredBit: UInt16 = 8192, qemuMagicBit: UInt16 = 16384
     /// Large fields of the decoded packet that make a frame unusual.
     private static let unusualFields = PacketView.arpBit | PacketView.neighborDiscoveryBit | PacketView.fhrpBit | PacketView.stopBit
 
@@ -66,10 +66,11 @@ public struct FrameSummary: BitwiseCopyable {
     }
 
     /// Sums up a frame in place (a slot of the ring is written once, not built aside and copied),
-    /// with its copy digest when `digests` (the host trackers run). A field whose trait bit is
-    /// clear keeps what it held: it is not read.
+    /// with its copy digest when `digests` (the host trackers run), and with whether its payload
+    /// opens with QEMU's magic when `payloadMagic` (the frame's bytes are gone before the trackers
+    /// see it). A field whose trait bit is clear keeps what it held: it is not read.
     @inline(__always)
-    mutating func fill(_ record: Record, _ packet: PacketView, digests: Bool) {
+    mutating func fill(_ record: Record, _ packet: PacketView, digests: Bool, payloadMagic: Bool = false) {
         var traits: UInt16 = 0
         if let (key, fromLow) = FlowKey.of(packet) {
             flowKey = key
@@ -86,7 +87,11 @@ public struct FrameSummary: BitwiseCopyable {
         if let destination = packet.destinationMAC { destinationMACBits = destination.rawValue; traits |= Self.hasDestinationMACBit }
         if let flags = packet.tcpFlags { tcpFlagsValue = flags; traits |= Self.hasTCPFlagsBit }
         if let length = packet.payloadLength { payloadLengthValue = Int32(clamping: length); traits |= Self.hasPayloadLengthBit }
-        if let offset = packet.payloadOffset { payloadOffsetValue = Int32(clamping: offset); traits |= Self.hasPayloadOffsetBit }
+        if let offset = packet.payloadOffset {
+            payloadOffsetValue = Int32(clamping: offset)
+            traits |= Self.hasPayloadOffsetBit
+            if payloadMagic && Self.startsWithQEMUMagic(record.bytes, at: offset) { traits |= Self.qemuMagicBit }
+        }
         if let segment = FlowKey.segment(of: packet) { segmentValue = segment; traits |= Self.hasSegmentBit }
         // The source address is the flow key's; a frame with one but no flow keeps it in its packet.
         if packet.present & Self.unusualFields != 0 || packet.cookedInterfaceIndex != nil || (traits & Self.hasFlowBit == 0 && packet.sourceIP != nil) {
@@ -105,6 +110,14 @@ public struct FrameSummary: BitwiseCopyable {
     }
 
     @inline(__always) private func has(_ bit: UInt16) -> Bool { traits & bit != 0 }
+
+    /// QEMU's main migration channel opens with "QEVM", a multifd channel with 0x11223344.
+    @inline(__always)
+    static func startsWithQEMUMagic(_ bytes: UnsafeRawBufferPointer, at offset: Int?) -> Bool {
+        guard let offset, offset >= 0, offset <= bytes.count - 4, let base = bytes.baseAddress else { return false }
+        let word = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        return word == 0x5145_564D || word == 0x1122_3344
+    }
 
     var flow: (key: FlowKey, fromLow: Bool)? { has(Self.hasFlowBit) ? (flowKey, has(Self.fromLowBit)) : nil }
     var hasFlow: Bool { has(Self.hasFlowBit) }
@@ -136,6 +149,9 @@ public struct FrameSummary: BitwiseCopyable {
     var tcpFlags: UInt8? { has(Self.hasTCPFlagsBit) ? tcpFlagsValue : nil }
     var payloadLength: Int? { has(Self.hasPayloadLengthBit) ? Int(payloadLengthValue) : nil }
     var payloadOffset: Int? { has(Self.hasPayloadOffsetBit) ? Int(payloadOffsetValue) : nil }
+    /// The transport payload opens with a QEMU migration channel's magic (`startsWithQEMUMagic`),
+    /// known when the summary was filled with `payloadMagic`.
+    var opensWithQEMUMagic: Bool { has(Self.qemuMagicBit) }
     /// The segment as `MobilityTracker` keeps it: VLAN id, or VNI with `vniFlag`; nil untagged.
     var segment: Int? { has(Self.hasSegmentBit) ? Int(segmentValue) : nil }
 }

@@ -78,8 +78,12 @@ public enum ParallelAnalysis {
         let soloConsumer: FrameRing.SoloConsumer? = halves || observe != nil ? nil : { summary, packet, record in
             main.consume(summary, decoded: packet, record: record)
         }
+        // A stream's records are read into a buffer the writer reuses: their bytes are gone by
+        // the time another thread consumes them.
+        let streamed = reader.mappedBytes == nil
+        main.readsFrameBytes = !streamed
         let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled, mapping: reader.singleMapping, input: reader,
-                             copiesRecords: reader.mappedBytes == nil, solo: soloConsumer, soloPolicy: solo)
+                             payloadMagic: streamed, solo: soloConsumer, soloPolicy: solo)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)

@@ -72,9 +72,9 @@ import Testing
         try sameReport(pair, pair.joined(separator: " + "))
     }
 
-    /// A streamed record too large for the ring's copy space (4 MB a batch) is read where the
-    /// reader keeps it while the reading thread waits: reports match around it.
-    @Test func streamedRecordLargerThanTheCopySpace() throws {
+    /// A streamed record of 5 MB, more than the stream's buffer first holds: the buffer grows for
+    /// it, and the reports match around it.
+    @Test func streamedRecordLargerThanTheStreamBuffer() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-ring-large-\(UUID().uuidString).pcap").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try PcapWriter(path: path, snaplen: 8 << 20)
@@ -97,8 +97,9 @@ import Testing
         }
     }
 
-    /// Records of standard input and of compressed files are copied into the ring: the same
-    /// report as one thread reading the plain file.
+    /// Records of standard input and of compressed files are read into a buffer the reader reuses,
+    /// gone before another thread analyses them: the same report as one thread reading the plain
+    /// file.
     @Test func streamedInputsGiveTheSameReport() throws {
         let data = try Data(contentsOf: Hairpin.packageRoot.appendingPathComponent("Captures/glbp-split.pcapng"))
         let file = try Hairpin.run(["analyze", "--json", "--threads", "1", "Captures/glbp-split.pcapng"])
