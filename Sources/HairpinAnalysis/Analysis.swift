@@ -140,15 +140,15 @@ public final class Analysis {
     public func consume(_ record: Record) {
         decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
         scratchSummary.pointee.fill(record, PacketView(scratch), digests: runsHosts)
-        withUnsafePointer(to: record) { consume(scratchSummary, decoded: scratch, record: $0) }
+        consume(scratchSummary, decoded: scratch)
     }
 
     /// Consumes a frame by its summary (`FrameSummary`), maybe worked out on another thread. The
-    /// decoded packet and the record are read only for the frames that need more than the summary;
-    /// the record's bytes only when `readsFrameBytes`, for a flow's first payload.
+    /// decoded packet is read only for the frames that need more than the summary, and no frame's
+    /// bytes at all: what a tracker needs of them is in the summary.
     /// The summary is lent by address and its fields read where they are used: passed as a value,
     /// all of it was copied to the stack for every frame.
-    public func consume(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, record: UnsafePointer<Record>) {
+    public func consume(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>) {
         var frame: FrameSummary { summary.pointee }
         packets += 1
         let originalLength = Int(frame.originalLength)
@@ -194,7 +194,7 @@ public final class Analysis {
         if uplink != run.uplink || bin != run.bin { endSeriesRun(nextUplink: uplink, bin: bin) }
         run.seriesPackets += 1
         run.seriesBytes += length
-        consumeTraffic(summary, decoded, record, time: time, length: length, uplink: uplink, bin: bin)
+        consumeTraffic(summary, decoded, time: time, length: length, uplink: uplink, bin: bin)
     }
 
     // The runs of `run`, ended: their counts go to the totals and the series.
@@ -237,10 +237,6 @@ public final class Analysis {
     /// `options.parts`, read once per record without an exclusivity check.
     @exclusivity(unchecked) private var runsHosts: Bool
     private let runsTraffic: Bool
-    /// The records' bytes are still there when their frames are consumed (a mapped file, or read
-    /// on this thread). False for a streamed input read on another thread, whose summaries then
-    /// carry what the trackers would read of the bytes (`FrameSummary.fill`'s `payloadMagic`).
-    public var readsFrameBytes = true
 
     @inline(__always)
     private func consumeHosts(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,
@@ -296,7 +292,7 @@ public final class Analysis {
     }
 
     @inline(__always)
-    private func consumeTraffic(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>, _ record: UnsafePointer<Record>,
+    private func consumeTraffic(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>,
                                 time: Int64, length: Int, uplink: Int32, bin: Int) {
         var frame: FrameSummary { summary.pointee }
         guard let (key, fromLow) = frame.flow, let slot = flows.slot(for: key, hash: frame.flowHash, time: time, uplink: uplink) else { return }
@@ -326,8 +322,7 @@ public final class Analysis {
             if !flow.payloadChecked && payload > 0 {
                 flow.payloadChecked = true
                 // Read here, through the pointer: a flow's first payload is rare.
-                if flow.candidate < 0, key.ipProtocol == 6, summary.pointee.opensWithQEMUMagic
-                    || (readsFrameBytes && FrameSummary.startsWithQEMUMagic(record.pointee.bytes, at: summary.pointee.payloadOffset)) {
+                if flow.candidate < 0, key.ipProtocol == 6, summary.pointee.opensWithQEMUMagic {
                     flow.candidate = newCandidate(.qemu, key: key, time: flow.first, uplink: flow.primaryUplink)
                 }
             }

@@ -8,12 +8,11 @@ import HairpinWire
 import Synchronization
 
 /// Frames handed from the thread that reads and decodes them to the threads that analyse them,
-/// through a fixed ring of batches: each record with its frame number, decoded form and summary. The
+/// through a fixed ring of batches: each frame's number, decoded form and summary. The
 /// reading thread waits while every batch is still in use by an analysing thread, an analysing
-/// thread while no batch is ready, so memory stays the same whatever the input. The records of
-/// mapped files stay valid for the whole run; the bytes of a stream's are gone once the writer
-/// moved on (its reader's buffer is reused), so for those the summary carries what the
-/// trackers would read of them (`payloadMagic`) and nothing is copied.
+/// thread while no batch is ready, so memory stays the same whatever the input. The records
+/// themselves do not cross: the summary carries all the trackers read of a frame's record and
+/// bytes, so a stream's buffer may be reused at once and nothing is copied.
 final class FrameRing: @unchecked Sendable {
     /// Records per batch: the threads synchronise once per batch, not per record. 512 measured
     /// 5% faster than 256 on 64-byte frames: more slack for either thread's hiccups.
@@ -24,13 +23,12 @@ final class FrameRing: @unchecked Sendable {
     /// Threads that read the ring, each seeing every record (at most two).
     let readers: Int
 
-    /// The ring's records, their frame numbers and decoded forms, slot by slot.
+    /// The ring's frame numbers and decoded forms, slot by slot.
     private let frames: UnsafeMutablePointer<Int>
-    private let records: UnsafeMutablePointer<Record>
     private let packets: UnsafeMutablePointer<DecodedPacket>
     /// Each frame's summary (`FrameSummary`), all the analysing threads read of most frames.
     private let summaries: UnsafeMutablePointer<FrameSummary>
-    /// The memory of the four arrays above.
+    /// The memory of the three arrays above.
     private let region: UnsafeMutableRawPointer
     static let hugePage = 2 << 20
     /// Records in each batch: fewer than `batchSize` in the last, and in one ended early because
@@ -71,19 +69,17 @@ final class FrameRing: @unchecked Sendable {
     static let writerReleaseLag: Int64 = 512 << 20
 
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
-    /// is one mapped file. `payloadMagic`: the summaries say whether a payload opens with QEMU's
-    /// magic, as the records' bytes do not outlive the writer. `solo`: what the one reader does with a frame, for the writer to do it itself when that is
-    /// faster (`ParallelAnalysis.SoloPolicy`).
+    /// is one mapped file. `solo`: what the one reader does with a frame, for the writer to do it
+    /// itself when that is faster (`ParallelAnalysis.SoloPolicy`).
     init(readers: Int, digests: Bool, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
-         payloadMagic: Bool = false, solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
+         solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
         self.readers = readers
         self.digests = digests
         // Kept unwrapped: called through an optional, the closure was re-abstracted, a heap
         // allocation per frame.
-        self.solo = solo ?? { _, _, _ in }
-        self.payloadMagic = payloadMagic
+        self.solo = solo ?? { _, _ in }
         self.soloPolicy = solo == nil ? .never : soloPolicy
         if case .alternating(let frames) = self.soloPolicy { phaseLeft = frames }
         self.mapping = mapping
@@ -96,10 +92,9 @@ final class FrameRing: @unchecked Sendable {
         // each packet to whole lines measured slower.
         func lines(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
         let packetBytes = lines(MemoryLayout<DecodedPacket>.stride * capacity)
-        let recordBytes = lines(MemoryLayout<Record>.stride * capacity)
         let summaryBytes = lines(MemoryLayout<FrameSummary>.stride * capacity)
         let frameBytes = lines(MemoryLayout<Int>.stride * capacity)
-        let regionBytes = (packetBytes + recordBytes + summaryBytes + frameBytes + Self.hugePage - 1) & ~(Self.hugePage - 1)
+        let regionBytes = (packetBytes + summaryBytes + frameBytes + Self.hugePage - 1) & ~(Self.hugePage - 1)
         var allocated: UnsafeMutableRawPointer?
         guard posix_memalign(&allocated, Self.hugePage, regionBytes) == 0, let region = allocated else {
             fatalError("cannot allocate the frame ring (\(regionBytes) bytes)")
@@ -108,13 +103,9 @@ final class FrameRing: @unchecked Sendable {
         self.region = region
         packets = region.bindMemory(to: DecodedPacket.self, capacity: capacity)
         packets.initialize(repeating: DecodedPacket(linkType: .ethernet, capturedLength: 0), count: capacity)
-        records = (region + packetBytes).bindMemory(to: Record.self, capacity: capacity)
-        records.initialize(repeating: Record(interface: 0, linkType: .ethernet, timestamp: 0, originalLength: 0,
-                                              bytes: UnsafeRawBufferPointer(start: nil, count: 0), direction: .unknown, flags: 0,
-                                              fileIndex: 0, fileOffset: 0, hasTimestamp: false), count: capacity)
-        summaries = (region + packetBytes + recordBytes).bindMemory(to: FrameSummary.self, capacity: capacity)
+        summaries = (region + packetBytes).bindMemory(to: FrameSummary.self, capacity: capacity)
         summaries.initialize(repeating: FrameSummary(), count: capacity)
-        frames = (region + packetBytes + recordBytes + summaryBytes).bindMemory(to: Int.self, capacity: capacity)
+        frames = (region + packetBytes + summaryBytes).bindMemory(to: Int.self, capacity: capacity)
         frames.initialize(repeating: 0, count: capacity)
         counts = .allocate(capacity: Self.batchCount)
         counts.initialize(repeating: 0, count: Self.batchCount)
@@ -138,8 +129,6 @@ final class FrameRing: @unchecked Sendable {
     @exclusivity(unchecked) private var reader: CaptureReader?
     /// Whether the writer works out each frame's copy digest (`FrameSummary.mirrorDigest`).
     private let digests: Bool
-    /// Whether the writer reads each frame's payload magic (`FrameSummary.opensWithQEMUMagic`).
-    private let payloadMagic: Bool
 
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
@@ -157,15 +146,11 @@ final class FrameRing: @unchecked Sendable {
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
-                // Stored once and worked on in its slot: a record is ten words, and each copy of
-                // it on the way cost the writer about twenty instructions a frame.
-                let record = records + slot
-                record.pointee = read
-                decoder.decode(record.pointee.bytes, linkType: read.linkType, into: &packets[slot])
-                summaries[slot].fill(record.pointee, PacketView(packets + slot), digests: digests, payloadMagic: payloadMagic)
+                decoder.decode(read.bytes, linkType: read.linkType, into: &packets[slot])
+                summaries[slot].fill(read, PacketView(packets + slot), digests: digests)
                 filledInBatch += 1
                 if filledInBatch == Self.batchSize {
-                    endBatch(lastRecord: record.pointee)
+                    endBatch(lastBytes: read.bytes.baseAddress)
                     phaseLeft -= Self.batchSize
                     if phaseLeft <= 0 || ringClearlyLosing() { endPhase() }
                 }
@@ -179,8 +164,8 @@ final class FrameRing: @unchecked Sendable {
 
     // MARK: The writer alone
 
-    /// Analyses a frame as the reader would: the summary, the decoded packet and the record, lent.
-    typealias SoloConsumer = (UnsafePointer<FrameSummary>, UnsafePointer<DecodedPacket>, UnsafePointer<Record>) -> Void
+    /// Analyses a frame as the reader would: the summary and the decoded packet, lent.
+    typealias SoloConsumer = (UnsafePointer<FrameSummary>, UnsafePointer<DecodedPacket>) -> Void
 
     private let solo: SoloConsumer
     private let soloPolicy: ParallelAnalysis.SoloPolicy
@@ -220,10 +205,9 @@ final class FrameRing: @unchecked Sendable {
     private func consumeSolo(_ record: Record, decoder: Decoder) {
         // The batch being filled is unpublished and empty: its first slot is the writer's.
         let slot = firstSlot
-        records[slot] = record
         decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-        summaries[slot].fill(record, PacketView(packets + slot), digests: digests, payloadMagic: payloadMagic)
-        solo(summaries + slot, packets + slot, records + slot)
+        summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
+        solo(summaries + slot, packets + slot)
         soloFrames += 1
         phaseLeft -= 1
         if phaseLeft == clockRestartsAt {
@@ -313,8 +297,9 @@ final class FrameRing: @unchecked Sendable {
     }
 
     /// Publishes the batch being filled and waits for room for the next.
-    private func endBatch(lastRecord: Record) {
-        if let start = mapping?.baseAddress, let at = lastRecord.bytes.baseAddress {
+    /// `lastBytes`: where the last record's bytes are, for how far the writer read the mapping.
+    private func endBatch(lastBytes: UnsafeRawPointer?) {
+        if let start = mapping?.baseAddress, let at = lastBytes {
             writerOffset.store(at - start, ordering: .relaxed)
             writerFrontier.store(max(at - start, Int(reader?.furthestOffset ?? 0)), ordering: .relaxed)
         }
@@ -359,7 +344,7 @@ final class FrameRing: @unchecked Sendable {
     static let slotPrefetchDistance = 16
 
     /// Asks for the lines of `slot` the trackers read of a common frame: its summary's two. The
-    /// writer asks `forWriting`, for those and the lines it fills of the packet and the record:
+    /// writer asks `forWriting`, for those and the lines it fills of the packet:
     /// the summary's were last read by the analysing thread, a lap of the ring ago, and are
     /// fetched for ownership.
     @inline(__always)
@@ -377,16 +362,13 @@ final class FrameRing: @unchecked Sendable {
         ask(packet)
         ask(packet + 64)
         ask(packet + 128)
-        let record = UnsafeRawPointer(records + slot)
-        ask(record)
-        ask(record + MemoryLayout<Record>.size - 1)
     }
 
-    /// Hands `body` every record of the ring in order, with its frame number, decoded form and
-    /// summary, until the last; throws what stopped the writer, if anything did. The record and
-    /// the decoded packet are lent by address, to be read only where a frame needs them.
+    /// Hands `body` every frame of the ring in order, with its frame number, decoded form and
+    /// summary, until the last; throws what stopped the writer, if anything did. The decoded
+    /// packet is lent by address, to be read only where a frame needs it.
     func read(as reader: Int, prefetch: (UnsafePointer<FrameSummary>) -> Void = { _ in },
-              _ body: (Int, UnsafePointer<Record>, UnsafePointer<DecodedPacket>, UnsafePointer<FrameSummary>) -> Void) throws(CaptureError) {
+              _ body: (Int, UnsafePointer<DecodedPacket>, UnsafePointer<FrameSummary>) -> Void) throws(CaptureError) {
         let sleep = reader == 0 ? firstReaderSleep : secondReaderSleep
         var batch = 0
         while true {
@@ -399,7 +381,7 @@ final class FrameRing: @unchecked Sendable {
             for slot in first..<end {
                 if slot + Self.slotPrefetchDistance < end { prefetchSlot(slot + Self.slotPrefetchDistance) }
                 if slot + Self.prefetchDistance < end { prefetch(summaries + slot + Self.prefetchDistance) }
-                body(frames[slot], records + slot, packets + slot, summaries + slot)
+                body(frames[slot], packets + slot, summaries + slot)
             }
             let isLast = lastBatch.load(ordering: .relaxed) == batch
             if reader == 0 {

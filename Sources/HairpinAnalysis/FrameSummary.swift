@@ -6,7 +6,7 @@ import HairpinWire
 /// a frame's copies on other capture points (`MirrorCopies`). Worked out where the frame is
 /// decoded: with two threads the reading thread does it, and the analysing thread
 /// fetches these two lines of a common frame from the other core instead of six. The rest of the
-/// packet and record is read only for frames that need it (`isUnusual`: ARP, neighbour
+/// packet is read only for frames that need it (`isUnusual`: ARP, neighbour
 /// discovery, first-hop redundancy, SLL2, a decode stop) and for the few that the path tracker
 /// follows.
 public struct FrameSummary: BitwiseCopyable {
@@ -66,11 +66,10 @@ public struct FrameSummary: BitwiseCopyable {
     }
 
     /// Sums up a frame in place (a slot of the ring is written once, not built aside and copied),
-    /// with its copy digest when `digests` (the host trackers run), and with whether its payload
-    /// opens with QEMU's magic when `payloadMagic` (the frame's bytes are gone before the trackers
-    /// see it). A field whose trait bit is clear keeps what it held: it is not read.
+    /// with its copy digest when `digests` (the host trackers run). A field whose trait bit is
+    /// clear keeps what it held: it is not read.
     @inline(__always)
-    mutating func fill(_ record: Record, _ packet: PacketView, digests: Bool, payloadMagic: Bool = false) {
+    mutating func fill(_ record: Record, _ packet: PacketView, digests: Bool) {
         var traits: UInt16 = 0
         if let (key, fromLow) = FlowKey.of(packet) {
             flowKey = key
@@ -90,7 +89,7 @@ public struct FrameSummary: BitwiseCopyable {
         if let offset = packet.payloadOffset {
             payloadOffsetValue = Int32(clamping: offset)
             traits |= Self.hasPayloadOffsetBit
-            if payloadMagic && Self.startsWithQEMUMagic(record.bytes, at: offset) { traits |= Self.qemuMagicBit }
+            if Self.startsWithQEMUMagic(record.bytes, at: offset) { traits |= Self.qemuMagicBit }
         }
         if let segment = FlowKey.segment(of: packet) { segmentValue = segment; traits |= Self.hasSegmentBit }
         // The source address is the flow key's; a frame with one but no flow keeps it in its packet.
@@ -111,10 +110,12 @@ public struct FrameSummary: BitwiseCopyable {
 
     @inline(__always) private func has(_ bit: UInt16) -> Bool { traits & bit != 0 }
 
-    /// QEMU's main migration channel opens with "QEVM", a multifd channel with 0x11223344.
+    /// QEMU's main migration channel opens with "QEVM", a multifd channel with 0x11223344. Read
+    /// here, where the frame's bytes are at hand: the trackers read no frame's bytes, so neither
+    /// the ring nor a streamed input's buffer has to keep them.
     @inline(__always)
-    static func startsWithQEMUMagic(_ bytes: UnsafeRawBufferPointer, at offset: Int?) -> Bool {
-        guard let offset, offset >= 0, offset <= bytes.count - 4, let base = bytes.baseAddress else { return false }
+    private static func startsWithQEMUMagic(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        guard offset >= 0, offset <= bytes.count - 4, let base = bytes.baseAddress else { return false }
         let word = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
         return word == 0x5145_564D || word == 0x1122_3344
     }
@@ -149,8 +150,7 @@ public struct FrameSummary: BitwiseCopyable {
     var tcpFlags: UInt8? { has(Self.hasTCPFlagsBit) ? tcpFlagsValue : nil }
     var payloadLength: Int? { has(Self.hasPayloadLengthBit) ? Int(payloadLengthValue) : nil }
     var payloadOffset: Int? { has(Self.hasPayloadOffsetBit) ? Int(payloadOffsetValue) : nil }
-    /// The transport payload opens with a QEMU migration channel's magic (`startsWithQEMUMagic`),
-    /// known when the summary was filled with `payloadMagic`.
+    /// The transport payload opens with a QEMU migration channel's magic (`startsWithQEMUMagic`).
     var opensWithQEMUMagic: Bool { has(Self.qemuMagicBit) }
     /// The segment as `MobilityTracker` keeps it: VLAN id, or VNI with `vniFlag`; nil untagged.
     var segment: Int? { has(Self.hasSegmentBit) ? Int(segmentValue) : nil }

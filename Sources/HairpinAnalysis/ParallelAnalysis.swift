@@ -52,7 +52,7 @@ public enum ParallelAnalysis {
     /// `observe`, which sees the frames on the calling thread).
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
                            threads: Int, evenForSmallInputs: Bool = true, solo: SoloPolicy = .measured,
-                           observe: ((Int, Record) -> Void)? = nil) throws -> Outcome {
+                           observe: ((_ frame: Int, _ timestamp: Int64, _ originalLength: Int) -> Void)? = nil) throws -> Outcome {
         let reader = try CaptureReader(paths: paths, options: reading)
         let filter = try filter.map { try PacketFilter(expression: $0) }
         // A stream's size is not known beforehand: it is taken as large.
@@ -61,7 +61,7 @@ public enum ParallelAnalysis {
             let analysis = Analysis(options: options)
             try reader.forEachFrame(passing: filter) { frame, record in
                 analysis.consume(record)
-                observe?(frame, record)
+                observe?(frame, record.timestamp, record.originalLength)
                 return true
             }
             return Outcome(analysis: analysis, reader: reader, threads: 1)
@@ -75,15 +75,11 @@ public enum ParallelAnalysis {
         var hostOptions = options
         hostOptions.parts = .hosts
         let hostAnalysis = halves ? Analysis(options: hostOptions) : main
-        let soloConsumer: FrameRing.SoloConsumer? = halves || observe != nil ? nil : { summary, packet, record in
-            main.consume(summary, decoded: packet, record: record)
+        let soloConsumer: FrameRing.SoloConsumer? = halves || observe != nil ? nil : { summary, packet in
+            main.consume(summary, decoded: packet)
         }
-        // A stream's records are read into a buffer the writer reuses: their bytes are gone by
-        // the time another thread consumes them.
-        let streamed = reader.mappedBytes == nil
-        main.readsFrameBytes = !streamed
         let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled, mapping: reader.singleMapping, input: reader,
-                             payloadMagic: streamed, solo: soloConsumer, soloPolicy: solo)
+                             solo: soloConsumer, soloPolicy: solo)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
@@ -96,9 +92,9 @@ public enum ParallelAnalysis {
         }
         var failure: (any Error)?
         do {
-            try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, record, packet, summary in
-                main.consume(summary, decoded: packet, record: record)
-                observe?(frame, record.pointee)
+            try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, packet, summary in
+                main.consume(summary, decoded: packet)
+                observe?(frame, summary.pointee.timestamp, Int(summary.pointee.originalLength))
             }
         } catch {
             failure = error
@@ -136,8 +132,8 @@ public enum ParallelAnalysis {
         }
         func run() {
             do {
-                try ring.read(as: 1, prefetch: { analysis.prefetch(for: $0.pointee) }) { _, record, packet, summary in
-                    analysis.consume(summary, decoded: packet, record: record)
+                try ring.read(as: 1, prefetch: { analysis.prefetch(for: $0.pointee) }) { _, packet, summary in
+                    analysis.consume(summary, decoded: packet)
                 }
             } catch {
                 failure = error

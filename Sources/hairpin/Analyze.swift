@@ -135,7 +135,7 @@ struct Analyze: ParsableCommand {
         let progress = Progress()
         let outcome = try ParallelAnalysis.run(paths: files, reading: reading.captureOptions, filter: reading.filter, options: options,
                                                threads: threads ?? Self.defaultThreads, evenForSmallInputs: threads != nil,
-                                               observe: progress.enabled ? { frame, record in progress.tick(frame, record: record) } : nil)
+                                               observe: progress.enabled ? { frame, time, length in progress.tick(frame, time: time, originalLength: length) } : nil)
         progress.finish()
         let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
         let renderer = AnalysisRenderer(report)
@@ -177,14 +177,14 @@ final class Progress {
     private var bytes = 0
     private var shown = false
 
-    func tick(_ frame: Int, record: Record) {
-        bytes += record.originalLength
+    func tick(_ frame: Int, time: Int64, originalLength: Int) {
+        bytes += originalLength
         guard frame & 0xFFFF == 0 else { return }
         let now = Date()
         guard now.timeIntervalSince(lastReport) >= 0.5 else { return }
         lastReport = now
         shown = true
-        FileHandleOutput.standardErrorRaw("\r\(frame) packets, \(Units.bytes(Int64(bytes))), at \(Units.timestamp(record.timestamp))   ")
+        FileHandleOutput.standardErrorRaw("\r\(frame) packets, \(Units.bytes(Int64(bytes))), at \(Units.timestamp(time))   ")
     }
 
     func finish() {
