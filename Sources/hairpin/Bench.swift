@@ -55,7 +55,7 @@ struct Bench: ParsableCommand {
         let stages: [Throughput.Stage] = stage.flatMap(Throughput.Stage.init).map { [$0] }
             ?? (decodeOnly ? [.read, .decode] : Throughput.Stage.allCases)
         // Bytes of file, what `cat` would copy, for comparison with it.
-        let fileBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let fileBytes = files.reduce(0) { $0 + (fileSize(atPath: $1) ?? 0) }
         var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
         let window = reorderWindowMilliseconds.map { Int64($0 * 1_000_000) }
         for stage in stages {

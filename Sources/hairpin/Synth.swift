@@ -108,7 +108,7 @@ struct Synth: ParsableCommand {
             }
             try document.write(toFile: topology, atomically: true, encoding: .utf8)
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        let size = fileSize(atPath: output) ?? 0
         let seconds = Date().timeIntervalSince(started)
         FileHandleOutput.standardError("\(output): \(size) bytes in \(String(format: "%.2f", seconds)) s"
             + (seconds > 0 ? " (\(String(format: "%.0f", Double(size) / seconds / 1e6)) MB/s)" : ""))

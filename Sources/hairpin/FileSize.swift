@@ -1,0 +1,11 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Bytes of the file at `path`, nil when it cannot be stat'ed. Asked of stat itself:
+/// FileManager's attributes look up the owner's and group's names too, reading /etc/passwd and
+/// /etc/group, about a millisecond of a short run.
+func fileSize(atPath path: String) -> Int? {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : nil
+}
