@@ -52,16 +52,30 @@ struct OrderScout {
         case stop
     }
 
-    /// Reads ahead until a record newer than `time + window`, the end, as many records as the
-    /// queue would hold, or `lookAhead` bytes, so that the record at `recordOffset` with `time`
-    /// (the reader's `read`-th record) may leave; true when it may: the queue would let it go
-    /// next. `step` reads what is at an offset below `length`.
+    /// Records read past what a record needs, once the scout has to read at all: it then reads in
+    /// runs, and for most records only sees that they are proven. Reading further changes no
+    /// answer: it only proves more, and where it gives up, it gives up with what it would have
+    /// read by then anyway.
+    static let burst = 256
+
+    /// Reads ahead until a record newer than `time + window` or as many records as the queue would
+    /// hold (and `burst` more), the end, or `lookAhead` bytes, so that the record at `recordOffset`
+    /// with `time` (the reader's `read`-th record) may leave; true when it may: the queue would
+    /// let it go next. `step` reads what is at an offset below `length`.
     @inline(__always)
     mutating func clears(recordOffset: Int64, time: Int64, read: Int, window: Int64, length: Int64, progress: borrowing Atomic<Int64>,
                          step: (Int64) -> Step) -> Bool {
         let horizon = time &+ window
+        // The common answer: proven, and a record newer than its window, the end or as many
+        // records as the queue holds already read.
+        if recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity) { return true }
         let limit = recordOffset + lookAhead
-        while !gaveUp && !reachedEnd && newest <= horizon && scouted - read < capacity && offset < limit {
+        var beyond = Self.burst
+        while !gaveUp && !reachedEnd && offset < limit {
+            if newest > horizon || scouted - read >= capacity {
+                if beyond == 0 { break }
+                beyond -= 1
+            }
             advance(length: length, step: step)
             if offset >= nextProgressReport {
                 nextProgressReport = offset + Self.progressStep
