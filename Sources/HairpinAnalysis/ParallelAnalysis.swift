@@ -58,6 +58,7 @@ public enum ParallelAnalysis {
         // A stream's size is not known beforehand: it is taken as large.
         let large = (reader.mappedBytes ?? .max) >= minimumSplitBytes
         guard threads >= 2, evenForSmallInputs || large else {
+            StandbyThread.shared.release()
             let analysis = Analysis(options: options)
             try reader.forEachFrame(passing: filter) { frame, record in
                 analysis.consume(record)
@@ -83,7 +84,12 @@ public enum ParallelAnalysis {
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
-        DispatchQueue.global().async(group: writing) { writer.run() }
+        writing.enter()
+        let write: @Sendable () -> Void = {
+            writer.run()
+            writing.leave()
+        }
+        if !StandbyThread.shared.hand(write) { DispatchQueue.global().async(execute: write) }
         var helper: Helper?
         if halves {
             let hosts = Helper(ring: ring, analysis: hostAnalysis)

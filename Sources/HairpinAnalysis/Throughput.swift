@@ -48,6 +48,7 @@ public enum Throughput {
            let pieces = try CaptureReader.pieces(of: paths[0], count: min(threads, maximumPieces), minimumBytes: ParallelAnalysis.minimumSplitBytes) {
             return try inPieces(stage, pieces)
         }
+        StandbyThread.shared.release()
         let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
         try pass.add(stage, of: reader)
         return pass
@@ -66,7 +67,16 @@ public enum Throughput {
     /// Reads or decodes the pieces of one file (`CaptureReader.pieces`) on a thread each.
     private static func inPieces(_ stage: Stage, _ pieces: [CaptureReader]) throws -> Pass {
         let run = PieceRun(stage: stage, pieces: pieces)
-        DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in run.read(piece) }
+        let second = DispatchGroup()
+        second.enter()
+        if pieces.count == 2, StandbyThread.shared.hand({ run.read(1); second.leave() }) {
+            run.read(0)
+            second.wait()
+        } else {
+            second.leave()
+            StandbyThread.shared.release()
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in run.read(piece) }
+        }
         var passes: [Pass] = []
         var failures: [CaptureError?] = []
         for piece in pieces.indices {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HairpinAnalysis
 
 @main
 struct Hairpin: ParsableCommand {
@@ -20,6 +21,15 @@ struct Hairpin: ParsableCommand {
         // Each names itself: a name derived from the type's would be demangled at every start.
         subcommands: [Analyze.self, Info.self, Decode.self, Synth.self, Bench.self]
     )
+
+    /// The commands that may hand work to another thread have it started while the command line
+    /// is parsed (`StandbyThread`).
+    static func main() {
+        if let command = CommandLine.arguments.dropFirst().first, command == "analyze" || command == "bench" {
+            StandbyThread.shared.start()
+        }
+        main(nil)
+    }
 }
 
 let hairpinVersion = "0.1.0"

@@ -29,4 +29,8 @@ static inline void hairpin_prefetch_for_write(void *address) {
 #endif
 }
 
+/// The cores this process may run on: its affinity mask, as `taskset` sets it (1 when it
+/// cannot be read).
+int hairpin_cores_available(void);
+
 #endif
