@@ -23,9 +23,13 @@ struct Hairpin: ParsableCommand {
     )
 
     /// The commands that may hand work to another thread have it started while the command line
-    /// is parsed (`StandbyThread`).
+    /// is parsed (`StandbyThread`): when an argument is standard input or a file large enough to
+    /// be analysed on more than one thread. Any argument is looked at, options' values too: a
+    /// small file or a word that names no file starts nothing.
     static func main() {
-        if let command = CommandLine.arguments.dropFirst().first, command == "analyze" || command == "bench" {
+        let arguments = CommandLine.arguments.dropFirst()
+        if let command = arguments.first, command == "analyze" || command == "bench",
+           arguments.dropFirst().contains(where: { $0 == "-" || (fileSize(atPath: $0) ?? 0) >= Int(ParallelAnalysis.minimumSplitBytes) }) {
             StandbyThread.shared.start()
         }
         main(nil)
