@@ -88,6 +88,10 @@ public enum ParallelAnalysis {
         let write: @Sendable () -> Void = {
             writer.run()
             writing.leave()
+            // The file's pages are handed back here, while the report is made, not unmapped
+            // after it: 3 ms for the 80 MB of the 64-byte benchmark capture. What is still
+            // read of the file is read back from the page cache.
+            writer.reader.handBackPages()
         }
         if !StandbyThread.shared.hand(write) { DispatchQueue.global().async(execute: write) }
         var helper: Helper?
