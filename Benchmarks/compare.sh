@@ -22,6 +22,9 @@
 #   cat > /dev/null        GNU cat (which may hand the copy to the kernel)
 #   cat | cat              a copy through a pipe: every byte passes user space
 set -euo pipefail
+# Times are read from bash's clock ($EPOCHREALTIME, with a "." in the C locale): a `date` process
+# per reading added about a millisecond to every command, which shrank every ratio toward 1.
+export LC_ALL=C
 file=${1:?usage: Benchmarks/compare.sh FILE [RUNS]}
 runs=${2:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,7 +73,6 @@ cc -O2 -o "$work/touch" "$work/touch.c"
 packets=$("$work/count" "$file")
 size=$(stat -L -c %s "$file")
 tshark_packets=${TSHARK_PACKETS:-200000}
-now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 
 names=("hairpin analyze" "analyze --threads 1" "hairpin decode-only" "libpcap count loop" "tcpdump -r -w" "tshark io,stat"
@@ -79,20 +81,20 @@ names=("hairpin analyze" "analyze --threads 1" "hairpin decode-only" "libpcap co
 run() {
     local start end
     case $1 in
-    0) start=$(now); "$hairpin" analyze --json "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    1) start=$(now); "$hairpin" analyze --json --threads 1 "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    2) start=$(now); "$hairpin" bench --stage decode --runs 1 --warmup 0 "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    3) start=$(now); "$work/count" "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    0) start=$EPOCHREALTIME; "$hairpin" analyze --json "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    1) start=$EPOCHREALTIME; "$hairpin" analyze --json --threads 1 "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    2) start=$EPOCHREALTIME; "$hairpin" bench --stage decode --runs 1 --warmup 0 "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    3) start=$EPOCHREALTIME; "$work/count" "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     4) command -v tcpdump >/dev/null || { echo NA; return; }
-       start=$(now); tcpdump -r "$file" -w /dev/null 2>/dev/null; end=$(now); elapsed "$start" "$end" ;;
+       start=$EPOCHREALTIME; tcpdump -r "$file" -w /dev/null 2>/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     5) command -v tshark >/dev/null || { echo NA; return; }
        local limit=$packets
        [ "$packets" -gt "$tshark_packets" ] && limit=$tshark_packets
-       start=$(now); tshark -n -q -z io,stat,1 -c "$limit" -r "$file" >/dev/null 2>&1; end=$(now)
+       start=$EPOCHREALTIME; tshark -n -q -z io,stat,1 -c "$limit" -r "$file" >/dev/null 2>&1; end=$EPOCHREALTIME
        awk -v a="$start" -v b="$end" -v n="$packets" -v l="$limit" 'BEGIN { printf "%.6f", (b - a) * n / l }' ;;
-    6) start=$(now); cat "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    7) start=$(now); cat "$file" | cat >/dev/null; end=$(now); elapsed "$start" "$end" ;;
-    8) start=$(now); "$work/touch" "$file" >/dev/null; end=$(now); elapsed "$start" "$end" ;;
+    6) start=$EPOCHREALTIME; cat "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    7) start=$EPOCHREALTIME; cat "$file" | cat >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    8) start=$EPOCHREALTIME; "$work/touch" "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     esac
 }
 
