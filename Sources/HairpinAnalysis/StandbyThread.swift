@@ -49,7 +49,8 @@ public final class StandbyThread: @unchecked Sendable {
     }
 
     /// Has the thread do `body`; false when it cannot (not started, ended, or already given
-    /// work), and the caller runs `body` some other way.
+    /// work), and the caller runs `body` some other way. Called from one thread at a time (the
+    /// one that starts the run's other threads).
     public func hand(_ body: @escaping @Sendable () -> Void) -> Bool {
         guard state.load(ordering: .acquiring) == Self.waiting else { return false }
         work = body
