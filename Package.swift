@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "HairpinWire"),
         .target(
             name: "HairpinCapture",
-            dependencies: ["HairpinWire", "CZlib", "CZstd", "CLibpcap"]),
+            dependencies: ["HairpinWire", "CZlib", "CZstd", "CLibpcap", "CSpinWait"]),
         .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", "CSpinWait", .product(name: "Yams", package: "Yams")]),
         .target(name: "HairpinReport", dependencies: ["HairpinAnalysis", "HairpinCapture", "HairpinWire"]),
         .target(
