@@ -31,8 +31,7 @@ final class FrameRing: @unchecked Sendable {
     /// The memory of the three arrays above.
     private let region: UnsafeMutableRawPointer
     static let hugePage = 2 << 20
-    /// Records in each batch: fewer than `batchSize` in the last, and in one ended early because
-    /// its copy space was full or a record too large to copy came.
+    /// Records in each batch: fewer than `batchSize` in the last.
     private let counts: UnsafeMutablePointer<Int>
     /// Batches published by the writer.
     private let published = Atomic<Int>(0)
@@ -119,9 +118,9 @@ final class FrameRing: @unchecked Sendable {
 
     // MARK: Writing (one thread)
 
-    /// The writer's place: the batch it fills, records in it and its first slot. Only the writing thread touches them; properties rather than
-    /// locals shared with a nested function, which would be checked for exclusive access at run
-    /// time on every record.
+    /// The writer's place: the batch it fills, records in it and its first slot. Only the writing
+    /// thread touches them; properties rather than locals shared with a nested function, which
+    /// would be checked for exclusive access at run time on every record.
     @exclusivity(unchecked) private var batch = 0
     @exclusivity(unchecked) private var filledInBatch = 0
     @exclusivity(unchecked) private var firstSlot = 0

@@ -93,7 +93,7 @@ public enum ParallelAnalysis {
             // read of the file is read back from the page cache.
             writer.reader.handBackPages()
         }
-        if !StandbyThread.shared.hand(write) { DispatchQueue.global().async(execute: write) }
+        StandbyThread.shared.runElsewhere(write)
         var helper: Helper?
         if halves {
             let hosts = Helper(ring: ring, analysis: hostAnalysis)

@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import CSpinWait
+import Dispatch
 import Synchronization
 
 /// A thread started with the process, on another core, that waits for one piece of work: the
@@ -57,6 +58,11 @@ public final class StandbyThread: @unchecked Sendable {
         if state.compareExchange(expected: Self.waiting, desired: Self.handed, ordering: .releasing).exchanged { return true }
         work = nil
         return false
+    }
+
+    /// Runs `body` on the thread (`hand`), or on one of Dispatch's when it cannot take it.
+    public func runElsewhere(_ body: @escaping @Sendable () -> Void) {
+        if !hand(body) { DispatchQueue.global().async(execute: body) }
     }
 
     /// No work will come: the thread ends.

@@ -67,13 +67,17 @@ public enum Throughput {
     /// Reads or decodes the pieces of one file (`CaptureReader.pieces`) on a thread each.
     private static func inPieces(_ stage: Stage, _ pieces: [CaptureReader]) throws -> Pass {
         let run = PieceRun(stage: stage, pieces: pieces)
-        let second = DispatchGroup()
-        second.enter()
-        if pieces.count == 2, StandbyThread.shared.hand({ run.read(1); second.leave() }) {
+        if pieces.count == 2 {
+            // The second piece on the standby thread, started with the process.
+            let second = DispatchGroup()
+            second.enter()
+            StandbyThread.shared.runElsewhere {
+                run.read(1)
+                second.leave()
+            }
             run.read(0)
             second.wait()
         } else {
-            second.leave()
             StandbyThread.shared.release()
             DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in run.read(piece) }
         }

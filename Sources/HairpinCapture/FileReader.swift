@@ -197,9 +197,7 @@ final class FileReader {
             }
             if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
             handOnPlain(at: start, end: start + headerLength + Int64(fields.captured), time: time)
-            if fields.captured >= Self.prefetchedRecordSize {
-                hairpin_prefetch(pointer + (Int(headerLength) + Int(fields.captured)) &* Self.headerPrefetchRecords)
-            }
+            askForHeaderAhead(base: mappedBase, start: start, end: start + headerLength + Int64(fields.captured), captured: fields.captured)
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: time, originalLength: Int(fields.original),
                                 bytes: UnsafeRawBufferPointer(start: pointer + Int(headerLength), count: Int(fields.captured)),
                                 direction: .unknown, flags: 0, fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
@@ -221,9 +219,7 @@ final class FileReader {
                 guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: base, limit: mappedEnd) }) else { break }
             }
-            if plain.captured >= Self.prefetchedRecordSize {
-                hairpin_prefetch(base + Int(start) + Int(plain.end - start) &* Self.headerPrefetchRecords)
-            }
+            askForHeaderAhead(base: base, start: start, end: plain.end, captured: plain.captured)
             handOnPlain(at: start, end: plain.end, time: plain.time)
             packetBlockRead = true
             timeKnown = true
@@ -295,7 +291,7 @@ final class FileReader {
         let fields = layout.recordFields(base + Int(offset))
         let end = offset + headerLength + Int64(fields.captured)
         guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), end <= limit else { return .stop }
-        if fields.captured >= Self.prefetchedRecordSize { hairpin_prefetch(base + Int(offset) + Int(end - offset) &* Self.headerPrefetchRecords) }
+        askForHeaderAhead(base: base, start: offset, end: end, captured: fields.captured)
         return .record(time: Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000), end: end)
     }
 
@@ -335,6 +331,14 @@ final class FileReader {
             return .stop
         }
         return scoutStep(at: offset, base: source.pointer(at: offset) - Int(offset), limit: source.endOffset)
+    }
+
+    /// For a record of `prefetchedRecordSize` or more from `start` to `end`, asks for the header
+    /// `headerPrefetchRecords` records ahead, guessing each the size of this one.
+    @inline(__always)
+    private func askForHeaderAhead(base: UnsafeRawPointer, start: Int64, end: Int64, captured: UInt32) {
+        guard captured >= Self.prefetchedRecordSize else { return }
+        hairpin_prefetch(base + Int(start) + Int(end - start) &* Self.headerPrefetchRecords)
     }
 
     /// What `next` does for a record it hands on at once, for a plain record from `start` to

@@ -66,13 +66,14 @@ struct OrderScout {
     mutating func clears(recordOffset: Int64, time: Int64, read: Int, window: Int64, length: Int64, progress: borrowing Atomic<Int64>,
                          step: (Int64) -> Step) -> Bool {
         let horizon = time &+ window
-        // The common answer: proven, and a record newer than its window, the end or as many
-        // records as the queue holds already read.
-        if recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity) { return true }
+        // Read far enough for the record: past its window, to the end, or as far as the queue holds.
+        @inline(__always) func farEnough() -> Bool { newest > horizon || reachedEnd || scouted - read >= capacity }
+        // The common answer: proven, and read far enough already.
+        if recordOffset < provenUntil && farEnough() { return true }
         let limit = recordOffset + lookAhead
         var beyond = Self.burst
         while !gaveUp && !reachedEnd && offset < limit {
-            if newest > horizon || scouted - read >= capacity {
+            if farEnough() {
                 if beyond == 0 { break }
                 beyond -= 1
             }
@@ -82,7 +83,7 @@ struct OrderScout {
                 progress.store(offset, ordering: .relaxed)
             }
         }
-        return recordOffset < provenUntil && (newest > horizon || reachedEnd || scouted - read >= capacity || offset >= limit)
+        return recordOffset < provenUntil && (farEnough() || offset >= limit)
     }
 
     @inline(__always)
