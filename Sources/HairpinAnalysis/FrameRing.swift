@@ -29,8 +29,7 @@ final class FrameRing: @unchecked Sendable {
     /// Each frame's summary (`FrameSummary`), all the analysing threads read of most frames.
     private let summaries: UnsafeMutablePointer<FrameSummary>
     /// The memory of the three arrays above.
-    private let region: UnsafeMutableRawPointer
-    static let hugePage = 2 << 20
+    private let slots: RingSlots
     /// Records in each batch: fewer than `batchSize` in the last.
     private let counts: UnsafeMutablePointer<Int>
     /// Batches published by the writer.
@@ -83,36 +82,16 @@ final class FrameRing: @unchecked Sendable {
         if case .alternating(let frames) = self.soloPolicy { phaseLeft = frames }
         self.mapping = mapping
         self.input = mapping == nil ? nil : input
-        let capacity = Self.batchSize * Self.batchCount
-        // Every slot array in one region of whole 2 MB pages where the kernel gives them: a few
-        // page faults instead of a thousand when the ring is first filled, and a few TLB entries
-        // for what both threads walk through. Each array starts on a cache line: the fields the
-        // trackers read of each packet lie in its first 200 bytes (see `DecodedPacket`); padding
-        // each packet to whole lines measured slower.
-        func lines(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
-        let packetBytes = lines(MemoryLayout<DecodedPacket>.stride * capacity)
-        let summaryBytes = lines(MemoryLayout<FrameSummary>.stride * capacity)
-        let frameBytes = lines(MemoryLayout<Int>.stride * capacity)
-        let regionBytes = (packetBytes + summaryBytes + frameBytes + Self.hugePage - 1) & ~(Self.hugePage - 1)
-        var allocated: UnsafeMutableRawPointer?
-        guard posix_memalign(&allocated, Self.hugePage, regionBytes) == 0, let region = allocated else {
-            fatalError("cannot allocate the frame ring (\(regionBytes) bytes)")
-        }
-        _ = madvise(region, regionBytes, MADV_HUGEPAGE)
-        self.region = region
-        packets = region.bindMemory(to: DecodedPacket.self, capacity: capacity)
-        packets.initialize(repeating: DecodedPacket(linkType: .ethernet, capturedLength: 0), count: capacity)
-        summaries = (region + packetBytes).bindMemory(to: FrameSummary.self, capacity: capacity)
-        summaries.initialize(repeating: FrameSummary(), count: capacity)
-        frames = (region + packetBytes + summaryBytes).bindMemory(to: Int.self, capacity: capacity)
-        frames.initialize(repeating: 0, count: capacity)
+        slots = RingSlots.Prepared.shared.take()
+        packets = slots.packets
+        summaries = slots.summaries
+        frames = slots.frames
         counts = .allocate(capacity: Self.batchCount)
         counts.initialize(repeating: 0, count: Self.batchCount)
     }
 
     deinit {
-        packets.deinitialize(count: Self.batchSize * Self.batchCount)
-        free(region)
+        slots.deallocate()
         counts.deallocate()
     }
 

@@ -33,6 +33,13 @@ public enum ParallelAnalysis {
         case alternating(every: Int)
     }
 
+    /// Prepares, on the calling thread, what the first run on two or more threads needs before
+    /// its first frame: the ring's memory (`RingSlots`). Called on the standby thread while the
+    /// command line is parsed.
+    public static func prepareAhead() {
+        RingSlots.Prepared.shared.prepare()
+    }
+
     /// What a run gives: the analysis, ready for `report`, and the reader whose interfaces and
     /// anomalies go into the report.
     public struct Outcome {

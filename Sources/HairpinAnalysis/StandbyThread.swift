@@ -30,11 +30,17 @@ public final class StandbyThread: @unchecked Sendable {
         self.longest = longest
     }
 
+    /// What the thread does first, before it waits for work (written before it starts).
+    private var preparation: (@Sendable () -> Void)?
+
     /// Starts the thread when the process may run on more than one core; true when it started.
+    /// It first runs `preparing`, if given: work the run will need, done while the command line
+    /// is parsed (`ParallelAnalysis.prepareAhead`).
     @discardableResult
-    public func start() -> Bool {
+    public func start(preparing: (@Sendable () -> Void)? = nil) -> Bool {
         guard hairpin_cores_available() > 1,
               state.compareExchange(expected: Self.ended, desired: Self.waiting, ordering: .relaxed).exchanged else { return false }
+        preparation = preparing
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { context in
             Unmanaged<StandbyThread>.fromOpaque(context!).takeRetainedValue().waitForWork()
@@ -71,6 +77,8 @@ public final class StandbyThread: @unchecked Sendable {
     }
 
     private func waitForWork() {
+        preparation?()
+        preparation = nil
         let start = Self.now()
         while true {
             switch state.load(ordering: .acquiring) {

@@ -30,7 +30,9 @@ struct Hairpin: ParsableCommand {
         let arguments = CommandLine.arguments.dropFirst()
         if let command = arguments.first, command == "analyze" || command == "bench",
            arguments.dropFirst().contains(where: { $0 == "-" || (fileSize(atPath: $0) ?? 0) >= Int(ParallelAnalysis.minimumSplitBytes) }) {
-            StandbyThread.shared.start()
+            // Only the analysis hands frames through the ring: its memory is made ready meanwhile.
+            let preparation: (@Sendable () -> Void)? = command == "analyze" ? ParallelAnalysis.prepareAhead : nil
+            StandbyThread.shared.start(preparing: preparation)
         }
         main(nil)
     }

@@ -34,6 +34,30 @@ import CSpinWait
         #expect(!second)
     }
 
+    /// The preparation runs on the thread before the work it is handed, even work handed at once.
+    @Test(.enabled(if: hairpin_cores_available() > 1, "needs two cores: skipped"))
+    func preparesBeforeTakingWork() {
+        let standby = StandbyThread(longest: 10_000_000_000)
+        let order = Order()
+        let started = standby.start(preparing: {
+            usleep(50_000)
+            order.steps.append("prepared")
+        })
+        #expect(started)
+        let taken = standby.hand {
+            order.steps.append("worked")
+            order.done.signal()
+        }
+        #expect(taken)
+        #expect(order.done.wait(timeout: .now() + 10) == .success)
+        #expect(order.steps == ["prepared", "worked"])
+    }
+
+    final class Order: @unchecked Sendable {
+        var steps: [String] = []
+        let done = DispatchSemaphore(value: 0)
+    }
+
     @Test(.enabled(if: hairpin_cores_available() > 1, "needs two cores: skipped"))
     func releasedOrWaitedOutTakesNoWork() {
         let released = StandbyThread(longest: 10_000_000_000)
