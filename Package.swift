@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "hairpin",
             dependencies: [
-                "HairpinWire", "HairpinCapture", "HairpinAnalysis", "HairpinReport", "HairpinSynth",
+                "HairpinWire", "HairpinCapture", "HairpinAnalysis", "HairpinReport", "HairpinSynth", "CSpinWait",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),

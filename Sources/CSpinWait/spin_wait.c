@@ -1,13 +1,92 @@
 // The header's inline functions, and what needs the C library's GNU extensions.
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "spin_wait.h"
+
+#if defined(__linux__)
+// Reads a small text file into `buffer` (NUL-terminated); false when it cannot be read.
+static int read_small_file(const char *path, char *buffer, size_t size) {
+    int descriptor = open(path, O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) return 0;
+    ssize_t count = read(descriptor, buffer, size - 1);
+    close(descriptor);
+    if (count <= 0) return 0;
+    buffer[count] = 0;
+    return 1;
+}
+
+// Cores a CPU quota of `quota` microseconds per `period` allows, rounded up; 0 for none.
+static int cores_of_quota(long long quota, long long period) {
+    if (quota <= 0 || period <= 0) return 0;
+    long long cores = (quota + period - 1) / period;
+    return cores > 0 && cores < 1 << 20 ? (int)cores : 0;
+}
+
+// The CPU quota of the cgroup at `directory` (v2 `cpu.max`, or v1 `cpu.cfs_quota_us` over
+// `cpu.cfs_period_us`) in whole cores; 0 when there is none or it cannot be read.
+static int cores_of_quota_in(const char *directory, int version2) {
+    char path[4200], text[64], period[64];
+    snprintf(path, sizeof path, "%s/%s", directory, version2 ? "cpu.max" : "cpu.cfs_quota_us");
+    if (!read_small_file(path, text, sizeof text)) return 0;
+    if (version2) {
+        if (strncmp(text, "max", 3) == 0) return 0;
+        char *end = NULL;
+        long long quota = strtoll(text, &end, 10);
+        return end == text ? 0 : cores_of_quota(quota, strtoll(end, NULL, 10));
+    }
+    snprintf(path, sizeof path, "%s/cpu.cfs_period_us", directory);
+    if (!read_small_file(path, period, sizeof period)) return 0;
+    return cores_of_quota(strtoll(text, NULL, 10), strtoll(period, NULL, 10));
+}
+
+// The CPU quota of the process's own cgroup (found in /proc/self/cgroup) in whole cores; 0 when
+// there is none or it cannot be read.
+static int cores_of_cgroup_quota(void) {
+    char groups[4096];
+    if (!read_small_file("/proc/self/cgroup", groups, sizeof groups)) return 0;
+    char *saved = NULL;
+    for (char *line = strtok_r(groups, "\n", &saved); line; line = strtok_r(NULL, "\n", &saved)) {
+        // "hierarchy:controllers:path"; v2's has no controllers.
+        char *controllers = strchr(line, ':');
+        if (!controllers) continue;
+        controllers++;
+        char *path = strchr(controllers, ':');
+        if (!path) continue;
+        *path++ = 0;
+        char directory[4160];
+        if (*controllers == 0) {
+            snprintf(directory, sizeof directory, "/sys/fs/cgroup%s", path);
+            int cores = cores_of_quota_in(directory, 1);
+            if (cores > 0) return cores;
+            continue;
+        }
+        // v1: the line whose controllers include "cpu" itself (not only "cpuacct" or "cpuset").
+        char list[256];
+        snprintf(list, sizeof list, ",%s,", controllers);
+        if (!strstr(list, ",cpu,")) continue;
+        const char *mounts[] = {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"};
+        for (size_t index = 0; index < sizeof mounts / sizeof mounts[0]; index++) {
+            snprintf(directory, sizeof directory, "%s%s", mounts[index], path);
+            int cores = cores_of_quota_in(directory, 0);
+            if (cores > 0) return cores;
+        }
+    }
+    return 0;
+}
+#endif
 
 int hairpin_cores_available(void) {
 #if defined(__linux__)
     cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-    return CPU_COUNT(&set);
+    int cores = 1;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) cores = CPU_COUNT(&set);
+    int quota = cores_of_cgroup_quota();
+    return quota > 0 && quota < cores ? quota : cores > 0 ? cores : 1;
 #else
     return 1;
 #endif

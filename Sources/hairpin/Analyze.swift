@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSpinWait
 import Foundation
 import HairpinAnalysis
 import HairpinCapture
@@ -85,8 +86,9 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var reading: ReadingOptions
 
-    /// One thread per core, up to what the pipeline uses.
-    static var defaultThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, ParallelAnalysis.maximumThreads) }
+    /// One thread per core (`hairpin_cores_available`: the affinity mask and the cgroup's CPU
+    /// quota), up to what the pipeline uses.
+    static var defaultThreads: Int { min(Int(hairpin_cores_available()), ParallelAnalysis.maximumThreads) }
 
     func validate() throws {
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
