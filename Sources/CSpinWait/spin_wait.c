@@ -82,11 +82,18 @@ static int cores_of_cgroup_quota(void) {
 
 int hairpin_cores_available(void) {
 #if defined(__linux__)
+    // Worked out once per process: the standby thread's start and the default thread count both
+    // ask, and each answer reads several files. Two threads that ask at once both work it out.
+    static int known = 0;
+    int cached = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (cached > 0) return cached;
     cpu_set_t set;
     int cores = 1;
     if (sched_getaffinity(0, sizeof set, &set) == 0) cores = CPU_COUNT(&set);
     int quota = cores_of_cgroup_quota();
-    return quota > 0 && quota < cores ? quota : cores > 0 ? cores : 1;
+    int answer = quota > 0 && quota < cores ? quota : cores > 0 ? cores : 1;
+    __atomic_store_n(&known, answer, __ATOMIC_RELAXED);
+    return answer;
 #else
     return 1;
 #endif

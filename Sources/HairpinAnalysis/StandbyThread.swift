@@ -79,7 +79,7 @@ public final class StandbyThread: @unchecked Sendable {
     private func waitForWork() {
         preparation?()
         preparation = nil
-        let start = Self.now()
+        let start = FrameRing.now()
         while true {
             switch state.load(ordering: .acquiring) {
             case Self.handed:
@@ -91,7 +91,7 @@ public final class StandbyThread: @unchecked Sendable {
             case Self.ended:
                 return
             default:
-                if Self.now() - start > longest {
+                if FrameRing.now() - start > longest {
                     // A `hand` racing with this sees `ended` and runs its work elsewhere.
                     if state.compareExchange(expected: Self.waiting, desired: Self.ended, ordering: .relaxed).exchanged { return }
                     continue
@@ -105,10 +105,4 @@ public final class StandbyThread: @unchecked Sendable {
     }
 
     static let pausesPerYield = 64
-
-    private static func now() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
 }
