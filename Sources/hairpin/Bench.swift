@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import HairpinAnalysis
 import HairpinReport
 
@@ -94,7 +93,7 @@ struct Bench: ParsableCommand {
                                ("file bytes/s", .right), ("wire bytes/s", .right)])
         for row in rows {
             let seconds = max(row.seconds, 1e-9)
-            table.add([row.stage.rawValue, "\(row.pass.threads)", String(format: "%g ms", Double(row.pass.reorderWindow) / 1e6), "\(row.pass.records)",
+            table.add([row.stage.rawValue, "\(row.pass.threads)", windowText(row.pass.reorderWindow), "\(row.pass.records)",
                        Units.duration(Int64(row.seconds * 1e9)),
                        Units.scaled(Double(row.pass.records) / seconds, unit: "pkt/s"),
                        Units.scaled(Double(fileBytes) / seconds, unit: "B/s"),
@@ -102,5 +101,10 @@ struct Bench: ParsableCommand {
         }
         print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")")
         print(table.render())
+    }
+
+    /// The reorder window in whole milliseconds where it is one (the usual case), else as any duration.
+    private func windowText(_ nanoseconds: Int64) -> String {
+        nanoseconds % 1_000_000 == 0 ? "\(nanoseconds / 1_000_000) ms" : Units.duration(nanoseconds)
     }
 }

@@ -43,5 +43,11 @@ import Testing
         #expect(try Hairpin.run(["bench", "--stage", "encode", "Captures/glbp-split.pcapng"]).status != 0)
         let text = try Hairpin.run(["bench", "--runs", "1", "Captures/glbp-split.pcapng"])
         #expect(text.stdout.contains("analyze") && text.stdout.contains("pkt/s"))
+        // The window column: whole milliseconds as such, any other window to the microsecond.
+        let rows = text.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.first { $0.first == "analyze" }?[2...3] == ["500", "ms"])
+        #expect(rows.first { $0.first == "decode" }?[2...3] == ["0", "ms"])
+        let fractional = try Hairpin.run(["bench", "--stage", "read", "--reorder-window", "1.5", "--runs", "1", "--warmup", "0", "Captures/glbp-split.pcapng"])
+        #expect(fractional.stdout.split(separator: "\n").last?.split(separator: " ").map(String.init)[2...3] == ["1.500", "ms"])
     }
 }
