@@ -25,12 +25,12 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
-        .target(name: "CSpinWait"),
+        .target(name: "CPlatform"),
         .target(name: "HairpinWire"),
         .target(
             name: "HairpinCapture",
-            dependencies: ["HairpinWire", "CZlib", "CZstd", "CLibpcap", "CSpinWait"]),
-        .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", "CSpinWait", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["HairpinWire", "CZlib", "CZstd", "CLibpcap", "CPlatform"]),
+        .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", "CPlatform", .product(name: "Yams", package: "Yams")]),
         .target(name: "HairpinReport", dependencies: ["HairpinAnalysis", "HairpinCapture", "HairpinWire"]),
         .target(
             name: "HairpinSynth",
@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "hairpin",
             dependencies: [
-                "HairpinWire", "HairpinCapture", "HairpinAnalysis", "HairpinReport", "HairpinSynth", "CSpinWait",
+                "HairpinWire", "HairpinCapture", "HairpinAnalysis", "HairpinReport", "HairpinSynth", "CPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
-import CSpinWait
+import CPlatform
 import Dispatch
 import Synchronization
 

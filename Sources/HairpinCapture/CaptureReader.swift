@@ -20,6 +20,8 @@ public final class CaptureReader {
         /// Bytes of a streamed input (standard input, gzip, zstd) that waiting records or the
         /// read-ahead may hold in memory: past it, the oldest record leaves early.
         var streamRetainBudget: Int64 = 32 << 20
+        /// How a streamed input's bytes are held (tests use small rings and the sliding buffer).
+        var streamBuffering = ByteSource.Buffering.standard
 
         public init(reorderWindow: Int64 = 500_000_000, reorderCapacity: Int = 262_144) {
             self.reorderWindow = reorderWindow

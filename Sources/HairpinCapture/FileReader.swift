@@ -1,4 +1,4 @@
-import CSpinWait
+import CPlatform
 import Synchronization
 import HairpinWire
 
@@ -68,7 +68,7 @@ final class FileReader {
         streamRetainBudget = options.streamRetainBudget
         readsAhead = options.readsAhead
         let window = options.reorderWindow, windowCapacity = options.reorderCapacity
-        source = try ByteSource.opening(path)
+        source = try ByteSource.opening(path, buffering: options.streamBuffering)
         mappedBase = source.mapping?.baseAddress
         mappedEnd = source.isMapped ? source.endOffset : 0
         reorder = ReorderWindow(window: window, capacity: windowCapacity)

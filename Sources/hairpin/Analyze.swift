@@ -1,5 +1,5 @@
 import ArgumentParser
-import CSpinWait
+import CPlatform
 import Foundation
 import HairpinAnalysis
 import HairpinCapture

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import HairpinAnalysis
-import CSpinWait
+import CPlatform
 
 /// The thread started ahead for the second thread's work takes it once, on another thread, and
 /// takes none when not started, told no work will come, or waited for too long.

@@ -1,4 +1,4 @@
-import CSpinWait
+import CPlatform
 import HairpinWire
 
 /// Counters of one direction of a flow.
