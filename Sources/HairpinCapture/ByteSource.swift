@@ -15,8 +15,8 @@ import CPlatform
 /// offsets wrap around it, any range of its size is contiguous, and the bytes kept never move.
 /// Otherwise (`.sliding`) the kept bytes are slid to the front of a plain buffer, which doubles
 /// when they hold most of it: on the 1514-byte benchmark capture read from standard input, the
-/// slides, the copies into each larger buffer and the first writes to its fresh pages (4.6 times
-/// the ring's page faults) took the reading thread more than half its time.
+/// slides, the copies into each larger buffer and the first writes to its fresh pages (2.3 times
+/// the ring's page faults) took about two thirds of the reading thread's time.
 final class ByteSource {
     let name: String
     /// Pointer to the byte at `baseOffset`.
