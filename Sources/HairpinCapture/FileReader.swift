@@ -197,7 +197,7 @@ final class FileReader {
             }
             if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
             handOnPlain(at: start, end: start + headerLength + Int64(fields.captured), time: time)
-            askForHeaderAhead(base: mappedBase, start: start, end: start + headerLength + Int64(fields.captured), captured: fields.captured)
+            askForRecordAhead(base: mappedBase, start: start, end: start + headerLength + Int64(fields.captured), captured: fields.captured)
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: time, originalLength: Int(fields.original),
                                 bytes: UnsafeRawBufferPointer(start: pointer + Int(headerLength), count: Int(fields.captured)),
                                 direction: .unknown, flags: 0, fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
@@ -219,7 +219,7 @@ final class FileReader {
                 guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: base, limit: mappedEnd) }) else { break }
             }
-            askForHeaderAhead(base: base, start: start, end: plain.end, captured: plain.captured)
+            askForRecordAhead(base: base, start: start, end: plain.end, captured: plain.captured)
             handOnPlain(at: start, end: plain.end, time: plain.time)
             packetBlockRead = true
             timeKnown = true
@@ -339,6 +339,17 @@ final class FileReader {
     private func askForHeaderAhead(base: UnsafeRawPointer, start: Int64, end: Int64, captured: UInt32) {
         guard captured >= Self.prefetchedRecordSize else { return }
         hairpin_prefetch(base + Int(start) + Int(end - start) &* Self.headerPrefetchRecords)
+    }
+
+    /// `askForHeaderAhead` for the record the reader will hand on, with the two cache lines after
+    /// its header too: the frame's own headers, and the first payload bytes the summary reads.
+    @inline(__always)
+    private func askForRecordAhead(base: UnsafeRawPointer, start: Int64, end: Int64, captured: UInt32) {
+        guard captured >= Self.prefetchedRecordSize else { return }
+        let ahead = base + Int(start) + Int(end - start) &* Self.headerPrefetchRecords
+        hairpin_prefetch(ahead)
+        hairpin_prefetch(ahead + 64)
+        hairpin_prefetch(ahead + 128)
     }
 
     /// What `next` does for a record it hands on at once, for a plain record from `start` to
