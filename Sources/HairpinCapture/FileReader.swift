@@ -272,7 +272,10 @@ final class FileReader {
     @inline(__always)
     private func scoutStep(at offset: Int64, base: UnsafeRawPointer, limit: Int64) -> OrderScout.Step {
         if isPcapng {
-            if let plain = plainPcapngRecord(at: offset, base: base, limit: limit) { return .record(time: plain.time, end: plain.end) }
+            if let plain = plainPcapngRecord(at: offset, base: base, limit: limit) {
+                askForHeaderAhead(base: base, start: offset, end: plain.end, captured: plain.captured, records: Self.scoutPrefetchRecords)
+                return .record(time: plain.time, end: plain.end)
+            }
             guard offset + 12 <= limit else { return .stop }
             let p = base + Int(offset)
             let type = section.load32(p, 0), length = Int(section.load32(p, 4))
