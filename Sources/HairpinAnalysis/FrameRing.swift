@@ -62,8 +62,12 @@ final class FrameRing: @unchecked Sendable {
     static let populateStep = 1 << 20
     /// How far behind the writer pages are handed back (the ring holds far less), and how many
     /// bytes at least per call. The writer's own reader hands them back `writerReleaseLag` behind.
+    /// Each call makes the writer's core drop its cached translations (an interrupt, dear on a
+    /// virtual machine): 64 MB steps instead of 16 took the 9014-byte benchmark capture's TLB
+    /// shootdowns from 770 to 280 a run, its mapped pages at most 2.51 GB instead of 2.50 (the
+    /// scout's look-ahead of 262,144 records holds most of them).
     static let releaseBehind = 64 << 20
-    static let releaseStep = 16 << 20
+    static let releaseStep = 64 << 20
     static let writerReleaseLag: Int64 = 512 << 20
 
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
