@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
-import CPlatform
 
 /// The bytes of one capture input, addressed by their offset in the (decompressed) capture.
 ///
@@ -11,12 +10,14 @@ import CPlatform
 /// pending records still point into. The buffer grows only as far as a record needs, never
 /// beyond `maximumBuffer`.
 ///
-/// Where the system allows, a stream's buffer is a ring mapped twice over (`Buffering.mirrored`):
-/// offsets wrap around it, any range of its size is contiguous, and the bytes kept never move.
-/// Otherwise (`.sliding`) the kept bytes are slid to the front of a plain buffer, which doubles
-/// when they hold most of it: on the 1514-byte benchmark capture read from standard input, the
-/// slides, the copies into each larger buffer and the first writes to its fresh pages (2.3 times
-/// the ring's page faults) took about two thirds of the reading thread's time.
+/// Where the system allows, a stream's bytes are held in a ring mapped twice over, which a thread
+/// of its own fills straight from the stream (`StreamRing`, `Buffering.mirrored`): offsets wrap
+/// around it, any range of its size is contiguous, and the bytes kept never move. Otherwise
+/// (`.sliding`) a thread reads the stream into blocks (`StreamPrefetch`), copied into a plain
+/// buffer whose kept bytes are slid to its front, and which doubles when they hold most of it: on
+/// the 1514-byte benchmark capture read from standard input, the slides, the copies into each
+/// larger buffer and the first writes to its fresh pages (2.3 times the ring's page faults) took
+/// about two thirds of the reading thread's time.
 final class ByteSource {
     let name: String
     /// Pointer to the byte at `baseOffset`.
@@ -33,17 +34,15 @@ final class ByteSource {
     enum Compression: String, Sendable { case none, gzip, zstd }
 
     private var mappedLength = 0
+    /// A stream's bytes, in one of two ways (`Buffering`): a ring filled by its own thread, or a
+    /// plain buffer filled from `stream`.
+    private var ring: StreamRing?
     private var buffer: UnsafeMutableRawPointer?
     private var bufferCapacity = 0
-    /// True when `buffer` is a ring mapped twice (`hairpin_map_mirrored`) of `bufferCapacity`, a
-    /// power of two: the offset `o` is at `buffer + (o & (bufferCapacity - 1))`.
-    private var bufferIsMirrored = false
     private var stream: StreamPrefetch?
 
     static let maximumBuffer = 1 << 30
     private static let initialBuffer = 1 << 20
-    /// Bytes a refill of the ring reads past what was asked for (or half its free room, if less).
-    private static let ringReadStep = 1 << 20
 
     /// How a stream's bytes are held.
     enum Buffering: Equatable, Sendable {
@@ -69,19 +68,19 @@ final class ByteSource {
 
     private init(name: String, stream: InputStream, buffering: Buffering) {
         self.name = name
-        self.stream = StreamPrefetch(stream)
         compression = stream.compression
         isMapped = false
         reachedEnd = false
-        if case .mirrored(let capacity) = buffering, let ring = Self.mirroredRing(capacity: capacity) {
-            buffer = ring
-            bufferCapacity = capacity
-            bufferIsMirrored = true
+        if case .mirrored(let capacity) = buffering, let ring = StreamRing(stream: stream, capacity: capacity) {
+            self.ring = ring
+            base = UnsafeRawPointer(ring.base)
         } else {
-            buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.initialBuffer, alignment: 16)
+            self.stream = StreamPrefetch(stream)
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.initialBuffer, alignment: 16)
+            self.buffer = buffer
             bufferCapacity = Self.initialBuffer
+            base = UnsafeRawPointer(buffer)
         }
-        base = UnsafeRawPointer(buffer!)
         available = 0
     }
 
@@ -89,19 +88,8 @@ final class ByteSource {
         if isMapped, mappedLength > 0 {
             munmap(UnsafeMutableRawPointer(mutating: base), mappedLength)
         }
-        if bufferIsMirrored {
-            hairpin_unmap_mirrored(buffer, bufferCapacity)
-        } else {
-            buffer?.deallocate()
-        }
-    }
-
-    /// A ring of `capacity` bytes mapped twice; nil when the capacity is not a power of two
-    /// and a multiple of the page size, or the system cannot map it.
-    private static func mirroredRing(capacity: Int) -> UnsafeMutableRawPointer? {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard capacity > 0, capacity & (capacity - 1) == 0, page > 0, capacity % page == 0 else { return nil }
-        return hairpin_map_mirrored(capacity)
+        ring?.letGo()
+        buffer?.deallocate()
     }
 
     /// Opens a path (`-` is standard input), mapping it when it is a plain regular file and
@@ -196,7 +184,7 @@ final class ByteSource {
     }
 
     /// True once a compressed stream's end was reached inside a gzip member or zstd frame.
-    var streamWasCut: Bool { stream?.wasCut ?? false }
+    var streamWasCut: Bool { ring?.wasCut ?? stream?.wasCut ?? false }
 
     /// Offset one past the last byte available now.
     var endOffset: Int64 { baseOffset + Int64(available) }
@@ -206,7 +194,7 @@ final class ByteSource {
     /// of real data, so a length field claiming gigabytes in a short stream costs no more memory
     /// than the stream's own bytes.
     private func refill(upTo wanted: Int64, retainFrom: Int64) throws(CaptureError) -> Bool {
-        if bufferIsMirrored { return try refillRing(upTo: wanted, retainFrom: retainFrom) }
+        if let ring { return try refill(ring, upTo: wanted, retainFrom: retainFrom) }
         guard let stream, var buffer else { return false }
         let keepFrom = max(baseOffset, min(retainFrom, baseOffset + Int64(available)))
         let drop = Int(keepFrom - baseOffset)
@@ -232,7 +220,7 @@ final class ByteSource {
         let goal = max(wanted, baseOffset + Int64(available) + Int64((bufferCapacity - available) / 2))
         while baseOffset + Int64(available) < goal {
             if available == bufferCapacity {
-                guard bufferCapacity < Self.maximumBuffer else { throw heldTooMuch() }
+                guard bufferCapacity < Self.maximumBuffer else { throw Self.heldTooMuch(file: name, offset: baseOffset) }
                 let capacity = min(bufferCapacity * 2, Self.maximumBuffer)
                 let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
                 grown.copyMemory(from: buffer, byteCount: available)
@@ -252,50 +240,20 @@ final class ByteSource {
         return true
     }
 
-    /// `refill` on the ring: what is dropped is only forgotten, and bytes are read into the
-    /// ring's free part, which wraps. The ring doubles (its kept bytes copied once) only when
-    /// `wanted` lies further than its size past the first byte kept.
-    private func refillRing(upTo wanted: Int64, retainFrom: Int64) throws(CaptureError) -> Bool {
-        guard let stream, let ring = buffer else { return false }
+    /// `refill` from the ring: what is dropped is only let go, for its filler to write over, and
+    /// what it has read is there already.
+    private func refill(_ ring: StreamRing, upTo wanted: Int64, retainFrom: Int64) throws(CaptureError) -> Bool {
         let keepFrom = max(baseOffset, min(retainFrom, endOffset))
-        available -= Int(keepFrom - baseOffset)
+        let (end, isEnd) = try ring.bytes(upTo: wanted, keeping: keepFrom)
         baseOffset = keepFrom
-        if wanted - baseOffset > Int64(bufferCapacity) { try growRing(toHold: wanted - baseOffset) }
-        let current = buffer ?? ring
-        let mask = Int64(bufferCapacity - 1)
-        base = UnsafeRawPointer(current + Int(baseOffset & mask))
-        // A step at a time: nothing moves whatever the ring keeps, and bytes read just before they
-        // are parsed are still in the cache (the 1514-byte benchmark capture from standard
-        // input: 265 -> 240-250 ms against reading half the free room).
-        let goal = max(wanted, endOffset + Int64(min((bufferCapacity - available) / 2, Self.ringReadStep)))
-        while endOffset < goal {
-            let produced = try stream.read(into: current + Int(endOffset & mask), capacity: bufferCapacity - available)
-            if produced == 0 {
-                reachedEnd = true
-                return endOffset >= wanted
-            }
-            available += produced
-        }
-        return true
-    }
-
-    /// Moves the kept bytes into a ring of the next power of two that holds `length` bytes.
-    private func growRing(toHold length: Int64) throws(CaptureError) {
-        guard length <= Int64(Self.maximumBuffer) else { throw heldTooMuch() }
-        var capacity = bufferCapacity * 2
-        while Int64(capacity) < length { capacity *= 2 }
-        guard let old = buffer, let grown = Self.mirroredRing(capacity: capacity) else {
-            throw CaptureError(.readFailed(errno: ENOMEM), file: name, offset: baseOffset)
-        }
-        let oldMask = Int64(bufferCapacity - 1), newMask = Int64(capacity - 1)
-        (grown + Int(baseOffset & newMask)).copyMemory(from: old + Int(baseOffset & oldMask), byteCount: available)
-        hairpin_unmap_mirrored(old, bufferCapacity)
-        buffer = grown
-        bufferCapacity = capacity
+        available = Int(end - keepFrom)
+        base = UnsafeRawPointer(ring.base + Int(keepFrom & Int64(ring.capacity - 1)))
+        if isEnd { reachedEnd = true }
+        return end >= wanted
     }
 
     /// What a stream that would need more than `maximumBuffer` held at once fails with.
-    private func heldTooMuch() -> CaptureError {
-        CaptureError(.invalidArgument("more than \(Self.maximumBuffer >> 20) MiB would have to be held in memory"), file: name, offset: baseOffset)
+    static func heldTooMuch(file: String, offset: Int64) -> CaptureError {
+        CaptureError(.invalidArgument("more than \(maximumBuffer >> 20) MiB would have to be held in memory"), file: file, offset: offset)
     }
 }

@@ -1,11 +1,14 @@
 import Foundation
-import HairpinCapture
+@testable import HairpinCapture
 import Testing
 
-/// A compressed stream is inflated ahead on a thread of its own, in 1 MiB blocks: records read
-/// the same across block edges, a stream cut short fails after the records before the cut, and
-/// a reader let go early lets its thread and file go too.
+/// A compressed stream is inflated ahead on a thread of its own, 1 MiB at a time, straight into
+/// the stream's ring (`StreamRing`) or into blocks copied into the sliding buffer
+/// (`StreamPrefetch`): records read the same across those edges, a stream cut short fails after
+/// the records before the cut, and a reader let go early lets its thread and file go too.
 @Suite struct StreamPrefetchTests {
+    static let bufferings: [ByteSource.Buffering] = [.standard, .sliding]
+
     /// A pcap of `count` 1514-byte records, each carrying its index in its first bytes.
     func capture(_ count: Int) -> [UInt8] {
         var pcap = PcapBuilder()
@@ -17,20 +20,25 @@ import Testing
         return pcap.bytes
     }
 
-    @Test func recordsReadTheSameAcrossBlocks() throws {
+    @Test(arguments: bufferings)
+    func recordsReadTheSameAcrossBlocks(buffering: ByteSource.Buffering) throws {
         // 5,000 records: 7.6 MB inflated, nearly eight blocks, none of them on a record edge.
         let plain = capture(5_000)
         let mapped = try readAll(plain)
-        let inflated = try readAll(try gzip(plain))
+        var options = CaptureReader.Options()
+        options.streamBuffering = buffering
+        let inflated = try readAll(try gzip(plain), options: options)
         #expect(mapped.records.count == 5_000)
         #expect(inflated.records == mapped.records)
-        #expect(try readAll(try zstd(plain)).records == mapped.records)
+        #expect(try readAll(try zstd(plain), options: options).records == mapped.records)
     }
 
     /// Records read before the stream's end or failure, and how reading ended.
-    func readUntilTheEnd(_ bytes: [UInt8]) throws -> (count: Int, failure: CaptureError?, anomalies: [AnomalyKind]) {
+    func readUntilTheEnd(_ bytes: [UInt8], buffering: ByteSource.Buffering) throws -> (count: Int, failure: CaptureError?, anomalies: [AnomalyKind]) {
         let files = TemporaryFiles()
-        let reader = try CaptureReader(paths: [files.write(bytes)], options: .init(reorderWindow: 0))
+        var options = CaptureReader.Options(reorderWindow: 0)
+        options.streamBuffering = buffering
+        let reader = try CaptureReader(paths: [files.write(bytes)], options: options)
         var count = 0
         do {
             while let record = try reader.next() {
@@ -43,12 +51,13 @@ import Testing
         return (count, nil, reader.anomalies.map(\.kind))
     }
 
-    @Test func aStreamCutShortKeepsTheRecordsBeforeTheCutAndSaysSo() throws {
+    @Test(arguments: bufferings)
+    func aStreamCutShortKeepsTheRecordsBeforeTheCutAndSaysSo(buffering: ByteSource.Buffering) throws {
         let plain = capture(5_000)
         for (name, compressed) in [("gzip", try gzip(plain)), ("zstd", try zstd(plain))] {
-            let whole = try readUntilTheEnd(compressed)
+            let whole = try readUntilTheEnd(compressed, buffering: buffering)
             #expect(whole.count == 5_000 && whole.failure == nil && whole.anomalies.isEmpty, "\(name), whole: \(whole)")
-            let cut = try readUntilTheEnd(Array(compressed.prefix(compressed.count / 2)))
+            let cut = try readUntilTheEnd(Array(compressed.prefix(compressed.count / 2)), buffering: buffering)
             #expect(cut.count > 1_000 && cut.count < 5_000, "\(name): \(cut.count) records before the cut")
             #expect(cut.failure == nil, "\(name)")
             // The cut may fall inside a record too; the stream's own cut is always reported.
@@ -57,14 +66,15 @@ import Testing
         }
         // Two whole gzip members one after the other are one capture, not a cut one.
         let members = try gzip(Array(plain.prefix(plain.count / 2))) + (try gzip(Array(plain.suffix(from: plain.count / 2))))
-        let joined = try readUntilTheEnd(members)
+        let joined = try readUntilTheEnd(members, buffering: buffering)
         #expect(joined.failure == nil && joined.anomalies.isEmpty, "\(joined)")
     }
 
-    @Test func corruptDataFailsAfterTheRecordsBeforeIt() throws {
+    @Test(arguments: bufferings)
+    func corruptDataFailsAfterTheRecordsBeforeIt(buffering: ByteSource.Buffering) throws {
         var compressed = try gzip(capture(5_000))
         for index in compressed.count / 2..<compressed.count / 2 + 64 { compressed[index] ^= 0x5A }
-        let corrupt = try readUntilTheEnd(compressed)
+        let corrupt = try readUntilTheEnd(compressed, buffering: buffering)
         #expect(corrupt.count > 1_000 && corrupt.count < 5_000, "\(corrupt.count) records before the damage")
         guard case .decompressionFailed? = corrupt.failure?.kind else {
             Issue.record("expected a decompression failure, got \(String(describing: corrupt.failure))")
@@ -84,12 +94,15 @@ import Testing
         return false
     }
 
-    @Test func aReaderLetGoEarlyClosesItsFile() throws {
+    @Test(arguments: bufferings)
+    func aReaderLetGoEarlyClosesItsFile(buffering: ByteSource.Buffering) throws {
         let files = TemporaryFiles()
         let path = files.write(try gzip(capture(20_000)))
         #expect(try !isOpen(path))
         do {
-            let reader = try CaptureReader(paths: [path])
+            var options = CaptureReader.Options()
+            options.streamBuffering = buffering
+            let reader = try CaptureReader(paths: [path], options: options)
             for _ in 0..<10 { _ = try reader.next() }
             #expect(try isOpen(path))
         }
