@@ -78,7 +78,9 @@ final class StreamRing: @unchecked Sendable {
     /// end; throws what stopped the stream when it failed before `wanted`. Grows the ring when
     /// `wanted` lies further than its size past `keep`.
     func bytes(upTo wanted: Int64, keeping keep: Int64) throws(CaptureError) -> (end: Int64, isEnd: Bool) {
-        kept.store(keep, ordering: .releasing)
+        // Sequentially consistent, as the flags: the other side's look after saying it sleeps
+        // must see this store, or its own flag be seen here.
+        kept.store(keep, ordering: .sequentiallyConsistent)
         if fillerSleeps.exchange(false, ordering: .sequentiallyConsistent) { room.signal() }
         if wanted - keep > Int64(capacity) { try grow(toHold: wanted - keep, keeping: keep) }
         while true {
@@ -157,7 +159,7 @@ final class StreamRing: @unchecked Sendable {
                 finish()
                 return
             }
-            produced.store(end + Int64(count), ordering: .releasing)
+            produced.store(end + Int64(count), ordering: .sequentiallyConsistent)
             if readerSleeps.exchange(false, ordering: .sequentiallyConsistent) { bytes.signal() }
         }
         fillerEnded.signal()
