@@ -51,8 +51,8 @@ final class ByteSource {
         case mirrored(capacity: Int)
         case sliding
         /// Twice what waiting records and the read-ahead may keep (`CaptureReader.Options
-        /// .streamRetainBudget`): room to read as much again between refills. Its pages are
-        /// made only as the stream's bytes reach them.
+        /// .streamRetainBudget`): room for the filler to read as much again ahead of them. Its
+        /// pages are made only as the stream's bytes reach them.
         static let standard = Buffering.mirrored(capacity: 64 << 20)
     }
 

@@ -14,7 +14,6 @@ import Synchronization
 /// The offset `o` of the stream is at `base + (o & (capacity - 1))`.
 final class StreamRing: @unchecked Sendable {
     let name: String
-    let compression: ByteSource.Compression
     /// The ring, and its size: a power of two. Both change only while no filler runs (`grow`).
     private(set) var base: UnsafeMutableRawPointer
     private(set) var capacity: Int
@@ -46,7 +45,6 @@ final class StreamRing: @unchecked Sendable {
     init?(stream: InputStream, capacity: Int) {
         guard let ring = Self.map(capacity: capacity) else { return nil }
         name = stream.name
-        compression = stream.compression
         self.stream = stream
         base = ring
         self.capacity = capacity
