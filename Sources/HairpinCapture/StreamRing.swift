@@ -36,8 +36,8 @@ final class StreamRing: @unchecked Sendable {
     private let bytes = DispatchSemaphore(value: 0)
     private let fillerEnded = DispatchSemaphore(value: 0)
 
-    /// Bytes one read of the stream asks for at most: what the reader waits for at first, and
-    /// how soon bytes written are read while still in the cache.
+    /// Bytes one read of the stream asks for at most: the reader gets them a step at a time,
+    /// soon after they were written and while they are still in the cache.
     static let readStep = 1 << 20
 
     /// Nil when the ring cannot be mapped (no anonymous memory files, a capacity that is not a
