@@ -1,6 +1,7 @@
 // The header's inline functions, and what needs the C library's GNU extensions.
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -96,5 +97,13 @@ int hairpin_cores_available(void) {
     return answer;
 #else
     return 1;
+#endif
+}
+
+void hairpin_name_this_thread(const char *name) {
+#if defined(__linux__)
+    pthread_setname_np(pthread_self(), name);
+#else
+    (void)name;
 #endif
 }

@@ -5,6 +5,8 @@
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPlatform
+import Dispatch
 
 func systemErrorText(_ code: Int32) -> String {
     guard let text = strerror(code) else { return "error \(code)" }
@@ -42,4 +44,34 @@ func writeAll(_ buffer: [UInt8], to descriptor: Int32, path: String) throws(Capt
         }
         written += result
     }
+}
+
+/// Runs `body` on a thread of its own. A stream's filler blocks whenever its reader is busy with
+/// other inputs; on Dispatch's pool, which has a few threads per core, the fillers of several
+/// streams took them all and left the last stream's filler waiting for a thread the pool added
+/// only after a while (four gzip files read in 2.5 s instead of 0.55, ten in 9 s). Dispatch's
+/// pool is the fallback where no thread can be made.
+/// `name` (15 bytes at most) shows in `top -H` and `/proc/<pid>/task/*/comm`.
+func runOnThreadOfItsOwn(named name: StaticString, _ body: @escaping @Sendable () -> Void) {
+    final class Work {
+        let name: StaticString
+        let body: @Sendable () -> Void
+        init(_ name: StaticString, _ body: @escaping @Sendable () -> Void) { self.name = name; self.body = body }
+    }
+    let work = Unmanaged.passRetained(Work(name, body)).toOpaque()
+    var thread = pthread_t()
+    let started = pthread_create(&thread, nil, { context in
+        let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
+        work.name.withUTF8Buffer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { hairpin_name_this_thread($0.baseAddress!) }
+        }
+        work.body()
+        return nil
+    }, work)
+    guard started == 0 else {
+        Unmanaged<Work>.fromOpaque(work).release()
+        DispatchQueue.global().async(execute: body)
+        return
+    }
+    pthread_detach(thread)
 }

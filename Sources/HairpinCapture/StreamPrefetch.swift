@@ -23,7 +23,7 @@ final class StreamPrefetch {
         compression = stream.compression
         let ahead = ReadAhead(stream: stream)
         self.ahead = ahead
-        DispatchQueue.global().async { ahead.run() }
+        runOnThreadOfItsOwn(named: "hairpin-stream") { ahead.run() }
     }
 
     deinit {

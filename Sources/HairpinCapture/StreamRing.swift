@@ -125,7 +125,7 @@ final class StreamRing: @unchecked Sendable {
 
     private func startFiller() {
         // The thread holds the ring (and its memory) until it ends, even after the reader let go.
-        DispatchQueue.global().async { [self] in fill() }
+        runOnThreadOfItsOwn(named: "hairpin-stream") { [self] in fill() }
     }
 
     /// The filler: reads the stream into the free part of the ring, a step at a time, until it

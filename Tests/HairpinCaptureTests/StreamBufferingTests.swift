@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HairpinCapture
 
@@ -39,5 +40,44 @@ import Testing
             #expect(same, "\(buffering), window \(window): \(streamed.records.count) records")
             #expect(streamed.anomalies.map { "\($0.kind) \($0.count)" } == plain.anomalies.map { "\($0.kind) \($0.count)" }, "\(buffering), window \(window)")
         }
+    }
+}
+
+/// Sixteen gzip inputs read at once, merged in time order: each stream's filler has a thread of
+/// its own, so a filler waiting for its reader never keeps another stream's from starting (on
+/// Dispatch's few pooled threads, the last streams' fillers waited seconds for one).
+@Suite struct ManyStreamsTests {
+    @Test func sixteenCompressedInputsAreReadWhole() throws {
+        let files = TemporaryFiles()
+        var paths: [String] = []
+        for file in 0..<16 {
+            var pcap = PcapBuilder()
+            for index in 0..<500 {
+                pcap.record(seconds: UInt32(index), fraction: UInt32(file), frame: frame(1000, seed: UInt8(file)))
+            }
+            paths.append(files.write(try gzip(pcap.bytes), name: "input-\(file).pcap.gz"))
+        }
+        var options = CaptureReader.Options()
+        // Rings a few records long: every filler soon waits for its reader.
+        options.streamBuffering = .mirrored(capacity: 64 << 10)
+        options.streamRetainBudget = 16 << 10
+        let reader = try CaptureReader(paths: paths, options: options)
+        // Each stream's filler has its thread from the start, named so; the rings are too small
+        // for any filler to end before its records are read. (Other tests' fillers running
+        // meanwhile can only add to the count.)
+        let fillers = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").filter { task in
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) == "hairpin-stream\n"
+        }.count
+        #expect(fillers >= 16, "\(fillers) stream threads")
+        var firsts: [UInt8] = []
+        var count = 0
+        while let record = try reader.next() {
+            if firsts.count < 16 { firsts.append(record.bytes[0]) }
+            count += 1
+        }
+        #expect(count == 16 * 500)
+        #expect(reader.anomalies.isEmpty)
+        // Merged in time order: second by second, the sixteen inputs' records in turn.
+        #expect(firsts == (0..<16).map { frame(1000, seed: UInt8($0))[0] })
     }
 }

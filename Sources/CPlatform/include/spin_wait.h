@@ -36,4 +36,8 @@ static inline void hairpin_prefetch_for_write(void *address) {
 /// on the first call; later calls give the same answer.
 int hairpin_cores_available(void);
 
+/// Names the calling thread (15 bytes at most), as `top -H` and `/proc/<pid>/task/*/comm` show
+/// it; does nothing where threads have no names.
+void hairpin_name_this_thread(const char *name);
+
 #endif
