@@ -1,4 +1,4 @@
-// The header's inline functions, and what needs the C library's GNU extensions.
+// How many cores the process may use, and threads' names: what needs the C library's GNU extensions.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "spin_wait.h"
+#include "threads.h"
 
 #if defined(__linux__)
 // Reads a small text file into `buffer` (NUL-terminated); false when it cannot be read.
