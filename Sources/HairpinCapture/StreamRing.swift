@@ -33,7 +33,7 @@ final class StreamRing: @unchecked Sendable {
     private let fillerSleeps = Atomic<Bool>(false)
     private let readerSleeps = Atomic<Bool>(false)
     private let room = DispatchSemaphore(value: 0)
-    private let bytes = DispatchSemaphore(value: 0)
+    private let arrived = DispatchSemaphore(value: 0)
     private let fillerEnded = DispatchSemaphore(value: 0)
 
     /// Bytes one read of the stream asks for at most: the reader gets them a step at a time,
@@ -94,7 +94,7 @@ final class StreamRing: @unchecked Sendable {
                 readerSleeps.store(false, ordering: .relaxed)
                 continue
             }
-            bytes.wait()
+            arrived.wait()
         }
     }
 
@@ -158,14 +158,14 @@ final class StreamRing: @unchecked Sendable {
                 return
             }
             produced.store(end + Int64(count), ordering: .sequentiallyConsistent)
-            if readerSleeps.exchange(false, ordering: .sequentiallyConsistent) { bytes.signal() }
+            if readerSleeps.exchange(false, ordering: .sequentiallyConsistent) { arrived.signal() }
         }
         fillerEnded.signal()
     }
 
     private func finish() {
         finished.store(true, ordering: .sequentiallyConsistent)
-        if readerSleeps.exchange(false, ordering: .sequentiallyConsistent) { bytes.signal() }
+        if readerSleeps.exchange(false, ordering: .sequentiallyConsistent) { arrived.signal() }
         fillerEnded.signal()
     }
 }
