@@ -3,6 +3,7 @@
 #endif
 import CPlatform
 import Dispatch
+import HairpinCapture
 import Synchronization
 
 /// A thread started with the process, on another core, that waits for one piece of work: the
@@ -41,17 +42,10 @@ public final class StandbyThread: @unchecked Sendable {
         guard hairpin_cores_available() > 1,
               state.compareExchange(expected: Self.ended, desired: Self.waiting, ordering: .relaxed).exchanged else { return false }
         preparation = preparing
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { context in
-            Unmanaged<StandbyThread>.fromOpaque(context!).takeRetainedValue().waitForWork()
-            return nil
-        }, Unmanaged.passRetained(self).toOpaque())
-        guard started == 0 else {
-            Unmanaged.passUnretained(self).release()
+        guard startThread(named: "hairpin-worker", { [self] in waitForWork() }) else {
             state.store(Self.ended, ordering: .relaxed)
             return false
         }
-        pthread_detach(thread)
         return true
     }
 

@@ -201,7 +201,8 @@ final class FileReader {
             }
             if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
             handOnPlain(at: start, end: start + headerLength + Int64(fields.captured), time: time)
-            askForRecordAhead(base: mappedBase, start: start, end: start + headerLength + Int64(fields.captured), captured: fields.captured)
+            askAhead(base: mappedBase, start: start, end: start + headerLength + Int64(fields.captured), captured: fields.captured,
+                     records: Self.headerPrefetchRecords, lines: 3)
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: time, originalLength: Int(fields.original),
                                 bytes: UnsafeRawBufferPointer(start: pointer + Int(headerLength), count: Int(fields.captured)),
                                 direction: .unknown, flags: 0, fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
@@ -223,7 +224,7 @@ final class FileReader {
                 guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: base, limit: mappedEnd) }) else { break }
             }
-            askForRecordAhead(base: base, start: start, end: plain.end, captured: plain.captured)
+            askAhead(base: base, start: start, end: plain.end, captured: plain.captured, records: Self.headerPrefetchRecords, lines: 3)
             handOnPlain(at: start, end: plain.end, time: plain.time)
             packetBlockRead = true
             timeKnown = true
@@ -273,7 +274,7 @@ final class FileReader {
     private func scoutStep(at offset: Int64, base: UnsafeRawPointer, limit: Int64) -> OrderScout.Step {
         if isPcapng {
             if let plain = plainPcapngRecord(at: offset, base: base, limit: limit) {
-                askForHeaderAhead(base: base, start: offset, end: plain.end, captured: plain.captured, records: Self.scoutPrefetchRecords)
+                askAhead(base: base, start: offset, end: plain.end, captured: plain.captured, records: Self.scoutPrefetchRecords, lines: 1)
                 return .record(time: plain.time, end: plain.end)
             }
             guard offset + 12 <= limit else { return .stop }
@@ -298,7 +299,7 @@ final class FileReader {
         let fields = layout.recordFields(base + Int(offset))
         let end = offset + headerLength + Int64(fields.captured)
         guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), end <= limit else { return .stop }
-        askForHeaderAhead(base: base, start: offset, end: end, captured: fields.captured, records: Self.scoutPrefetchRecords)
+        askAhead(base: base, start: offset, end: end, captured: fields.captured, records: Self.scoutPrefetchRecords, lines: 1)
         return .record(time: Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000), end: end)
     }
 
@@ -340,24 +341,15 @@ final class FileReader {
         return scoutStep(at: offset, base: source.pointer(at: offset) - Int(offset), limit: source.endOffset)
     }
 
-    /// For a record of `prefetchedRecordSize` or more from `start` to `end`, asks for the header
-    /// `records` records ahead, guessing each the size of this one.
+    /// For a record of `prefetchedRecordSize` or more from `start` to `end`, asks for the first
+    /// `lines` cache lines of the record `records` records ahead, guessing each the size of this
+    /// one. The scout reads only the header; the reader also the two lines after it: the frame's
+    /// own headers, and the first payload bytes the summary reads.
     @inline(__always)
-    private func askForHeaderAhead(base: UnsafeRawPointer, start: Int64, end: Int64, captured: UInt32,
-                                   records: Int = FileReader.headerPrefetchRecords) {
+    private func askAhead(base: UnsafeRawPointer, start: Int64, end: Int64, captured: UInt32, records: Int, lines: Int) {
         guard captured >= Self.prefetchedRecordSize else { return }
-        hairpin_prefetch(base + Int(start) + Int(end - start) &* records)
-    }
-
-    /// `askForHeaderAhead` for the record the reader will hand on, with the two cache lines after
-    /// its header too: the frame's own headers, and the first payload bytes the summary reads.
-    @inline(__always)
-    private func askForRecordAhead(base: UnsafeRawPointer, start: Int64, end: Int64, captured: UInt32) {
-        guard captured >= Self.prefetchedRecordSize else { return }
-        let ahead = base + Int(start) + Int(end - start) &* Self.headerPrefetchRecords
-        hairpin_prefetch(ahead)
-        hairpin_prefetch(ahead + 64)
-        hairpin_prefetch(ahead + 128)
+        let ahead = base + Int(start) + Int(end - start) &* records
+        for line in 0..<lines { hairpin_prefetch(ahead + line &* 64) }
     }
 
     /// What `next` does for a record it hands on at once, for a plain record from `start` to

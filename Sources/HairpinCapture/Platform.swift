@@ -46,13 +46,9 @@ func writeAll(_ buffer: [UInt8], to descriptor: Int32, path: String) throws(Capt
     }
 }
 
-/// Runs `body` on a thread of its own. A stream's filler blocks whenever its reader is busy with
-/// other inputs; on Dispatch's pool, which has a few threads per core, the fillers of several
-/// streams took them all and left the last stream's filler waiting for a thread the pool added
-/// only after a while (four gzip files read in 2.5 s instead of 0.55, ten in 9 s). Dispatch's
-/// pool is the fallback where no thread can be made.
-/// `name` (15 bytes at most) shows in `top -H` and `/proc/<pid>/task/*/comm`.
-func runOnThreadOfItsOwn(named name: StaticString, _ body: @escaping @Sendable () -> Void) {
+/// Starts a thread of its own, named `name` (15 bytes at most, as `top -H` and
+/// `/proc/<pid>/task/*/comm` show it), that runs `body`; false when no thread could be made.
+public func startThread(named name: StaticString, _ body: @escaping @Sendable () -> Void) -> Bool {
     final class Work {
         let name: StaticString
         let body: @Sendable () -> Void
@@ -70,8 +66,17 @@ func runOnThreadOfItsOwn(named name: StaticString, _ body: @escaping @Sendable (
     }, work)
     guard started == 0 else {
         Unmanaged<Work>.fromOpaque(work).release()
-        DispatchQueue.global().async(execute: body)
-        return
+        return false
     }
     pthread_detach(thread)
+    return true
+}
+
+/// Runs `body` on a thread of its own (`startThread`), or on Dispatch's pool where no thread can
+/// be made. A stream's filler blocks whenever its reader is busy with other inputs; on the pool,
+/// which has a few threads per core, the fillers of several streams took them all and left the
+/// last stream's filler waiting for a thread the pool added only after a while (four gzip files
+/// read in 2.5 s instead of 0.55, ten in 9 s).
+func runOnThreadOfItsOwn(named name: StaticString, _ body: @escaping @Sendable () -> Void) {
+    if !startThread(named: name, body) { DispatchQueue.global().async(execute: body) }
 }
