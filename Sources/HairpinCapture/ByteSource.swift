@@ -13,8 +13,8 @@
 /// Where the system allows, a stream's bytes are held in a ring mapped twice over, which a thread
 /// of its own fills straight from the stream (`StreamRing`, `Buffering.mirrored`): offsets wrap
 /// around it, any range of its size is contiguous, and the bytes kept never move. Otherwise
-/// (`.sliding`) a thread reads the stream into blocks (`StreamPrefetch`), copied into a plain
-/// buffer whose kept bytes are slid to its front, and which doubles when they hold most of it: on
+/// (`.sliding`) that thread reads the stream into a small plain ring, copied into a plain buffer
+/// whose kept bytes are slid to its front, and which doubles when they hold most of it: on
 /// the 1514-byte benchmark capture read from standard input, the slides, the copies into each
 /// larger buffer and the first writes to its fresh pages (2.3 times the ring's page faults) took
 /// about two thirds of the reading thread's time.
@@ -35,11 +35,13 @@ final class ByteSource {
 
     private var mappedLength = 0
     /// A stream's bytes, in one of two ways (`Buffering`): a ring filled by its own thread, or a
-    /// plain buffer filled from `stream`.
+    /// plain buffer filled from `stream`, a small ring read ahead the same way.
     private var ring: StreamRing?
     private var buffer: UnsafeMutableRawPointer?
     private var bufferCapacity = 0
-    private var stream: StreamPrefetch?
+    private var stream: StreamRing?
+    /// The read-ahead of the sliding buffer's stream: room for a few reads of the stream.
+    private static let slidingReadAhead = 4 << 20
 
     static let maximumBuffer = 1 << 30
     private static let initialBuffer = 1 << 20
@@ -75,7 +77,7 @@ final class ByteSource {
             self.ring = ring
             base = UnsafeRawPointer(ring.base)
         } else {
-            self.stream = StreamPrefetch(stream)
+            self.stream = StreamRing(stream: stream, plainCapacity: Self.slidingReadAhead)
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.initialBuffer, alignment: 16)
             self.buffer = buffer
             bufferCapacity = Self.initialBuffer
@@ -89,6 +91,7 @@ final class ByteSource {
             munmap(UnsafeMutableRawPointer(mutating: base), mappedLength)
         }
         ring?.letGo()
+        stream?.letGo()
         buffer?.deallocate()
     }
 

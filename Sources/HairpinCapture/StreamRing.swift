@@ -12,12 +12,20 @@ import Synchronization
 /// where the reader keeps nothing any more; the reader waits only for bytes not there yet.
 ///
 /// The offset `o` of the stream is at `base + (o & (capacity - 1))`.
+///
+/// Where no ring can be mapped twice, a plain one (`init(stream:plainCapacity:)`) is read a copy
+/// at a time (`read(into:capacity:)`), into the buffer whose kept bytes are slid down instead.
 final class StreamRing: @unchecked Sendable {
     let name: String
     /// The ring, and its size: a power of two. Both change only while no filler runs (`grow`).
     private(set) var base: UnsafeMutableRawPointer
     private(set) var capacity: Int
     private let stream: InputStream
+    /// False for a plain ring: the filler never writes across its end, and bytes are only
+    /// copied out of it (`read`).
+    private let isMirrored: Bool
+    /// How far `read` copied the stream out.
+    private var copied: Int64 = 0
     /// Bytes of the stream in the ring so far (the filler's), and the first the reader still
     /// keeps (the reader's): the filler writes below `kept + capacity` only.
     private let produced = Atomic<Int64>(0)
@@ -42,17 +50,28 @@ final class StreamRing: @unchecked Sendable {
 
     /// Nil when the ring cannot be mapped (no anonymous memory files, a capacity that is not a
     /// power of two and a multiple of the page size): the caller holds the stream another way.
-    init?(stream: InputStream, capacity: Int) {
+    convenience init?(stream: InputStream, capacity: Int) {
         guard let ring = Self.map(capacity: capacity) else { return nil }
+        self.init(stream: stream, memory: ring, capacity: capacity, mirrored: true)
+    }
+
+    /// A plain ring of `plainCapacity` bytes (a power of two), for `read` only.
+    convenience init(stream: InputStream, plainCapacity: Int) {
+        precondition(plainCapacity > 0 && plainCapacity & (plainCapacity - 1) == 0, "a ring's capacity is a power of two")
+        self.init(stream: stream, memory: .allocate(byteCount: plainCapacity, alignment: 64), capacity: plainCapacity, mirrored: false)
+    }
+
+    private init(stream: InputStream, memory: UnsafeMutableRawPointer, capacity: Int, mirrored: Bool) {
         name = stream.name
         self.stream = stream
-        base = ring
+        base = memory
         self.capacity = capacity
+        isMirrored = mirrored
         startFiller()
     }
 
     deinit {
-        hairpin_unmap_mirrored(base, capacity)
+        if isMirrored { hairpin_unmap_mirrored(base, capacity) } else { base.deallocate() }
     }
 
     private static func map(capacity: Int) -> UnsafeMutableRawPointer? {
@@ -98,6 +117,20 @@ final class StreamRing: @unchecked Sendable {
         }
     }
 
+    /// Copies up to `capacity` of the stream's next bytes to `destination` (waiting for at least
+    /// one), and lets the filler write over them; 0 only at the stream's end. For a plain ring.
+    func read(into destination: UnsafeMutableRawPointer, capacity wanted: Int) throws(CaptureError) -> Int {
+        let (end, _) = try bytes(upTo: copied + 1, keeping: copied)
+        let count = min(wanted, Int(end - copied))
+        guard count > 0 else { return 0 }
+        let start = Int(copied & Int64(capacity - 1))
+        let first = min(count, capacity - start)
+        destination.copyMemory(from: base + start, byteCount: first)
+        if first < count { (destination + first).copyMemory(from: base, byteCount: count - first) }
+        copied += Int64(count)
+        return count
+    }
+
     /// Stops the filler, moves what is kept into a ring of the next power of two that holds
     /// `length` bytes, and starts the filler again.
     private func grow(toHold length: Int64, keeping keep: Int64) throws(CaptureError) {
@@ -134,7 +167,9 @@ final class StreamRing: @unchecked Sendable {
         let mask = Int64(capacity - 1)
         while !stopping.load(ordering: .acquiring) {
             let end = produced.load(ordering: .relaxed)
-            let free = Int(kept.load(ordering: .acquiring) + Int64(capacity) - end)
+            var free = Int(kept.load(ordering: .acquiring) + Int64(capacity) - end)
+            // A plain ring is written up to its end, then from its start.
+            if !isMirrored { free = min(free, capacity - Int(end & mask)) }
             if free <= 0 {
                 fillerSleeps.store(true, ordering: .sequentiallyConsistent)
                 if kept.load(ordering: .sequentiallyConsistent) + Int64(capacity) > end || stopping.load(ordering: .sequentiallyConsistent) {

@@ -3,10 +3,10 @@ import Foundation
 import Testing
 
 /// A compressed stream is inflated ahead on a thread of its own, 1 MiB at a time, straight into
-/// the stream's ring (`StreamRing`) or into blocks copied into the sliding buffer
-/// (`StreamPrefetch`): records read the same across those edges, a stream cut short fails after
-/// the records before the cut, and a reader let go early lets its thread and file go too.
-@Suite struct StreamPrefetchTests {
+/// the stream's ring (`StreamRing`), or into a small plain ring copied into the sliding buffer:
+/// records read the same across those edges, a stream cut short fails after the records before
+/// the cut, and a reader let go early lets its thread and file go too.
+@Suite struct StreamReadAheadTests {
     static let bufferings: [ByteSource.Buffering] = [.standard, .sliding]
 
     /// A pcap of `count` 1514-byte records, each carrying its index in its first bytes.
