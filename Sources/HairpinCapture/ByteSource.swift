@@ -4,11 +4,11 @@
 
 /// The bytes of one capture input, addressed by their offset in the (decompressed) capture.
 ///
-/// A regular uncompressed file is mapped whole: every offset stays valid until the source is
-/// released and nothing is copied. Standard input and compressed files are streamed through a
-/// buffer that holds a sliding range of offsets; `fill` moves the range forward, keeping what
-/// pending records still point into. The buffer grows only as far as a record needs, never
-/// beyond `maximumBuffer`.
+/// A regular uncompressed file is mapped whole (standard input too, when redirected from one):
+/// every offset stays valid until the source is released and nothing is copied. Pipes and
+/// compressed files are streamed through a buffer that holds a sliding range of offsets; `fill`
+/// moves the range forward, keeping what pending records still point into. The buffer grows
+/// only as far as a record needs, never beyond `maximumBuffer`.
 ///
 /// Where the system allows, a stream's bytes are held in a ring mapped twice over, which a thread
 /// of its own fills straight from the stream (`StreamRing`, `Buffering.mirrored`): offsets wrap
@@ -98,9 +98,7 @@ final class ByteSource {
     /// Opens a path (`-` is standard input), mapping it when it is a plain regular file and
     /// streaming it otherwise. Compression is recognised by magic, not by name.
     static func opening(_ path: String, buffering: Buffering = .standard) throws(CaptureError) -> ByteSource {
-        if path == "-" {
-            return ByteSource(name: path, stream: try InputStream(descriptor: 0, name: path, ownsDescriptor: false), buffering: buffering)
-        }
+        if path == "-" { return try openingStandardInput(buffering: buffering) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 { throw CaptureError(.cannotOpen(errno: currentErrno), file: path, offset: 0) }
         var info = stat()
@@ -109,29 +107,54 @@ final class ByteSource {
             close(descriptor)
             throw CaptureError(.cannotOpen(errno: code), file: path, offset: 0)
         }
-        let isRegular = (info.st_mode & S_IFMT) == S_IFREG
-        if isRegular {
+        if (info.st_mode & S_IFMT) == S_IFREG {
             if info.st_size == 0 {
                 close(descriptor)
                 throw CaptureError(.emptyFile, file: path, offset: 0)
             }
-            var magic: UInt32 = 0
-            let got = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 4, 0) }
-            if got < 4 || InputStream.compression(ofMagic: magic) == .none {
-                let length = Int(info.st_size)
-                guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
-                      mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
-                    let code = currentErrno
+            do {
+                if let mapped = try mappingUncompressed(descriptor, length: Int(info.st_size), name: path) {
                     close(descriptor)
-                    throw CaptureError(.readFailed(errno: code), file: path, offset: 0)
+                    return mapped
                 }
+            } catch {
                 close(descriptor)
-                _ = madvise(mapped, length, MADV_SEQUENTIAL)
-                return ByteSource(name: path, mapped: UnsafeRawPointer(mapped), length: length)
+                throw error
             }
         }
         return ByteSource(name: path, stream: try InputStream(descriptor: descriptor, name: path, ownsDescriptor: true),
                           buffering: buffering)
+    }
+
+    /// Standard input (`descriptor`) redirected from a regular uncompressed file, as in
+    /// `hairpin analyze - < capture`, is mapped as the file named would be: no copy through a
+    /// ring, and the reading thread's speed of a mapped file. Only from the file's start: a shell
+    /// that left the offset further on has the rest streamed, as are pipes, terminals and
+    /// compressed files (or a file the system cannot map).
+    static func openingStandardInput(descriptor: Int32 = 0, name: String = "-",
+                                     buffering: Buffering = .standard) throws(CaptureError) -> ByteSource {
+        var info = stat()
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
+           lseek(descriptor, 0, SEEK_CUR) == 0,
+           let mapped = try? mappingUncompressed(descriptor, length: Int(info.st_size), name: name) {
+            return mapped
+        }
+        return ByteSource(name: name, stream: try InputStream(descriptor: descriptor, name: name, ownsDescriptor: false),
+                          buffering: buffering)
+    }
+
+    /// The whole regular file open at `descriptor` (`length` bytes) mapped, or nil when its
+    /// magic says it is compressed. The descriptor stays open (the caller's).
+    private static func mappingUncompressed(_ descriptor: Int32, length: Int, name: String) throws(CaptureError) -> ByteSource? {
+        var magic: UInt32 = 0
+        let got = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 4, 0) }
+        guard got < 4 || InputStream.compression(ofMagic: magic) == .none else { return nil }
+        guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
+              mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw CaptureError(.readFailed(errno: currentErrno), file: name, offset: 0)
+        }
+        _ = madvise(mapped, length, MADV_SEQUENTIAL)
+        return ByteSource(name: name, mapped: UnsafeRawPointer(mapped), length: length)
     }
 
     /// Makes offsets `offset ..< offset + length` available, keeping every offset from

@@ -24,8 +24,10 @@ enum Hairpin {
         var stdoutData: Data
     }
 
-    /// `environment`: variables added to this process's own.
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Output {
+    /// `environment`: variables added to this process's own; `stdinFile`: standard input redirected
+    /// from that file, as a shell's `<` does.
+    static func run(_ arguments: [String], stdin: Data? = nil, stdinFile: String? = nil,
+                    environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -37,7 +39,11 @@ enum Hairpin {
         process.standardOutput = out
         process.standardError = err
         let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        if let stdinFile {
+            process.standardInput = try FileHandle(forReadingFrom: packageRoot.appendingPathComponent(stdinFile))
+        } else {
+            process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        }
         try process.run()
         if let stdin {
             input.fileHandleForWriting.write(stdin)

@@ -112,6 +112,12 @@ import Testing
             #expect(piped.status == 0, "\(piped.stderr)")
             #expect(String(decoding: piped.stdoutData, as: UTF8.self) == asStandardInput, "standard input, \(threads) threads")
         }
+        // Redirected from the file (mapped, not streamed): the same report.
+        for threads in ["1", "2"] {
+            let redirected = try Hairpin.run(["analyze", "--json", "--threads", threads, "-"], stdinFile: "Captures/glbp-split.pcapng")
+            #expect(redirected.status == 0, "\(redirected.stderr)")
+            #expect(String(decoding: redirected.stdoutData, as: UTF8.self) == asStandardInput, "redirected, \(threads) threads")
+        }
         let compressed = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-ring-\(UUID().uuidString).pcapng.gz").path
         defer { try? FileManager.default.removeItem(atPath: compressed) }
         let gzip = Process()
