@@ -8,8 +8,9 @@ import Synchronization
 /// anything unusual (a length it does not believe, a second file header, padding, a cut record);
 /// the reader then queues as before and handles what it finds. What a plain record is, the reader
 /// says (`FileReader.scoutStep`). A streamed input keeps in memory every byte the scout reads
-/// ahead, so there it looks no further than `lookAhead` bytes past the record it is asked about,
-/// as the queue is forced on past that many bytes held (`FileReader.streamRetainBudget`).
+/// ahead, so there it looks no further than `lookAhead` bytes past the record it is asked about
+/// (and an eighth more, read at once), as the queue is forced on past that many bytes held
+/// (`FileReader.streamRetainBudget`).
 struct OrderScout {
     /// Offset of the next record header the scout has not read.
     private(set) var offset: Int64
@@ -57,6 +58,9 @@ struct OrderScout {
     /// answer: it only proves more, and where it gives up, it gives up with what it would have
     /// read by then anyway.
     static let burst = 256
+    /// A limited look-ahead reads, once it has to, this fraction of itself further than the
+    /// record needs (`clears`), the same answers as `burst` reading more.
+    static let stretchDivisor: Int64 = 8
 
     /// Reads ahead until a record newer than `time + window` or as many records as the queue would
     /// hold (and `burst` more), the end, or `lookAhead` bytes, so that the record at `recordOffset`
@@ -71,8 +75,14 @@ struct OrderScout {
         // The common answer: proven, and read far enough already.
         if recordOffset < provenUntil && farEnough() { return true }
         let limit = recordOffset + lookAhead
+        // Held back by its look-ahead, the scout would read one header per record asked about,
+        // by then far from the reader's: with many streams merged, each reader's and each
+        // scout's turn touched memory no prefetcher follows (twenty gzip inputs: 1.6 times the
+        // time). It reads a stretch further at once instead, and for the next records only
+        // sees they are proven.
+        let reach = lookAhead < Self.unlimited && offset < limit ? limit + lookAhead / Self.stretchDivisor : limit
         var beyond = Self.burst
-        while !gaveUp && !reachedEnd && offset < limit {
+        while !gaveUp && !reachedEnd && offset < reach {
             if farEnough() {
                 if beyond == 0 { break }
                 beyond -= 1

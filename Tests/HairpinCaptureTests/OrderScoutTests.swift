@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import HairpinCapture
 
@@ -171,5 +172,41 @@ import Testing
             compared += 1
         }
         #expect(compared > 100)
+    }
+}
+
+/// A look-ahead held back by a stream's budget reads on in stretches of an eighth of it, not one
+/// header per record asked about (with many streams merged, one at a time touched memory in too
+/// many places at once), and never further than the budget and that stretch.
+@Suite struct OrderScoutStretchTests {
+    @Test func aLimitedLookAheadReadsOnInStretches() {
+        let recordLength: Int64 = 100, lookAhead: Int64 = 8000
+        let length: Int64 = 100_000
+        var scout = OrderScout(start: 0, capacity: 1 << 20, lookAhead: lookAhead)
+        let progress = Atomic<Int64>(0)
+        var stepsPerRecord: [Int] = []
+        for record in 0..<500 {
+            let offset = Int64(record) * recordLength
+            var steps = 0
+            // Times a nanosecond apart: never a window's worth ahead, so only the budget stops it.
+            let clears = scout.clears(recordOffset: offset, time: Int64(record), read: record + 1, window: 1_000_000_000,
+                                      length: length, progress: progress) { at in
+                steps += 1
+                return .record(time: at / recordLength, end: at + recordLength)
+            }
+            #expect(clears, "record \(record)")
+            let ahead = scout.offset - offset
+            let most = lookAhead + lookAhead / 8 + recordLength
+            #expect(ahead <= most, "record \(record): \(ahead) ahead")
+            stepsPerRecord.append(steps)
+        }
+        // The first call reads the look-ahead and a stretch (90 records); then every eleventh
+        // record the one it needs and a stretch of ten at once, the ten between read nothing.
+        #expect(stepsPerRecord[0] == 90)
+        let later = Array(stepsPerRecord.dropFirst())
+        let reading = later.filter { $0 > 0 }
+        #expect(reading.count == 45)
+        #expect(reading.allSatisfy { $0 == 11 })
+        #expect(later.reduce(0, +) == 495)
     }
 }
