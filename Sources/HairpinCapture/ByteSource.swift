@@ -107,16 +107,15 @@ final class ByteSource {
             close(descriptor)
             throw CaptureError(.cannotOpen(errno: code), file: path, offset: 0)
         }
-        if (info.st_mode & S_IFMT) == S_IFREG {
-            if info.st_size == 0 {
-                close(descriptor)
-                throw CaptureError(.emptyFile, file: path, offset: 0)
-            }
+        if (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0 {
+            close(descriptor)
+            throw CaptureError(.emptyFile, file: path, offset: 0)
+        }
+        if let length = mappableLength(descriptor) {
             do {
-                if let mapped = try mappingUncompressed(descriptor, length: Int(info.st_size), name: path) {
-                    close(descriptor)
-                    return mapped
-                }
+                let mapped = try mapping(descriptor, length: length, name: path)
+                close(descriptor)
+                return mapped
             } catch {
                 close(descriptor)
                 throw error
@@ -133,22 +132,38 @@ final class ByteSource {
     /// compressed files (or a file the system cannot map).
     static func openingStandardInput(descriptor: Int32 = 0, name: String = "-",
                                      buffering: Buffering = .standard) throws(CaptureError) -> ByteSource {
-        var info = stat()
-        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
-           lseek(descriptor, 0, SEEK_CUR) == 0,
-           let mapped = try? mappingUncompressed(descriptor, length: Int(info.st_size), name: name) {
+        if lseek(descriptor, 0, SEEK_CUR) == 0, let length = mappableLength(descriptor),
+           let mapped = try? mapping(descriptor, length: length, name: name) {
             return mapped
         }
         return ByteSource(name: name, stream: try InputStream(descriptor: descriptor, name: name, ownsDescriptor: false),
                           buffering: buffering)
     }
 
-    /// The whole regular file open at `descriptor` (`length` bytes) mapped, or nil when its
-    /// magic says it is compressed. The descriptor stays open (the caller's).
-    private static func mappingUncompressed(_ descriptor: Int32, length: Int, name: String) throws(CaptureError) -> ByteSource? {
+    /// Whether `path` is read as a stream rather than mapped (`opening`): what the reader shares
+    /// the streams' memory out by before it opens any. A path that cannot be opened, or an empty
+    /// file, fails on opening whatever this says.
+    static func isStreamed(_ path: String) -> Bool {
+        if path == "-" { return lseek(0, 0, SEEK_CUR) != 0 || mappableLength(0) == nil }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return mappableLength(descriptor) == nil
+    }
+
+    /// The length of the file open at `descriptor` when it can be mapped: a regular file, not
+    /// empty, whose magic names no compression.
+    private static func mappableLength(_ descriptor: Int32) -> Int? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
         var magic: UInt32 = 0
         let got = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 4, 0) }
         guard got < 4 || InputStream.compression(ofMagic: magic) == .none else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// The `length` bytes of the file open at `descriptor` mapped; the descriptor stays open.
+    private static func mapping(_ descriptor: Int32, length: Int, name: String) throws(CaptureError) -> ByteSource {
         guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
               mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
             throw CaptureError(.readFailed(errno: currentErrno), file: name, offset: 0)
@@ -208,6 +223,9 @@ final class ByteSource {
     var mapping: UnsafeRawBufferPointer? {
         isMapped ? UnsafeRawBufferPointer(start: base, count: mappedLength) : nil
     }
+
+    /// The bytes a stream's mirrored ring holds (nil when mapped or buffered otherwise).
+    var ringCapacity: Int? { ring?.capacity }
 
     /// True once a compressed stream's end was reached inside a gzip member or zstd frame.
     var streamWasCut: Bool { ring?.wasCut ?? stream?.wasCut ?? false }

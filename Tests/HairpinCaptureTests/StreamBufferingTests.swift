@@ -81,3 +81,48 @@ import Testing
         #expect(firsts == (0..<16).map { frame(1000, seed: UInt8($0))[0] })
     }
 }
+
+/// Streams read at once share a fixed memory: each ring holds a power-of-two share of it, and
+/// waiting records may keep half their ring. Mapped files take no share.
+@Suite struct SharedStreamMemoryTests {
+    @Test func sharesAreFloorPowersOfTwoWithinBounds() {
+        let standard = CaptureReader.Options()
+        func share(_ streams: Int, from options: CaptureReader.Options = CaptureReader.Options()) -> (ring: Int?, kept: Int64) {
+            let shared = options.sharingStreamMemory(among: streams)
+            if case .mirrored(let capacity) = shared.streamBuffering { return (capacity, shared.streamRetainBudget) }
+            return (nil, shared.streamRetainBudget)
+        }
+        #expect(standard.streamBuffering == .mirrored(capacity: 64 << 20) && standard.streamRetainBudget == 32 << 20)
+        #expect(share(1) == (64 << 20, 32 << 20))
+        #expect(share(8) == (64 << 20, 32 << 20))
+        #expect(share(9) == (32 << 20, 16 << 20))
+        #expect(share(100) == (4 << 20, 2 << 20))
+        #expect(share(1000) == (2 << 20, 1 << 20))
+        // A ring already smaller than the share stays; the sliding buffer keeps no more than it.
+        var small = standard
+        small.streamBuffering = .mirrored(capacity: 64 << 10)
+        small.streamRetainBudget = 16 << 10
+        #expect(share(100, from: small) == (64 << 10, 16 << 10))
+        var sliding = standard
+        sliding.streamBuffering = .sliding
+        #expect(share(100, from: sliding) == (nil, 2 << 20))
+    }
+
+    @Test func twelveCompressedInputsBesideAPlainFileShareOut512MiB() throws {
+        let files = TemporaryFiles()
+        var pcap = PcapBuilder()
+        for index in 0..<300 { pcap.record(seconds: UInt32(index), fraction: 0, frame: frame(200, seed: UInt8(index & 0xFF))) }
+        var paths = [files.write(pcap.bytes, name: "plain.pcap")]
+        let compressed = try gzip(pcap.bytes)
+        for index in 0..<12 { paths.append(files.write(compressed, name: "input-\(index).pcap.gz")) }
+        #expect(!ByteSource.isStreamed(paths[0]) && ByteSource.isStreamed(paths[1]))
+        let reader = try CaptureReader(paths: paths)
+        // Twelve streams: 512 MiB / 12 is 42.7 MiB, so 32 MiB rings; the plain file is mapped.
+        #expect(reader.sources.map(\.ringCapacity) == [nil] + Array(repeating: 32 << 20, count: 12))
+        #expect(reader.sources[0].isMapped)
+        var count = 0
+        while try reader.next() != nil { count += 1 }
+        #expect(count == 13 * 300)
+        #expect(reader.anomalies.isEmpty)
+    }
+}
