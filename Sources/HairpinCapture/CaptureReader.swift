@@ -116,29 +116,32 @@ public final class CaptureReader {
     private func nextMerged() throws(CaptureError) -> Record? {
         if !started {
             started = true
-            for index in files.indices { heads[index] = try files[index].next() }
+            for index in files.indices {
+                heads[index] = try files[index].next()
+                if let head = heads[index] { waiting.push(index, time: head.timestamp) }
+            }
         } else if replenish >= 0 {
             // Read the file whose record went out last only now: its bytes had to stay valid
-            // until the caller asked for the next record.
-            heads[replenish] = try files[replenish].next()
+            // until the caller asked for the next record. It is still first in `waiting`.
+            if let head = try files[replenish].next() {
+                heads[replenish] = head
+                waiting.replaceFirst(time: head.timestamp)
+            } else {
+                heads[replenish] = nil
+                waiting.removeFirst()
+            }
             replenish = -1
         }
-        var best = -1
-        var bestTime = Int64.max
-        for index in heads.indices {
-            if let head = heads[index], best < 0 || head.timestamp < bestTime {
-                best = index
-                bestTime = head.timestamp
-            }
-        }
-        guard best >= 0, let pending = heads[best] else { return nil }
-        heads[best] = nil
+        guard let best = waiting.first, let pending = heads[best] else { return nil }
         replenish = best
         return files[best].record(pending)
     }
 
-    /// Index of the file whose head was handed on last and is read again on the next call.
+    /// The file whose record went out last, read again on the next call (-1: none).
     @exclusivity(unchecked) private var replenish = -1
+    /// The files with a record waiting, earliest record first (the earlier file on a tie): a
+    /// merge of hundreds of files compares a few heads per record, not every one.
+    @exclusivity(unchecked) private var waiting = MergeOrder()
 
     /// Hands back the mapped pages of every input (`ByteSource.releaseAll`): what was read stays
     /// readable, a page touched again is read back from the page cache.
