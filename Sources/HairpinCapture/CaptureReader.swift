@@ -60,6 +60,7 @@ public final class CaptureReader {
     /// Opens every path (`-` is standard input); fails on the first that is not a capture.
     public init(paths: [String], options: Options = Options()) throws(CaptureError) {
         let options = paths.count > 1 ? options.sharingStreamMemory(among: paths.count(where: ByteSource.isStreamed)) : options
+        if paths.count > 1 { allowOpenFiles(paths.count) }
         var opened: [FileReader] = []
         for (index, path) in paths.enumerated() {
             opened.append(try FileReader(path: path, fileIndex: index, interfaces: interfaces, options: options))

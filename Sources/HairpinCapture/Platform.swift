@@ -80,3 +80,22 @@ public func startThread(named name: StaticString, _ body: @escaping @Sendable ()
 func runOnThreadOfItsOwn(named name: StaticString, _ body: @escaping @Sendable () -> Void) {
     if !startThread(named: name, body) { DispatchQueue.global().async(execute: body) }
 }
+
+/// Raises this process's soft limit of open files, up to its hard limit, so that `count` more
+/// can be open: each streamed input holds its file open while it is read, and many systems
+/// start processes with a soft limit of 1,024 under a far higher hard one.
+func allowOpenFiles(_ count: Int) {
+    #if canImport(Glibc)
+    let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+    let resource = RLIMIT_NOFILE
+    #endif
+    var limit = rlimit()
+    guard getrlimit(resource, &limit) == 0 else { return }
+    // Descriptors already open (standard streams, the binary's own) and a margin for them.
+    let wanted = rlim_t(count + 64)
+    // RLIM_INFINITY is the largest value, which min keeps apart.
+    guard limit.rlim_cur < wanted else { return }
+    limit.rlim_cur = min(wanted, limit.rlim_max)
+    _ = setrlimit(resource, &limit)
+}

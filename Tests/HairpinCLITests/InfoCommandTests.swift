@@ -102,6 +102,37 @@ enum Hairpin {
         #expect(interfaces.map { $0["id"] as? Int } == [0, 1, 2, 3])
     }
 
+    /// Each streamed input holds its file open while it is read: a merge of more compressed
+    /// files than the soft limit of open files allows raises that limit (within the hard one).
+    @Test func moreCompressedInputsThanTheSoftLimitOfOpenFiles() throws {
+        let directory = try Hairpin.temporaryDirectory("open-files")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c '\(Hairpin.packageRoot.appendingPathComponent(sample).path)' > '\(directory.path)/0.pcapng.gz'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        for index in 1..<100 {
+            try FileManager.default.copyItem(atPath: "\(directory.path)/0.pcapng.gz", toPath: "\(directory.path)/\(index).pcapng.gz")
+        }
+        let inputs = (0..<100).map { "\(directory.path)/\($0).pcapng.gz" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // A soft limit of 64 open files (the hard one unchanged).
+        process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" info --json \"$@\"", Hairpin.executable.path] + inputs
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(errors)")
+        let json = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        #expect((json["capture"] as? [String: Any])?["packets"] as? Int == 100 * 308)
+    }
+
     @Test func readsStandardInput() throws {
         let data = try Data(contentsOf: Hairpin.packageRoot.appendingPathComponent(sample))
         let output = try Hairpin.run(["info", "--json", "-"], stdin: data)
