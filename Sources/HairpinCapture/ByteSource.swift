@@ -145,6 +145,11 @@ final class ByteSource {
     /// file, fails on opening whatever this says.
     static func isStreamed(_ path: String) -> Bool {
         if path == "-" { return lseek(0, 0, SEEK_CUR) != 0 || mappableLength(0) == nil }
+        // Only a regular file is opened to read its magic: opening a named pipe would wait for its
+        // writer, and closing it again could leave the writer with no reader.
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return true }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }

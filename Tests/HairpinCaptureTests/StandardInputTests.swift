@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import HairpinCapture
 
@@ -85,5 +86,64 @@ import Testing
         let source = try ByteSource.openingStandardInput(descriptor: ends[0])
         #expect(!source.isMapped)
         #expect(try contents(source) == bytes)
+    }
+}
+
+/// Inputs merged with named pipes among them: sharing out the streams' memory looks at each
+/// input first, and must not open a pipe to do so (that waited for its writer, and closing it
+/// again left the writer without a reader).
+@Suite struct NamedPipeInputsTests {
+    @Test func twoNamedPipesBesideAFileAreReadWhole() throws {
+        // A writer left without a reader would get SIGPIPE: the failure is wanted as a short
+        // read, not a dead test process.
+        signal(SIGPIPE, SIG_IGN)
+        let files = TemporaryFiles()
+        var pcap = PcapBuilder()
+        for index in 0..<400 { pcap.record(seconds: UInt32(index), fraction: 0, frame: frame(300, seed: UInt8(index & 0xFF))) }
+        let bytes = pcap.bytes
+        let plain = files.write(bytes, name: "plain.pcap")
+        var pipes: [String] = []
+        var writers: [Thread] = []
+        let directory = FileManager.default.temporaryDirectory.path
+        for index in 0..<2 {
+            let path = "\(directory)/hairpin-fifo-\(UUID().uuidString)-\(index)"
+            try #require(mkfifo(path, 0o600) == 0)
+            pipes.append(path)
+            let writer = Thread {
+                let descriptor = open(path, O_WRONLY)
+                guard descriptor >= 0 else { return }
+                bytes.withUnsafeBytes { buffer in
+                    var written = 0
+                    while written < buffer.count {
+                        let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                        if count <= 0 { break }
+                        written += count
+                    }
+                }
+                close(descriptor)
+            }
+            writer.start()
+            writers.append(writer)
+        }
+        defer { for path in pipes { unlink(path) } }
+        // Opening a pipe to look at it and closing it again left the reader waiting in open for
+        // a writer that had given up: after 20 s a writer that comes and goes at once lets it
+        // on, to a short read and a failure rather than a hang.
+        let finished = Mutex(false)
+        let watchedPipes = pipes
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
+            guard !finished.withLock({ $0 }) else { return }
+            for path in watchedPipes {
+                let descriptor = open(path, O_WRONLY | O_NONBLOCK)
+                if descriptor >= 0 { close(descriptor) }
+            }
+        }
+        defer { finished.withLock { $0 = true } }
+        #expect(!ByteSource.isStreamed(plain))
+        let reader = try CaptureReader(paths: pipes + [plain])
+        var count = 0
+        while try reader.next() != nil { count += 1 }
+        #expect(count == 3 * 400)
+        #expect(reader.anomalies.isEmpty, "\(reader.anomalies)")
     }
 }
