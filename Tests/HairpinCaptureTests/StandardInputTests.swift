@@ -70,18 +70,7 @@ import Testing
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)
         let writeEnd = ends[1]
-        let writer = Thread {
-            bytes.withUnsafeBytes { buffer in
-                var written = 0
-                while written < buffer.count {
-                    let count = write(writeEnd, buffer.baseAddress! + written, buffer.count - written)
-                    if count <= 0 { break }
-                    written += count
-                }
-            }
-            close(writeEnd)
-        }
-        writer.start()
+        Thread { writeAndClose(bytes, writeEnd) }.start()
         defer { close(ends[0]) }
         let source = try ByteSource.openingStandardInput(descriptor: ends[0])
         #expect(!source.isMapped)
@@ -103,27 +92,15 @@ import Testing
         let bytes = pcap.bytes
         let plain = files.write(bytes, name: "plain.pcap")
         var pipes: [String] = []
-        var writers: [Thread] = []
         let directory = FileManager.default.temporaryDirectory.path
         for index in 0..<2 {
             let path = "\(directory)/hairpin-fifo-\(UUID().uuidString)-\(index)"
             try #require(mkfifo(path, 0o600) == 0)
             pipes.append(path)
-            let writer = Thread {
+            Thread {
                 let descriptor = open(path, O_WRONLY)
-                guard descriptor >= 0 else { return }
-                bytes.withUnsafeBytes { buffer in
-                    var written = 0
-                    while written < buffer.count {
-                        let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                        if count <= 0 { break }
-                        written += count
-                    }
-                }
-                close(descriptor)
-            }
-            writer.start()
-            writers.append(writer)
+                if descriptor >= 0 { writeAndClose(bytes, descriptor) }
+            }.start()
         }
         defer { for path in pipes { unlink(path) } }
         // Opening a pipe to look at it and closing it again left the reader waiting in open for
@@ -146,4 +123,18 @@ import Testing
         #expect(count == 3 * 400)
         #expect(reader.anomalies.isEmpty, "\(reader.anomalies)")
     }
+}
+
+/// Writes `bytes` to `descriptor` (a pipe's writing end), as far as the reader takes them, and
+/// closes it.
+func writeAndClose(_ bytes: [UInt8], _ descriptor: Int32) {
+    bytes.withUnsafeBytes { buffer in
+        var written = 0
+        while written < buffer.count {
+            let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+            if count <= 0 { break }
+            written += count
+        }
+    }
+    close(descriptor)
 }
