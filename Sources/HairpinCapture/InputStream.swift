@@ -55,13 +55,10 @@ final class InputStream {
         input = UnsafeMutableRawPointer.allocate(byteCount: Self.inputCapacity, alignment: 16)
         Self.widenIfPipe(descriptor)
         // Peek at the first bytes (a pipe cannot seek back) to pick the codec.
+        // Every stored property is set by now: on a throw below, deinit runs and frees what is
+        // held (freeing it here too was a double free, a crash on a directory as input).
         var detected = ByteSource.Compression.none
-        do {
-            while inputEnd < 4 && !inputEOF { try readInput() }
-        } catch {
-            input.deallocate()
-            throw error
-        }
+        while inputEnd < 4 && !inputEOF { try readInput() }
         if inputEnd >= 4 {
             detected = Self.compression(ofMagic: input.loadUnaligned(as: UInt32.self).littleEndian)
         }
@@ -74,13 +71,11 @@ final class InputStream {
             let status = inflateInit2_(stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else {
                 stream.deallocate()
-                input.deallocate()
                 throw CaptureError(.decompressionFailed("zlib init \(status)"), file: name, offset: 0)
             }
             zlib = stream
         case .zstd:
             guard let context = ZSTD_createDStream() else {
-                input.deallocate()
                 throw CaptureError(.decompressionFailed("zstd init"), file: name, offset: 0)
             }
             ZSTD_initDStream(context)

@@ -140,3 +140,17 @@ func writeAndClose(_ bytes: [UInt8], _ descriptor: Int32) {
     }
     close(descriptor)
 }
+
+/// An input that cannot be read (a directory) is an error, not a crash: the stream's buffer was
+/// freed twice when its first read failed.
+@Suite struct UnreadableInputTests {
+    @Test func aDirectoryAsStandardInputIsAnError() throws {
+        let descriptor = open(FileManager.default.temporaryDirectory.path, O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        #expect(throws: CaptureError.self) { try ByteSource.openingStandardInput(descriptor: descriptor) }
+        // A reader of it says why, with the file's name.
+        let failure = #expect(throws: CaptureError.self) { try CaptureReader(paths: [FileManager.default.temporaryDirectory.path]) }
+        #expect(failure.map { "\($0)" }?.contains("Is a directory") == true, "\(String(describing: failure))")
+    }
+}
