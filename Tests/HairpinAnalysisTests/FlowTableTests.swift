@@ -103,6 +103,19 @@ private func key(_ index: Int, port: UInt16 = 443) -> FlowKey {
         #expect(candidate(bytes: 300_000, seconds: 0.003).isMigration(settings))
     }
 
+    /// A frame whose timestamp is decades off (a damaged record) is not binned: the series grew
+    /// to its distance, an allocation of 115 GB that killed the process.
+    @Test func aFrameFarInTheFutureIsNotBinned() {
+        var fast = candidate(bytes: 20_000_000, seconds: 0.1)
+        let peak = fast.peakBitsPerSecond
+        let decades: Int64 = 40 * 365 * 86_400 * 1_000_000_000
+        fast.add(fromLow: true, time: fast.last + decades, bytes: 9014, payload: 9000, uplink: 0, primary: true, uplinkBin: 0,
+                 settings: settings)
+        #expect(fast.peakBitsPerSecond == peak)
+        #expect(fast.isMigration(settings))
+        #expect(fast.fromLow.counters.packets == 20_000_000 / 9000 + 1)
+    }
+
     @Test func streamsGroupByAddressOrByJoinedSubnetsWhenOpenedTogether() {
         func stream(_ low: UInt32, _ high: UInt32, lowMAC: UInt64, highMAC: UInt64, start: Int64, kind: MigrationKind = .vmotion) -> MigrationCandidate {
             var c = candidate(bytes: 2_000_000, seconds: 0.2, kind: kind, start: start)

@@ -23,6 +23,10 @@ public struct MigrationSettings: Sendable {
     /// A pause in the bulk direction at least this long marks a candidate pre-copy boundary.
     public var passGap: Int64 = 10_000_000
     public static let fineBin: Int64 = 100_000_000
+    /// A stream's 100 ms bins reach this far from its first (7.3 hours): a frame later than that,
+    /// most likely a damaged timestamp, is not binned, rather than growing the series to its
+    /// distance (a timestamp years off asked for a 115 GB series).
+    public static let maximumFineBins = 1 << 18
 
     public init() {}
 }
@@ -48,7 +52,7 @@ struct DirectionTrack {
         counters.packets += 1
         counters.bytes += bytes
         counters.payloadBytes += payload
-        fine.add(bytes, at: fineIndex)
+        if fineIndex < MigrationSettings.maximumFineBins { fine.add(bytes, at: fineIndex) }
         guard payload > 0 else { return }
         let resumed = lastData != .min && time - lastData >= settings.passGap
         if resumed && resumes.count < Self.maximumResumes {
