@@ -41,7 +41,8 @@ public enum AnomalyKind: String, CaseIterable, Sendable, Codable, Comparable {
     case unknownBlockType = "unknown_block_type"
     /// Simple packet block in a section with more than one interface.
     case simplePacketAmbiguous = "simple_packet_ambiguous"
-    /// Timestamp that does not fit in Int64 nanoseconds: the record takes the previous record's time.
+    /// Timestamp that does not fit in Int64 nanoseconds, or lies more than 146 years after 1970
+    /// (or 73 before): the record takes the previous record's time.
     case timestampOverflow = "timestamp_overflow"
     /// A gzip member or zstd frame the file ends in the middle of: the capture was cut while
     /// compressed (its whole records before the cut are read).

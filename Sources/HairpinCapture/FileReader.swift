@@ -259,9 +259,7 @@ final class FileReader {
         guard localId < section.interfaceOrdinals.count else { return nil }
         let ordinal = section.interfaceOrdinals[localId]
         let slot = slots[Int(ordinal)]
-        guard let nanoseconds = slot.resolution.nanoseconds(fromUnits: UInt64(word(12)) << 32 | UInt64(word(16))) else { return nil }
-        let (time, overflow) = nanoseconds.addingReportingOverflow(slot.offsetNs)
-        guard !overflow else { return nil }
+        guard let time = slot.time(fromUnits: UInt64(word(12)) << 32 | UInt64(word(16))) else { return nil }
         return (time, captured, original, ordinal, start + Int64(length))
     }
 
@@ -971,14 +969,11 @@ final class FileReader {
     }
 
     /// Nanoseconds for a count of the interface's time units plus its offset; nil (and counted)
-    /// when that does not fit in Int64, so the record borrows the previous record's time.
+    /// when that does not fit in Int64 or lies outside `Slot.representableTimes`, so the record
+    /// borrows the previous record's time.
     @inline(__always)
     private func timestamp(units: UInt64, ordinal: Int32, at offset: Int64) -> Int64? {
-        let slot = slots[Int(ordinal)]
-        if let nanoseconds = slot.resolution.nanoseconds(fromUnits: units) {
-            let (sum, overflow) = nanoseconds.addingReportingOverflow(slot.offsetNs)
-            if !overflow { return sum }
-        }
+        if let time = slots[Int(ordinal)].time(fromUnits: units) { return time }
         anomalies.count(.timestampOverflow, at: offset)
         return nil
     }

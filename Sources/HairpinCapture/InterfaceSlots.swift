@@ -11,6 +11,20 @@ struct InterfaceSlots {
         var resolution: TimestampResolution
         /// The interface's if_tsoffset in nanoseconds.
         var offsetNs: Int64
+
+        /// The time of a record stamped `units` of this interface's resolution; nil when it does
+        /// not fit in Int64 nanoseconds or lies outside `representableTimes`.
+        @inline(__always)
+        func time(fromUnits units: UInt64) -> Int64? {
+            guard let nanoseconds = resolution.nanoseconds(fromUnits: units) else { return nil }
+            let (time, overflow) = nanoseconds.addingReportingOverflow(offsetNs)
+            return !overflow && Self.representableTimes.contains(time) ? time : nil
+        }
+
+        /// Times a record may have: from 73 years before 1970 to 146 years after. Any two differ by
+        /// less than Int64 holds, so the analysis subtracts them without overflow (a damaged
+        /// timestamp near Int64's end trapped there). A pcap record's time always lies within.
+        static let representableTimes: Range<Int64> = -(1 << 61) ..< (1 << 62)
     }
 
     private var storage: UnsafeMutablePointer<Slot>?

@@ -49,6 +49,29 @@ import HairpinWire
         #expect(result.interfaces[2].timestampOffsetSeconds == 1_000)
     }
 
+    /// Times that fit in Int64 but lie near its end (a damaged block, found by mutating a shipped
+    /// capture) trapped in the analysis's time arithmetic: such a record borrows the previous
+    /// record's time, counted, as one that does not fit at all.
+    @Test func timestampsFarBeyondAnyCaptureBorrowThePreviousTime() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface(name: "ns", tsresol: 9)
+        ng.interface(name: "offset-back", tsresol: 9, tsoffset: -4_000_000_000)
+        ng.enhanced(interface: 0, units: 1_700_000_000_000_000_000, frame: frame(10))
+        // 292 years after 1970: fits in Int64, beyond the 146 a record may have.
+        ng.enhanced(interface: 0, units: UInt64(Int64.max - 1_000), frame: frame(10))
+        ng.enhanced(interface: 0, units: UInt64(1) << 62, frame: frame(10))
+        ng.enhanced(interface: 0, units: (UInt64(1) << 62) - 1, frame: frame(10))
+        // 4e9 s before 1970 (127 years): before the 73 years a record may have.
+        ng.enhanced(interface: 1, units: 1_000, frame: frame(10))
+        let result = try readAll(ng.bytes, options: .init(reorderWindow: 0))
+        let first: Int64 = 1_700_000_000_000_000_000
+        let last: Int64 = (1 << 62) - 1
+        let expected: [Int64] = [first, first, first, last, last]
+        #expect(result.records.map(\.timestamp) == expected)
+        #expect(result.anomalyCount(.timestampOverflow) == 3)
+    }
+
     @Test func sectionsOfBothByteOrdersHaveTheirOwnInterfaceTables() throws {
         var ng = PcapngBuilder()
         ng.section(bigEndian: true)
