@@ -113,10 +113,13 @@ struct Analyze: ParsableCommand {
         guard let by = Analysis.UplinkBy(rawValue: uplinkBy) else { throw ValidationError("--uplink-by is auto, interface, erspan or vlan") }
         options.uplinkBy = by
         options.lineRate = lineRate
+        guard busyThreshold >= 0 && busyThreshold <= 1 else { throw ValidationError("--busy-threshold must be between 0 and 1") }
         options.busyThreshold = busyThreshold
         for entry in speed {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let value = Self.quantity(parts[1]) else { throw ValidationError("--speed takes NAME=RATE, e.g. dci=10G") }
+            guard parts.count == 2, let value = Self.quantity(parts[1]), value >= 1 else {
+                throw ValidationError("--speed takes NAME=RATE with a rate of 1 bit/s to 1000000T, e.g. dci=10G")
+            }
             options.speeds[parts[0]] = UInt64(value)
         }
         for list in migrationPorts {
@@ -130,7 +133,7 @@ struct Analyze: ParsableCommand {
             }
         }
         guard let bytes = Self.quantity(minimumMigrationBytes), let rate = Self.quantity(minimumMigrationRate) else {
-            throw ValidationError("--min-migration-bytes and --min-migration-rate take numbers with k, M or G")
+            throw ValidationError("--min-migration-bytes and --min-migration-rate take numbers from 0 to 10^18, with k, M or G")
         }
         options.migrations.minimumBytes = Int(bytes)
         options.migrations.minimumPeakBitsPerSecond = rate
@@ -164,10 +167,18 @@ struct Analyze: ParsableCommand {
     }
 
     /// "10G", "256k", "1.5M", "1000" -> value.
+    /// A count with an optional k, M, G or T suffix; nil unless it is a number from 0 to 10^18
+    /// (NaN, infinities and negatives included): it becomes an integer, which would trap.
     static func quantity(_ text: String) -> Double? {
         let scales: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
-        if let last = text.last, let scale = scales[last], let value = Double(text.dropLast()) { return value * scale }
-        return Double(text)
+        let value: Double?
+        if let last = text.last, let scale = scales[last], let number = Double(text.dropLast()) {
+            value = number * scale
+        } else {
+            value = Double(text)
+        }
+        guard let value, value >= 0, value <= 1e18 else { return nil }
+        return value
     }
 }
 

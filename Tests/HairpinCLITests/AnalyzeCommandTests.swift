@@ -246,4 +246,15 @@ import Testing
                                                   "Captures/vmotion-hsrp-hairpin.pcapng"]).stdoutData)
         #expect((strict["migrations"] as? [Any])?.isEmpty == true)
     }
+
+    /// Numbers out of range are usage errors: converted to integers, they trapped (status 132).
+    @Test func outOfRangeNumbersAreUsageErrors() throws {
+        for arguments in [["--min-migration-bytes", "99999999999999999999"], ["--min-migration-rate", "nan"],
+                          ["--speed", "dci=99999999999999999999T"], ["--speed", "dci=0"], ["--busy-threshold", "1.5"],
+                          ["--busy-threshold", "nan"]] {
+            let output = try Hairpin.run(["analyze"] + arguments + ["Captures/glbp-split.pcapng"])
+            #expect(output.status == 64, "\(arguments): status \(output.status)")
+            #expect(output.stderr.contains("Error: --"), "\(arguments): \(output.stderr)")
+        }
+    }
 }
