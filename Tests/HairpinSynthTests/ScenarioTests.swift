@@ -69,6 +69,21 @@ struct ReadBack {
         }
     }
 
+    /// Numbers the synthesizer cannot turn into times, counts or frame fields are refused by
+    /// name: a rate of 0 and NaN trapped in its integer conversions.
+    @Test func numbersOutOfRangeAreRefusedByName() throws {
+        let yaml = try #require(BuiltinScenarios.yaml(named: "vmotion-hsrp-hairpin"))
+        for (from, to, key) in [("requests_per_s: 25", "requests_per_s: 0", "requests_per_s"),
+                                ("rate_gbps: 9", "rate_gbps: .nan", "rate_gbps"),
+                                ("mtu: 9000", "mtu: 20", "mtu"),
+                                ("precopy_passes: 3", "precopy_passes: -1", "precopy_passes")] {
+            let changed = yaml.replacingOccurrences(of: from, with: to)
+            #expect(changed != yaml, "\(from) is in the scenario")
+            #expect { try Scenario.parse(yaml: changed) } throws: { "\($0)".contains(key) }
+        }
+        #expect(try Scenario.parse(yaml: yaml).name == "vmotion-hsrp-hairpin")
+    }
+
     @Test func yamlErrorsSayWhere() {
         do {
             _ = try Scenario.parse(yaml: "name: x\nduration_s: [oops\n")

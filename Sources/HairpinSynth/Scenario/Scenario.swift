@@ -259,8 +259,69 @@ public struct Scenario: Codable, Sendable {
         }
     }
 
-    /// Parses YAML; errors name the line and column.
+    /// Parses YAML; errors name the line and column, or the first number out of its range.
     public static func parse(yaml text: String) throws -> Scenario {
-        try YAMLDecoder().decode(Scenario.self, from: text)
+        let scenario = try YAMLDecoder().decode(Scenario.self, from: text)
+        try scenario.checkNumbers()
+        return scenario
+    }
+
+    /// Every number within what the synthesizer turns into times, counts and frame fields: a
+    /// rate of 0, a negative size, NaN or a value past those fields trapped there (found by
+    /// mutating the shipped scenarios). Durations stay below 27 hours, so that `--scale` (at most
+    /// 10,000) keeps their nanoseconds within Int64.
+    func checkNumbers() throws {
+        var problems: [String] = []
+        func number(_ value: Double?, _ key: String, _ range: ClosedRange<Double>, aboveZero: Bool = false) {
+            guard let value, !(range.contains(value) && (!aboveZero || value > 0)) else { return }
+            let lowest = aboveZero ? "above 0" : "from \(range.lowerBound)"
+            problems.append("\(key) is \(value): it must be \(lowest) up to \(range.upperBound)")
+        }
+        func integer(_ value: Int?, _ key: String, _ range: ClosedRange<Int>) {
+            guard let value, !range.contains(value) else { return }
+            problems.append("\(key) is \(value): it must be from \(range.lowerBound) to \(range.upperBound)")
+        }
+        let day = 100_000.0
+        number(start, "start", 0...4_294_967_295)
+        number(durationSeconds, "duration_s", 0...day, aboveZero: true)
+        number(dciLatencyMilliseconds, "dci_latency_ms", 0...10_000)
+        number(linkLatencyMicroseconds, "link_latency_us", 0...1_000_000)
+        integer(snaplen, "snaplen", 0...262_144)
+        for segment in segments { integer(Int(segment.vlan), "vlan of \(segment.name)", 0...4095) }
+        for gateway in gateways {
+            integer(gateway.group, "group of a \(gateway.protocolName) gateway", 0...4095)
+            for member in gateway.members {
+                integer(member.priority, "priority of \(member.router)", 0...255)
+                for forwarder in member.forwarders ?? [] { integer(forwarder, "forwarders of \(member.router)", 1...4) }
+            }
+        }
+        for vm in vms { integer(vm.glbpForwarder, "glbp_forwarder of \(vm.name)", 1...4) }
+        for flow in flows {
+            number(flow.requestsPerSecond, "requests_per_s of \(flow.vm)", 0...1_000_000, aboveZero: true)
+            integer(flow.requestBytes, "request_bytes of \(flow.vm)", 0...1_000_000_000)
+            integer(flow.responseBytes, "response_bytes of \(flow.vm)", 0...1_000_000_000)
+        }
+        for migration in migrations {
+            let of = "of the migration of \(migration.vm)"
+            number(migration.startSeconds, "start_s \(of)", 0...day)
+            number(migration.memoryMB, "memory_mb \(of)", 0...10_000_000, aboveZero: true)
+            number(migration.rateGbps, "rate_gbps \(of)", 0...10_000, aboveZero: true)
+            integer(migration.mtu, "mtu \(of)", 576...9216)
+            integer(migration.precopyPasses, "precopy_passes \(of)", 1...100)
+            number(migration.dirtyFraction, "dirty_fraction \(of)", 0...1)
+            number(migration.stunMilliseconds, "stun_ms \(of)", 0...day)
+            integer(migration.rarpCount, "rarp_count \(of)", 0...10_000)
+            number(migration.rarpIntervalMilliseconds, "rarp_interval_ms \(of)", 0...day)
+            integer(migration.flipFlops, "flip_flops \(of)", 0...10_000)
+            number(migration.flipFlopIntervalMilliseconds, "flip_flop_interval_ms \(of)", 0...day)
+        }
+        for transfer in background {
+            number(transfer.startSeconds, "start_s of a background transfer", 0...day)
+            number(transfer.megabytes, "megabytes of a background transfer", 0...10_000_000, aboveZero: true)
+            number(transfer.rateGbps, "rate_gbps of a background transfer", 0...10_000, aboveZero: true)
+            integer(transfer.mtu, "mtu of a background transfer", 576...9216)
+        }
+        for point in capturePoints { number(point.speedGbps, "speed_gbps of \(point.name)", 0...10_000, aboveZero: true) }
+        if let first = problems.first { throw World.ScenarioError(description: first) }
     }
 }
