@@ -132,8 +132,7 @@ final class ByteSource {
     /// compressed files (or a file the system cannot map).
     static func openingStandardInput(descriptor: Int32 = 0, name: String = "-",
                                      buffering: Buffering = .standard) throws(CaptureError) -> ByteSource {
-        if lseek(descriptor, 0, SEEK_CUR) == 0, let length = mappableLength(descriptor),
-           let mapped = try? mapping(descriptor, length: length, name: name) {
+        if let length = mappableStandardInput(descriptor), let mapped = try? mapping(descriptor, length: length, name: name) {
             return mapped
         }
         return ByteSource(name: name, stream: try InputStream(descriptor: descriptor, name: name, ownsDescriptor: false),
@@ -144,7 +143,7 @@ final class ByteSource {
     /// the streams' memory out by before it opens any. A path that cannot be opened, or an empty
     /// file, fails on opening whatever this says.
     static func isStreamed(_ path: String) -> Bool {
-        if path == "-" { return lseek(0, 0, SEEK_CUR) != 0 || mappableLength(0) == nil }
+        if path == "-" { return mappableStandardInput(0) == nil }
         // Only a regular file is opened to read its magic: opening a named pipe would wait for its
         // writer, and closing it again could leave the writer with no reader.
         var info = stat()
@@ -154,6 +153,11 @@ final class ByteSource {
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         return mappableLength(descriptor) == nil
+    }
+
+    /// `mappableLength` of standard input, when it is read from the file's start.
+    private static func mappableStandardInput(_ descriptor: Int32) -> Int? {
+        lseek(descriptor, 0, SEEK_CUR) == 0 ? mappableLength(descriptor) : nil
     }
 
     /// The length of the file open at `descriptor` when it can be mapped: a regular file, not
