@@ -163,6 +163,10 @@ public final class CaptureReader {
         for file in files { file.source.releaseAll() }
     }
 
+    /// Whether `path` would be mapped, not streamed, so that it can be read more than once
+    /// (standard input only when redirected from a plain capture file).
+    public static func isReadInPlace(_ path: String) -> Bool { !ByteSource.isStreamed(path) }
+
     /// Each input's bytes, in the order of the paths.
     var sources: [ByteSource] { files.map(\.source) }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HairpinAnalysis
+import HairpinCapture
 import HairpinReport
 
 struct Bench: ParsableCommand {
@@ -44,7 +45,9 @@ struct Bench: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (0...10).contains(warmup) else { throw ValidationError("--warmup must be between 0 and 10") }
         if let stage, Throughput.Stage(rawValue: stage) == nil { throw ValidationError("--stage is read, decode or analyze") }
-        guard !files.contains("-") else { throw ValidationError("bench reads files several times: standard input cannot be used") }
+        guard !files.contains("-") || CaptureReader.isReadInPlace("-") else {
+            throw ValidationError("bench reads its files several times: standard input only when redirected from a plain capture file")
+        }
         if let window = reorderWindowMilliseconds, !(0...3_600_000).contains(window) {
             throw ValidationError("--reorder-window must be between 0 and 3600000 ms")
         }
@@ -54,7 +57,7 @@ struct Bench: ParsableCommand {
         let stages: [Throughput.Stage] = stage.flatMap(Throughput.Stage.init).map { [$0] }
             ?? (decodeOnly ? [.read, .decode] : Throughput.Stage.allCases)
         // Bytes of file, what `cat` would copy, for comparison with it.
-        let fileBytes = files.reduce(0) { $0 + (fileSize(atPath: $1) ?? 0) }
+        let fileBytes = files.reduce(0) { $0 + (inputSize($1) ?? 0) }
         var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
         let window = reorderWindowMilliseconds.map { Int64($0 * 1_000_000) }
         for stage in stages {

@@ -9,3 +9,11 @@ func fileSize(atPath path: String) -> Int? {
     var info = stat()
     return stat(path, &info) == 0 ? Int(info.st_size) : nil
 }
+
+/// Bytes of a capture input: a file's size, or for `-` that of the file standard input is
+/// redirected from (nil from a pipe or terminal).
+func inputSize(_ path: String) -> Int? {
+    guard path == "-" else { return fileSize(atPath: path) }
+    var info = stat()
+    return fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+}

@@ -31,6 +31,18 @@ import Testing
         let decodeStages = (try JSONSerialization.jsonObject(with: decodeOnly.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
         #expect(decodeStages?.map { $0["stage"] as? String } == ["read", "decode"])
         #expect(try Hairpin.run(["bench", "-"]).status != 0)
+        // Redirected from a plain file, standard input is mapped and can be read again.
+        let redirected = try Hairpin.run(["bench", "--json", "--runs", "2", "-"], stdinFile: "Captures/glbp-split.pcapng")
+        #expect(redirected.status == 0, "\(redirected.stderr)")
+        let redirectedStages = (try JSONSerialization.jsonObject(with: redirected.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
+        let byPath = try Hairpin.run(["bench", "--json", "--runs", "1", "Captures/glbp-split.pcapng"])
+        let byPathStages = (try JSONSerialization.jsonObject(with: byPath.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
+        #expect(redirectedStages?.map { $0["packets"] as? Int } == byPathStages?.map { $0["packets"] as? Int })
+        #expect(redirectedStages?.first?["packets"] as? Int == 9193)
+        // Its file bytes are the redirected file's.
+        let redirectedBytes = (try JSONSerialization.jsonObject(with: redirected.stdoutData) as? [String: Any])?["file_bytes"] as? Int
+        let byPathBytes = (try JSONSerialization.jsonObject(with: byPath.stdoutData) as? [String: Any])?["file_bytes"] as? Int
+        #expect(redirectedBytes != nil && redirectedBytes == byPathBytes)
         let one = try Hairpin.run(["bench", "--json", "--stage", "analyze", "--runs", "1", "--warmup", "0", "Captures/glbp-split.pcapng"])
         let oneStages = (try JSONSerialization.jsonObject(with: one.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
         #expect(oneStages?.map { $0["stage"] as? String } == ["analyze"])
