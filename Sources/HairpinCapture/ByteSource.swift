@@ -111,7 +111,7 @@ final class ByteSource {
             close(descriptor)
             throw CaptureError(.emptyFile, file: path, offset: 0)
         }
-        if let length = mappableLength(descriptor) {
+        if let length = mappableLength(descriptor, info) {
             do {
                 let mapped = try mapping(descriptor, length: length, name: path)
                 close(descriptor)
@@ -152,19 +152,20 @@ final class ByteSource {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        return mappableLength(descriptor) == nil
+        return mappableLength(descriptor, info) == nil
     }
 
     /// `mappableLength` of standard input, when it is read from the file's start.
     private static func mappableStandardInput(_ descriptor: Int32) -> Int? {
-        lseek(descriptor, 0, SEEK_CUR) == 0 ? mappableLength(descriptor) : nil
+        var info = stat()
+        guard lseek(descriptor, 0, SEEK_CUR) == 0, fstat(descriptor, &info) == 0 else { return nil }
+        return mappableLength(descriptor, info)
     }
 
-    /// The length of the file open at `descriptor` when it can be mapped: a regular file, not
-    /// empty, whose magic names no compression.
-    private static func mappableLength(_ descriptor: Int32) -> Int? {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
+    /// The length of the file open at `descriptor`, whose status is `info`, when it can be
+    /// mapped: a regular file, not empty, whose magic names no compression.
+    private static func mappableLength(_ descriptor: Int32, _ info: stat) -> Int? {
+        guard (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
         var magic: UInt32 = 0
         let got = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 4, 0) }
         guard got < 4 || InputStream.compression(ofMagic: magic) == .none else { return nil }

@@ -166,9 +166,9 @@ struct Analyze: ParsableCommand {
         throw ValidationError("\(option) takes a duration such as 1s, 100ms or 1ms")
     }
 
-    /// "10G", "256k", "1.5M", "1000" -> value.
-    /// A count with an optional k, M, G or T suffix; nil unless it is a number from 0 to 10^18
-    /// (NaN, infinities and negatives included): it becomes an integer, which would trap.
+    /// "10G", "256k", "1.5M", "1000" -> value: a count with an optional k, M, G or T suffix; nil
+    /// unless it is a number from 0 to 10^18 (not NaN, an infinity or negative), since it becomes
+    /// an integer, where anything else would trap.
     static func quantity(_ text: String) -> Double? {
         let scales: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
         let value: Double?
