@@ -252,13 +252,30 @@ public final class Analysis {
         if followedMACs != 0, let source = frame.sourceMAC, let destination = frame.destinationMAC, !destination.isMulticast,
            let sourceIP = frame.sourceIP(decoded),
            PathTracker.mayConcern(source, destination, bits: followedMACs) || PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
-            addToPaths(PacketView(decoded), source: source, destination: destination, sourceIP: sourceIP, place: place, time: time,
-                       length: length)
+            addToPaths(PacketView(packet(of: summary, decoded)), source: source, destination: destination, sourceIP: sourceIP, place: place,
+                       time: time, length: length)
         }
     }
 
     // The rarer steps of `consumeHosts`, kept out of it: inlined, their registers and stack were
     // saved and restored around every frame.
+
+    /// Whether, with `options`, the trackers read the decoded packet of a common frame (one its
+    /// summary does not call unusual) only for the frames the path tracker follows: then the
+    /// frame ring may keep such packets back (`FrameSummary.deferPacket`). Uplinks by VLAN read
+    /// every frame's tags, and following every host reads most frames.
+    static func readsFewPackets(_ options: Options) -> Bool {
+        options.uplinkBy != .vlan && !options.pathsForAllHosts
+    }
+
+    /// The decoded packet of a frame: `decoded`, or the frame decoded again here when the ring
+    /// kept it back.
+    @inline(never)
+    private func packet(of summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>) -> UnsafePointer<DecodedPacket> {
+        guard summary.pointee.packetDeferred else { return decoded }
+        summary.pointee.decodeDeferredPacket(with: decoder, into: &scratch.pointee)
+        return UnsafePointer(scratch)
+    }
 
     /// First-hop redundancy messages and ARP.
     @inline(never)

@@ -73,7 +73,7 @@ final class FrameRing: @unchecked Sendable {
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
     /// is one mapped file. `solo`: what the one reader does with a frame, for the writer to do it
     /// itself when that is faster (`ParallelAnalysis.SoloPolicy`).
-    init(readers: Int, digests: Bool, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
+    init(readers: Int, digests: Bool, defersPackets: Bool = false, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
          solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
@@ -92,11 +92,18 @@ final class FrameRing: @unchecked Sendable {
         frames = slots.frames
         counts = .allocate(capacity: Self.batchCount)
         counts.initialize(repeating: 0, count: Self.batchCount)
+        self.defersPackets = defersPackets
+        writerPacket = .allocate(capacity: 1)
+        writerPacket.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
+        writerSummary = .allocate(capacity: 1)
+        writerSummary.initialize(to: FrameSummary())
     }
 
     deinit {
         slots.deallocate()
         counts.deallocate()
+        writerPacket.deallocate()
+        writerSummary.deallocate()
     }
 
     // MARK: Writing (one thread)
@@ -111,6 +118,16 @@ final class FrameRing: @unchecked Sendable {
     @exclusivity(unchecked) private var reader: CaptureReader?
     /// Whether the writer works out each frame's copy digest (`FrameSummary.mirrorDigest`).
     private let digests: Bool
+    /// Whether the decoded packet of a common frame stays with the writer (`FrameSummary.deferPacket`):
+    /// the trackers read it for few frames, and writing it to the ring moved three more cache
+    /// lines a frame through the caches.
+    let defersPackets: Bool
+    /// Where the writer decodes and sums up each frame before the summary is streamed to its slot
+    /// (`hairpin_stream_words`): the slot's lines were last read by the analysing core, and
+    /// taking them back cost the writer more than any other step of a frame.
+    private let writerPacket: UnsafeMutablePointer<DecodedPacket>
+    private let writerSummary: UnsafeMutablePointer<FrameSummary>
+    private static let summaryWords = UInt(MemoryLayout<FrameSummary>.stride / 8)
 
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
@@ -128,8 +145,19 @@ final class FrameRing: @unchecked Sendable {
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
-                decoder.decode(read.bytes, linkType: read.linkType, into: &packets[slot])
-                summaries[slot].fill(read, PacketView(packets + slot), digests: digests)
+                if defersPackets {
+                    decoder.decode(read.bytes, linkType: read.linkType, into: &writerPacket.pointee)
+                    writerSummary.pointee.fill(read, PacketView(writerPacket), digests: digests)
+                    if writerSummary.pointee.isUnusual {
+                        (packets + slot).update(from: writerPacket, count: 1)
+                    } else {
+                        writerSummary.pointee.deferPacket(of: read)
+                    }
+                } else {
+                    decoder.decode(read.bytes, linkType: read.linkType, into: &packets[slot])
+                    writerSummary.pointee.fill(read, PacketView(packets + slot), digests: digests)
+                }
+                hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
                 filledInBatch += 1
                 if filledInBatch == Self.batchSize {
                     endBatch(lastBytes: read.bytes.baseAddress)
@@ -293,6 +321,7 @@ final class FrameRing: @unchecked Sendable {
     }
 
     private func publish(_ batch: Int, count: Int, last: Bool) {
+        hairpin_store_fence()
         counts[batch % Self.batchCount] = count
         if last { lastBatch.store(batch, ordering: .relaxed) }
         published.store(batch + 1, ordering: .sequentiallyConsistent)
@@ -320,15 +349,14 @@ final class FrameRing: @unchecked Sendable {
     /// the memory to answer, few enough that the lines are still there when used.
     static let prefetchDistance = 6
 
-    /// How many frames ahead a reader asks for the slot's own lines: the writer, on another
-    /// core, just wrote them, so each is a transfer from that core's cache, which the reader
-    /// would otherwise wait for when a tracker first reads a field of the line.
+    /// How many frames ahead a reader asks for the slot's own lines: the writer streamed them to
+    /// memory, which the reader would otherwise wait for when a tracker first reads a field of
+    /// the line.
     static let slotPrefetchDistance = 16
 
     /// Asks for the lines of `slot` the trackers read of a common frame: its summary's two. The
-    /// writer asks `forWriting`, for those and the lines it fills of the packet:
-    /// the summary's were last read by the analysing thread, a lap of the ring ago, and are
-    /// fetched for ownership.
+    /// writer asks `forWriting`, for the lines it fills of the packet when it hands packets on
+    /// (the summary it streams past the caches).
     @inline(__always)
     private func prefetchSlot(_ slot: Int, forWriting: Bool = false) {
         let summary = UnsafeRawPointer(summaries + slot)
@@ -337,9 +365,8 @@ final class FrameRing: @unchecked Sendable {
             hairpin_prefetch(summary + 64)
             return
         }
+        guard !defersPackets else { return }
         @inline(__always) func ask(_ line: UnsafeRawPointer) { hairpin_prefetch_for_write(UnsafeMutableRawPointer(mutating: line)) }
-        ask(summary)
-        ask(summary + 64)
         let packet = UnsafeRawPointer(packets + slot)
         ask(packet)
         ask(packet + 64)

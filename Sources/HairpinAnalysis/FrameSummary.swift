@@ -22,11 +22,12 @@ public struct FrameSummary: BitwiseCopyable {
     var destinationMACBits: UInt64
     /// `MirrorCopies.digest` of the frame (0 when not asked for, or without a source MAC).
     var mirrorDigest: UInt64
+    /// The frame's bytes when its decoded packet was not handed on (`packetDeferred`).
+    private var deferredBytes: UnsafeRawPointer?
     var originalLength: UInt32
     var capturedLength: UInt32
     var interface: Int32
     var payloadLengthValue: Int32
-    var payloadOffsetValue: Int32
     /// The innermost VLAN id, or for VXLAN/Geneve the VNI with `MobilityTracker.vniFlag` set.
     var segmentValue: UInt32
     var tcpFlagsValue: UInt8
@@ -34,13 +35,15 @@ public struct FrameSummary: BitwiseCopyable {
     /// ERSPAN: the session, and where the mirrored frame starts.
     var erspanSessionValue: UInt16
     var mirroredFrameOffset: UInt16
+    /// The record's link type, for decoding a deferred packet.
+    private var linkTypeValue: UInt16
     /// The record's `Direction`.
     var directionValue: UInt8
 
     private static let hasFlowBit: UInt16 = 1, fromLowBit: UInt16 = 2, egressBit: UInt16 = 4
     private static let hasTimestampBit: UInt16 = 8, hasSourceMACBit: UInt16 = 16, hasDestinationMACBit: UInt16 = 32
-    private static let hasTCPFlagsBit: UInt16 = 256
-    private static let hasPayloadLengthBit: UInt16 = 512, hasPayloadOffsetBit: UInt16 = 1024, hasSegmentBit: UInt16 = 2048
+    private static let packetDeferredBit: UInt16 = 64, hasTCPFlagsBit: UInt16 = 256
+    private static let hasPayloadLengthBit: UInt16 = 512, hasSegmentBit: UInt16 = 2048
     private static let unusualBit: UInt16 = 4096, mirroredBit: UInt16 = 8192, qemuMagicBit: UInt16 = 16384
     /// Large fields of the decoded packet that make a frame unusual.
     private static let unusualFields = PacketView.arpBit | PacketView.neighborDiscoveryBit | PacketView.fhrpBit | PacketView.stopBit
@@ -52,16 +55,17 @@ public struct FrameSummary: BitwiseCopyable {
         sourceMACBits = 0
         destinationMACBits = 0
         mirrorDigest = 0
+        deferredBytes = nil
         originalLength = 0
         capturedLength = 0
         interface = 0
         payloadLengthValue = 0
-        payloadOffsetValue = 0
         segmentValue = 0
         tcpFlagsValue = 0
         traits = 0
         erspanSessionValue = 0
         mirroredFrameOffset = 0
+        linkTypeValue = 0
         directionValue = 0
     }
 
@@ -86,11 +90,7 @@ public struct FrameSummary: BitwiseCopyable {
         if let destination = packet.destinationMAC { destinationMACBits = destination.rawValue; traits |= Self.hasDestinationMACBit }
         if let flags = packet.tcpFlags { tcpFlagsValue = flags; traits |= Self.hasTCPFlagsBit }
         if let length = packet.payloadLength { payloadLengthValue = Int32(clamping: length); traits |= Self.hasPayloadLengthBit }
-        if let offset = packet.payloadOffset {
-            payloadOffsetValue = Int32(clamping: offset)
-            traits |= Self.hasPayloadOffsetBit
-            if Self.startsWithQEMUMagic(record.bytes, at: offset) { traits |= Self.qemuMagicBit }
-        }
+        if let offset = packet.payloadOffset, Self.startsWithQEMUMagic(record.bytes, at: offset) { traits |= Self.qemuMagicBit }
         if let segment = FlowKey.segment(of: packet) { segmentValue = segment; traits |= Self.hasSegmentBit }
         // The source address is the flow key's; a frame with one but no flow keeps it in its packet.
         if packet.present & Self.unusualFields != 0 || packet.cookedInterfaceIndex != nil || (traits & Self.hasFlowBit == 0 && packet.sourceIP != nil) {
@@ -106,6 +106,25 @@ public struct FrameSummary: BitwiseCopyable {
             mirrorDigest = MirrorCopies.digest(record.bytes, from: packet.networkOffset ?? packet.innerFrameOffset, source: source)
         }
         self.traits = traits
+    }
+
+    /// Marks the frame's decoded packet as not handed on with the summary: its bytes (which must
+    /// stay valid, as a mapped file's do) are decoded again where a tracker needs the packet of
+    /// a common frame (`Analysis`, the path tracker). Only after `fill`.
+    @inline(__always)
+    mutating func deferPacket(of record: Record) {
+        deferredBytes = record.bytes.baseAddress
+        linkTypeValue = record.linkType.rawValue
+        traits |= Self.packetDeferredBit
+    }
+
+    /// Whether the decoded packet was left out (`deferPacket`).
+    var packetDeferred: Bool { has(Self.packetDeferredBit) }
+
+    /// Decodes a deferred packet again into `packet`.
+    func decodeDeferredPacket(with decoder: Decoder, into packet: inout DecodedPacket) {
+        let bytes = UnsafeRawBufferPointer(start: deferredBytes, count: Int(capturedLength))
+        decoder.decode(bytes, linkType: LinkType(rawValue: linkTypeValue), into: &packet)
     }
 
     @inline(__always) private func has(_ bit: UInt16) -> Bool { traits & bit != 0 }
@@ -149,7 +168,6 @@ public struct FrameSummary: BitwiseCopyable {
     var direction: Direction { Direction(rawValue: directionValue) ?? .unknown }
     var tcpFlags: UInt8? { has(Self.hasTCPFlagsBit) ? tcpFlagsValue : nil }
     var payloadLength: Int? { has(Self.hasPayloadLengthBit) ? Int(payloadLengthValue) : nil }
-    var payloadOffset: Int? { has(Self.hasPayloadOffsetBit) ? Int(payloadOffsetValue) : nil }
     /// The transport payload opens with a QEMU migration channel's magic (`startsWithQEMUMagic`).
     var opensWithQEMUMagic: Bool { has(Self.qemuMagicBit) }
     /// The segment as `MobilityTracker` keeps it: VLAN id, or VNI with `vniFlag`; nil untagged.

@@ -86,7 +86,8 @@ public enum ParallelAnalysis {
         let soloConsumer: FrameRing.SoloConsumer? = halves || observe != nil ? nil : { summary, packet in
             main.consume(summary, decoded: packet)
         }
-        let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled, mapping: reader.singleMapping, input: reader,
+        let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled,
+                             defersPackets: reader.singleMapping != nil && Analysis.readsFewPackets(options), mapping: reader.singleMapping, input: reader,
                              solo: soloConsumer, soloPolicy: solo)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
