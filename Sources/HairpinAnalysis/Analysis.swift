@@ -119,6 +119,7 @@ public final class Analysis {
         binWidth = options.bin
         runsHosts = options.parts.contains(.hosts)
         runsTraffic = options.parts.contains(.traffic)
+        packetsRarelyRead = Self.readsFewPackets(options)
         sightings = SightingFilter(copyWindow: options.copyWindow, directionMeaning: options.directionMeaning, enabled: runsHosts)
         mobility = MobilityTracker(settings: .init(burstGap: options.announcementBurstGap, debounce: options.moveDebounce,
                                                    followEveryHost: options.pathsForAllHosts))
@@ -138,8 +139,15 @@ public final class Analysis {
     /// Decodes `record` into the value reused for every record and consumes it.
     @inline(__always)
     public func consume(_ record: Record) {
-        decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
-        scratchSummary.pointee.fill(record, PacketView(scratch), digests: runsHosts)
+        // A common TCP frame is summed up without decoding it, its packet decoded only if a
+        // tracker needs it while the record's bytes are at hand.
+        if packetsRarelyRead, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(record.bytes, linkType: record.linkType) {
+            scratchSummary.pointee.fill(record, common: common, digests: runsHosts)
+            scratchSummary.pointee.deferPacket(of: record)
+        } else {
+            decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
+            scratchSummary.pointee.fill(record, PacketView(scratch), digests: runsHosts)
+        }
         consume(scratchSummary, decoded: scratch)
     }
 
@@ -237,6 +245,8 @@ public final class Analysis {
     /// `options.parts`, read once per record without an exclusivity check.
     @exclusivity(unchecked) private var runsHosts: Bool
     private let runsTraffic: Bool
+    /// `readsFewPackets(options)`.
+    private let packetsRarelyRead: Bool
 
     @inline(__always)
     private func consumeHosts(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,

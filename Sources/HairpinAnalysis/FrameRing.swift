@@ -73,7 +73,7 @@ final class FrameRing: @unchecked Sendable {
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
     /// is one mapped file. `solo`: what the one reader does with a frame, for the writer to do it
     /// itself when that is faster (`ParallelAnalysis.SoloPolicy`).
-    init(readers: Int, digests: Bool, defersPackets: Bool = false, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
+    init(readers: Int, digests: Bool, packetsRarelyRead: Bool = false, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
          solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
@@ -92,7 +92,8 @@ final class FrameRing: @unchecked Sendable {
         frames = slots.frames
         counts = .allocate(capacity: Self.batchCount)
         counts.initialize(repeating: 0, count: Self.batchCount)
-        self.defersPackets = defersPackets
+        self.packetsRarelyRead = packetsRarelyRead
+        defersPackets = packetsRarelyRead && mapping != nil
         writerPacket = .allocate(capacity: 1)
         writerPacket.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
         writerSummary = .allocate(capacity: 1)
@@ -118,9 +119,13 @@ final class FrameRing: @unchecked Sendable {
     @exclusivity(unchecked) private var reader: CaptureReader?
     /// Whether the writer works out each frame's copy digest (`FrameSummary.mirrorDigest`).
     private let digests: Bool
-    /// Whether the decoded packet of a common frame stays with the writer (`FrameSummary.deferPacket`):
-    /// the trackers read it for few frames, and writing it to the ring moved three more cache
-    /// lines a frame through the caches.
+    /// Whether the trackers read the decoded packet of a common frame only for the few frames the
+    /// path tracker follows (`Analysis.readsFewPackets`).
+    let packetsRarelyRead: Bool
+    /// Whether the decoded packet of a common frame stays with the writer (`FrameSummary.deferPacket`),
+    /// when they are rarely read and the frames' bytes stay mapped: writing it to the ring moved
+    /// three more cache lines a frame through the caches, and a common TCP frame is summed up
+    /// without decoding it (`CommonTCPFrame`).
     let defersPackets: Bool
     /// Where the writer decodes and sums up each frame before the summary is streamed to its slot
     /// (`hairpin_stream_words`): the slot's lines were last read by the analysing core, and
@@ -145,7 +150,10 @@ final class FrameRing: @unchecked Sendable {
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
-                if defersPackets {
+                if defersPackets, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(read.bytes, linkType: read.linkType) {
+                    writerSummary.pointee.fill(read, common: common, digests: digests)
+                    writerSummary.pointee.deferPacket(of: read)
+                } else if defersPackets {
                     decoder.decode(read.bytes, linkType: read.linkType, into: &writerPacket.pointee)
                     writerSummary.pointee.fill(read, PacketView(writerPacket), digests: digests)
                     if writerSummary.pointee.isUnusual {
@@ -215,8 +223,15 @@ final class FrameRing: @unchecked Sendable {
     private func consumeSolo(_ record: Record, decoder: Decoder) {
         // The batch being filled is unpublished and empty: its first slot is the writer's.
         let slot = firstSlot
-        decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-        summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
+        // The frame's bytes are read while it is analysed, whatever the input: a common frame's
+        // packet is left to the trackers to decode if they need it.
+        if packetsRarelyRead, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(record.bytes, linkType: record.linkType) {
+            summaries[slot].fill(record, common: common, digests: digests)
+            summaries[slot].deferPacket(of: record)
+        } else {
+            decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
+            summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
+        }
         solo(summaries + slot, packets + slot)
         soloFrames += 1
         phaseLeft -= 1

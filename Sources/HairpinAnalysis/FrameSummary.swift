@@ -80,11 +80,7 @@ public struct FrameSummary: BitwiseCopyable {
             flowHash = key.mixedHash
             traits |= Self.hasFlowBit | (fromLow ? Self.fromLowBit : 0)
         }
-        timestamp = record.timestamp
-        if record.hasTimestamp { traits |= Self.hasTimestampBit }
-        originalLength = UInt32(truncatingIfNeeded: record.originalLength)
-        capturedLength = UInt32(truncatingIfNeeded: record.bytes.count)
-        interface = Int32(truncatingIfNeeded: record.interface)
+        traits |= fillFromRecord(record)
         let source = packet.sourceMAC
         if let source { sourceMACBits = source.rawValue; traits |= Self.hasSourceMACBit }
         if let destination = packet.destinationMAC { destinationMACBits = destination.rawValue; traits |= Self.hasDestinationMACBit }
@@ -101,11 +97,40 @@ public struct FrameSummary: BitwiseCopyable {
             if let offset = UInt16(exactly: packet.innerFrameOffset) { mirroredFrameOffset = offset } else { traits |= Self.unusualBit }
             traits |= Self.mirroredBit | (erspan.egress == true ? Self.egressBit : 0)
         }
-        directionValue = record.direction.rawValue
         if digests, let source {
             mirrorDigest = MirrorCopies.digest(record.bytes, from: packet.networkOffset ?? packet.innerFrameOffset, source: source)
         }
         self.traits = traits
+    }
+
+    /// Sums up a `CommonTCPFrame` as `fill` sums up its decoded packet, which is not needed.
+    @inline(__always)
+    mutating func fill(_ record: Record, common frame: CommonTCPFrame, digests: Bool) {
+        let (key, fromLow) = FlowKey.of(frame)
+        flowKey = key
+        flowHash = key.mixedHash
+        var traits = Self.hasFlowBit | (fromLow ? Self.fromLowBit : 0) | fillFromRecord(record)
+        let source = frame.sourceMAC
+        sourceMACBits = source.rawValue
+        destinationMACBits = frame.destinationMAC.rawValue
+        tcpFlagsValue = frame.flags
+        payloadLengthValue = Int32(clamping: frame.payloadLength)
+        traits |= Self.hasSourceMACBit | Self.hasDestinationMACBit | Self.hasTCPFlagsBit | Self.hasPayloadLengthBit
+        if Self.startsWithQEMUMagic(record.bytes, at: frame.payloadOffset) { traits |= Self.qemuMagicBit }
+        if let segment = FlowKey.segment(of: frame) { segmentValue = segment; traits |= Self.hasSegmentBit }
+        if digests { mirrorDigest = MirrorCopies.digest(record.bytes, from: frame.networkOffset, source: source) }
+        self.traits = traits
+    }
+
+    /// The fields every frame takes from its record; the trait bits they set.
+    @inline(__always)
+    private mutating func fillFromRecord(_ record: Record) -> UInt16 {
+        timestamp = record.timestamp
+        originalLength = UInt32(truncatingIfNeeded: record.originalLength)
+        capturedLength = UInt32(truncatingIfNeeded: record.bytes.count)
+        interface = Int32(truncatingIfNeeded: record.interface)
+        directionValue = record.direction.rawValue
+        return record.hasTimestamp ? Self.hasTimestampBit : 0
     }
 
     /// Marks the frame's decoded packet as not handed on with the summary: its bytes (which must

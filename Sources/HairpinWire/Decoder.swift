@@ -94,61 +94,43 @@ extension FrameWalk {
 }
 
 extension FrameWalk {
-    /// Ethernet, at most one 802.1Q tag, IPv4 with a 20-byte header, not a fragment, a total
-    /// length that holds the TCP header, and all of that captured: filled in here, field for
-    /// field as `ethernet`, `vlanTags`, `ipv4` and `tcp` would, first `resetting` the fields of a
-    /// reused packet it does not set itself; false (nothing written) otherwise.
+    /// A `CommonTCPFrame`, filled in here field for field as `ethernet`, `vlanTags`, `ipv4` and
+    /// `tcp` would, first `resetting` the fields of a reused packet it does not set itself;
+    /// false (nothing written) for any other frame.
     @inline(__always)
     mutating func commonTCPFrame(resetting: Bool) -> Bool {
-        var network = EthernetHeader.length
-        guard bytes.count >= network + IPv4Header.minimumLength + TCPHeader.minimumLength else { return false }
-        var type = bytes.u16(EthernetHeader.Field.etherType)
-        let tagged = type == 0x8100
-        if tagged {
-            network += VLANTag.length
-            guard bytes.count >= network + IPv4Header.minimumLength + TCPHeader.minimumLength else { return false }
-            type = bytes.u16(EthernetHeader.length + 2)
-        }
-        typealias F = IPv4Header.Field
-        guard type == 0x0800, bytes.u8(network) == 0x45, bytes.u8(network + F.protocolNumber) == IPProtocol.tcp,
-              bytes.u16(network + F.fragment) & 0x3FFF == 0 else { return false }
-        let totalLength = Int(bytes.u16(network + F.totalLength))
-        let transport = network + IPv4Header.minimumLength
-        let tcpLength = Int(bytes.u8(transport + TCPHeader.Field.dataOffset) >> 4) * 4
-        guard totalLength >= IPv4Header.minimumLength + TCPHeader.minimumLength, tcpLength >= TCPHeader.minimumLength,
-              transport + tcpLength <= bytes.count else { return false }
+        guard let frame = CommonTCPFrame(bytes) else { return false }
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
-        packet.destinationMAC = bytes.mac(EthernetHeader.Field.destination)
-        packet.sourceMAC = bytes.mac(EthernetHeader.Field.source)
+        packet.destinationMAC = frame.destinationMAC
+        packet.sourceMAC = frame.sourceMAC
         // The layers put together aside and stored once: appended one by one through the
         // packet, each paid its own bounds test.
         var layers = LayerPath()
         layers.append(.link)
-        if tagged {
-            packet.vlans.append(VLANTag(tpid: 0x8100, tci: bytes.u16(EthernetHeader.length)))
+        if let control = frame.tagControl {
+            packet.vlans.append(VLANTag(tpid: 0x8100, tci: control))
             layers.append(.vlan)
         }
         layers.append(.ipv4)
         layers.append(.tcp)
         packet.layers = layers
         packet.etherType = 0x0800
-        packet.networkOffset = network
-        packet.sourceIP = .v4(bytes.ipv4(network + F.source))
-        packet.destinationIP = .v4(bytes.ipv4(network + F.destination))
+        packet.networkOffset = frame.networkOffset
+        packet.sourceIP = .v4(frame.sourceIP)
+        packet.destinationIP = .v4(frame.destinationIP)
         packet.ipProtocol = IPProtocol.tcp
-        packet.ttl = bytes.u8(network + F.ttl)
-        packet.dscp = bytes.u8(network + F.tos) >> 2
-        packet.ipIdentification = UInt32(bytes.u16(network + F.identification))
-        packet.ipLength = totalLength
-        typealias T = TCPHeader.Field
-        packet.sourcePort = bytes.u16(transport + T.sourcePort)
-        packet.destinationPort = bytes.u16(transport + T.destinationPort)
-        packet.tcpSequence = bytes.u32(transport + T.sequence)
-        packet.tcpAcknowledgment = bytes.u32(transport + T.acknowledgment)
-        packet.tcpFlags = bytes.u8(transport + T.flags)
-        packet.tcpWindow = bytes.u16(transport + T.window)
-        packet.payloadOffset = transport + tcpLength
-        packet.payloadLength = max(0, network + totalLength - transport - tcpLength)
+        packet.ttl = frame.ttl
+        packet.dscp = frame.dscp
+        packet.ipIdentification = UInt32(frame.ipIdentification)
+        packet.ipLength = frame.ipLength
+        packet.sourcePort = frame.sourcePort
+        packet.destinationPort = frame.destinationPort
+        packet.tcpSequence = frame.sequence
+        packet.tcpAcknowledgment = frame.acknowledgment
+        packet.tcpFlags = frame.flags
+        packet.tcpWindow = frame.window
+        packet.payloadOffset = frame.payloadOffset
+        packet.payloadLength = frame.payloadLength
         return true
     }
 }

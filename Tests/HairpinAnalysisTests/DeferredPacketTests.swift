@@ -6,8 +6,9 @@ import Testing
 @testable import HairpinAnalysis
 
 /// With one mapped file, the frame ring keeps the decoded packet of a common frame back
-/// (`FrameSummary.deferPacket`): only an unusual frame's packet is written to its slot. A kept
-/// back packet, decoded again from the frame's bytes, is the packet the writer decoded.
+/// (`FrameSummary.deferPacket`; a common TCP frame is not even decoded, `CommonTCPFrame`): only
+/// an unusual frame's packet is written to its slot. A kept back packet, decoded again from the
+/// frame's bytes, is the packet the decoder gives.
 @Suite struct DeferredPacketTests {
     static func ethernet(_ type: UInt16, tagged: Bool = false) -> [UInt8] {
         var frame: [UInt8] = [0x00, 0x50, 0x56, 0x00, 0x00, 0x02, 0x00, 0x50, 0x56, 0x00, 0x00, 0x01]
@@ -62,7 +63,7 @@ import Testing
         }
         let reader = try CaptureReader(paths: [path], options: .init())
         #expect(reader.singleMapping != nil)
-        let ring = FrameRing(readers: 1, digests: true, defersPackets: true, mapping: reader.singleMapping, input: reader)
+        let ring = FrameRing(readers: 1, digests: true, packetsRarelyRead: true, mapping: reader.singleMapping, input: reader)
         let writing = DispatchGroup()
         let box = WriterBox(ring: ring, reader: reader, decoder: decoder)
         DispatchQueue.global().async(group: writing) { box.run() }

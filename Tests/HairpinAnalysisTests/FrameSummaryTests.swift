@@ -72,4 +72,49 @@ struct FrameSummaryTests {
             #expect(tagged > 0, "the mirrored frames carry VLAN tags")
         }
     }
+
+    /// Every field a tracker reads of a summary, for comparison.
+    static func fields(_ summary: FrameSummary) -> String {
+        "\(String(describing: summary.flow)) \(summary.flowHash) \(summary.timestamp) \(summary.hasTimestamp) \(summary.originalLength) "
+            + "\(summary.capturedLength) \(summary.interface) \(String(describing: summary.sourceMAC)) "
+            + "\(String(describing: summary.destinationMAC)) \(summary.mirrorDigest) \(String(describing: summary.tcpFlags)) "
+            + "\(String(describing: summary.payloadLength)) \(String(describing: summary.segment)) \(summary.isUnusual) "
+            + "\(String(describing: summary.erspanSession)) \(summary.isEgressMirror) \(summary.direction) \(summary.opensWithQEMUMagic)"
+    }
+
+    /// A common TCP frame summed up from its headers alone (`CommonTCPFrame`) gives the summary of
+    /// its decoded packet, on every frame of the shipped scenarios and of the real captures in
+    /// ../shared/captures/real/mixed (when present); the other frames are not taken for one.
+    @Test func commonFramesSumUpAsTheirDecodedPackets() throws {
+        var paths = try FileManager.default.contentsOfDirectory(atPath: Self.captures.path).filter { $0.hasSuffix(".pcapng") }.sorted()
+            .map { Self.captures.appendingPathComponent($0).path }
+        let mixed = Self.captures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/captures/real/mixed")
+        if let real = try? FileManager.default.contentsOfDirectory(atPath: mixed.path) {
+            paths += real.filter { $0.contains(".pcap") }.sorted().map { mixed.appendingPathComponent($0).path }
+        } else {
+            print("FrameSummaryTests: ../shared/captures/real/mixed is absent; the shipped scenarios alone are compared")
+        }
+        let decoder = Decoder()
+        var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+        var common = 0, others = 0
+        for path in paths {
+            guard let reader = try? CaptureReader(paths: [path]) else { continue }
+            var frame = 0
+            while let record = try? reader.next() {
+                frame += 1
+                decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
+                var decoded = FrameSummary()
+                withUnsafePointer(to: packet) { decoded.fill(record, PacketView($0), digests: true) }
+                guard let headers = CommonTCPFrame(record.bytes, linkType: record.linkType) else {
+                    others += 1
+                    continue
+                }
+                var direct = FrameSummary()
+                direct.fill(record, common: headers, digests: true)
+                #expect(Self.fields(direct) == Self.fields(decoded), "\(path) frame \(frame)")
+                common += 1
+            }
+        }
+        #expect(common > 10_000 && others > 1_000, "\(common) common frames, \(others) others")
+    }
 }

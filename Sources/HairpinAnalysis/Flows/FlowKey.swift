@@ -25,9 +25,23 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
         guard let source = packet.sourceIP, let destination = packet.destinationIP, let proto = packet.ipProtocol else { return nil }
         let (sh, sl, isV6a) = words(source)
         let (dh, dl, _) = words(destination)
-        let sourcePort = packet.sourcePort ?? 0, destinationPort = packet.destinationPort ?? 0
+        return of(source: (sh, sl), destination: (dh, dl), isIPv6: isV6a, sourcePort: packet.sourcePort ?? 0,
+                  destinationPort: packet.destinationPort ?? 0, proto: proto, segment: Self.segment(of: packet) ?? 0)
+    }
+
+    /// The key of a `CommonTCPFrame`, as `of(_:)` gives it for its packet.
+    @inline(__always)
+    public static func of(_ frame: CommonTCPFrame) -> (key: FlowKey, fromLow: Bool) {
+        of(source: (0, UInt64(frame.sourceIP.rawValue)), destination: (0, UInt64(frame.destinationIP.rawValue)), isIPv6: false,
+           sourcePort: frame.sourcePort, destinationPort: frame.destinationPort, proto: 6,
+           segment: segment(of: frame) ?? 0)
+    }
+
+    @inline(__always)
+    private static func of(source: (UInt64, UInt64), destination: (UInt64, UInt64), isIPv6 isV6a: Bool, sourcePort: UInt16,
+                           destinationPort: UInt16, proto: UInt8, segment: UInt32) -> (key: FlowKey, fromLow: Bool) {
+        let (sh, sl) = source, (dh, dl) = destination
         let sourceFirst = (sh, sl, sourcePort) <= (dh, dl, destinationPort)
-        let segment = Self.segment(of: packet) ?? 0
         let key = sourceFirst
             ? FlowKey(lowAddressHigh: sh, lowAddressLow: sl, highAddressHigh: dh, highAddressLow: dl, lowPort: sourcePort,
                       highPort: destinationPort, ipProtocol: proto, isIPv6: isV6a, segment: segment)
@@ -42,6 +56,12 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
     static func segment(of packet: PacketView) -> UInt32? {
         if let vni = packet.vni { return 0x0100_0000 | (vni & 0xFF_FFFF) }
         return packet.vlans.innermostId.map { UInt32($0) }
+    }
+
+    /// The segment of a `CommonTCPFrame`: its tag's VLAN id.
+    @inline(__always)
+    static func segment(of frame: CommonTCPFrame) -> UInt32? {
+        frame.tagControl.map { UInt32(VLANTag(tpid: 0x8100, tci: $0).id) }
     }
 
     @inline(__always)

@@ -1,10 +1,10 @@
 /// Ethernet II and 802.3 (LLC, SNAP) frames with any stack of VLAN tags.
-enum EthernetHeader {
-    static let length = 14
-    enum Field {
-        static let destination = 0
-        static let source = 6
-        static let etherType = 12
+@usableFromInline enum EthernetHeader {
+    @usableFromInline static let length = 14
+    @usableFromInline enum Field {
+        @usableFromInline static let destination = 0
+        @usableFromInline static let source = 6
+        @usableFromInline static let etherType = 12
     }
     /// Values below this in the type field are 802.3 lengths.
     static let minimumEtherType: UInt16 = 0x0600

@@ -18,7 +18,7 @@ public struct VLANTag: Sendable, BitwiseCopyable, Equatable {
         etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100 || etherType == 0x9200
     }
 
-    static let length = 4
+    @usableFromInline static let length = 4
 }
 
 /// Up to `capacity` tags of one frame, outer first, in fixed storage (no allocation). Deeper

@@ -1,17 +1,17 @@
 /// IPv4 (RFC 791): version/IHL, total length, identification, flags and fragment offset,
 /// TTL, protocol, addresses, options skipped by IHL.
-enum IPv4Header {
-    static let minimumLength = 20
-    enum Field {
+@usableFromInline enum IPv4Header {
+    @usableFromInline static let minimumLength = 20
+    @usableFromInline enum Field {
         static let versionAndLength = 0
-        static let tos = 1
-        static let totalLength = 2
-        static let identification = 4
-        static let fragment = 6
-        static let ttl = 8
-        static let protocolNumber = 9
-        static let source = 12
-        static let destination = 16
+        @usableFromInline static let tos = 1
+        @usableFromInline static let totalLength = 2
+        @usableFromInline static let identification = 4
+        @usableFromInline static let fragment = 6
+        @usableFromInline static let ttl = 8
+        @usableFromInline static let protocolNumber = 9
+        @usableFromInline static let source = 12
+        @usableFromInline static let destination = 16
     }
 }
 

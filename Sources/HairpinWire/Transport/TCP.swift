@@ -1,14 +1,14 @@
 /// TCP (RFC 9293): ports, sequence and acknowledgment numbers, data offset, flags, window.
-enum TCPHeader {
-    static let minimumLength = 20
-    enum Field {
-        static let sourcePort = 0
-        static let destinationPort = 2
-        static let sequence = 4
-        static let acknowledgment = 8
-        static let dataOffset = 12
-        static let flags = 13
-        static let window = 14
+@usableFromInline enum TCPHeader {
+    @usableFromInline static let minimumLength = 20
+    @usableFromInline enum Field {
+        @usableFromInline static let sourcePort = 0
+        @usableFromInline static let destinationPort = 2
+        @usableFromInline static let sequence = 4
+        @usableFromInline static let acknowledgment = 8
+        @usableFromInline static let dataOffset = 12
+        @usableFromInline static let flags = 13
+        @usableFromInline static let window = 14
     }
 }
 

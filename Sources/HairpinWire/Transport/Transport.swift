@@ -1,8 +1,8 @@
 /// IP protocol numbers the decoder reads past the network layer.
-enum IPProtocol {
+@usableFromInline enum IPProtocol {
     static let icmp: UInt8 = 1
     static let ipInIP: UInt8 = 4
-    static let tcp: UInt8 = 6
+    @usableFromInline static let tcp: UInt8 = 6
     static let udp: UInt8 = 17
     static let ipv6InIP: UInt8 = 41
     static let gre: UInt8 = 47
