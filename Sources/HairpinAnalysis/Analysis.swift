@@ -77,8 +77,12 @@ public final class Analysis {
     @exclusivity(unchecked) private var packets = 0
     @exclusivity(unchecked) private var bytes = 0
     @exclusivity(unchecked) private var capturedBytes = 0
-    @exclusivity(unchecked) private var firstTime: Int64?
-    @exclusivity(unchecked) private var lastTime: Int64?
+    /// The earliest and latest frame times (`Int64.max` and `.min` before the first): kept as
+    /// plain values, each frame compares without unwrapping.
+    @exclusivity(unchecked) private var earliest = Int64.max
+    @exclusivity(unchecked) private var latest = Int64.min
+    private var firstTime: Int64? { earliest <= latest ? earliest : nil }
+    private var lastTime: Int64? { earliest <= latest ? latest : nil }
     /// Packets and bytes per capture interface, one entry each (added to once per `Run`).
     @exclusivity(unchecked) private var interfaceTotals: [(packets: Int, bytes: Int)] = []
     /// Frames in a row from one interface, and of one uplink in one bin, counted here and added to
@@ -164,8 +168,8 @@ public final class Analysis {
         capturedBytes += Int(frame.capturedLength)
         let time = frame.timestamp
         if frame.hasTimestamp {
-            if firstTime == nil || time < firstTime! { firstTime = time }
-            if lastTime == nil || time > lastTime! { lastTime = time }
+            earliest = min(earliest, time)
+            latest = max(latest, time)
         }
         // Mirrored frames count with their own length, on their session's uplink.
         let session = frame.erspanSession
