@@ -12,7 +12,9 @@ import Synchronization
 /// reading thread waits while every batch is still in use by an analysing thread, an analysing
 /// thread while no batch is ready, so memory stays the same whatever the input. The records
 /// themselves do not cross: the summary carries all the trackers read of a frame's record and
-/// bytes, so a stream's buffer may be reused at once and nothing is copied.
+/// bytes, so a stream's buffer may be reused at once and nothing is copied. Only with one
+/// mapped file, whose bytes stay mapped, may the analysing thread decode a common frame's bytes
+/// again, for the few frames the path tracker follows (`defersPackets`).
 final class FrameRing: @unchecked Sendable {
     /// Records per batch: the threads synchronise once per batch, not per record. 512 measured
     /// 5% faster than 256 on 64-byte frames: more slack for either thread's hiccups.
