@@ -1,5 +1,6 @@
 import HairpinCapture
 import HairpinWire
+import Synchronization
 
 /// The analysis pipeline: each record is decoded once and handed to the trackers (flows,
 /// migration candidates, uplink series) in a fixed order; `report` assembles the result.
@@ -251,6 +252,13 @@ public final class Analysis {
     private let runsTraffic: Bool
     /// `readsFewPackets(options)`.
     private let packetsRarelyRead: Bool
+    /// Frames whose decoded packet a tracker read (the path tracker's), counted on the analysing
+    /// thread and published for the reading one (`FrameRing`), which stops keeping packets
+    /// back while many are read.
+    @exclusivity(unchecked) private var packetsRead = 0
+    private let packetsReadShared = Atomic<Int>(0)
+    /// `packetsRead`, from any thread.
+    var packetsReadSoFar: Int { packetsReadShared.load(ordering: .relaxed) }
 
     @inline(__always)
     private func consumeHosts(_ summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>, interface: Int, time: Int64,
@@ -286,6 +294,8 @@ public final class Analysis {
     /// kept it back.
     @inline(never)
     private func packet(of summary: UnsafePointer<FrameSummary>, _ decoded: UnsafePointer<DecodedPacket>) -> UnsafePointer<DecodedPacket> {
+        packetsRead += 1
+        packetsReadShared.store(packetsRead, ordering: .relaxed)
         guard summary.pointee.packetDeferred else { return decoded }
         summary.pointee.decodeDeferredPacket(with: decoder, into: &scratch.pointee)
         return UnsafePointer(scratch)

@@ -75,7 +75,8 @@ final class FrameRing: @unchecked Sendable {
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
     /// is one mapped file. `solo`: what the one reader does with a frame, for the writer to do it
     /// itself when that is faster (`ParallelAnalysis.SoloPolicy`).
-    init(readers: Int, digests: Bool, packetsRarelyRead: Bool = false, mapping: UnsafeRawBufferPointer? = nil, input: CaptureReader? = nil,
+    init(readers: Int, digests: Bool, packetsRarelyRead: Bool = false, packetReader: Analysis? = nil, mapping: UnsafeRawBufferPointer? = nil,
+         input: CaptureReader? = nil,
          solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
@@ -96,8 +97,8 @@ final class FrameRing: @unchecked Sendable {
         counts.initialize(repeating: 0, count: Self.batchCount)
         self.packetsRarelyRead = packetsRarelyRead
         defersPackets = packetsRarelyRead && mapping != nil
-        writerPacket = .allocate(capacity: 1)
-        writerPacket.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
+        keepsPacketsBack = defersPackets
+        self.packetReader = packetReader
         writerSummary = .allocate(capacity: 1)
         writerSummary.initialize(to: FrameSummary())
     }
@@ -105,7 +106,6 @@ final class FrameRing: @unchecked Sendable {
     deinit {
         slots.deallocate()
         counts.deallocate()
-        writerPacket.deallocate()
         writerSummary.deallocate()
     }
 
@@ -124,17 +124,37 @@ final class FrameRing: @unchecked Sendable {
     /// Whether the trackers read the decoded packet of a common frame only for the few frames the
     /// path tracker follows (`Analysis.readsFewPackets`).
     let packetsRarelyRead: Bool
-    /// Whether the decoded packet of a common frame stays with the writer (`FrameSummary.deferPacket`),
-    /// when they are rarely read and the frames' bytes stay mapped: writing it to the ring moved
-    /// three more cache lines a frame through the caches, and a common TCP frame is summed up
-    /// without decoding it (`CommonTCPFrame`).
+    /// Whether a common TCP frame (`CommonTCPFrame`) is summed up without being decoded, its packet
+    /// left to the path tracker to decode again from the frame's bytes should it follow the frame
+    /// (`FrameSummary.deferPacket`): when packets are rarely read and the bytes stay mapped. Other
+    /// frames are decoded into the ring as before: decoding them again cost the analysing thread
+    /// more than reading their packet (the ERSPAN scenario at scale 60, two threads: 182 -> 220 ms
+    /// when every plain frame's packet was kept back).
     let defersPackets: Bool
-    /// Where the writer decodes and sums up each frame before the summary is streamed to its slot
-    /// (`hairpin_stream_words`): the slot's lines were last read by the analysing core, and
-    /// taking them back cost the writer more than any other step of a frame.
-    private let writerPacket: UnsafeMutablePointer<DecodedPacket>
+    /// Where the writer sums up each frame before the summary goes to its slot.
     private let writerSummary: UnsafeMutablePointer<FrameSummary>
+    /// Whether the summaries go to their slots past the caches (`hairpin_stream_words`), while
+    /// most frames of the batch before were common TCP frames, whose packets are kept back: the
+    /// slot's lines were last read by the analysing core, and taking them back cost the writer
+    /// more than any other step of such a frame (the 64-byte file, two threads: 76 against 60
+    /// ms). Where frames are decoded into the ring (tunnels, ERSPAN) the writer asks for the
+    /// slot's lines ahead and writes through the caches: streaming beside those writes made the
+    /// ERSPAN scenario at scale 60 slower (two threads: 175 against 207 ms, fastest of nine runs).
+    @exclusivity(unchecked) private var streamsSummaries = false
+    /// Common TCP frames in the batch being filled.
+    @exclusivity(unchecked) private var commonInBatch = 0
+    /// The analysis whose trackers read packets (`Analysis.packetsReadSoFar`), and how many it had
+    /// read at the end of the last batch.
+    private let packetReader: Analysis?
+    @exclusivity(unchecked) private var packetsReadBefore = 0
+    /// Whether common frames' packets are kept back now: while the trackers read few packets.
+    /// Where the path tracker follows many frames (a moved host's own traffic), the analysing
+    /// thread decoded them again, when it was already the slower side (the hairpin scenario at
+    /// scale 60, two threads: 138 -> 155 ms): then the writer decodes them into the ring.
+    @exclusivity(unchecked) private var keepsPacketsBack = false
     private static let summaryWords = UInt(MemoryLayout<FrameSummary>.stride / 8)
+    /// Packets are kept back while fewer than one frame in this many has its packet read.
+    static let packetReadShare = 16
 
     /// Reads every record `filter` passes, decodes it with `decoder` into the ring and publishes
     /// it; a reading error ends the ring and is thrown to its readers after the records before it.
@@ -152,22 +172,19 @@ final class FrameRing: @unchecked Sendable {
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
-                if defersPackets, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(read.bytes, linkType: read.linkType) {
+                if keepsPacketsBack, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(read.bytes, linkType: read.linkType) {
                     writerSummary.pointee.fill(read, common: common, digests: digests)
                     writerSummary.pointee.deferPacket(of: read)
-                } else if defersPackets {
-                    decoder.decode(read.bytes, linkType: read.linkType, into: &writerPacket.pointee)
-                    writerSummary.pointee.fill(read, PacketView(writerPacket), digests: digests)
-                    if writerSummary.pointee.isUnusual {
-                        (packets + slot).update(from: writerPacket, count: 1)
-                    } else {
-                        writerSummary.pointee.deferPacket(of: read)
-                    }
+                    commonInBatch += 1
                 } else {
                     decoder.decode(read.bytes, linkType: read.linkType, into: &packets[slot])
                     writerSummary.pointee.fill(read, PacketView(packets + slot), digests: digests)
                 }
-                hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
+                if streamsSummaries {
+                    hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
+                } else {
+                    (summaries + slot).update(from: writerSummary, count: 1)
+                }
                 filledInBatch += 1
                 if filledInBatch == Self.batchSize {
                     endBatch(lastBytes: read.bytes.baseAddress)
@@ -331,6 +348,15 @@ final class FrameRing: @unchecked Sendable {
             writerFrontier.store(max(at - start, Int(reader?.furthestOffset ?? 0)), ordering: .relaxed)
         }
         publish(batch, count: filledInBatch, last: false)
+        streamsSummaries = commonInBatch * 2 > filledInBatch
+        commonInBatch = 0
+        if defersPackets, let packetReader {
+            // Frames the analysing thread read packets of since the last batch, from the batches
+            // it consumed meanwhile: more than one in sixteen of a batch's, and packets go on.
+            let read = packetReader.packetsReadSoFar
+            keepsPacketsBack = (read - packetsReadBefore) * Self.packetReadShare <= Self.batchSize
+            packetsReadBefore = read
+        }
         batch += 1
         filledInBatch = 0
         waitForRoom(batch)
@@ -382,8 +408,10 @@ final class FrameRing: @unchecked Sendable {
             hairpin_prefetch(summary + 64)
             return
         }
-        guard !defersPackets else { return }
+        guard !streamsSummaries else { return }
         @inline(__always) func ask(_ line: UnsafeRawPointer) { hairpin_prefetch_for_write(UnsafeMutableRawPointer(mutating: line)) }
+        ask(summary)
+        ask(summary + 64)
         let packet = UnsafeRawPointer(packets + slot)
         ask(packet)
         ask(packet + 64)

@@ -87,7 +87,8 @@ public enum ParallelAnalysis {
             main.consume(summary, decoded: packet)
         }
         let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled,
-                             packetsRarelyRead: Analysis.readsFewPackets(options), mapping: reader.singleMapping, input: reader,
+                             packetsRarelyRead: Analysis.readsFewPackets(options), packetReader: hostAnalysis, mapping: reader.singleMapping,
+                             input: reader,
                              solo: soloConsumer, soloPolicy: solo)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
