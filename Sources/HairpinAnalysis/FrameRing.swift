@@ -131,7 +131,7 @@ final class FrameRing: @unchecked Sendable {
     /// more than reading their packet (the ERSPAN scenario at scale 60, two threads: 182 -> 220 ms
     /// when every plain frame's packet was kept back).
     let defersPackets: Bool
-    /// Where the writer sums up each frame before the summary goes to its slot.
+    /// Where the writer sums up each common frame before the summary goes to its slot.
     private let writerSummary: UnsafeMutablePointer<FrameSummary>
     /// Whether the summaries go to their slots past the caches (`hairpin_stream_words`), while
     /// most frames of the batch before were common TCP frames, whose packets are kept back: the
@@ -176,14 +176,14 @@ final class FrameRing: @unchecked Sendable {
                     writerSummary.pointee.fill(read, common: common, digests: digests)
                     writerSummary.pointee.deferPacket(of: read)
                     commonInBatch += 1
+                    if streamsSummaries {
+                        hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
+                    } else {
+                        (summaries + slot).update(from: writerSummary, count: 1)
+                    }
                 } else {
                     decoder.decode(read.bytes, linkType: read.linkType, into: &packets[slot])
-                    writerSummary.pointee.fill(read, PacketView(packets + slot), digests: digests)
-                }
-                if streamsSummaries {
-                    hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
-                } else {
-                    (summaries + slot).update(from: writerSummary, count: 1)
+                    summaries[slot].fill(read, PacketView(packets + slot), digests: digests)
                 }
                 filledInBatch += 1
                 if filledInBatch == Self.batchSize {
