@@ -146,13 +146,7 @@ public final class Analysis {
     public func consume(_ record: Record) {
         // A common TCP frame is summed up without decoding it, its packet decoded only if a
         // tracker needs it while the record's bytes are at hand.
-        if packetsRarelyRead, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(record.bytes, linkType: record.linkType) {
-            scratchSummary.pointee.fill(record, common: common, digests: runsHosts)
-            scratchSummary.pointee.deferPacket(of: record)
-        } else {
-            decoder.decode(record.bytes, linkType: record.linkType, into: &scratch.pointee)
-            scratchSummary.pointee.fill(record, PacketView(scratch), digests: runsHosts)
-        }
+        scratchSummary.pointee.fill(record, decodingWith: decoder, into: scratch, digests: runsHosts, keepingCommonPacketBack: packetsRarelyRead)
         consume(scratchSummary, decoded: scratch)
     }
 

@@ -172,7 +172,7 @@ final class FrameRing: @unchecked Sendable {
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
-                if keepsPacketsBack, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(read.bytes, linkType: read.linkType) {
+                if keepsPacketsBack, let common = decoder.commonTCPFrame(read.bytes, linkType: read.linkType) {
                     writerSummary.pointee.fill(read, common: common, digests: digests)
                     writerSummary.pointee.deferPacket(of: read)
                     commonInBatch += 1
@@ -182,8 +182,7 @@ final class FrameRing: @unchecked Sendable {
                         (summaries + slot).update(from: writerSummary, count: 1)
                     }
                 } else {
-                    decoder.decode(read.bytes, linkType: read.linkType, into: &packets[slot])
-                    summaries[slot].fill(read, PacketView(packets + slot), digests: digests)
+                    summaries[slot].fill(read, decodingWith: decoder, into: packets + slot, digests: digests, keepingCommonPacketBack: false)
                 }
                 filledInBatch += 1
                 if filledInBatch == Self.batchSize {
@@ -244,13 +243,7 @@ final class FrameRing: @unchecked Sendable {
         let slot = firstSlot
         // The frame's bytes are read while it is analysed, whatever the input: a common frame's
         // packet is left to the trackers to decode if they need it.
-        if packetsRarelyRead, decoder.takesCommonFramesDirectly, let common = CommonTCPFrame(record.bytes, linkType: record.linkType) {
-            summaries[slot].fill(record, common: common, digests: digests)
-            summaries[slot].deferPacket(of: record)
-        } else {
-            decoder.decode(record.bytes, linkType: record.linkType, into: &packets[slot])
-            summaries[slot].fill(record, PacketView(packets + slot), digests: digests)
-        }
+        summaries[slot].fill(record, decodingWith: decoder, into: packets + slot, digests: digests, keepingCommonPacketBack: packetsRarelyRead)
         solo(summaries + slot, packets + slot)
         soloFrames += 1
         phaseLeft -= 1

@@ -103,6 +103,21 @@ public struct FrameSummary: BitwiseCopyable {
         self.traits = traits
     }
 
+    /// Sums up `record`: when `keepingCommonPacketBack` and it is a common TCP frame, from its
+    /// headers, its packet kept back (`deferPacket`: the record's bytes must stay readable while
+    /// a tracker may want it); any other frame decoded into `packet` first.
+    @inline(__always)
+    mutating func fill(_ record: Record, decodingWith decoder: Decoder, into packet: UnsafeMutablePointer<DecodedPacket>, digests: Bool,
+                       keepingCommonPacketBack: Bool) {
+        if keepingCommonPacketBack, let common = decoder.commonTCPFrame(record.bytes, linkType: record.linkType) {
+            fill(record, common: common, digests: digests)
+            deferPacket(of: record)
+        } else {
+            decoder.decode(record.bytes, linkType: record.linkType, into: &packet.pointee)
+            fill(record, PacketView(packet), digests: digests)
+        }
+    }
+
     /// Sums up a `CommonTCPFrame` as `fill` sums up its decoded packet, which is not needed.
     @inline(__always)
     mutating func fill(_ record: Record, common frame: CommonTCPFrame, digests: Bool) {

@@ -67,3 +67,12 @@ public struct CommonTCPFrame {
     /// The TCP payload's length by the IPv4 total length (0 when that ends inside the TCP header).
     @inlinable public var payloadLength: Int { max(0, networkOffset + ipLength - transportOffset - tcpLength) }
 }
+
+extension Decoder {
+    /// The frame as a `CommonTCPFrame`, when it is one and this decoder reads such frames
+    /// directly (`takesCommonFramesDirectly`).
+    @inlinable @inline(__always)
+    public func commonTCPFrame(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> CommonTCPFrame? {
+        takesCommonFramesDirectly ? CommonTCPFrame(bytes, linkType: linkType) : nil
+    }
+}
