@@ -259,9 +259,9 @@ public final class Analysis {
                               length: Int) {
         var frame: FrameSummary { summary.pointee }
         if frame.isUnusual { learnGateways(PacketView(decoded), interface: interface, time: time) }
-        let place = MobilityTracker.place(of: frame, decoded: decoded)
-        if sightings.isOriginal(frame, place: place),
-           let departure = mobility.add(frame, decoded: decoded, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
+        let place = MobilityTracker.place(of: summary, decoded: decoded)
+        if sightings.isOriginal(summary, place: place),
+           let departure = mobility.add(summary, decoded: decoded, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
             follow(departure)
         }
         // Plain copies of the path tracker's filters: reaching into it for every frame costs more.
@@ -364,13 +364,18 @@ public final class Analysis {
             return flow.candidate
         }
         if candidateIndex >= 0 {
-            let index = Int(candidateIndex)
-            if candidates[index].lowMAC == nil {
-                candidates[index].lowMAC = fromLow ? frame.sourceMAC : frame.destinationMAC
-                candidates[index].highMAC = fromLow ? frame.destinationMAC : frame.sourceMAC
+            let settings = options.migrations
+            // Through one pointer: every `candidates[index]` written would check the array's
+            // uniqueness again.
+            candidates.withUnsafeMutableBufferPointer { buffer in
+                let candidate = buffer.baseAddress! + Int(candidateIndex)
+                if candidate.pointee.lowMAC == nil {
+                    candidate.pointee.lowMAC = fromLow ? frame.sourceMAC : frame.destinationMAC
+                    candidate.pointee.highMAC = fromLow ? frame.destinationMAC : frame.sourceMAC
+                }
+                candidate.pointee.add(fromLow: fromLow, time: time, bytes: length, payload: payload, uplink: uplink,
+                                      primary: candidate.pointee.primaryUplink == uplink, uplinkBin: Int64(bin), settings: settings)
             }
-            candidates[index].add(fromLow: fromLow, time: time, bytes: length, payload: payload, uplink: uplink,
-                                  primary: candidates[index].primaryUplink == uplink, uplinkBin: Int64(bin), settings: options.migrations)
         }
     }
 

@@ -53,7 +53,7 @@ struct FrameSummaryTests {
                     mirrored += 1
                     #expect(summary.mirroredFrameStart(pointer) == view.innerFrameOffset, "\(frame)")
                 }
-                #expect(MobilityTracker.place(of: summary, decoded: pointer) == MobilityTracker.place(of: view, interface: record.interface),
+                #expect(withUnsafePointer(to: summary) { MobilityTracker.place(of: $0, decoded: pointer) } == MobilityTracker.place(of: view, interface: record.interface),
                         "\(frame)")
                 let isUnusual = view.arp != nil || view.neighborDiscovery != nil || view.fhrp != nil || view.stop != nil
                     || view.cookedInterfaceIndex != nil

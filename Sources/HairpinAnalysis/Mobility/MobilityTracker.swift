@@ -145,7 +145,8 @@ struct MobilityTracker {
     /// The same for a summarised frame: only an unusual one (`FrameSummary.isUnusual`) can have
     /// an SLL2 index, read from its decoded packet.
     @inline(__always)
-    static func place(of frame: FrameSummary, decoded: UnsafePointer<DecodedPacket>) -> Place {
+    static func place(of summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>) -> Place {
+        var frame: FrameSummary { summary.pointee }
         if frame.isUnusual { return place(of: PacketView(decoded), interface: Int(frame.interface)) }
         return Place(interface: frame.interface, session: frame.erspanSession.map(Int32.init) ?? -1)
     }
@@ -166,12 +167,12 @@ struct MobilityTracker {
     /// its tables retained and released, for every frame. Returns the departure the frame
     /// begins, if it is the first sighting of an established MAC away from home.
     @inline(__always)
-    mutating func add(_ summary: FrameSummary, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
+    mutating func add(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
                       gateways: inout GatewayTracker) -> Departure? {
         // Most frames: from the MAC of the frame before (never a virtual one), which is at home.
         // Told here, where frames are consumed, without the call of the whole.
-        if !summary.isUnusual, let source = summary.sourceMAC, source == lastMAC, lastEntry >= 0 {
-            let entry = lastEntry, destination = summary.destinationMAC, sourceIP = summary.sourceIP(decoded)
+        if !summary.pointee.isUnusual, let source = summary.pointee.sourceMAC, source == lastMAC, lastEntry >= 0 {
+            let entry = lastEntry, destination = summary.pointee.destinationMAC, sourceIP = summary.pointee.sourceIP(decoded)
             let sighted = locations.withUnsafeMutableBufferPointer {
                 Self.sightedAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP, time: time)
             }
@@ -195,15 +196,15 @@ struct MobilityTracker {
         return true
     }
 
-    private mutating func addAny(_ summary: FrameSummary, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
+    private mutating func addAny(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
                                  gateways: inout GatewayTracker) -> Departure? {
-        guard let source = summary.sourceMAC else { return nil }
+        guard let source = summary.pointee.sourceMAC else { return nil }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
-        let vlan = summary.segment
+        let vlan = summary.pointee.segment
         let virtual = VirtualMAC.kind(of: source) != nil
         // Only ARP and neighbour discovery announce, or teach addresses other than the source's.
         var announcing = false
-        if summary.isUnusual {
+        if summary.pointee.isUnusual {
             let packet = PacketView(decoded)
             announcing = packet.arp != nil || packet.neighborDiscovery != nil
             if let (kind, mac, ip) = AnnouncementKind.classify(packet) {
@@ -230,8 +231,8 @@ struct MobilityTracker {
         }
         lastMAC = source
         lastEntry = entry
-        let destination = summary.destinationMAC
-        let sourceIP = summary.sourceIP(decoded)
+        let destination = summary.pointee.destinationMAC
+        let sourceIP = summary.pointee.sourceIP(decoded)
         let unicast = !(destination?.isMulticast ?? true)
         let settings = settings
         var move: Move?

@@ -32,12 +32,13 @@ public struct SightingFilter {
         self.enabled = enabled
     }
 
-    /// Whether the frame summarised by `frame`, captured at `place`, is an original sighting of
+    /// Whether the frame summarised at `summary`, captured at `place`, is an original sighting of
     /// its source MAC (its copy digest, `FrameSummary.mirrorDigest`, not seen at another point
     /// within the window). Frames must come in capture order.
     @inline(__always)
-    mutating func isOriginal(_ frame: FrameSummary, place: MobilityTracker.Place) -> Bool {
+    mutating func isOriginal(_ summary: UnsafePointer<FrameSummary>, place: MobilityTracker.Place) -> Bool {
         guard enabled else { return true }
+        var frame: FrameSummary { summary.pointee }
         guard let source = frame.sourceMAC, !source.isMulticast, source.rawValue != 0 else { return false }
         if frame.isEgressMirror { return false }
         switch directionMeaning {
