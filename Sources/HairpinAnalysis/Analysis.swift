@@ -1,3 +1,4 @@
+import CPlatform
 import HairpinCapture
 import HairpinWire
 import Synchronization
@@ -231,11 +232,17 @@ public final class Analysis {
         run.seriesBytes = 0
     }
 
-    /// Asks for the table lines the frame summarised by `frame` will touch, a few frames ahead of
-    /// it: the first probe of its flow, at the place its hash picks.
+    /// Asks for the lines the frame summarised by `frame` will touch, a few frames ahead of it:
+    /// the first probe of its flow, at the place its hash picks, or its bytes when it is to be
+    /// summed up here.
     @inline(__always)
     public func prefetch(for frame: FrameSummary) {
         if runsTraffic, frame.hasFlow { flows.prefetch(hash: frame.flowHash) }
+        // A frame left unsummed is read here: its headers, from the other core's cache or memory.
+        if frame.isUnsummed, let bytes = frame.heldBytes {
+            hairpin_prefetch(bytes)
+            hairpin_prefetch(bytes + 64)
+        }
     }
 
     /// Records consumed, with their captured and original bytes.

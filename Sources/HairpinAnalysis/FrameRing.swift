@@ -14,7 +14,9 @@ import Synchronization
 /// themselves do not cross: the summary carries all the trackers read of a frame's record and
 /// bytes, so a stream's buffer may be reused at once and nothing is copied. Only with one
 /// mapped file, whose bytes stay mapped, may the analysing thread decode a common frame's bytes
-/// again, for the few frames the path tracker follows (`defersPackets`).
+/// again, for the few frames the path tracker follows (`defersPackets`), or sum up and decode
+/// the frames of a batch the writer left unsummed while it was the slower side
+/// (`leavesUnsummed`).
 final class FrameRing: @unchecked Sendable {
     /// Records per batch: the threads synchronise once per batch, not per record. 512 measured
     /// 5% faster than 256 on 64-byte frames: more slack for either thread's hiccups.
@@ -74,10 +76,13 @@ final class FrameRing: @unchecked Sendable {
 
     /// `digests`: the writer works out each frame's copy digest. `mapping`: the only input, when it
     /// is one mapped file. `solo`: what the one reader does with a frame, for the writer to do it
-    /// itself when that is faster (`ParallelAnalysis.SoloPolicy`).
+    /// itself when that is faster (`ParallelAnalysis.SoloPolicy`). `unsummedPolicy`: when the
+    /// writer may leave frames for the reader to sum up (the reader must then consume such a
+    /// frame by its record, `FrameSummary.unsummedRecord`).
     init(readers: Int, digests: Bool, packetsRarelyRead: Bool = false, packetReader: Analysis? = nil, mapping: UnsafeRawBufferPointer? = nil,
          input: CaptureReader? = nil,
-         solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured) {
+         solo: SoloConsumer? = nil, soloPolicy: ParallelAnalysis.SoloPolicy = .measured,
+         unsummedPolicy: ParallelAnalysis.UnsummedPolicy = .never) {
         precondition(readers == 1 || readers == 2, "one or two threads read the ring")
         precondition(solo == nil || readers == 1, "only the one reader's work can be done by the writer")
         self.readers = readers
@@ -98,6 +103,7 @@ final class FrameRing: @unchecked Sendable {
         self.packetsRarelyRead = packetsRarelyRead
         defersPackets = packetsRarelyRead && mapping != nil
         keepsPacketsBack = defersPackets
+        self.unsummedPolicy = mapping != nil && readers == 1 ? unsummedPolicy : .never
         self.packetReader = packetReader
         writerSummary = .allocate(capacity: 1)
         writerSummary.initialize(to: FrameSummary())
@@ -152,6 +158,22 @@ final class FrameRing: @unchecked Sendable {
     /// thread decoded them again, when it was already the slower side (the hairpin scenario at
     /// scale 60, two threads: 138 -> 155 ms): then the writer decodes them into the ring.
     @exclusivity(unchecked) private var keepsPacketsBack = false
+    /// When the writer leaves frames unsummed (`FrameSummary.holdUnsummed`): only with one mapped
+    /// file, whose bytes stay valid, and one analysing thread, which then sums each such frame up
+    /// and decodes it as one thread alone would.
+    private let unsummedPolicy: ParallelAnalysis.UnsummedPolicy
+    /// Whether the frames of the batch being filled are left unsummed. Where reading is the
+    /// slower side (large frames, whose headers each come from memory; tunnels to decode) the
+    /// analysing thread waited for batches: it now takes a share of summing frames up, the more
+    /// the longer it would wait. Where analysing is the slower side the ring stays full and the
+    /// writer sums every frame up (the 1514-byte benchmark capture, two threads, 15 alternating
+    /// runs: 117 -> 107 ms; the ERSPAN scenario at scale 60: 243 -> 213 ms).
+    @exclusivity(unchecked) private var leavesUnsummed = false
+    /// Batches published and not done with, at most, for the next batch to be left unsummed
+    /// (1, 2 and 4 measured alike).
+    static let unsummedInFlight = 2
+    /// Frames left unsummed.
+    @exclusivity(unchecked) private(set) var unsummedFrames = 0
     private static let summaryWords = UInt(MemoryLayout<FrameSummary>.stride / 8)
     /// Packets are kept back while fewer than one frame in this many has its packet read.
     static let packetReadShare = 16
@@ -172,15 +194,15 @@ final class FrameRing: @unchecked Sendable {
                 let slot = firstSlot + filledInBatch
                 if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
                 frames[slot] = frame
-                if keepsPacketsBack, let common = decoder.commonTCPFrame(read.bytes, linkType: read.linkType) {
+                if leavesUnsummed {
+                    writerSummary.pointee.holdUnsummed(read)
+                    commonInBatch += 1
+                    placeWriterSummary(at: slot)
+                } else if keepsPacketsBack, let common = decoder.commonTCPFrame(read.bytes, linkType: read.linkType) {
                     writerSummary.pointee.fill(read, common: common, digests: digests)
                     writerSummary.pointee.deferPacket(of: read)
                     commonInBatch += 1
-                    if streamsSummaries {
-                        hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
-                    } else {
-                        (summaries + slot).update(from: writerSummary, count: 1)
-                    }
+                    placeWriterSummary(at: slot)
                 } else {
                     summaries[slot].fill(read, decodingWith: decoder, into: packets + slot, digests: digests, keepingCommonPacketBack: false)
                 }
@@ -195,7 +217,19 @@ final class FrameRing: @unchecked Sendable {
         } catch {
             failure = error
         }
+        if leavesUnsummed { unsummedFrames += filledInBatch }
         publish(batch, count: filledInBatch, last: true)
+    }
+
+    /// Copies the summary the writer made aside to `slot`: past the caches while
+    /// `streamsSummaries`.
+    @inline(__always)
+    private func placeWriterSummary(at slot: Int) {
+        if streamsSummaries {
+            hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
+        } else {
+            (summaries + slot).update(from: writerSummary, count: 1)
+        }
     }
 
     // MARK: The writer alone
@@ -341,6 +375,12 @@ final class FrameRing: @unchecked Sendable {
             writerFrontier.store(max(at - start, Int(reader?.furthestOffset ?? 0)), ordering: .relaxed)
         }
         publish(batch, count: filledInBatch, last: false)
+        if leavesUnsummed { unsummedFrames += filledInBatch }
+        switch unsummedPolicy {
+        case .never: break
+        case .whileAnalysisKeepsUp: leavesUnsummed = batch + 1 - doneByAll() <= Self.unsummedInFlight
+        case .alternating: leavesUnsummed.toggle()
+        }
         streamsSummaries = commonInBatch * 2 > filledInBatch
         commonInBatch = 0
         if defersPackets, let packetReader {

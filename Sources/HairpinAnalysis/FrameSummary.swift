@@ -42,7 +42,7 @@ public struct FrameSummary: BitwiseCopyable {
 
     private static let hasFlowBit: UInt16 = 1, fromLowBit: UInt16 = 2, egressBit: UInt16 = 4
     private static let hasTimestampBit: UInt16 = 8, hasSourceMACBit: UInt16 = 16, hasDestinationMACBit: UInt16 = 32
-    private static let packetDeferredBit: UInt16 = 64, hasTCPFlagsBit: UInt16 = 256
+    private static let packetDeferredBit: UInt16 = 64, unsummedBit: UInt16 = 128, hasTCPFlagsBit: UInt16 = 256
     private static let hasPayloadLengthBit: UInt16 = 512, hasSegmentBit: UInt16 = 2048
     private static let unusualBit: UInt16 = 4096, mirroredBit: UInt16 = 8192, qemuMagicBit: UInt16 = 16384
     /// Large fields of the decoded packet that make a frame unusual.
@@ -160,6 +160,31 @@ public struct FrameSummary: BitwiseCopyable {
 
     /// Whether the decoded packet was left out (`deferPacket`).
     var packetDeferred: Bool { has(Self.packetDeferredBit) }
+
+    /// Holds only what the record itself says, the frame's bytes (which must stay valid, as a
+    /// mapped file's do) left to be summed up where the frame is analysed (`isUnsummed`,
+    /// `unsummedRecord`): the reading thread's share of a frame when it is the slower one.
+    @inline(__always)
+    mutating func holdUnsummed(_ record: Record) {
+        traits = fillFromRecord(record) | Self.unsummedBit
+        deferredBytes = record.bytes.baseAddress
+        linkTypeValue = record.linkType.rawValue
+    }
+
+    /// Whether only the record was held (`holdUnsummed`).
+    var isUnsummed: Bool { has(Self.unsummedBit) }
+
+    /// Where the frame's bytes are, when its packet was kept back or its summary left undone.
+    var heldBytes: UnsafeRawPointer? { deferredBytes }
+
+    /// The record held by `holdUnsummed`, as the analysis consumes a record (its pcapng flags,
+    /// file and offset, which no tracker reads, are not kept).
+    var unsummedRecord: Record {
+        Record(interface: Int(interface), linkType: LinkType(rawValue: linkTypeValue), timestamp: timestamp, originalLength: Int(originalLength),
+               bytes: UnsafeRawBufferPointer(start: deferredBytes, count: Int(capturedLength)),
+               direction: Direction(rawValue: directionValue) ?? .unknown, flags: 0, fileIndex: 0, fileOffset: 0,
+               hasTimestamp: has(Self.hasTimestampBit))
+    }
 
     /// Decodes a deferred packet again into `packet`.
     func decodeDeferredPacket(with decoder: Decoder, into packet: inout DecodedPacket) {

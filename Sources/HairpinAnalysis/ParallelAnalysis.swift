@@ -33,6 +33,19 @@ public enum ParallelAnalysis {
         case alternating(every: Int)
     }
 
+    /// When, with two threads and one mapped file, the reading thread leaves a batch of frames
+    /// unsummed (`FrameSummary.holdUnsummed`): the analysing thread then sums each up and decodes
+    /// it, as one thread would.
+    public enum UnsummedPolicy: Sendable {
+        /// The reading thread sums up every frame.
+        case never
+        /// While the analysing thread keeps up: at most `FrameRing.unsummedInFlight` batches
+        /// published and not yet done with. The share follows whichever side is slower.
+        case whileAnalysisKeepsUp
+        /// Every other batch (tests).
+        case alternating
+    }
+
     /// Prepares, on the calling thread, what the first run on two or more threads needs before
     /// its first frame: the ring's memory (`RingSlots`). Called on the standby thread while the
     /// command line is parsed.
@@ -49,6 +62,8 @@ public enum ParallelAnalysis {
         public let threads: Int
         /// Frames the reading thread analysed itself (`SoloPolicy`).
         public var soloFrames = 0
+        /// Frames the reading thread left unsummed (`UnsummedPolicy`).
+        public var unsummedFrames = 0
     }
 
     /// Reads every record of `paths` in time order, keeps those `filter` passes and hands them to
@@ -59,6 +74,7 @@ public enum ParallelAnalysis {
     /// `observe`, which sees the frames on the calling thread).
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
                            threads: Int, evenForSmallInputs: Bool = true, solo: SoloPolicy = .measured,
+                           unsummed: UnsummedPolicy = .whileAnalysisKeepsUp,
                            observe: ((_ frame: Int, _ timestamp: Int64, _ originalLength: Int) -> Void)? = nil) throws -> Outcome {
         let reader = try CaptureReader(paths: paths, options: reading)
         let filter = try filter.map { try PacketFilter(expression: $0) }
@@ -89,7 +105,7 @@ public enum ParallelAnalysis {
         let ring = FrameRing(readers: halves ? 2 : 1, digests: hostAnalysis.sightings.enabled,
                              packetsRarelyRead: Analysis.readsFewPackets(options), packetReader: hostAnalysis, mapping: reader.singleMapping,
                              input: reader,
-                             solo: soloConsumer, soloPolicy: solo)
+                             solo: soloConsumer, soloPolicy: solo, unsummedPolicy: unsummed)
         if reader.singleMapping != nil { reader.releaseLag = FrameRing.writerReleaseLag }
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
@@ -112,7 +128,11 @@ public enum ParallelAnalysis {
         var failure: (any Error)?
         do {
             try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, packet, summary in
-                main.consume(summary, decoded: packet)
+                if summary.pointee.isUnsummed {
+                    main.consume(summary.pointee.unsummedRecord)
+                } else {
+                    main.consume(summary, decoded: packet)
+                }
                 observe?(frame, summary.pointee.timestamp, Int(summary.pointee.originalLength))
             }
         } catch {
@@ -128,6 +148,7 @@ public enum ParallelAnalysis {
         }
         var outcome = Outcome(analysis: main, reader: reader, threads: halves ? 3 : 2)
         outcome.soloFrames = ring.soloFrames
+        outcome.unsummedFrames = ring.unsummedFrames
         return outcome
     }
 

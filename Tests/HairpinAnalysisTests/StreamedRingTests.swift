@@ -20,6 +20,14 @@ import HairpinCapture
     /// The report of `path` read as a stream (its bytes written into a named pipe by another
     /// thread), as JSON with the pipe's name replaced by the file's.
     static func analyseThroughPipe(_ path: String, solo: ParallelAnalysis.SoloPolicy, qemuPortsOff: Bool) throws -> String {
+        try throughPipe(path) { pipe in
+            let report = try analyse(pipe, threads: 2, solo: solo, qemuPortsOff: qemuPortsOff)
+            return try json(report).replacingOccurrences(of: pipe, with: path)
+        }
+    }
+
+    /// `body` given a named pipe that another thread writes the bytes of `path` into.
+    static func throughPipe<Result>(_ path: String, _ body: (String) throws -> Result) throws -> Result {
         let pipe = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-pipe-\(UUID().uuidString)").path
         #expect(mkfifo(pipe, 0o600) == 0)
         defer { unlink(pipe) }
@@ -31,8 +39,7 @@ import HairpinCapture
             try? handle.close()
         }
         defer { feeding.wait() }
-        let report = try analyse(pipe, threads: 2, solo: solo, qemuPortsOff: qemuPortsOff)
-        return try json(report).replacingOccurrences(of: pipe, with: path)
+        return try body(pipe)
     }
 
     static func json(_ report: Report) throws -> String {
