@@ -8,12 +8,12 @@ import HairpinCapture
 /// them itself, from the mapped bytes. Whichever batches it leaves, the report is the one
 /// thread's, value for value; with a stream or three threads it leaves none.
 @Suite struct UnsummedFramesTests {
-    static func analyse(_ path: String, threads: Int, unsummed: ParallelAnalysis.UnsummedPolicy,
-                        allHosts: Bool) throws -> (report: Report, unsummedFrames: Int) {
+    static func analyse(_ path: String, threads: Int, unsummed: ParallelAnalysis.UnsummedPolicy, allHosts: Bool,
+                        solo: ParallelAnalysis.SoloPolicy = .never) throws -> (report: Report, unsummedFrames: Int) {
         var options = Analysis.Options()
         options.pathsForAllHosts = allHosts
         let run = try ParallelAnalysis.run(paths: [path], reading: .init(), filter: nil, options: options, threads: threads,
-                                           solo: .never, unsummed: unsummed)
+                                           solo: solo, unsummed: unsummed)
         #expect(run.threads == threads)
         return (run.analysis.report(interfaces: run.reader.interfaces.all, anomalies: run.reader.anomalies), run.unsummedFrames)
     }
@@ -31,6 +31,16 @@ import HairpinCapture
         // Half the batches, give or take the last one.
         #expect(two.unsummedFrames >= (packets - FrameRing.batchSize) / 2 - FrameRing.batchSize
                     && two.unsummedFrames <= packets / 2 + FrameRing.batchSize, "\(name): \(two.unsummedFrames) of \(packets)")
+    }
+
+    /// The reading thread also analysing frames itself now and then (`SoloPolicy`): the ring is
+    /// drained first, unsummed frames with it.
+    @Test func unsummedBatchesAndFramesAloneGiveTheOneThreadReport() throws {
+        let path = SoloHandoverTests.captures.appendingPathComponent("vmotion-hsrp-hairpin.pcapng").path
+        let one = try Self.analyse(path, threads: 1, unsummed: .never, allHosts: false)
+        let two = try Self.analyse(path, threads: 2, unsummed: .alternating, allHosts: false, solo: .alternating(every: 1500))
+        #expect(two.report == one.report)
+        #expect(two.unsummedFrames > 0 && two.unsummedFrames < one.report.capture.packets / 2)
     }
 
     /// Where no frame may be left unsummed: the policy says never; three threads, whose two
