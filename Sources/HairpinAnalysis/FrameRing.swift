@@ -348,6 +348,8 @@ final class FrameRing: @unchecked Sendable {
                 phaseLeft = holdFrames
             }
         }
+        // Alone, the writer reads every frame's bytes itself.
+        if soloing { reader?.asksFramesAhead = true }
         if soloing && !wasSoloing {
             // A reader asleep waits for half the ring to be ready: woken now, as the ring drains.
             firstReaderSleep.wake(at: batch, regardless: true)
@@ -381,6 +383,8 @@ final class FrameRing: @unchecked Sendable {
         case .whileAnalysisKeepsUp: leavesUnsummed = batch + 1 - doneByAll() <= Self.unsummedInFlight
         case .alternating: leavesUnsummed.toggle()
         }
+        // Frames left unsummed are read by the analysing thread alone.
+        if leavesUnsummed == reader?.asksFramesAhead { reader?.asksFramesAhead = !leavesUnsummed }
         streamsSummaries = commonInBatch * 2 > filledInBatch
         commonInBatch = 0
         if defersPackets, let packetReader {

@@ -67,6 +67,7 @@ public final class CaptureReader {
         }
         files = opened
         singleFile = opened.count == 1 ? Unmanaged.passUnretained(opened[0]) : nil
+        if opened.count == 1 { opened[0].keepScoutLog() }
         heads = Array(repeating: nil, count: opened.count)
     }
 
@@ -185,6 +186,15 @@ public final class CaptureReader {
     /// takes that work off this one) sets it.
     public var releaseLag: Int64 = 0 {
         didSet { for file in files { file.releaseLag = releaseLag } }
+    }
+
+    /// Whether the reader asks for each record's frame ahead of it, for a caller that reads the
+    /// frames' bytes (on by default). A caller that hands the records on for another thread to
+    /// read turns it off: a mapped pcap file's records proven in order by the reorder window's
+    /// scout are then taken from what the scout read (`FileReader.scoutLog`), and the reader
+    /// touches nothing of the file itself.
+    public var asksFramesAhead = true {
+        didSet { for file in files { file.asksFramesAhead = asksFramesAhead } }
     }
 
     /// The mapping of the only input when it is one mapped file: another thread may map its

@@ -237,6 +237,22 @@ func readAll(paths: [String], options: CaptureReader.Options = .init()) throws -
                       anomalies: reader.anomalies)
 }
 
+/// `readAll` through `forEach`, the loop a mapped file's plain records take (its records proven
+/// in order by the scout read from what the scout logged), the frames asked for ahead or not.
+func readAllForEach(_ bytes: [UInt8], options: CaptureReader.Options, asksFramesAhead: Bool) throws -> ReadResult {
+    let files = TemporaryFiles()
+    let reader = try CaptureReader(paths: [files.write(bytes)], options: options)
+    reader.asksFramesAhead = asksFramesAhead
+    var records: [ReadRecord] = []
+    try reader.forEach { record in
+        records.append(ReadRecord(interface: record.interface, timestamp: record.timestamp,
+                                  originalLength: record.originalLength, bytes: Array(record.bytes),
+                                  direction: record.direction, hasTimestamp: record.hasTimestamp))
+        return true
+    }
+    return ReadResult(records: records, interfaces: reader.interfaces.all, files: reader.fileInfos, anomalies: reader.anomalies)
+}
+
 func readAll(_ bytes: [UInt8], options: CaptureReader.Options = .init()) throws -> ReadResult {
     let files = TemporaryFiles()
     return try readAll(paths: [files.write(bytes)], options: options)

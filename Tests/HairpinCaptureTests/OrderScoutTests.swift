@@ -9,13 +9,14 @@ import Testing
 @Suite struct OrderScoutTests {
     static let window: Int64 = 500_000_000
 
-    /// Records every millisecond, with `steps` replacing some times.
-    func capture(count: Int, steps: [Int: Int64] = [:]) -> [UInt8] {
+    /// Records every millisecond, with `steps` replacing some times; `large`: frames of 600 to
+    /// 1499 bytes instead of 60 to 259, which the reader takes from the scout's log.
+    func capture(count: Int, steps: [Int: Int64] = [:], large: Bool = false) -> [UInt8] {
         var pcap = PcapBuilder(nanosecond: true)
         for index in 0..<count {
             let time = steps[index] ?? Int64(index) * 1_000_000
             pcap.record(seconds: UInt32(time / 1_000_000_000), fraction: UInt32(time % 1_000_000_000),
-                        frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)))
+                        frame: frame(large ? 600 + index % 900 : 60 + index % 200, seed: UInt8(index & 0xFF)))
         }
         return pcap.bytes
     }
@@ -35,6 +36,11 @@ import Testing
         #expect(anomalies(mapped) == anomalies(queued), "\(label): anomalies differ")
         #expect(streamed.records == queued.records, "\(label): streamed records differ")
         #expect(anomalies(streamed) == anomalies(queued), "\(label): streamed anomalies differ")
+        for asksFramesAhead in [true, false] {
+            let looped = try readAllForEach(bytes, options: options, asksFramesAhead: asksFramesAhead)
+            #expect(looped.records == queued.records, "\(label): records of the plain-record loop differ")
+            #expect(anomalies(looped) == anomalies(queued), "\(label): anomalies of the plain-record loop differ")
+        }
         return (mapped, queued, streamed)
     }
 
@@ -98,6 +104,21 @@ import Testing
             let times = mapped.records.map(\.timestamp)
             if label == "within" { #expect(times == times.sorted(), "within the window the order is restored") }
         }
+    }
+
+    /// Large records, whose times and lengths the reader takes from what the scout logged: in
+    /// order with a small queue and the default one, steps back, two files concatenated and a cut
+    /// last record.
+    @Test func largeRecordsReadAsTheQueueReadsThem() throws {
+        let inOrder = capture(count: 3000, large: true)
+        try expectSameAsQueue(inOrder, capacity: 16, "large, small queue")
+        try expectSameAsQueue(inOrder, "large")
+        for (label, steps) in [("within", [1500: Int64(1_400_000_000)]), ("beyond", [2600: Int64(500_000_000)])] {
+            let (mapped, _, _) = try expectSameAsQueue(capture(count: 3000, steps: steps, large: true), "large, \(label)")
+            #expect(mapped.records.count == 3000, "\(label)")
+        }
+        try expectSameAsQueue(inOrder + inOrder, "large, concatenated")
+        try expectSameAsQueue(Array(inOrder.dropLast(7)), "large, cut")
     }
 
     @Test func unusualFilesFallBackToTheQueue() throws {
