@@ -217,7 +217,6 @@ final class FrameRing: @unchecked Sendable {
         } catch {
             failure = error
         }
-        if leavesUnsummed { unsummedFrames += filledInBatch }
         publish(batch, count: filledInBatch, last: true)
     }
 
@@ -377,7 +376,6 @@ final class FrameRing: @unchecked Sendable {
             writerFrontier.store(max(at - start, Int(reader?.furthestOffset ?? 0)), ordering: .relaxed)
         }
         publish(batch, count: filledInBatch, last: false)
-        if leavesUnsummed { unsummedFrames += filledInBatch }
         switch unsummedPolicy {
         case .never: break
         case .whileAnalysisKeepsUp: leavesUnsummed = batch + 1 - doneByAll() <= Self.unsummedInFlight
@@ -401,6 +399,7 @@ final class FrameRing: @unchecked Sendable {
     }
 
     private func publish(_ batch: Int, count: Int, last: Bool) {
+        if leavesUnsummed { unsummedFrames += count }
         hairpin_store_fence()
         counts[batch % Self.batchCount] = count
         if last { lastBatch.store(batch, ordering: .relaxed) }

@@ -153,10 +153,19 @@ public struct FrameSummary: BitwiseCopyable {
     /// a common frame (`Analysis`, the path tracker). Only after `fill`.
     @inline(__always)
     mutating func deferPacket(of record: Record) {
-        deferredBytes = record.bytes.baseAddress
-        linkTypeValue = record.linkType.rawValue
+        holdBytes(of: record)
         traits |= Self.packetDeferredBit
     }
+
+    /// Keeps where the record's bytes are and their link type, for decoding them later.
+    @inline(__always)
+    private mutating func holdBytes(of record: Record) {
+        deferredBytes = record.bytes.baseAddress
+        linkTypeValue = record.linkType.rawValue
+    }
+
+    /// The bytes kept by `holdBytes`.
+    private var heldBuffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: deferredBytes, count: Int(capturedLength)) }
 
     /// Whether the decoded packet was left out (`deferPacket`).
     var packetDeferred: Bool { has(Self.packetDeferredBit) }
@@ -167,8 +176,7 @@ public struct FrameSummary: BitwiseCopyable {
     @inline(__always)
     mutating func holdUnsummed(_ record: Record) {
         traits = fillFromRecord(record) | Self.unsummedBit
-        deferredBytes = record.bytes.baseAddress
-        linkTypeValue = record.linkType.rawValue
+        holdBytes(of: record)
     }
 
     /// Whether only the record was held (`holdUnsummed`).
@@ -181,15 +189,14 @@ public struct FrameSummary: BitwiseCopyable {
     /// file and offset, which no tracker reads, are not kept).
     var unsummedRecord: Record {
         Record(interface: Int(interface), linkType: LinkType(rawValue: linkTypeValue), timestamp: timestamp, originalLength: Int(originalLength),
-               bytes: UnsafeRawBufferPointer(start: deferredBytes, count: Int(capturedLength)),
+               bytes: heldBuffer,
                direction: Direction(rawValue: directionValue) ?? .unknown, flags: 0, fileIndex: 0, fileOffset: 0,
                hasTimestamp: has(Self.hasTimestampBit))
     }
 
     /// Decodes a deferred packet again into `packet`.
     func decodeDeferredPacket(with decoder: Decoder, into packet: inout DecodedPacket) {
-        let bytes = UnsafeRawBufferPointer(start: deferredBytes, count: Int(capturedLength))
-        decoder.decode(bytes, linkType: LinkType(rawValue: linkTypeValue), into: &packet)
+        decoder.decode(heldBuffer, linkType: LinkType(rawValue: linkTypeValue), into: &packet)
     }
 
     @inline(__always) private func has(_ bit: UInt16) -> Bool { traits & bit != 0 }

@@ -129,6 +129,10 @@ final class FileReader {
         scoutLog?.deallocate()
     }
 
+    /// The slot of `scoutLog` after `slot`, around the ring.
+    @inline(__always)
+    private func scoutLogSlot(after slot: Int) -> Int { slot + 1 == scoutLogCount ? 0 : slot + 1 }
+
     /// Keeps `scoutLog` from now on, for a mapped pcap file whose scout has read nothing yet: the
     /// only input, read by `forEachPlainRecord` (merged inputs are read record by record, and
     /// would only pay for it), whose first records are large. Where records are small, a
@@ -237,8 +241,9 @@ final class FileReader {
         let slot = slots[Int(layout.ordinal)]
         let window = reorder.window
         let scouted = scout != nil
-        let timeScale: Int64 = layout.nanosecond ? 1 : 1000
-        // The slot of the record numbered `recordsRead` in the scout's log.
+        // Read once: the log is set before the first record. The slot of the record numbered
+        // `recordsRead` in it.
+        let scoutLog = self.scoutLog
         var logSlot = scoutLog == nil ? 0 : recordsRead % scoutLogCount
         var start = position
         while start < pieceEnd {
@@ -255,9 +260,9 @@ final class FileReader {
                 logged = true
             } else {
                 fields = layout.recordFields(pointer)
-                time = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * timeScale
+                time = layout.time(of: fields)
             }
-            if scoutLog != nil { logSlot = logSlot + 1 == scoutLogCount ? 0 : logSlot + 1 }
+            if scoutLog != nil { logSlot = scoutLogSlot(after: logSlot) }
             if scouted {
                 guard scout!.clears(recordOffset: start, time: time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase, limit: mappedEnd) }) else { break }
@@ -367,10 +372,10 @@ final class FileReader {
         let end = offset + headerLength + Int64(fields.captured)
         guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), end <= limit else { return .stop }
         askAhead(base: base, start: offset, end: end, captured: fields.captured, records: Self.scoutPrefetchRecords, lines: 1)
-        let time = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000)
+        let time = layout.time(of: fields)
         if let scoutLog {
             scoutLog[scoutLogNext] = ScoutedRecord(offset: offset, time: time, captured: fields.captured, original: fields.original)
-            scoutLogNext = scoutLogNext + 1 == scoutLogCount ? 0 : scoutLogNext + 1
+            scoutLogNext = scoutLogSlot(after: scoutLogNext)
         }
         return .record(time: time, end: end)
     }
@@ -648,8 +653,7 @@ final class FileReader {
             if fields.captured > fields.original { anomalies.count(.capturedExceedsOriginal, at: start) }
             let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
             if fields.fraction >= fractionLimit { anomalies.count(.timestampFractionOutOfRange, at: start) }
-            let timestamp = Int64(fields.seconds) * 1_000_000_000
-                + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000)
+            let timestamp = layout.time(of: fields)
             position = dataOffset + Int64(fields.captured)
             lastTimestamp = timestamp
             return PendingRecord(timestamp: timestamp, dataOffset: dataOffset, recordOffset: start,
@@ -673,7 +677,7 @@ final class FileReader {
             anomalies.count(.capturedExceedsSnaplen, at: start)
         }
         let dataOffset = start + Int64(layout.recordHeaderLength)
-        let timestamp = Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (layout.nanosecond ? 1 : 1000)
+        let timestamp = layout.time(of: fields)
         position = dataOffset + Int64(fields.captured)
         lastTimestamp = timestamp
         return PendingRecord(timestamp: timestamp, dataOffset: dataOffset, recordOffset: start,
@@ -1260,6 +1264,11 @@ struct PcapLayout: ByteOrdered {
         var fraction: UInt32
         var captured: UInt32
         var original: UInt32
+    }
+
+    /// A record's time in nanoseconds since the epoch, from its header's seconds and fraction.
+    @inline(__always) func time(of fields: RecordFields) -> Int64 {
+        Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (nanosecond ? 1 : 1000)
     }
 
     @inline(__always) func recordFields(_ p: UnsafeRawPointer) -> RecordFields {
