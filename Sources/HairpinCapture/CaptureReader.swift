@@ -102,6 +102,12 @@ public final class CaptureReader {
         }
     }
 
+    /// The single input's tries of its loop of plain records and the records those handed on
+    /// (`forEach`); zeros when merging.
+    var plainLoop: (tries: Int, records: Int) {
+        singleFile.map { $0._withUnsafeGuaranteedRef { ($0.plainTries, $0.plainRecords) } } ?? (0, 0)
+    }
+
     /// Hands `body` the records `filter` passes (every one without a filter) with their frame
     /// numbers, counted over every record read so that numbers do not depend on the filter,
     /// until it returns false.

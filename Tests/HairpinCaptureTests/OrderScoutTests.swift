@@ -150,6 +150,20 @@ import Testing
         #expect(plain.mapped.files[0].recordsForcedByWindowCapacity == 0, "proven in order: none waited")
         #expect(plain.queued.files[0].recordsForcedByWindowCapacity > 2000)
         #expect(plain.streamed.files[0].recordsForcedByWindowCapacity == 0)
+        // Blocks with options (flags here) are the general reader's, but the scout proves them in order.
+        var flagged = PcapngBuilder()
+        flagged.section(bigEndian: false)
+        flagged.interface(tsresol: 9)
+        for index in 0..<3000 {
+            flagged.enhanced(interface: 0, units: UInt64(index) * 1_000_000, frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)),
+                             flags: index % 3 == 0 ? nil : UInt32(1 + index % 2))
+        }
+        let withOptions = try expectSameAsQueue(flagged.bytes, capacity: 16, "flags on two blocks of three")
+        #expect(withOptions.mapped.records.count == 3000)
+        #expect(withOptions.mapped.files[0].recordsForcedByWindowCapacity == 0, "proven in order: none waited")
+        #expect(withOptions.streamed.files[0].recordsForcedByWindowCapacity == 0)
+        #expect(withOptions.queued.files[0].recordsForcedByWindowCapacity > 2000)
+        #expect(Set(withOptions.mapped.records.map(\.direction)).count == 3, "the flags' directions are read")
         let cases: [(String, (inout PcapngBuilder, Int) -> Void)] = [
             ("statistics and custom blocks", { ng, index in
                 if index % 500 == 7 { ng.statistics(interface: 0, received: UInt64(index), dropped: 0) }
@@ -178,6 +192,47 @@ import Testing
         for (label, extra) in cases {
             let result = try expectSameAsQueue(pcapng(3000, extra), label)
             #expect(result.mapped.records.count >= 3000, "\(label)")
+        }
+    }
+
+    /// Where the loop of plain records takes none, it pauses for `plainRetryInterval` records
+    /// instead of failing once per record, and takes the plain records after a run of others.
+    @Test func theLoopOfPlainRecordsPausesWhereNoneIsPlain() throws {
+        // Packet blocks 0..<flagged carry a flags option (the general reader's), the rest none.
+        func pcapng(_ count: Int, flagged: Int) -> [UInt8] {
+            var ng = PcapngBuilder()
+            ng.section(bigEndian: false)
+            ng.interface(tsresol: 9)
+            for index in 0..<count {
+                ng.enhanced(interface: 0, units: UInt64(index) * 1_000_000, frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)),
+                            flags: index < flagged ? 1 : nil)
+            }
+            return ng.bytes
+        }
+        let interval = FileReader.plainRetryInterval
+        for window in [Self.window, 0] {
+            let options = CaptureReader.Options(reorderWindow: window)
+            for (flagged, count) in [(3000, 3000), (200, 3000), (0, 3000)] {
+                let bytes = pcapng(count, flagged: flagged)
+                let files = TemporaryFiles()
+                let reader = try CaptureReader(paths: [files.write(bytes)], options: options)
+                var records: [ReadRecord] = []
+                try reader.forEach { record in
+                    records.append(ReadRecord(interface: record.interface, timestamp: record.timestamp, originalLength: record.originalLength,
+                                              bytes: Array(record.bytes), direction: record.direction, hasTimestamp: record.hasTimestamp))
+                    return true
+                }
+                let label = "window \(window), \(flagged) of \(count) flagged"
+                #expect(records == (try readAll(bytes, options: options)).records, "\(label): records differ from the queue's")
+                let loop = reader.plainLoop
+                // Record 0 comes after the file's header blocks, which the general reader reads. Tries
+                // at records 1, interval + 2, 2 (interval + 1) + 1, ...: the first at or after the last
+                // flagged record takes the rest.
+                let firstPlainTry = 1 + (max(flagged, 1) - 1 + interval) / (interval + 1) * (interval + 1)
+                #expect(loop.records == max(0, count - firstPlainTry), "\(label): plain records")
+                #expect(loop.tries <= firstPlainTry / (interval + 1) + 3, "\(label): \(loop.tries) tries")
+                if flagged == count { #expect(loop.tries >= count / (interval + 1), "\(label): \(loop.tries) tries") }
+            }
         }
     }
 
