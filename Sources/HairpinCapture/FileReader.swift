@@ -87,8 +87,13 @@ final class FileReader {
     static let headerPrefetchRecords = 6
     /// The same for the scout, whose loop reads only headers: at six records ahead its header
     /// loads still missed the cache (the 1514-byte benchmark capture read back from disk, two
-    /// threads: median 62.9 ms against 58.2 at 32 records, 15 runs each).
-    static let scoutPrefetchRecords = 32
+    /// threads: median 62.9 ms against 58.2 at 32 records, 15 runs each). At 32 they miss again,
+    /// since the reader no longer walks the headers after it (`scoutLog`): the lines asked for
+    /// at once then lie too far apart, and a C loop that only follows the records' lengths takes
+    /// 26.5 ms on the 1514-byte capture and 61.8 ms on the 9014-byte one, against 16.7 and 42.4 ms
+    /// at 16 (23.6 and 45.0 at 8). Whole process, two threads, 11 alternating runs: 79 -> 69 ms
+    /// and 91 -> 83 ms; one thread 122 -> 108 ms and 150 -> 135 ms.
+    static let scoutPrefetchRecords = 16
     /// Records read by the general reader after a try of the plain loop took none (`forEachPlainRecord`).
     static let plainRetryInterval = 32
     /// Records whose mean length decides whether the scout keeps its log (`keepScoutLog`).
