@@ -31,10 +31,10 @@ import Testing
         return nil
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/smaps"), "needs /proc/self/smaps: skipped"))
-    func twoThreadsHandBackEveryPage() throws {
-        let length = 24 << 20 + 12_345
-        let path = NSTemporaryDirectory() + "hairpin-handback-\(getpid()).bin"
+    /// A file of `length` bytes of 0xA5, mapped and every page read, for `body`; then unmapped and
+    /// removed. An issue is recorded when it cannot be mapped.
+    static func withMappedFile(length: Int, _ body: (UnsafeRawPointer) throws -> Void) throws {
+        let path = NSTemporaryDirectory() + "hairpin-handback-\(getpid())-\(UUID().uuidString).bin"
         defer { unlink(path) }
         try Data(repeating: 0xA5, count: length).write(to: URL(fileURLWithPath: path))
         let descriptor = open(path, O_RDONLY)
@@ -49,18 +49,45 @@ import Testing
         var sum = 0
         for offset in stride(from: 0, to: length, by: 4096) { sum &+= Int(bytes.load(fromByteOffset: offset, as: UInt8.self)) }
         #expect(sum == 0xA5 * ((length + 4095) / 4096))
-        #expect((Self.residentKilobytes(at: bytes) ?? 0) >= length / 1024)
+        #expect((residentKilobytes(at: bytes) ?? 0) >= length / 1024)
+        try body(bytes)
+    }
 
-        let ring = FrameRing(readers: 1, digests: false, mapping: UnsafeRawBufferPointer(start: bytes, count: length))
-        let other = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            ring.handBackRest()
-            other.signal()
+    /// Between batches the analysing thread hands back the pages a distance behind the writer,
+    /// once there is a step of them (`FrameRing.handBackBehind`).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/smaps"), "needs /proc/self/smaps: skipped"))
+    func pagesFarBehindTheWriterAreHandedBack() throws {
+        let length = 24 << 20 + 12_345
+        try Self.withMappedFile(length: length) { bytes in
+            let ring = FrameRing(readers: 1, digests: false, mapping: UnsafeRawBufferPointer(start: bytes, count: length))
+            ring.handBackDistance = (behind: 4 << 20, step: 8 << 20)
+            // 6 MB behind the writer minus the distance: less than a step, nothing handed back.
+            #expect(!ring.handBackBehind(writerAt: 10 << 20))
+            #expect(Self.residentKilobytes(at: bytes) == (length + 4095) / 4096 * 4)
+            // The writer 16 MB and a bit on: the 12 MB up to the page before go.
+            #expect(ring.handBackBehind(writerAt: 16 << 20 + 100))
+            #expect(Self.residentKilobytes(at: bytes) == ((length + 4095) / 4096 - (12 << 20) / 4096) * 4)
+            // Less than a step further: nothing more.
+            #expect(!ring.handBackBehind(writerAt: 23 << 20))
+            #expect(bytes.load(fromByteOffset: 0, as: UInt8.self) == 0xA5)
         }
-        ring.handBackRest()
-        other.wait()
-        #expect(Self.residentKilobytes(at: bytes) == 0)
-        // Handed back, the pages still read the file's bytes.
-        #expect(bytes.load(fromByteOffset: length - 1, as: UInt8.self) == 0xA5)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/smaps"), "needs /proc/self/smaps: skipped"))
+    func twoThreadsHandBackEveryPage() throws {
+        let length = 24 << 20 + 12_345
+        try Self.withMappedFile(length: length) { bytes in
+            let ring = FrameRing(readers: 1, digests: false, mapping: UnsafeRawBufferPointer(start: bytes, count: length))
+            let other = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                ring.handBackRest()
+                other.signal()
+            }
+            ring.handBackRest()
+            other.wait()
+            #expect(Self.residentKilobytes(at: bytes) == 0)
+            // Handed back, the pages still read the file's bytes.
+            #expect(bytes.load(fromByteOffset: length - 1, as: UInt8.self) == 0xA5)
+        }
     }
 }
