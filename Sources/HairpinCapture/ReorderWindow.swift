@@ -1,7 +1,7 @@
 /// Puts the records of one file back in timestamp order. dumpcap writes multi-interface
 /// captures in per-interface batches that step back in time by up to hundreds of milliseconds,
 /// so records wait in one queue per interface (each nearly sorted already) and leave, oldest
-/// first, once the newest timestamp read is `window` past them. A record older than one already
+/// first (equal times in file order), once the newest timestamp read is `window` past them. A record older than one already
 /// handed on cannot be placed and is counted; memory is bounded by `capacity` waiting records.
 struct ReorderWindow {
     let window: Int64
@@ -53,9 +53,14 @@ struct ReorderWindow {
             best = 0
             bestTime = queues[0].headTimestamp
         } else {
+            // Equal times leave in file order, as they were read: the order in which the scout
+            // hands on the records it proved in order (`OrderScout`), which it passes at once.
             for index in queues.indices where queues[index].count > 0 {
                 let time = queues[index].headTimestamp
-                if best < 0 || time < bestTime { bestTime = time; best = index }
+                if best < 0 || time < bestTime || (time == bestTime && queues[index].headRecordOffset < queues[best].headRecordOffset) {
+                    bestTime = time
+                    best = index
+                }
             }
         }
         let full = pendingCount >= capacity || force
@@ -84,6 +89,7 @@ struct RecordQueue {
     private var placedOutOfFileOrder = false
 
     var headTimestamp: Int64 { storage[head].timestamp }
+    var headRecordOffset: Int64 { storage[head].recordOffset }
 
     mutating func insert(_ record: PendingRecord) {
         if count == storage.count { grow() }

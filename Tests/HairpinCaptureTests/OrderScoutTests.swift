@@ -236,6 +236,28 @@ import Testing
         }
     }
 
+    /// Records of two interfaces at equal times leave in file order, through the queue as past
+    /// the scout (before, the queue let the lower interface's go first, and a scenario capture,
+    /// which the scout proves in order, gave its frames in another order than through the queue).
+    @Test func equalTimesLeaveInFileOrder() throws {
+        var ng = PcapngBuilder()
+        ng.section(bigEndian: false)
+        ng.interface(tsresol: 9)
+        ng.interface(tsresol: 9)
+        var interfacesInFileOrder: [Int] = []
+        for index in 0..<3000 {
+            // Pairs at one time: the second interface's record first in every other pair.
+            let first = (index / 2) % 2 == 0 ? 1 : 0
+            let interface = index % 2 == 0 ? first : 1 - first
+            interfacesInFileOrder.append(interface)
+            ng.enhanced(interface: UInt32(interface), units: UInt64(index / 2) * 1_000_000,
+                        frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)), flags: index % 5 == 0 ? 1 : nil)
+        }
+        let result = try expectSameAsQueue(ng.bytes, capacity: 64, "equal times across interfaces")
+        #expect(result.queued.records.map(\.interface) == interfacesInFileOrder)
+        #expect(result.mapped.records.map(\.interface) == interfacesInFileOrder)
+    }
+
     @Test(.enabled(if: SharedCaptures.available, "needs ../shared/captures/real: skipped"))
     func realPcapFilesReadAsTheQueueReadsThem() throws {
         var compared = 0
