@@ -8,7 +8,7 @@ final class FileReader {
     let fileIndex: Int
     let source: ByteSource
     let interfaces: InterfaceTable
-    private(set) var info: CaptureFileInfo
+    @exclusivity(unchecked) private(set) var info: CaptureFileInfo
     @exclusivity(unchecked) private(set) var anomalies = AnomalyCounters()
     @exclusivity(unchecked) private var reorder: ReorderWindow
     @exclusivity(unchecked) private var position: Int64 = 0
@@ -987,26 +987,26 @@ final class FileReader {
                 if packetBlockRead { layoutChanges += 1 }
                 readInterfaceDescription(body)
             case PcapngBlock.enhancedPacket:
-                if let record = readPacketBlock(body, section: section, obsolete: false) {
+                if let record = readPacketBlock(body, obsolete: false) {
                     packetBlockRead = true
                     timeKnown = true
                     return record
                 }
             case PcapngBlock.simplePacket:
-                if let record = readSimplePacket(body, section: section) {
+                if let record = readSimplePacket(body) {
                     packetBlockRead = true
                     // It takes the time of the packet before, which may be the piece before's.
                     if !timeKnown { startMissed = true }
                     return record
                 }
             case PcapngBlock.obsoletePacket:
-                if let record = readPacketBlock(body, section: section, obsolete: true) {
+                if let record = readPacketBlock(body, obsolete: true) {
                     packetBlockRead = true
                     timeKnown = true
                     return record
                 }
             case PcapngBlock.interfaceStatistics:
-                readInterfaceStatistics(body, section: section)
+                readInterfaceStatistics(body)
             case PcapngBlock.nameResolution:
                 info.nameResolutionBlocks += 1
             case PcapngBlock.decryptionSecrets:
@@ -1110,7 +1110,7 @@ final class FileReader {
         return nil
     }
 
-    private func ordinal(forLocal id: Int, section: PcapngSection, at offset: Int64) -> Int32? {
+    private func ordinal(forLocal id: Int, at offset: Int64) -> Int32? {
         guard id >= 0, id < section.interfaceOrdinals.count else {
             anomalies.count(.unknownInterface, at: offset)
             return nil
@@ -1120,14 +1120,14 @@ final class FileReader {
 
     /// Enhanced Packet Block (32-bit interface id) or the obsolete Packet Block (16-bit interface
     /// id and a drop count): 64-bit time, lengths, data, then options (epb_flags / pack_flags).
-    private func readPacketBlock(_ body: BlockBody, section: PcapngSection, obsolete: Bool) -> PendingRecord? {
+    private func readPacketBlock(_ body: BlockBody, obsolete: Bool) -> PendingRecord? {
         guard body.length >= 20 else {
             anomalies.count(.blockFraming, at: body.offset)
             return nil
         }
         let p = body.pointer
         let localId = obsolete ? Int(section.load16(p, 0)) : Int(section.load32(p, 0))
-        guard let ordinal = ordinal(forLocal: localId, section: section, at: body.offset) else { return nil }
+        guard let ordinal = ordinal(forLocal: localId, at: body.offset) else { return nil }
         let units = UInt64(section.load32(p, 4)) << 32 | UInt64(section.load32(p, 8))
         var captured = section.load32(p, 12)
         let original = section.load32(p, 16)
@@ -1152,12 +1152,12 @@ final class FileReader {
     }
 
     /// Simple Packet Block: interface 0, no time, captured length from snaplen and block size.
-    private func readSimplePacket(_ body: BlockBody, section: PcapngSection) -> PendingRecord? {
+    private func readSimplePacket(_ body: BlockBody) -> PendingRecord? {
         guard body.length >= 4 else {
             anomalies.count(.blockFraming, at: body.offset)
             return nil
         }
-        guard let ordinal = ordinal(forLocal: 0, section: section, at: body.offset) else { return nil }
+        guard let ordinal = ordinal(forLocal: 0, at: body.offset) else { return nil }
         if section.interfaceOrdinals.count > 1 { anomalies.count(.simplePacketAmbiguous, at: body.offset) }
         let original = section.load32(body.pointer, 0)
         var captured = min(original, UInt32(body.length - 4))
@@ -1168,14 +1168,14 @@ final class FileReader {
                              flags: 0, hasTimestamp: false)
     }
 
-    private func readInterfaceStatistics(_ body: BlockBody, section: PcapngSection) {
+    private func readInterfaceStatistics(_ body: BlockBody) {
         info.statisticsBlocks += 1
         guard body.length >= 12 else {
             anomalies.count(.blockFraming, at: body.offset)
             return
         }
         let p = body.pointer
-        guard let ordinal = ordinal(forLocal: Int(section.load32(p, 0)), section: section, at: body.offset) else { return }
+        guard let ordinal = ordinal(forLocal: Int(section.load32(p, 0)), at: body.offset) else { return }
         let units = UInt64(section.load32(p, 4)) << 32 | UInt64(section.load32(p, 8))
         var statistics = InterfaceStatistics()
         statistics.timestamp = timestamp(units: units, ordinal: ordinal, at: body.offset)
