@@ -69,6 +69,13 @@ public final class Analysis {
     private var identityIndex: [UplinkIdentity: Int32] = [:]
     /// Fast path: the uplink of each interface when frames are billed to their interface.
     @exclusivity(unchecked) private var interfaceUplink: [Int32] = []
+    /// Fast paths of frames billed to their ERSPAN session or VLAN: the uplink at
+    /// `interface * keysPerInterface + session or VLAN id`, -1 until the dictionary was asked
+    /// (hashing the identity for every frame cost the ERSPAN scenario about 300 instructions a frame).
+    @exclusivity(unchecked) private var sessionUplink: [Int32] = []
+    @exclusivity(unchecked) private var vlanUplink: [Int32] = []
+    /// ERSPAN session ids (10 bits) and VLAN ids (12 bits) are below this.
+    private static let keysPerInterface = 4096
     @exclusivity(unchecked) private var origin: Int64?
     /// The bin width in use: `options.bin`, doubled as often as the span required.
     @exclusivity(unchecked) private var binWidth: Int64
@@ -448,11 +455,30 @@ public final class Analysis {
         case .interface:
             return interfaceUplinkFast(interface)
         case .auto, .erspan:
-            if let session { return identityUplink(UplinkIdentity(interface: interface, session: Int(session))) }
+            if let session { return keyedUplink(&sessionUplink, interface: interface, key: Int(session), asSession: true) }
             return interfaceUplinkFast(interface)
         case .vlan:
-            return identityUplink(UplinkIdentity(interface: interface, vlan: decoded.pointee.vlans.innermostId.map { Int($0) } ?? 0))
+            return keyedUplink(&vlanUplink, interface: interface, key: decoded.pointee.vlans.innermostId.map { Int($0) } ?? 0, asSession: false)
         }
+    }
+
+    /// The uplink of the ERSPAN session (`asSession`) or VLAN `key` on `interface`, from `table`
+    /// (`sessionUplink` or `vlanUplink`) once it was found.
+    @inline(__always)
+    private func keyedUplink(_ table: inout [Int32], interface: Int, key: Int, asSession: Bool) -> Int32 {
+        let index = interface &* Self.keysPerInterface &+ key
+        if key >= 0, key < Self.keysPerInterface, index < table.count, table[index] >= 0 { return table[index] }
+        return keyedUplinkFirst(&table, interface: interface, key: key, asSession: asSession)
+    }
+
+    @inline(never)
+    private func keyedUplinkFirst(_ table: inout [Int32], interface: Int, key: Int, asSession: Bool) -> Int32 {
+        let id = identityUplink(asSession ? UplinkIdentity(interface: interface, session: key) : UplinkIdentity(interface: interface, vlan: key))
+        guard key >= 0, key < Self.keysPerInterface else { return id }
+        let index = interface * Self.keysPerInterface + key
+        if index >= table.count { table.append(contentsOf: repeatElement(-1, count: (interface + 1) * Self.keysPerInterface - table.count)) }
+        table[index] = id
+        return id
     }
 
     @inline(__always)
