@@ -8,6 +8,17 @@ import HairpinReport
         #expect(value.serialized() == #"{"b":1,"a":null,"s":"q\"\n\u0001","l":[true,2.5,3]}"#)
         #expect(value.serialized(pretty: true).contains("\n  \"a\": null,"))
     }
+
+    /// Written as bytes: every number's digits, every escape and non-ASCII text as before.
+    @Test func numbersEscapesAndTextAreWrittenExactly() {
+        let value = JSONValue.array([.int(Int64.min), .int(Int64.max), .int(0), .int(-7), .uint(UInt64.max), .double(-0.5),
+                                     .double(1e15), .double(-3), .double(.nan), .string("tab\there\\ \r\u{1b}\u{1f} é ü 漢"),
+                                     .object([("k\"ey", .array([])), ("o", .object([]))])])
+        #expect(value.serialized() == #"[-9223372036854775808,9223372036854775807,0,-7,18446744073709551615,-0.5,1000000000000000.0,-3,null,"#
+                + #""tab\there\\ \r\u001b\u001f é ü 漢",{"k\"ey":[],"o":{}}]"#)
+        #expect(JSONValue.object([("a", .array([.int(1), .object([("b", .null)])]))]).serialized(pretty: true)
+                == "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ]\n}")
+    }
 }
 
 @Suite struct UnitsTests {
