@@ -265,22 +265,27 @@ struct PathTracker {
             tallySlots[slot] = Int32(tallies.count - 1)
         }
         let index = Int(tallySlots[slot])
-        if !tallies[index].remoteVaried && tallies[index].remoteIP != remoteIP { tallies[index].remoteVaried = true }
         let since = watches[Int(key.watch)].since
-        tallies[index].frames += 1
-        tallies[index].bytes += length
-        if time - since >= grace {
-            tallies[index].lateFrames += 1
-            tallies[index].lateBytes += length
-        }
-        tallies[index].lastFrame = frame
-        tallies[index].lastTime = time
         let second = Int((time - since) / 1_000_000_000)
-        if second < Self.maximumSeconds {
-            if second >= tallies[index].perSecond.count {
-                tallies[index].perSecond.append(contentsOf: repeatElement(0, count: second + 1 - tallies[index].perSecond.count))
+        // The tally updated through one address: element by element, each step checked the array
+        // was not shared (the ERSPAN scenario, whose moved VM's frames are all followed).
+        tallies.withUnsafeMutableBufferPointer { all in
+            let tally = all.baseAddress! + index
+            if !tally.pointee.remoteVaried && tally.pointee.remoteIP != remoteIP { tally.pointee.remoteVaried = true }
+            tally.pointee.frames += 1
+            tally.pointee.bytes += length
+            if time - since >= grace {
+                tally.pointee.lateFrames += 1
+                tally.pointee.lateBytes += length
             }
-            tallies[index].perSecond[second] += length
+            tally.pointee.lastFrame = frame
+            tally.pointee.lastTime = time
+            if second < Self.maximumSeconds {
+                if second >= tally.pointee.perSecond.count {
+                    tally.pointee.perSecond.append(contentsOf: repeatElement(0, count: second + 1 - tally.pointee.perSecond.count))
+                }
+                tally.pointee.perSecond[second] += length
+            }
         }
     }
 }
