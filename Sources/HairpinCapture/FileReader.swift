@@ -339,7 +339,8 @@ final class FileReader {
             let slot = slots[Int(plain.ordinal)]
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: plain.time, originalLength: Int(plain.original),
                                 bytes: UnsafeRawBufferPointer(start: base + Int(start) + 28, count: Int(plain.captured)),
-                                direction: .unknown, flags: 0, fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
+                                direction: Direction(rawValue: UInt8(plain.flags & 3)) ?? .unknown, flags: plain.flags,
+                                fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
             if try !body(record) { return false }
             start = position
         }
@@ -349,13 +350,15 @@ final class FileReader {
     /// A pcapng Enhanced Packet Block the reader has nothing to say about, read as the general
     /// path would read it: in a supported section, framed right and whole inside the file, of a
     /// known interface, its captured length within the block and at most the original, no
-    /// options (so no flags), its time converted without overflow. Nil for anything else.
-    /// `base` is where offset 0 is (or would be, for a stream's buffer); bytes up to `limit` are there.
-    /// `optionsAllowed`: the block may carry options after the frame, which the general path reads
-    /// (flags, comments): what the scout takes, for which a record's time and end are enough.
+    /// options but `epb_flags` (with or without the end of options after it, read into
+    /// `flags`; as Hairpin and other writers give each block its direction), its time converted
+    /// without overflow. Nil for anything else. `base` is where offset 0 is (or would be, for a
+    /// stream's buffer); bytes up to `limit` are there. `optionsAllowed`: the block may carry
+    /// any options after the frame, which the general path reads (flags, comments): what the
+    /// scout takes, for which a record's time and end are enough (its `flags` are then 0).
     @inline(__always)
-    private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer, limit: Int64,
-                                   optionsAllowed: Bool = false) -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64)? {
+    private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer, limit: Int64, optionsAllowed: Bool = false)
+        -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64, flags: UInt32)? {
         guard start + 32 <= limit, section.index >= 0, section.supported else { return nil }
         let p = base + Int(start)
         let swapped = section.swapped
@@ -365,15 +368,29 @@ final class FileReader {
         }
         let length = Int(word(4)), captured = word(20), original = word(24)
         let framed = 32 + (Int(captured) + 3) & ~3
-        guard word(0) == PcapngBlock.enhancedPacket, optionsAllowed ? length >= framed && length % 4 == 0 : length == framed,
+        // Options start where the trailer of a block without any would be.
+        let withFlags = length == framed + 8 || length == framed + 12
+        guard word(0) == PcapngBlock.enhancedPacket, optionsAllowed ? length >= framed && length % 4 == 0 : length == framed || withFlags,
               length <= Self.maximumRecord,
               captured <= original, start + Int64(length) <= limit, Int(word(length - 4)) == length else { return nil }
+        var flags: UInt32 = 0
+        if !optionsAllowed && length != framed {
+            @inline(__always) func half(_ offset: Int) -> UInt16 {
+                let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+                return swapped ? value.byteSwapped : value
+            }
+            // epb_flags (code 2, 4 bytes), then the end of options (code 0, length 0) or the trailer.
+            let options = framed - 4
+            guard half(options) == 2, half(options + 2) == 4,
+                  length == framed + 8 || (half(options + 8) == 0 && half(options + 10) == 0) else { return nil }
+            flags = word(options + 4)
+        }
         let localId = Int(word(8))
         guard localId < section.interfaceOrdinals.count else { return nil }
         let ordinal = section.interfaceOrdinals[localId]
         let slot = slots[Int(ordinal)]
         guard let time = slot.time(fromUnits: UInt64(word(12)) << 32 | UInt64(word(16))) else { return nil }
-        return (time, captured, original, ordinal, start + Int64(length))
+        return (time, captured, original, ordinal, start + Int64(length), flags)
     }
 
     /// What the scout finds at `offset` (`OrderScout.Step`), with the bytes up to `limit` at

@@ -122,8 +122,9 @@ struct PcapngBuilder {
         }
     }
 
+    /// `endOfOptions`: the options end with opt_endofopt (some writers stop at the block's end).
     mutating func enhanced(interface: UInt32, units: UInt64, frame: [UInt8], original: Int? = nil,
-                           flags: UInt32? = nil, capturedOverride: UInt32? = nil) {
+                           flags: UInt32? = nil, capturedOverride: UInt32? = nil, comment: String? = nil, endOfOptions: Bool = true) {
         let flagBytes: [UInt8]? = flags.map { value in
             withUnsafeBytes(of: bigEndian ? value.bigEndian : value.littleEndian) { Array($0) }
         }
@@ -135,10 +136,9 @@ struct PcapngBuilder {
             writer.u32(UInt32(original ?? frame.count))
             writer.raw(frame)
             writer.pad()
-            if let flagBytes {
-                Self.option(&writer, 2, flagBytes)
-                Self.option(&writer, 0, [])
-            }
+            if let comment { Self.option(&writer, 1, Array(comment.utf8)) }
+            if let flagBytes { Self.option(&writer, 2, flagBytes) }
+            if (flagBytes != nil || comment != nil) && endOfOptions { Self.option(&writer, 0, []) }
         }
     }
 

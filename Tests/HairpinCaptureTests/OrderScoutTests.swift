@@ -195,17 +195,57 @@ import Testing
         }
     }
 
+    /// Packet blocks whose only option is epb_flags, ended or not, are the plain loop's too, with
+    /// their directions; a comment beside the flags leaves a block to the general reader.
+    @Test func flaggedBlocksAreReadByTheLoopOfPlainRecords() throws {
+        // Direction in the low two bits, and a reception flag beside it in every seventh.
+        func flagsOf(_ index: Int) -> UInt32 {
+            let reception: UInt32 = index % 7 == 0 ? 0x0100_0000 : 0
+            return UInt32(index % 3) | reception
+        }
+        let expectedFlags = (0..<3000).map(flagsOf)
+        let expectedDirections: [Direction] = (0..<3000).map { Direction(rawValue: UInt8($0 % 3)) ?? .unknown }
+        for bigEndian in [false, true] {
+            var ng = PcapngBuilder()
+            ng.section(bigEndian: bigEndian)
+            ng.interface(tsresol: 9)
+            for index in 0..<3000 {
+                let comment: String? = index == 2000 ? "a note" : nil
+                ng.enhanced(interface: 0, units: UInt64(index) * 1_000_000, frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)),
+                            flags: flagsOf(index), comment: comment, endOfOptions: index % 2 == 0)
+            }
+            for window in [Self.window, 0] {
+                let files = TemporaryFiles()
+                let reader = try CaptureReader(paths: [files.write(ng.bytes)], options: CaptureReader.Options(reorderWindow: window))
+                var directions: [Direction] = []
+                var flags: [UInt32] = []
+                try reader.forEach { record in
+                    directions.append(record.direction)
+                    flags.append(record.flags)
+                    return true
+                }
+                let label = "\(bigEndian ? "big" : "little")-endian, window \(window)"
+                #expect(directions == expectedDirections, "\(label)")
+                #expect(flags == expectedFlags, "\(label)")
+                // Record 0 comes after the header blocks, the general reader's; so does the commented one, and the
+                // loop tries again at once after it.
+                #expect(reader.plainLoop.records == 2998, "\(label)")
+            }
+            try expectSameAsQueue(ng.bytes, capacity: 64, "flags, \(bigEndian ? "big" : "little")-endian")
+        }
+    }
+
     /// Where the loop of plain records takes none, it pauses for `plainRetryInterval` records
     /// instead of failing once per record, and takes the plain records after a run of others.
     @Test func theLoopOfPlainRecordsPausesWhereNoneIsPlain() throws {
-        // Packet blocks 0..<flagged carry a flags option (the general reader's), the rest none.
+        // Packet blocks 0..<flagged carry a comment (the general reader's), the rest none.
         func pcapng(_ count: Int, flagged: Int) -> [UInt8] {
             var ng = PcapngBuilder()
             ng.section(bigEndian: false)
             ng.interface(tsresol: 9)
             for index in 0..<count {
                 ng.enhanced(interface: 0, units: UInt64(index) * 1_000_000, frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)),
-                            flags: index < flagged ? 1 : nil)
+                            comment: index < flagged ? "seen" : nil)
             }
             return ng.bytes
         }
