@@ -247,9 +247,10 @@ final class FileReader {
     ///
     /// After a try that took no record, the next `plainRetryInterval` records are left to the
     /// general reader before the next try: where no record is plain (a pcapng file whose packet
-    /// blocks all carry options, as the scenario generator writes them), a try per record cost
-    /// 29-65 instructions to fail, and more where the loop was not inlined (the hairpin scenario
-    /// at scale 60 decoded alone: 1,075 -> 995 instructions a record, whole process).
+    /// blocks all carry comments or other options besides flags), a try per record cost 29-65
+    /// instructions to fail, and more where the loop was not inlined (the hairpin scenario at
+    /// scale 60, whose blocks then all went to the general reader, decoded alone: 1,075 -> 995
+    /// instructions a record, whole process).
     @inline(__always)
     func forEachPlainRecord(_ body: (Record) throws(CaptureError) -> Bool) throws(CaptureError) -> Bool {
         if plainRetryIn > 0 {
