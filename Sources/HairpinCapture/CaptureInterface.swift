@@ -70,6 +70,10 @@ func powerOfTen(_ exponent: Int) -> UInt64 {
 public enum Direction: UInt8, Sendable, BitwiseCopyable, Codable {
     case unknown = 0, inbound = 1, outbound = 2
 
+    /// The direction in a pcapng packet block's `epb_flags` (its two low bits).
+    @inline(__always)
+    init(pcapngFlags flags: UInt32) { self = Direction(rawValue: UInt8(flags & 3)) ?? .unknown }
+
     public var name: String {
         switch self {
         case .unknown: "unknown"

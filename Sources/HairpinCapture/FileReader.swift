@@ -178,7 +178,7 @@ final class FileReader {
         let bytes = UnsafeRawBufferPointer(start: source.pointer(at: pending.dataOffset), count: Int(pending.capturedLength))
         return Record(interface: slot.globalId, linkType: slot.linkType, timestamp: pending.timestamp,
                       originalLength: Int(pending.originalLength), bytes: bytes,
-                      direction: Direction(rawValue: UInt8(pending.flags & 3)) ?? .unknown, flags: pending.flags,
+                      direction: Direction(pcapngFlags: pending.flags), flags: pending.flags,
                       fileIndex: fileIndex, fileOffset: pending.recordOffset, hasTimestamp: pending.hasTimestamp)
     }
 
@@ -340,7 +340,7 @@ final class FileReader {
             let slot = slots[Int(plain.ordinal)]
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: plain.time, originalLength: Int(plain.original),
                                 bytes: UnsafeRawBufferPointer(start: base + Int(start) + 28, count: Int(plain.captured)),
-                                direction: Direction(rawValue: UInt8(plain.flags & 3)) ?? .unknown, flags: plain.flags,
+                                direction: Direction(pcapngFlags: plain.flags), flags: plain.flags,
                                 fileIndex: fileIndex, fileOffset: start, hasTimestamp: true)
             if try !body(record) { return false }
             start = position
@@ -376,14 +376,10 @@ final class FileReader {
               captured <= original, start + Int64(length) <= limit, Int(word(length - 4)) == length else { return nil }
         var flags: UInt32 = 0
         if !optionsAllowed && length != framed {
-            @inline(__always) func half(_ offset: Int) -> UInt16 {
-                let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-                return swapped ? value.byteSwapped : value
-            }
             // epb_flags (code 2, 4 bytes), then the end of options (code 0, length 0) or the trailer.
             let options = framed - 4
-            guard half(options) == 2, half(options + 2) == 4,
-                  length == framed + 8 || (half(options + 8) == 0 && half(options + 10) == 0) else { return nil }
+            guard section.load16(p, options) == 2, section.load16(p, options + 2) == 4,
+                  length == framed + 8 || (section.load16(p, options + 8) == 0 && section.load16(p, options + 10) == 0) else { return nil }
             flags = word(options + 4)
         }
         let localId = Int(word(8))

@@ -95,6 +95,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     private static func writeString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         // Most strings need no escape: copied whole.
@@ -109,10 +111,9 @@ public indirect enum JSONValue: Equatable, Sendable {
                 case UInt8(ascii: "\r"): output.append(contentsOf: "\\r".utf8)
                 case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
                 case ..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
                     output.append(contentsOf: "\\u00".utf8)
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 0xF)])
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
                 default: output.append(byte)
                 }
             }
