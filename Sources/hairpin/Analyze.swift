@@ -170,15 +170,28 @@ struct Analyze: ParsableCommand {
     /// unless it is a number from 0 to 10^18 (not NaN, an infinity or negative), since it becomes
     /// an integer, where anything else would trap.
     static func quantity(_ text: String) -> Double? {
-        let scales: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
         let value: Double?
-        if let last = text.last, let scale = scales[last], let number = Double(text.dropLast()) {
+        if let last = text.last, let scale = quantityScale(last), let number = Double(text.dropLast()) {
             value = number * scale
         } else {
             value = Double(text)
         }
         guard let value, value >= 0, value <= 1e18 else { return nil }
         return value
+    }
+
+    /// What a suffix of `quantity` multiplies by. A switch, not a dictionary literal: building a
+    /// `[Character: Double]` first looked up `Character`'s `Hashable` conformance, a scan of the
+    /// binary's 6,000 conformance records (`hairpin analyze` on a 1 KB capture: 405,000 of its
+    /// 23 million instructions).
+    private static func quantityScale(_ suffix: Character) -> Double? {
+        switch suffix {
+        case "k", "K": 1e3
+        case "M": 1e6
+        case "G": 1e9
+        case "T": 1e12
+        default: nil
+        }
     }
 }
 

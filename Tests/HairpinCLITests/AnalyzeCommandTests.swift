@@ -247,6 +247,18 @@ import Testing
         #expect((strict["migrations"] as? [Any])?.isEmpty == true)
     }
 
+    /// A rate's suffix scales it by a power of ten, in either case for k; any other is an error.
+    @Test(arguments: [("1500", 1500), ("2.5k", 2500), ("3K", 3000), ("4M", 4_000_000), ("5G", 5_000_000_000),
+                      ("6T", 6_000_000_000_000)])
+    func rateSuffixesScale(_ rate: String, _ bitsPerSecond: Int) throws {
+        let output = try Hairpin.run(["analyze", "--json", "--speed", "esx-a1-vmnic0=\(rate)", "Captures/multi-nic-vmotion.pcapng"])
+        #expect(output.status == 0)
+        let vmnic0 = try #require((try object(output.stdoutData)["uplinks"] as? [[String: Any]])?.first)
+        #expect(vmnic0["speed_bps"] as? Int == bitsPerSecond)
+        let unknown = try Hairpin.run(["analyze", "--speed", "esx-a1-vmnic0=\(rate.dropLast())x", "Captures/multi-nic-vmotion.pcapng"])
+        #expect(unknown.status == 64, "\(rate): status \(unknown.status)")
+    }
+
     /// Numbers out of range are usage errors: converted to integers, they trapped (status 132).
     @Test func outOfRangeNumbersAreUsageErrors() throws {
         for arguments in [["--min-migration-bytes", "99999999999999999999"], ["--min-migration-rate", "nan"],
