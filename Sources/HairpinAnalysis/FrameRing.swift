@@ -206,7 +206,7 @@ final class FrameRing: @unchecked Sendable {
                     commonInBatch += 1
                     placeWriterSummary(at: slot)
                 } else {
-                    summaries[slot].fill(read, decodingWith: decoder, into: packets + slot, digests: digests, keepingCommonPacketBack: false)
+                    summaries[slot].fill(read, decodingWith: decoder, into: slots.packet(at: slot), digests: digests, keepingCommonPacketBack: false)
                 }
                 filledInBatch += 1
                 if filledInBatch == Self.batchSize {
@@ -278,7 +278,7 @@ final class FrameRing: @unchecked Sendable {
         let slot = firstSlot
         // The frame's bytes are read while it is analysed, whatever the input: a common frame's
         // packet is left to the trackers to decode if they need it.
-        summaries[slot].fill(record, decodingWith: decoder, into: packets + slot, digests: digests, keepingCommonPacketBack: packetsRarelyRead)
+        summaries[slot].fill(record, decodingWith: decoder, into: slots.packet(at: slot), digests: digests, keepingCommonPacketBack: packetsRarelyRead)
         solo(summaries + slot, packets + slot)
         soloFrames += 1
         phaseLeft -= 1

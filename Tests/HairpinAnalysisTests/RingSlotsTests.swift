@@ -18,9 +18,25 @@ import HairpinWire
     @Test func slotsAreInitialisedAndAligned() {
         let slots = RingSlots.Prepared().take()
         #expect(slots.frames[RingSlots.capacity - 1] == 0)
-        #expect(slots.packets[RingSlots.capacity - 1].capturedLength == 0)
+        #expect(slots.packet(at: RingSlots.capacity - 1).pointee.capturedLength == 0)
         #expect(slots.summaries[RingSlots.capacity - 1].timestamp == 0)
         #expect(Int(bitPattern: slots.region) % RingSlots.alignment == 0)
+        slots.deallocate()
+    }
+
+    /// A packet is initialised the first time its slot is asked for, and only then: what was
+    /// decoded into it stays for the next time, and the slots never asked for stay untouched.
+    @Test func packetsAreInitialisedOnceWhenFirstAskedFor() {
+        let slots = RingSlots.allocate()
+        #expect((0..<RingSlots.capacity / 64).allSatisfy { slots.packetsReady[$0] == 0 })
+        let first = slots.packet(at: 70)
+        #expect(first.pointee.linkType == .ethernet && first.pointee.capturedLength == 0)
+        first.pointee.capturedLength = 1514
+        #expect(slots.packet(at: 70).pointee.capturedLength == 1514)
+        #expect(slots.packet(at: 70) == slots.packets + 70)
+        #expect(slots.packetsReady[1] == 1 << 6)
+        #expect(slots.packet(at: 71).pointee.capturedLength == 0)
+        #expect(slots.packetsReady[1] == 3 << 6 && slots.packetsReady[0] == 0)
         slots.deallocate()
     }
 
