@@ -464,7 +464,7 @@ final class FrameRing: @unchecked Sendable {
         let sleep = reader == 0 ? firstReaderSleep : secondReaderSleep
         var batch = 0
         while true {
-            sleep.wait(until: batch + 1, wakeAt: batch + Self.batchCount / 2, meanwhile: { reader == 0 && mapAroundWriter() },
+            sleep.wait(until: batch + 1, wakeAt: batch + Self.batchCount / 2, meanwhile: { reader == 0 && (preparesScoutLog() || mapAroundWriter()) },
                        progress: { published.load(ordering: .sequentiallyConsistent) })
             let first = (batch % Self.batchCount) * Self.batchSize
             let end = first + counts[batch % Self.batchCount]
@@ -490,6 +490,17 @@ final class FrameRing: @unchecked Sendable {
             batch += 1
         }
     }
+
+    /// Makes the writer's scout log ready ahead of the scout (`CaptureReader.prepareScoutLog`)
+    /// while the ring is first filled; false once that is done.
+    private func preparesScoutLog() -> Bool {
+        guard scoutLogToPrepare, let input else { return false }
+        if input.prepareScoutLog() { return true }
+        scoutLogToPrepare = false
+        return false
+    }
+    /// Until the scout's log is ready (the first reader's thread alone uses it).
+    private var scoutLogToPrepare = true
 
     /// Maps the next pages ahead of the writer (`MADV_POPULATE_READ`, one step), or hands back
     /// those far behind it (`MADV_DONTNEED`); false when there is nothing to do. The kernel's

@@ -209,6 +209,12 @@ public final class CaptureReader {
         files.count == 1 ? files[0].source.mapping : nil
     }
 
+    /// Allocates the next pages of the only input's scout log ahead of its scout (`FileReader`);
+    /// false when there is nothing (more) to do. Safe to call from one other thread.
+    public func prepareScoutLog() -> Bool {
+        singleFile?._withUnsafeGuaranteedRef { $0.prepareScoutLog() } ?? false
+    }
+
     /// How far into the only input the reorder window's scout has read, to the last megabyte; safe
     /// to read from any thread. While it first reads the window's worth of headers no record is
     /// handed on, and another thread may map the pages ahead of it meanwhile.

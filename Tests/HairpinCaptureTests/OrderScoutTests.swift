@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import Testing
@@ -63,6 +64,50 @@ import Testing
         let unordered = try CaptureReader(paths: [files.write(bytes)], options: .init(reorderWindow: 0))
         while try unordered.next() != nil {}
         #expect(unordered.scoutOffset == 0)
+    }
+
+    /// The scout's log of a capture of large frames, its pages made ready by another thread before
+    /// the reader starts or while it reads, changes nothing the reader hands on. A capture of small
+    /// frames, whose scout keeps no log, has nothing to make ready.
+    @Test func theLogMadeReadyByAnotherThreadChangesNothing() throws {
+        let files = TemporaryFiles()
+        let path = files.write(capture(count: 3000, large: true))
+        let options = CaptureReader.Options(reorderWindow: Self.window)
+        var queueOnly = options
+        queueOnly.readsAhead = false
+        let queued = try readAll(paths: [path], options: queueOnly)
+        func records(of reader: CaptureReader) throws -> [ReadRecord] {
+            var records: [ReadRecord] = []
+            while let record = try reader.next() {
+                records.append(ReadRecord(interface: record.interface, timestamp: record.timestamp, originalLength: record.originalLength,
+                                          bytes: Array(record.bytes), direction: record.direction, hasTimestamp: record.hasTimestamp))
+            }
+            return records
+        }
+        let before = try CaptureReader(paths: [path], options: options)
+        var steps = 0
+        while before.prepareScoutLog() { steps += 1 }
+        // 262,144 + 258 records of 24 bytes, 256 KB a step.
+        #expect(steps == 25)
+        #expect(!before.prepareScoutLog())
+        #expect(try records(of: before) == queued.records)
+
+        // The other thread only makes pages ready, as the frame ring's analysing thread does.
+        final class Shared: @unchecked Sendable {
+            let reader: CaptureReader
+            init(_ reader: CaptureReader) { self.reader = reader }
+        }
+        let during = Shared(try CaptureReader(paths: [path], options: options))
+        let preparing = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            while during.reader.prepareScoutLog() {}
+            preparing.signal()
+        }
+        #expect(try records(of: during.reader) == queued.records)
+        preparing.wait()
+
+        let small = try CaptureReader(paths: [files.write(capture(count: 3000))], options: options)
+        #expect(!small.prepareScoutLog())
     }
 
     @Test func inOrderRecordsPassWithoutWaiting() throws {
