@@ -493,14 +493,7 @@ final class FrameRing: @unchecked Sendable {
 
     /// Makes the writer's scout log ready ahead of the scout (`CaptureReader.prepareScoutLog`)
     /// while the ring is first filled; false once that is done.
-    private func preparesScoutLog() -> Bool {
-        guard scoutLogToPrepare, let input else { return false }
-        if input.prepareScoutLog() { return true }
-        scoutLogToPrepare = false
-        return false
-    }
-    /// Until the scout's log is ready (the first reader's thread alone uses it).
-    private var scoutLogToPrepare = true
+    private func preparesScoutLog() -> Bool { input?.prepareScoutLog() ?? false }
 
     /// Maps the next pages ahead of the writer (`MADV_POPULATE_READ`, one step), or hands back
     /// those far behind it (`MADV_DONTNEED`); false when there is nothing to do. The kernel's
@@ -520,7 +513,7 @@ final class FrameRing: @unchecked Sendable {
         let end = min(mapping.count, frontier + Self.populateAhead)
         guard start < end else { return false }
         let length = min(Self.populateStep, end - start)
-        if madvise(UnsafeMutableRawPointer(mutating: base + start), length, Self.populateRead) != 0 {
+        if !populatePages(UnsafeMutableRawPointer(mutating: base + start), length, forWriting: false) {
             // Kernels before 5.14 do not know the advice: the writer maps its pages itself.
             populateFails = true
             return false
@@ -578,8 +571,6 @@ final class FrameRing: @unchecked Sendable {
     static let finalReleaseStep = 2 << 20
 
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-    /// `MADV_POPULATE_READ` (Linux 5.14), which older C headers lack.
-    private static let populateRead: Int32 = 22
 
     private let writerSleep = Sleep()
     private let firstReaderSleep = Sleep()

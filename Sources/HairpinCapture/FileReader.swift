@@ -186,7 +186,7 @@ final class FileReader {
     func prepareScoutLog() -> Bool {
         guard let scoutLog, scoutLogPrepared < scoutLogBytes else { return false }
         let length = min(Self.scoutLogPreparationStep, scoutLogBytes - scoutLogPrepared)
-        guard populateForWriting(UnsafeMutableRawPointer(scoutLog) + scoutLogPrepared, length) else {
+        guard populatePages(UnsafeMutableRawPointer(scoutLog) + scoutLogPrepared, length, forWriting: true) else {
             scoutLogPrepared = scoutLogBytes
             return false
         }

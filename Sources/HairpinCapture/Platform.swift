@@ -16,7 +16,7 @@ func systemErrorText(_ code: Int32) -> String {
 var currentErrno: Int32 { errno }
 
 /// `bytes` of zeroed memory straight from the kernel (an anonymous mapping), whose pages are
-/// allocated as they are first written, or made ready ahead by `populateForWriting`. Given back
+/// allocated as they are first written, or made ready ahead by `populatePages`. Given back
 /// with `releaseZeroedPages`.
 func zeroedPages(_ bytes: Int) -> UnsafeMutableRawPointer {
     guard let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), memory != MAP_FAILED else {
@@ -29,13 +29,15 @@ func releaseZeroedPages(_ memory: UnsafeMutableRawPointer, _ bytes: Int) {
     _ = munmap(memory, bytes)
 }
 
-/// Allocates the pages of `bytes` at `memory` as a write would, without writing: another thread
-/// may be writing to them meanwhile. False when the kernel cannot (before Linux 5.14).
-func populateForWriting(_ memory: UnsafeMutableRawPointer, _ bytes: Int) -> Bool {
-    madvise(memory, bytes, populateWriteAdvice) == 0
+/// Maps the pages of `bytes` at `memory` as a read would (`MADV_POPULATE_READ`), or allocates
+/// them as a write would without writing (`MADV_POPULATE_WRITE`: another thread may be writing to
+/// them meanwhile). False when the kernel cannot (before Linux 5.14).
+public func populatePages(_ memory: UnsafeMutableRawPointer, _ bytes: Int, forWriting: Bool) -> Bool {
+    madvise(memory, bytes, forWriting ? populateWriteAdvice : populateReadAdvice) == 0
 }
 
-/// `MADV_POPULATE_WRITE` (Linux 5.14), which older C headers lack.
+/// `MADV_POPULATE_READ` and `MADV_POPULATE_WRITE` (Linux 5.14), which older C headers lack.
+private let populateReadAdvice: Int32 = 22
 private let populateWriteAdvice: Int32 = 23
 
 func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
