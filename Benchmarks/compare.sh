@@ -21,6 +21,9 @@
 #                          200000) when the file has more, extrapolated to the whole file
 #   cat > /dev/null        GNU cat (which may hand the copy to the kernel)
 #   cat | cat              a copy through a pipe: every byte passes user space
+#   hairpin start-up       `hairpin --version`: what every hairpin row above pays before it reads
+#                          a byte (loading, the Swift runtime, the command line, exit); on a
+#                          capture of a few thousand packets it is most of the run
 #
 # How the file came into the page cache changes what reading it costs. A file read from disk is
 # held in large folios (up to 2 MB each): mapping it costs the kernel almost nothing and copying
@@ -85,7 +88,7 @@ tshark_packets=${TSHARK_PACKETS:-200000}
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 
 names=("hairpin analyze" "analyze --threads 1" "hairpin decode-only" "libpcap count loop" "tcpdump -r -w" "tshark io,stat"
-       "cat > /dev/null" "cat | cat" "mmap page-touch loop")
+       "cat > /dev/null" "cat | cat" "mmap page-touch loop" "hairpin start-up")
 # One run of command $1 (an index into names); prints its seconds for the whole file.
 run() {
     local start end
@@ -104,6 +107,7 @@ run() {
     6) start=$EPOCHREALTIME; cat "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     7) start=$EPOCHREALTIME; cat "$file" | cat >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     8) start=$EPOCHREALTIME; "$work/touch" "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    9) start=$EPOCHREALTIME; "$hairpin" --version >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     esac
 }
 
@@ -127,6 +131,12 @@ printf '%-22s %12s %14s %14s %18s\n' command median packets/s "file bytes/s" "ha
 for index in "${!names[@]}"; do
     seconds=$(echo "${times[$index]}" | median)
     if [ "$seconds" = NA ]; then printf '%-22s %12s\n' "${names[$index]}" "not installed"; continue; fi
+    if [ "$index" = 9 ]; then
+        # Not a reader: its share of the analysis' time instead of rates.
+        awk -v name="${names[$index]}" -v s="$seconds" -v h="$hairpin_seconds" 'BEGIN {
+            printf "%-22s %10.3f s %12s %17s %15.0f%% of it\n", name, s, "-", "-", 100 * s / h }'
+        continue
+    fi
     awk -v name="${names[$index]}" -v s="$seconds" -v p="$packets" -v b="$size" -v h="$hairpin_seconds" 'BEGIN {
         printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, s / h }'
 done
