@@ -41,7 +41,8 @@ file=${1:?usage: Benchmarks/compare.sh FILE [RUNS]}
 runs=${2:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 hairpin="$root/.build/release/hairpin"
-[ -x "$hairpin" ] || (cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld >/dev/null)
+# Built as `make release` builds it (its flags are the Makefile's).
+[ -x "$hairpin" ] || make -s -C "$root" release >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
