@@ -76,6 +76,10 @@ public final class Analysis {
     @exclusivity(unchecked) private var vlanUplink: [Int32] = []
     /// ERSPAN session ids (10 bits) and VLAN ids (12 bits) are below this.
     private static let keysPerInterface = 4096
+    /// Interfaces whose sessions and VLANs have a fast path, at most: a table's size must not
+    /// follow an interface id the file chose (16 KB of table for each interface up to it). The
+    /// interfaces above, rare, ask the dictionary every time.
+    private static let keyedInterfaces = 16
     @exclusivity(unchecked) private var origin: Int64?
     /// The bin width in use: `options.bin`, doubled as often as the span required.
     @exclusivity(unchecked) private var binWidth: Int64
@@ -474,7 +478,7 @@ public final class Analysis {
     @inline(never)
     private func keyedUplinkFirst(_ table: inout [Int32], interface: Int, key: Int, asSession: Bool) -> Int32 {
         let id = identityUplink(asSession ? UplinkIdentity(interface: interface, session: key) : UplinkIdentity(interface: interface, vlan: key))
-        guard key >= 0, key < Self.keysPerInterface else { return id }
+        guard key >= 0, key < Self.keysPerInterface, interface < Self.keyedInterfaces else { return id }
         let index = interface * Self.keysPerInterface + key
         if index >= table.count { table.append(contentsOf: repeatElement(-1, count: (interface + 1) * Self.keysPerInterface - table.count)) }
         table[index] = id

@@ -58,4 +58,30 @@ struct UplinkGroupingTests {
             #expect(uplinks(vlans) == ["0 vlan 0 30", "0 vlan 100 30", "0 vlan 4094 30", "1 vlan 100 30"], "\(threads) threads")
         }
     }
+
+    /// An interface numbered past those with a fast path (the file decides how many there are)
+    /// gets its session and VLAN uplinks all the same, next to one below it.
+    @Test func interfacesPastTheFastPathAreGroupedAlike() throws {
+        let names = (0..<40).map { "if\($0)" }
+        var mirrored: [(Int, Int64, [UInt8], Direction)] = []
+        var tagged: [(Int, Int64, [UInt8], Direction)] = []
+        for index in 0..<60 {
+            let time = Int64(index) * 10_000_000
+            let interface = [39, 2, 39][index % 3]
+            let id: UInt16 = index % 3 == 2 ? 1023 : 7
+            mirrored.append((interface, time, ERSPANEncapsulation.wrap(frame(index, vlans: []), session: session(id), sequence: UInt32(index), egress: false),
+                             .unknown))
+            tagged.append((interface, time, frame(index, vlans: [index % 3 == 2 ? 4094 : 100]), .unknown))
+        }
+        for threads in [1, 2] {
+            var byErspan = Analysis.Options()
+            byErspan.uplinkBy = .erspan
+            let sessions = try HandBuiltCapture.analyse(mirrored, interfaces: names, start: start, options: byErspan, threads: threads)
+            #expect(uplinks(sessions) == ["2 erspan 7 20", "39 erspan 1023 20", "39 erspan 7 20"], "\(threads) threads")
+            var byVLAN = Analysis.Options()
+            byVLAN.uplinkBy = .vlan
+            let vlans = try HandBuiltCapture.analyse(tagged, interfaces: names, start: start, options: byVLAN, threads: threads)
+            #expect(uplinks(vlans) == ["2 vlan 100 20", "39 vlan 100 20", "39 vlan 4094 20"], "\(threads) threads")
+        }
+    }
 }
