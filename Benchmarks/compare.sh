@@ -25,6 +25,13 @@
 #                          a byte (loading, the Swift runtime, the command line, exit); on a
 #                          capture of a few thousand packets it is most of the run
 #
+# A second table gives the time inside the process, without start-up and exit, of the same runs
+# where the program keeps its own clock: the decode-only row (`hairpin bench`'s median, from the
+# opening of the file to the last record decoded), the libpcap loop (from pcap_open_offline to its
+# last record), and the analysis as `hairpin bench --stage analyze --runs 1 --warmup 0` times it
+# (run for this table; it reads as `hairpin analyze` does, without printing the report). Its
+# ratios are to the libpcap loop's: the reading speeds of the two, start-up aside.
+#
 # How the file came into the page cache changes what reading it costs. A file read from disk is
 # held in large folios (up to 2 MB each): mapping it costs the kernel almost nothing and copying
 # it is faster too. A file written on this machine (a capture just taken, or made by hairpin
@@ -49,13 +56,17 @@ trap 'rm -rf "$work"' EXIT
 cat > "$work/count.c" <<'C'
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <time.h>
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
 int main(int argc, char **argv) {
     char errbuf[PCAP_ERRBUF_SIZE];
+    double start = now();
     pcap_t *p = pcap_open_offline(argv[1], errbuf);
     if (!p) { fprintf(stderr, "%s\n", errbuf); return 1; }
     struct pcap_pkthdr *h; const u_char *d; long n = 0;
     while (pcap_next_ex(p, &h, &d) == 1) n++;
-    printf("%ld\n", n);
+    /* Records, then the seconds of the loop itself (opening the file included). */
+    printf("%ld %.6f\n", n, now() - start);
     return 0;
 }
 C
@@ -83,21 +94,26 @@ int main(int argc, char **argv) {
 C
 cc -O2 -o "$work/touch" "$work/touch.c"
 
-packets=$("$work/count" "$file")
+packets=$("$work/count" "$file" | cut -d' ' -f1)
 size=$(stat -L -c %s "$file")
 tshark_packets=${TSHARK_PACKETS:-200000}
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 
 names=("hairpin analyze" "analyze --threads 1" "hairpin decode-only" "libpcap count loop" "tcpdump -r -w" "tshark io,stat"
        "cat > /dev/null" "cat | cat" "mmap page-touch loop" "hairpin start-up")
+# The seconds inside the process of the run just made of command $1, kept for the second table.
+inner() { echo "$2" >> "$work/inner.$1"; }
+median_seconds() { sed -n 's/.*"median_seconds": *\([0-9.e+-]*\).*/\1/p' "$1" | head -1; }
 # One run of command $1 (an index into names); prints its seconds for the whole file.
 run() {
     local start end
     case $1 in
     0) start=$EPOCHREALTIME; "$hairpin" analyze --json "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     1) start=$EPOCHREALTIME; "$hairpin" analyze --json --threads 1 "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
-    2) start=$EPOCHREALTIME; "$hairpin" bench --stage decode --runs 1 --warmup 0 "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
-    3) start=$EPOCHREALTIME; "$work/count" "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    2) start=$EPOCHREALTIME; "$hairpin" bench --stage decode --runs 1 --warmup 0 --json "$file" >"$work/bench.json"; end=$EPOCHREALTIME
+       inner decode "$(median_seconds "$work/bench.json")"; elapsed "$start" "$end" ;;
+    3) start=$EPOCHREALTIME; "$work/count" "$file" >"$work/count.out"; end=$EPOCHREALTIME
+       inner libpcap "$(cut -d' ' -f2 "$work/count.out")"; elapsed "$start" "$end" ;;
     4) command -v tcpdump >/dev/null || { echo NA; return; }
        start=$EPOCHREALTIME; tcpdump -r "$file" -w /dev/null 2>/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     5) command -v tshark >/dev/null || { echo NA; return; }
@@ -108,7 +124,10 @@ run() {
     6) start=$EPOCHREALTIME; cat "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     7) start=$EPOCHREALTIME; cat "$file" | cat >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
     8) start=$EPOCHREALTIME; "$work/touch" "$file" >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
-    9) start=$EPOCHREALTIME; "$hairpin" --version >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    9) start=$EPOCHREALTIME; "$hairpin" --version >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end"
+       # Only inside the process: the analysis as hairpin bench times it.
+       "$hairpin" bench --stage analyze --runs 1 --warmup 0 --json "$file" >"$work/bench.json"
+       inner analyze "$(median_seconds "$work/bench.json")" ;;
     esac
 }
 
@@ -118,6 +137,7 @@ if [ "${FROM_DISK:-0}" = 1 ]; then
     echo "$file: dropped from the page cache and read back from disk"
 fi
 for index in "${!names[@]}"; do run "$index" >/dev/null; done
+rm -f "$work"/inner.*
 declare -A times
 for _ in $(seq "$runs"); do
     for index in "${!names[@]}"; do times[$index]+="$(run "$index") "; done
@@ -140,4 +160,17 @@ for index in "${!names[@]}"; do
     fi
     awk -v name="${names[$index]}" -v s="$seconds" -v p="$packets" -v b="$size" -v h="$hairpin_seconds" 'BEGIN {
         printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, s / h }'
+done
+
+# Inside the process: no start-up or exit, each program's own clock.
+echo
+echo "inside the process (each program's own clock), median of $runs runs each"
+printf '%-22s %12s %14s %14s %18s\n' command median packets/s "file bytes/s" "vs libpcap loop"
+libpcap_inner=$(median < "$work/inner.libpcap" 2>/dev/null || true)
+for row in "analyze:hairpin analyze" "decode:hairpin decode-only" "libpcap:libpcap count loop"; do
+    key=${row%%:*}; name=${row#*:}
+    seconds=$([ -s "$work/inner.$key" ] && tr '\n' ' ' < "$work/inner.$key" | median)
+    if [ -z "$seconds" ] || [ -z "$libpcap_inner" ]; then printf '%-22s %12s\n' "$name" "not measured"; continue; fi
+    awk -v name="$name" -v s="$seconds" -v p="$packets" -v b="$size" -v l="$libpcap_inner" 'BEGIN {
+        printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, l / s }'
 done
