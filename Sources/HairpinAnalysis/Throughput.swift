@@ -28,16 +28,18 @@ public enum Throughput {
     /// `threads` applies to the analysis (see `ParallelAnalysis`) and to reading and decoding one
     /// large mapped pcap file in file order, which is then read in that many pieces at once
     /// (`CaptureReader.pieces`, at most `maximumPieces`). `reorderWindow`: nil for the stage's
-    /// own (`defaultReorderWindow`).
+    /// own (`defaultReorderWindow`). `evenForSmallInputs` false: the analysis of inputs under
+    /// `ParallelAnalysis.minimumSplitBytes` runs on one thread, as `hairpin analyze` runs it
+    /// unless told how many.
     public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64? = nil, analysis options: Analysis.Options = Analysis.Options(),
-                           threads: Int = 1) throws -> Pass {
+                           threads: Int = 1, evenForSmallInputs: Bool = true) throws -> Pass {
         var pass = Pass()
         let reorderWindow = reorderWindow ?? defaultReorderWindow(stage)
         pass.reorderWindow = reorderWindow
         if stage == .analyze {
             // Counted by the analysis: a per-frame hook here would be work `hairpin analyze` does not do.
             let outcome = try ParallelAnalysis.run(paths: paths, reading: .init(reorderWindow: reorderWindow), filter: nil, options: options,
-                                                   threads: threads)
+                                                   threads: threads, evenForSmallInputs: evenForSmallInputs)
             (pass.records, pass.capturedBytes, pass.originalBytes) = outcome.analysis.totals
             let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
             pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count

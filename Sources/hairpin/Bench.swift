@@ -30,8 +30,8 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Timed runs per stage (the median is reported).")
     var runs = 5
 
-    @Option(name: .long, help: "Threads of the analyze stage (1 to 3) and of reading and decoding a pcap file of 16 MB or more in pieces (up to 8); default: the cores, up to 3.")
-    var threads = Analyze.defaultThreads
+    @Option(name: .long, help: "Threads of the analyze stage (1 to 3) and of reading and decoding a pcap file of 16 MB or more in pieces (up to 8); default: the cores, up to 3, the analyze stage on one thread for inputs under 16 MB as hairpin analyze runs them.")
+    var threads: Int?
 
     @Option(name: .customLong("reorder-window"),
             help: "Reorder window (ms) of every stage; default: the analyze stage uses analyze's (500), read and decode go in file order (0), so that one file is read in pieces.")
@@ -42,7 +42,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be between 1 and 100") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (0...10).contains(warmup) else { throw ValidationError("--warmup must be between 0 and 10") }
         if let stage, Throughput.Stage(rawValue: stage) == nil { throw ValidationError("--stage is read, decode or analyze") }
         guard !files.contains("-") || CaptureReader.isReadInPlace("-") else {
@@ -61,12 +61,12 @@ struct Bench: ParsableCommand {
         var rows: [(stage: Throughput.Stage, pass: Throughput.Pass, seconds: Double)] = []
         let window = reorderWindowMilliseconds.map { Int64($0 * 1_000_000) }
         for stage in stages {
-            for _ in 0..<warmup { _ = try Throughput.run(stage, paths: files, reorderWindow: window, threads: threads) }
+            for _ in 0..<warmup { _ = try pass(stage, reorderWindow: window) }
             var times: [Double] = []
             var pass = Throughput.Pass()
             for _ in 0..<runs {
                 let started = ContinuousClock.now
-                pass = try Throughput.run(stage, paths: files, reorderWindow: window, threads: threads)
+                pass = try self.pass(stage, reorderWindow: window)
                 let elapsed = ContinuousClock.now - started
                 times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
@@ -77,7 +77,7 @@ struct Bench: ParsableCommand {
                 ("schema", .string("hairpin.bench/1")),
                 ("files", .array(files.map { .string($0) })),
                 ("runs", .int(runs)),
-                ("threads", .int(min(threads, ParallelAnalysis.maximumThreads))),
+                ("threads", .int(min(threads ?? Analyze.defaultThreads, ParallelAnalysis.maximumThreads))),
                 ("file_bytes", .int(fileBytes)),
                 ("stages", .array(rows.map { row in
                     .object([("stage", .string(row.stage.rawValue)), ("threads", .int(row.pass.threads)),
@@ -104,6 +104,12 @@ struct Bench: ParsableCommand {
         }
         print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")")
         print(table.render())
+    }
+
+    /// One pass of `stage` over the files, on the threads `hairpin analyze` would take unless told.
+    private func pass(_ stage: Throughput.Stage, reorderWindow: Int64?) throws -> Throughput.Pass {
+        try Throughput.run(stage, paths: files, reorderWindow: reorderWindow, threads: threads ?? Analyze.defaultThreads,
+                           evenForSmallInputs: threads != nil)
     }
 
     /// The reorder window in whole milliseconds where it is one (the usual case), else as any duration.
