@@ -30,7 +30,7 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Timed runs per stage (the median is reported).")
     var runs = 5
 
-    @Option(name: .long, help: "Threads of the analyze stage (1 to 3) and of reading and decoding a pcap file of 16 MB or more in pieces (up to 8); default: the cores, up to 3, the analyze stage on one thread for inputs under 16 MB as hairpin analyze runs them.")
+    @Option(name: .long, help: ArgumentHelp("Threads of the analyze stage (1 to 3) and of reading and decoding a pcap file of 16 MB or more in pieces (up to 8); default: the cores, up to 3 (here \(Analyze.defaultThreads)), the analyze stage on one thread for inputs under 16 MB as hairpin analyze runs them."))
     var threads: Int?
 
     @Option(name: .customLong("reorder-window"),

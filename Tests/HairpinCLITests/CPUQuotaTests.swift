@@ -31,9 +31,9 @@ import Testing
         let help = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(help.contains("default: the cores, up to 3. (default: 1)"))
+        #expect(help.contains("default: the cores, up to 3 (here 1)"))
         // Outside the group, the cores of this machine (at least the one the test runs on).
         let outside = try Hairpin.run(["bench", "--help"])
-        #expect(outside.stdout.contains("default: the cores, up to 3. (default: \(min(3, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))))"))
+        #expect(outside.stdout.contains("default: the cores, up to 3 (here \(min(3, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))))"))
     }
 }
