@@ -169,7 +169,7 @@ printf '%-22s %12s %14s %14s %18s\n' command median packets/s "file bytes/s" "vs
 libpcap_inner=$(median < "$work/inner.libpcap" 2>/dev/null || true)
 for row in "analyze:hairpin analyze" "decode:hairpin decode-only" "libpcap:libpcap count loop"; do
     key=${row%%:*}; name=${row#*:}
-    seconds=$([ -s "$work/inner.$key" ] && tr '\n' ' ' < "$work/inner.$key" | median)
+    seconds=$([ -s "$work/inner.$key" ] && median < "$work/inner.$key")
     if [ -z "$seconds" ] || [ -z "$libpcap_inner" ]; then printf '%-22s %12s\n' "$name" "not measured"; continue; fi
     awk -v name="$name" -v s="$seconds" -v p="$packets" -v b="$size" -v l="$libpcap_inner" 'BEGIN {
         printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, l / s }'

@@ -22,6 +22,8 @@ struct RingSlots {
     /// One bit per slot: whether its packet is initialised (`packet(at:)`).
     let packetsReady: UnsafeMutablePointer<UInt64>
     static let capacity = FrameRing.batchSize * FrameRing.batchCount
+    /// Words of `packetsReady`.
+    static let readyWords = (capacity + 63) / 64
     static let alignment = 4096
 
     /// Allocates and initialises the slots: every array in one region, each on a cache line of its
@@ -43,8 +45,8 @@ struct RingSlots {
         summaries.initialize(repeating: FrameSummary(), count: capacity)
         let frames = (region + packetBytes + summaryBytes).bindMemory(to: Int.self, capacity: capacity)
         frames.initialize(repeating: 0, count: capacity)
-        let packetsReady = UnsafeMutablePointer<UInt64>.allocate(capacity: (capacity + 63) / 64)
-        packetsReady.initialize(repeating: 0, count: (capacity + 63) / 64)
+        let packetsReady = UnsafeMutablePointer<UInt64>.allocate(capacity: readyWords)
+        packetsReady.initialize(repeating: 0, count: readyWords)
         return RingSlots(region: region, frames: frames, packets: packets, summaries: summaries, packetsReady: packetsReady)
     }
 

@@ -77,7 +77,7 @@ struct Bench: ParsableCommand {
                 ("schema", .string("hairpin.bench/1")),
                 ("files", .array(files.map { .string($0) })),
                 ("runs", .int(runs)),
-                ("threads", .int(min(threads ?? Analyze.defaultThreads, ParallelAnalysis.maximumThreads))),
+                ("threads", .int(min(threadCount, ParallelAnalysis.maximumThreads))),
                 ("file_bytes", .int(fileBytes)),
                 ("stages", .array(rows.map { row in
                     .object([("stage", .string(row.stage.rawValue)), ("threads", .int(row.pass.threads)),
@@ -106,10 +106,12 @@ struct Bench: ParsableCommand {
         print(table.render())
     }
 
+    /// The threads asked for, else the default.
+    private var threadCount: Int { threads ?? Analyze.defaultThreads }
+
     /// One pass of `stage` over the files, on the threads `hairpin analyze` would take unless told.
     private func pass(_ stage: Throughput.Stage, reorderWindow: Int64?) throws -> Throughput.Pass {
-        try Throughput.run(stage, paths: files, reorderWindow: reorderWindow, threads: threads ?? Analyze.defaultThreads,
-                           evenForSmallInputs: threads != nil)
+        try Throughput.run(stage, paths: files, reorderWindow: reorderWindow, threads: threadCount, evenForSmallInputs: threads != nil)
     }
 
     /// The reorder window in whole milliseconds where it is one (the usual case), else as any duration.
