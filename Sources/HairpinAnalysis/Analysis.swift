@@ -96,21 +96,12 @@ public final class Analysis {
     @exclusivity(unchecked) private var latest = Int64.min
     private var firstTime: Int64? { earliest <= latest ? earliest : nil }
     private var lastTime: Int64? { earliest <= latest ? latest : nil }
-    /// Packets and bytes per capture interface, one entry each (added to once per `Run`).
-    @exclusivity(unchecked) private var interfaceTotals: [(packets: Int, bytes: Int)] = []
-    /// Frames in a row from one interface, and of one uplink in one bin, counted here and added to
-    /// `interfaceTotals` and `series` when the interface, the uplink or the bin changes, or before
-    /// those are read (`report`, `coarsen`): most frames then add to two plain counters each.
-    private struct Run {
-        var interface = -1
-        var interfacePackets = 0
-        var interfaceBytes = 0
-        var uplink: Int32 = -1
-        var bin = 0
-        var seriesPackets = 0
-        var seriesBytes = 0
-    }
-    @exclusivity(unchecked) private var run = Run()
+    /// Packets and bytes per capture interface.
+    @exclusivity(unchecked) private var interfaceTotals = IndexedCounters(empty: (packets: 0, bytes: 0))
+    /// Each uplink's packets and bytes in its latest bin, added to its `series` when a frame of
+    /// the uplink falls in another bin, or before the series are read (`report`, `coarsen`):
+    /// most frames add to two plain counters.
+    @exclusivity(unchecked) private var openBins = IndexedCounters(empty: (bin: 0, packets: 0, bytes: 0))
     @exclusivity(unchecked) private var decodeStops = DecodeCounters()
     private var releasedFlows: [FlowState] = []
     @exclusivity(unchecked) var gatewayTracker = GatewayTracker()
@@ -149,6 +140,8 @@ public final class Analysis {
         scratch.deinitialize(count: 1)
         scratch.deallocate()
         scratchSummary.deallocate()
+        interfaceTotals.deallocate()
+        openBins.deallocate()
     }
 
     // MARK: Per packet
@@ -187,9 +180,9 @@ public final class Analysis {
         if runsHosts { consumeHosts(summary, decoded, interface: interface, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
-        if interface != run.interface { endInterfaceRun(next: interface) }
-        run.interfacePackets += 1
-        run.interfaceBytes += originalLength
+        let interfaceCounts = interfaceTotals.at(interface)
+        interfaceCounts.pointee.packets += 1
+        interfaceCounts.pointee.bytes += originalLength
         if frame.isUnusual, let stop = PacketView(decoded).stop { decodeStops.count(stop, frame: packets) }
 
         let uplink = uplinkOf(interface, session: session, decoded)
@@ -210,37 +203,24 @@ public final class Analysis {
             cachedBinEnd = cachedBinStart + binWidth
             if time < origin { cachedBinEnd = cachedBinStart }
         }
-        if uplink != run.uplink || bin != run.bin { endSeriesRun(nextUplink: uplink, bin: bin) }
-        run.seriesPackets += 1
-        run.seriesBytes += length
+        let open = openBins.at(Int(uplink))
+        if bin != open.pointee.bin { closeBin(of: Int(uplink), opening: bin) }
+        open.pointee.packets += 1
+        open.pointee.bytes += length
         consumeTraffic(summary, decoded, time: time, length: length, uplink: uplink, bin: bin)
     }
 
-    // The runs of `run`, ended: their counts go to the totals and the series.
+    /// Adds an uplink's open bin to its series, and opens `bin` in its place.
     @inline(never)
-    private func endInterfaceRun(next interface: Int) {
-        let ended = run.interface
-        if ended >= 0 && run.interfacePackets > 0 {
-            if ended >= interfaceTotals.count {
-                interfaceTotals.append(contentsOf: repeatElement((packets: 0, bytes: 0), count: ended + 1 - interfaceTotals.count))
-            }
-            interfaceTotals[ended].packets += run.interfacePackets
-            interfaceTotals[ended].bytes += run.interfaceBytes
-        }
-        run.interface = interface
-        run.interfacePackets = 0
-        run.interfaceBytes = 0
+    private func closeBin(of uplink: Int, opening bin: Int) {
+        let open = openBins.at(uplink)
+        if open.pointee.packets > 0 { series[uplink].add(packets: open.pointee.packets, bytes: open.pointee.bytes, bin: open.pointee.bin) }
+        open.pointee = (bin: bin, packets: 0, bytes: 0)
     }
 
-    @inline(never)
-    private func endSeriesRun(nextUplink uplink: Int32, bin: Int) {
-        if run.uplink >= 0 && run.seriesPackets > 0 {
-            series[Int(run.uplink)].add(packets: run.seriesPackets, bytes: run.seriesBytes, bin: run.bin)
-        }
-        run.uplink = uplink
-        run.bin = bin
-        run.seriesPackets = 0
-        run.seriesBytes = 0
+    /// Adds every uplink's open bin to its series.
+    private func closeBins() {
+        for uplink in 0..<openBins.count { closeBin(of: uplink, opening: 0) }
     }
 
     /// Asks for the lines the frame summarised by `frame` will touch, a few frames ahead of it:
@@ -422,7 +402,7 @@ public final class Analysis {
 
     /// Doubles the bin width, merging neighbouring bins of every series.
     private func coarsen() {
-        endSeriesRun(nextUplink: -1, bin: 0)
+        closeBins()
         binWidth *= 2
         cachedBinEnd = cachedBinStart
         for index in series.indices {
@@ -508,8 +488,7 @@ public final class Analysis {
     // MARK: Report
 
     public func report(interfaces: [CaptureInterface], anomalies: [HairpinCapture.Anomaly]) -> Report {
-        endInterfaceRun(next: -1)
-        endSeriesRun(nextUplink: -1, bin: 0)
+        closeBins()
         let settings = options.migrations
         let accepted = candidates.indices.filter { candidates[$0].isMigration(settings) }
         let migrations = assembleMigrations(accepted)
@@ -599,8 +578,8 @@ public final class Analysis {
         let reportInterfaces = interfaces.map { interface in
             Report.Interface(id: interface.id, name: interface.displayName, file: interface.file, linkType: Int(interface.linkType.rawValue),
                              speedBps: knownSpeed(interface.speedBitsPerSecond),
-                             packets: interface.id < interfaceTotals.count ? interfaceTotals[interface.id].packets : 0,
-                             bytes: interface.id < interfaceTotals.count ? interfaceTotals[interface.id].bytes : 0)
+                             packets: interfaceTotals.value(at: interface.id)?.packets ?? 0,
+                             bytes: interfaceTotals.value(at: interface.id)?.bytes ?? 0)
         }
         // Where the migrations crossed between their hosts, before uplinks become interface ids.
         let transit = transitPlaces(migrations.map { migration in

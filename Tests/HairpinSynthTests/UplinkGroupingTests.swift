@@ -30,6 +30,30 @@ struct UplinkGroupingTests {
         report.uplinks.map { "\($0.interface) \($0.kind) \($0.session ?? $0.vlan ?? -1) \($0.packets)" }.sorted()
     }
 
+    /// Two capture points whose frames alternate, one frame each in turn, across several bins:
+    /// each interface and each uplink has its own packets and bytes, bin by bin.
+    @Test func interleavedInterfacesCountApartPerBin() throws {
+        var frames: [(Int, Int64, [UInt8], Direction)] = []
+        // 60 frames 10 ms apart: six bins of 100 ms, five frames of each interface in each.
+        for index in 0..<60 {
+            frames.append((index % 2, Int64(index) * 10_000_000, frame(index, vlans: index % 2 == 0 ? [] : [100]), .unknown))
+        }
+        var options = Analysis.Options()
+        options.bin = 100_000_000
+        for threads in [1, 2] {
+            let report = try HandBuiltCapture.analyse(frames, interfaces: ["point-a", "point-b"], start: start, options: options, threads: threads)
+            let length = [frames[0].2.count, frames[1].2.count]
+            #expect(report.capture.interfaces.map { [$0.packets, $0.bytes] } == [[30, 30 * length[0]], [30, 30 * length[1]]], "\(threads) threads")
+            #expect(report.uplinks.map(\.interface) == [0, 1])
+            for uplink in report.uplinks {
+                #expect(uplink.packets == 30 && uplink.bytes == 30 * length[uplink.interface], "\(threads) threads")
+                #expect(uplink.series.map(\.pps) == Array(repeating: 50, count: 6), "\(threads) threads")
+                #expect(uplink.series.map(\.bps) == Array(repeating: Double(5 * length[uplink.interface] * 8) * 10, count: 6),
+                        "\(threads) threads")
+            }
+        }
+    }
+
     @Test func erspanSessionsAndVLANsAreUplinksPerInterface() throws {
         // Interface 0: sessions 7 and 1023 taking turns, and plain frames; interface 1: session 7.
         // VLANs: 100 and 4094 on interface 0, 100 on interface 1, untagged frames (VLAN 0).

@@ -422,7 +422,7 @@ struct PathAssembly {
             var entry = byPlace[tracker.keys[index].place] ?? (0, 0, [])
             entry.frames += tally.frames
             entry.bytes += tally.bytes
-            for (second, bytes) in tally.perSecond.enumerated() { entry.series.add(bytes, at: second) }
+            for (second, bytes) in tally.perSecond.settled.enumerated() { entry.series.add(bytes, at: second) }
             byPlace[tracker.keys[index].place] = entry
         }
         return byPlace.keys.sorted().map { place in

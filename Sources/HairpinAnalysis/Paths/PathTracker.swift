@@ -72,7 +72,7 @@ struct PathTracker {
         var firstTime: Int64 = 0
         var lastFrame = 0
         var lastTime: Int64 = 0
-        var perSecond: [Int] = []
+        var perSecond = BinCounter()
         /// The far end's address (destination of outbound, source of return frames) of the
         /// first frame, and whether later frames had others: a router relays many sources.
         var remoteIP: IPAddress?
@@ -280,12 +280,7 @@ struct PathTracker {
             }
             tally.pointee.lastFrame = frame
             tally.pointee.lastTime = time
-            if second < Self.maximumSeconds {
-                if second >= tally.pointee.perSecond.count {
-                    tally.pointee.perSecond.append(contentsOf: repeatElement(0, count: second + 1 - tally.pointee.perSecond.count))
-                }
-                tally.pointee.perSecond[second] += length
-            }
+            if second < Self.maximumSeconds { tally.pointee.perSecond.add(length, at: second) }
         }
     }
 }

@@ -1,0 +1,42 @@
+/// Counters for each of a few small indices (capture interfaces, uplinks) in memory of their
+/// own, grown as higher indices come: a frame adds to its index's counters in place, with no
+/// check that an array is shared and no bounds check once the index was seen. Frames of
+/// several capture points come interleaved: counting each index's runs of frames apart, a run
+/// ended at nearly every frame. The owner calls `deallocate` once.
+struct IndexedCounters<Counters: BitwiseCopyable> {
+    private(set) var count = 0
+    private var base: UnsafeMutablePointer<Counters>
+    private let empty: Counters
+
+    init(empty: Counters) {
+        self.empty = empty
+        base = .allocate(capacity: 1)
+    }
+
+    /// The counters of `index` (not negative), zero until first added to.
+    @inline(__always)
+    mutating func at(_ index: Int) -> UnsafeMutablePointer<Counters> {
+        if index >= count { grow(to: index + 1) }
+        return base + index
+    }
+
+    /// The counters of `index` as they stand, or nil if it was never added to.
+    func value(at index: Int) -> Counters? {
+        index >= 0 && index < count ? base[index] : nil
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let capacity = Swift.max(needed, 2 * count, 4)
+        let grown = UnsafeMutablePointer<Counters>.allocate(capacity: capacity)
+        grown.update(from: base, count: count)
+        (grown + count).initialize(repeating: empty, count: capacity - count)
+        base.deallocate()
+        base = grown
+        count = capacity
+    }
+
+    func deallocate() {
+        base.deallocate()
+    }
+}
