@@ -21,16 +21,22 @@ struct ClockPairs {
     mutating func record(first: Int, copy: Int, delay: Int64) {
         slots.prepare(entries: Self.maximumPairs)
         var slot = slots.first(UInt64(bitPattern: Int64(first)) ^ UInt64(bitPattern: Int64(copy)) &* 0xC2B2_AE3D_27D4_EB4F)
-        while slots[slot] >= 0 && (pairs[Int(slots[slot])].first != first || pairs[Int(slots[slot])].copy != copy) {
-            slot = slots.next(slot)
+        // The pairs probed and updated through one address: element by element, each access
+        // checked that the array was not shared (a copy of nearly every frame in a capture of
+        // two points).
+        let found = pairs.withUnsafeMutableBufferPointer { all -> Bool in
+            while slots[slot] >= 0 {
+                let pair = all.baseAddress! + Int(slots[slot])
+                if pair.pointee.first == first && pair.pointee.copy == copy {
+                    pair.pointee.samples += 1
+                    if delay < pair.pointee.minimum { pair.pointee.minimum = delay }
+                    return true
+                }
+                slot = slots.next(slot)
+            }
+            return false
         }
-        if slots[slot] >= 0 {
-            let index = Int(slots[slot])
-            pairs[index].samples += 1
-            if delay < pairs[index].minimum { pairs[index].minimum = delay }
-            return
-        }
-        guard pairs.count < Self.maximumPairs else { return }
+        guard !found, pairs.count < Self.maximumPairs else { return }
         slots[slot] = Int32(pairs.count)
         pairs.append(Pair(first: first, copy: copy, minimum: delay, samples: 1))
     }
