@@ -1,8 +1,7 @@
 /// Counters for each of a few small indices (capture interfaces, uplinks) in memory of their
-/// own, grown as higher indices come: a frame adds to its index's counters in place, with no
-/// check that an array is shared and no bounds check once the index was seen. Frames of
-/// several capture points come interleaved: counting each index's runs of frames apart, a run
-/// ended at nearly every frame. The owner calls `deallocate` once.
+/// own, grown as higher indices come: added to in place, with no check that an array is shared.
+/// Frames of several capture points come interleaved, so the runs of frames the analysis counts
+/// apart end at nearly every frame, each adding here. The owner calls `deallocate` once.
 struct IndexedCounters<Counters: BitwiseCopyable> {
     private(set) var count = 0
     private var base: UnsafeMutablePointer<Counters>
