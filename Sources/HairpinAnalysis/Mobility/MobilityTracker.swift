@@ -37,6 +37,13 @@ struct MobilityTracker {
         var interfaceIndex: Int64 = -1
         /// One integer per place, for the copy table.
         var point: Int { Int(interface) << 40 ^ Int(session + 1) << 20 ^ Int(truncatingIfNeeded: interfaceIndex + 1) }
+        /// A `point` for hashing, its interface folded into its low bits. A multiplicative hash
+        /// carries bits only upwards: the interface, 40 bits up, never reached the bits a
+        /// table's slot is taken from, and the interfaces of a capture collided.
+        static func spread(_ point: Int) -> UInt64 {
+            let value = UInt64(bitPattern: Int64(point))
+            return value ^ value >> 40
+        }
         static func < (a: Place, b: Place) -> Bool {
             (a.interface, a.session, a.interfaceIndex) < (b.interface, b.session, b.interfaceIndex)
         }

@@ -20,7 +20,7 @@ struct ClockPairs {
     /// A frame first seen at point `first` seen again at `copy`, `delay` later.
     mutating func record(first: Int, copy: Int, delay: Int64) {
         slots.prepare(entries: Self.maximumPairs)
-        var slot = slots.first(UInt64(bitPattern: Int64(first)) ^ UInt64(bitPattern: Int64(copy)) &* 0xC2B2_AE3D_27D4_EB4F)
+        var slot = slots.first(MobilityTracker.Place.spread(first) ^ MobilityTracker.Place.spread(copy) &* 0xC2B2_AE3D_27D4_EB4F)
         // The pairs probed and updated through one address: element by element, each access
         // checked that the array was not shared (a copy of nearly every frame in a capture of
         // two points).

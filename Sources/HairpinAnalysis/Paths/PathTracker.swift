@@ -258,7 +258,7 @@ struct PathTracker {
     /// 1,391 million instructions).
     @inline(__always)
     private mutating func tally(_ key: Key, remoteIP: IPAddress?, time: Int64, frame: Int, length: Int) {
-        var hash = key.counterpart.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.place.point) &* 0xC2B2_AE3D_27D4_EB4F
+        var hash = key.counterpart.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ MobilityTracker.Place.spread(key.place.point) &* 0xC2B2_AE3D_27D4_EB4F
         hash ^= UInt64(UInt32(bitPattern: key.watch)) << 2 | UInt64(key.leg.rawValue)
         var slot = tallySlots.first(hash)
         while tallySlots[slot] >= 0 && keys[Int(tallySlots[slot])] != key { slot = tallySlots.next(slot) }
