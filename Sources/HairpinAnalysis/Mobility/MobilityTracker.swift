@@ -125,12 +125,9 @@ struct MobilityTracker {
     private(set) var locations: [Location] = []
     /// The addresses of each location, by index.
     private(set) var addresses: [[IPAddress]] = []
-    /// Consecutive frames mostly share their source, or take turns between the two ends of a
-    /// conversation: the last two sources' entries skip the lookup.
+    /// Consecutive frames mostly share their source: the last one's entry skips the lookup.
     private var lastMAC = MACAddress(rawValue: 0)
     private var lastEntry = -1
-    private var priorMAC = MACAddress(rawValue: 0)
-    private var priorEntry = -1
     private(set) var bursts: [Burst] = []
     private var openBursts: [BurstKey: Int] = [:]
     private(set) var moves: [Move] = []
@@ -181,22 +178,14 @@ struct MobilityTracker {
                       gateways: inout GatewayTracker) -> Departure? {
         // Most frames: from the MAC of the frame before (never a virtual one), which is at home.
         // Told here, where frames are consumed, without the call of the whole.
-        if !summary.pointee.isUnusual, let source = summary.pointee.sourceMAC, let entry = recentEntry(of: source) {
-            let destination = summary.pointee.destinationMAC, sourceIP = summary.pointee.sourceIP(decoded)
+        if !summary.pointee.isUnusual, let source = summary.pointee.sourceMAC, source == lastMAC, lastEntry >= 0 {
+            let entry = lastEntry, destination = summary.pointee.destinationMAC, sourceIP = summary.pointee.sourceIP(decoded)
             let sighted = locations.withUnsafeMutableBufferPointer {
                 Self.sightedAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP, time: time)
             }
             if sighted { return nil }
         }
         return addAny(summary, decoded: decoded, time: time, place: place, frame: frame, gateways: &gateways)
-    }
-
-    /// The entry of `mac` when it was one of the last two sources (never a virtual MAC).
-    @inline(__always)
-    private func recentEntry(of mac: MACAddress) -> Int? {
-        if mac == lastMAC && lastEntry >= 0 { return lastEntry }
-        if mac == priorMAC && priorEntry >= 0 { return priorEntry }
-        return nil
     }
 
     /// What most frames that announce nothing (no ARP, no neighbour discovery) come down to: the
@@ -233,8 +222,8 @@ struct MobilityTracker {
         guard !virtual else { return nil }
         var firstSighting: Departure?
         let entry: Int
-        if let recent = recentEntry(of: source) {
-            entry = recent
+        if source == lastMAC && lastEntry >= 0 {
+            entry = lastEntry
         } else if let found = position(of: source) {
             entry = found
         } else {
@@ -247,10 +236,8 @@ struct MobilityTracker {
             addresses.append([])
             if settings.followEveryHost { firstSighting = Departure(mac: source, since: time, place: place) }
         }
-        if source != lastMAC {
-            (priorMAC, priorEntry) = (lastMAC, lastEntry)
-            (lastMAC, lastEntry) = (source, entry)
-        }
+        lastMAC = source
+        lastEntry = entry
         let destination = summary.pointee.destinationMAC
         let sourceIP = summary.pointee.sourceIP(decoded)
         let unicast = !(destination?.isMulticast ?? true)
