@@ -19,7 +19,8 @@ struct IndexedCounters<Counters: BitwiseCopyable> {
         return base + index
     }
 
-    /// The counters of `index` as they stand, or nil if it was never added to.
+    /// The counters of `index` as they stand (zero when room was made for it but nothing added),
+    /// or nil past the indices room was ever made for.
     func value(at index: Int) -> Counters? {
         index >= 0 && index < count ? base[index] : nil
     }
