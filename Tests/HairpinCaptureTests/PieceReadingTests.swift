@@ -63,6 +63,30 @@ import Testing
         }
     }
 
+    /// Records all of one length, as in the benchmark captures: 79 bytes past a header, the last
+    /// byte of a frame and the next header read as a chain of 16,400-byte records of their own
+    /// (each 205 real records long) while the real fractions are under 2.3 ms, with times years
+    /// off the file's. The guess for two pieces falls 68 bytes into a record, just before such a
+    /// chain: the boundary found must be the real one, or the first piece reads the whole file.
+    @Test func equalRecordsSplitAtARealBoundary() throws {
+        // A 64-byte TCP frame with a 10-byte zero payload, as the benchmark writes them.
+        let template: [UInt8] = [0x00, 0x50, 0x56, 0x00, 0x00, 0x02, 0x00, 0x50, 0x56, 0x00, 0x00, 0x01, 0x08, 0x00,
+                                 0x45, 0x00, 0x00, 0x32, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00,
+                                 0x0A, 0x00, 0x00, 0x01, 0x0A, 0x00, 0x00, 0x00, 0x9C, 0x40, 0x1F, 0x40]
+            + [UInt8](repeating: 0, count: 8) + [0x50, 0x10] + [UInt8](repeating: 0, count: 16)
+        #expect(template.count == 64)
+        var pcap = PcapBuilder(nanosecond: true)
+        let records = 4000, middle = 2000
+        for index in 0..<records {
+            var frame = template
+            frame[33] = UInt8(truncatingIfNeeded: index)
+            // The second half starts a second: its fractions grow from zero, one microsecond apart.
+            let nanoseconds = 1_700_000_005 * 1_000_000_000 + Int64(index - middle) * 1000
+            pcap.record(seconds: UInt32(nanoseconds / 1_000_000_000), fraction: UInt32(nanoseconds % 1_000_000_000), frame: frame)
+        }
+        try Self.expectEveryPieceKept(pcap.bytes, records: records, counts: [2, 3, 4])
+    }
+
     /// Two interfaces of different link types declared before the first packet: every piece's
     /// reader reads them first, then jumps to its piece.
     @Test func pcapngPiecesTogetherAreTheWholeFile() throws {
