@@ -174,8 +174,10 @@ struct FrameWalk {
             stop(.tooManyLayers, layer, at: offset)
             return false
         }
-        if packet.tunnel == nil { packet.tunnel = info }
-        if packet.erspan == nil, let erspan = info.erspan { packet.erspan = erspan }
+        // Told by the presence bits: compared with nil, the optional value was built first.
+        let present = packet.presentLargeFields
+        if present & PacketView.tunnelBit == 0 { packet.tunnel = info }
+        if present & PacketView.erspanBit == 0, let erspan = info.erspan { packet.erspan = erspan }
         if packet.vni == nil, let vni = info.vni { packet.vni = vni }
         packet.tunnelCount += 1
         packet.enterInnerFrame(at: offset)

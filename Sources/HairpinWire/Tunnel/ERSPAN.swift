@@ -79,8 +79,8 @@ public struct ERSPANHeader: Sendable, BitwiseCopyable, Equatable {
 extension FrameWalk {
     /// GRE 0x88BE: type II when GRE carries a sequence number and the header says version 1,
     /// otherwise type I (the mirrored frame follows GRE directly).
-    mutating func erspanTypeIOrII(_ gre: TunnelInfo, at offset: Int, sequenced: Bool) -> Decoder.Step {
-        var info = gre
+    /// The ERSPAN header after GRE, `info` (the GRE's) completed in place.
+    mutating func erspanTypeIOrII(_ info: inout TunnelInfo, at offset: Int, sequenced: Bool) -> Decoder.Step {
         var inner = offset
         if sequenced, bytes.count - offset >= ERSPANHeader.typeIILength,
            let header = ERSPANHeader.parseTypeII(bytes, at: offset) {
@@ -98,7 +98,7 @@ extension FrameWalk {
         return .ethernet(inner)
     }
 
-    mutating func erspanTypeIII(_ gre: TunnelInfo, at offset: Int) -> Decoder.Step {
+    mutating func erspanTypeIII(_ info: inout TunnelInfo, at offset: Int) -> Decoder.Step {
         guard has(ERSPANHeader.typeIIILength, at: offset, .erspan) else { return .done }
         guard let (header, length) = ERSPANHeader.parseTypeIII(bytes, at: offset, end: bytes.count) else {
             stop(.malformed, .erspan, at: offset)
@@ -106,7 +106,6 @@ extension FrameWalk {
         }
         guard has(length, at: offset, .erspan) else { return .done }
         packet.layers.append(.erspan)
-        var info = gre
         info.kind = .erspanIII
         info.erspan = header
         let inner = offset + length

@@ -94,9 +94,9 @@ extension FrameWalk {
         let payload = offset + header.length
         switch header.protocolType {
         case GREHeader.ProtocolType.erspanTypeIAndII:
-            return erspanTypeIOrII(info, at: payload, sequenced: header.hasSequence)
+            return erspanTypeIOrII(&info, at: payload, sequenced: header.hasSequence)
         case GREHeader.ProtocolType.erspanTypeIII:
-            return erspanTypeIII(info, at: payload)
+            return erspanTypeIII(&info, at: payload)
         case GREHeader.ProtocolType.transparentEthernetBridging:
             guard enterTunnel(info, innerAt: payload, .gre) else { return .done }
             return .ethernet(payload)
