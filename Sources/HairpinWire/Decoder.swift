@@ -63,9 +63,10 @@ extension FrameWalk {
     mutating func run(_ linkType: LinkType) {
         var step = linkLayer(linkType)
         var layers = 0
+        let maximumLayers = decoder.maximumLayers
         while true {
-            layers += 1
-            if layers > decoder.maximumLayers {
+            layers &+= 1
+            if layers > maximumLayers {
                 stop(.tooManyLayers, .link, at: 0)
                 return
             }
@@ -163,7 +164,8 @@ struct FrameWalk {
 
     /// True when `length` bytes from `offset` were captured; otherwise records the truncation.
     mutating func has(_ length: Int, at offset: Int, _ layer: Layer) -> Bool {
-        if offset >= 0 && bytes.count - offset >= length { return true }
+        // Both non-negative: the difference cannot overflow, and is not checked for it.
+        if offset >= 0 && bytes.count &- offset >= length { return true }
         truncated(layer, at: offset, needed: length)
         return false
     }

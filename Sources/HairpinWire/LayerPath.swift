@@ -8,12 +8,15 @@ public struct LayerPath: Hashable, Sendable, BitwiseCopyable, CustomStringConver
 
     public init() {}
 
+    /// Masking shifts and wrapping arithmetic, all in range here: the checked ones (for a shift of
+    /// 64 or more, a negative count) cost a frame of ERSPAN and its inner frame 16 instructions.
     @inline(__always)
     mutating func append(_ layer: Layer) {
         guard count < Self.capacity else { return }
-        let code = UInt64(layer.rawValue) + 1
-        if count < 8 { low |= code << (8 * UInt64(count)) } else { high |= code << (8 * UInt64(count - 8)) }
-        count += 1
+        let code = UInt64(layer.rawValue) &+ 1
+        let shift = UInt64(truncatingIfNeeded: count & 7) &* 8
+        if count < 8 { low |= code &<< shift } else { high |= code &<< shift }
+        count &+= 1
     }
 
     public var layers: [Layer] {
