@@ -834,7 +834,8 @@ final class FileReader {
         let headerLength = Int64(layout.recordHeaderLength)
         let end = source.endOffset
         let firstRecord = Int64(PcapLayout.fileHeaderLength)
-        let fileSeconds = (try? fill(firstRecord, Int(headerLength))) == true ? Int64(layout.recordFields(source.pointer(at: firstRecord)).seconds) : nil
+        let firstRecordRead = (try? fill(firstRecord, Int(headerLength))) == true
+        let fileSeconds = firstRecordRead ? Int64(layout.recordFields(source.pointer(at: firstRecord)).seconds) : nil
         var candidate = max(offset, firstRecord)
         let scanLimit = min(end, candidate + (1 << 20))
         while candidate < scanLimit {
@@ -851,9 +852,9 @@ final class FileReader {
     /// How far from the file's first record a piece boundary's first record may lie in time.
     /// Where records are all of one length, the bytes a few places past a header (the end of one
     /// frame and the start of the next header) can read as a chain of headers of their own, each
-    /// some whole number of records long: ten million of the benchmark's 64-byte frames had one, 79 bytes off,
-    /// whose times were 9 years before the file's. A piece guessed there is found out and read by
-    /// the piece before, and one thread does the work of two.
+    /// some whole number of records long: ten million of the benchmark's 64-byte frames had one,
+    /// 79 bytes off, whose times were 9 years before the file's. A piece guessed there is found
+    /// out and read by the piece before, and one thread does the work of two.
     static let pieceTimeSpan: Int64 = 366 * 86_400
 
     private func chainIsPlausible(from start: Int64, chain: Int, layout: PcapLayout, headerLength: Int64, end: Int64,
