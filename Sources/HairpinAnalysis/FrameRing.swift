@@ -456,11 +456,11 @@ final class FrameRing: @unchecked Sendable {
         ask(packet + 128)
     }
 
-    /// Hands `body` every frame of the ring in order, with its frame number, decoded form and
+    /// Hands `consumer` every frame of the ring in order, with its frame number, decoded form and
     /// summary, until the last; throws what stopped the writer, if anything did. The decoded
-    /// packet is lent by address, to be read only where a frame needs it.
-    func read(as reader: Int, prefetch: (UnsafePointer<FrameSummary>) -> Void = { _ in },
-              _ body: (Int, UnsafePointer<DecodedPacket>, UnsafePointer<FrameSummary>) -> Void) throws(CaptureError) {
+    /// packet is lent by address, to be read only where a frame needs it. Specialised for each
+    /// consumer: through closures, each frame cost two calls the compiler could not remove.
+    func read<Consumer: RingConsumer>(as reader: Int, into consumer: Consumer) throws(CaptureError) {
         let sleep = reader == 0 ? firstReaderSleep : secondReaderSleep
         var batch = 0
         while true {
@@ -468,12 +468,12 @@ final class FrameRing: @unchecked Sendable {
                        progress: { published.load(ordering: .sequentiallyConsistent) })
             let first = (batch % Self.batchCount) * Self.batchSize
             let end = first + counts[batch % Self.batchCount]
-            for slot in first..<min(end, first + Self.prefetchDistance) { prefetch(summaries + slot) }
+            for slot in first..<min(end, first + Self.prefetchDistance) { consumer.prefetch(for: summaries + slot) }
             for slot in first..<min(end, first + Self.slotPrefetchDistance) { prefetchSlot(slot) }
             for slot in first..<end {
                 if slot + Self.slotPrefetchDistance < end { prefetchSlot(slot + Self.slotPrefetchDistance) }
-                if slot + Self.prefetchDistance < end { prefetch(summaries + slot + Self.prefetchDistance) }
-                body(frames[slot], packets + slot, summaries + slot)
+                if slot + Self.prefetchDistance < end { consumer.prefetch(for: summaries + slot + Self.prefetchDistance) }
+                consumer.consume(frame: frames[slot], decoded: packets + slot, summary: summaries + slot)
             }
             if reader == 0 { _ = handBackBehindWriter() }
             let isLast = lastBatch.load(ordering: .relaxed) == batch
@@ -632,4 +632,16 @@ final class FrameRing: @unchecked Sendable {
             if wakeAt.exchange(Int.max, ordering: .sequentiallyConsistent) != Int.max { semaphore.signal() }
         }
     }
+}
+
+/// What a thread reading a `FrameRing` does with its frames.
+protocol RingConsumer {
+    /// Asks for what the frame summarised at `summary` will touch, a few frames ahead of it.
+    func prefetch(for summary: UnsafePointer<FrameSummary>)
+    /// Consumes a frame: its number, decoded form (lent) and summary.
+    func consume(frame: Int, decoded: UnsafePointer<DecodedPacket>, summary: UnsafePointer<FrameSummary>)
+}
+
+extension RingConsumer {
+    func prefetch(for summary: UnsafePointer<FrameSummary>) {}
 }

@@ -127,13 +127,10 @@ public enum ParallelAnalysis {
         }
         var failure: (any Error)?
         do {
-            try ring.read(as: 0, prefetch: { main.prefetch(for: $0.pointee) }) { frame, packet, summary in
-                if summary.pointee.isUnsummed {
-                    main.consume(summary.pointee.unsummedRecord)
-                } else {
-                    main.consume(summary, decoded: packet)
-                }
-                observe?(frame, summary.pointee.timestamp, Int(summary.pointee.originalLength))
+            if let observe {
+                try ring.read(as: 0, into: ObservingConsumer(analysing: AnalysingConsumer(analysis: main), observe: observe))
+            } else {
+                try ring.read(as: 0, into: AnalysingConsumer(analysis: main))
             }
         } catch {
             failure = error
@@ -150,6 +147,33 @@ public enum ParallelAnalysis {
         outcome.soloFrames = ring.soloFrames
         outcome.unsummedFrames = ring.unsummedFrames
         return outcome
+    }
+
+    /// An analysing thread's work on each frame of the ring: a frame the writer left unsummed
+    /// (`FrameSummary.isUnsummed`) is consumed by its record.
+    private struct AnalysingConsumer: RingConsumer {
+        let analysis: Analysis
+        @inline(__always)
+        func prefetch(for summary: UnsafePointer<FrameSummary>) { analysis.prefetch(for: summary.pointee) }
+        @inline(__always)
+        func consume(frame: Int, decoded: UnsafePointer<DecodedPacket>, summary: UnsafePointer<FrameSummary>) {
+            if summary.pointee.isUnsummed {
+                analysis.consume(summary.pointee.unsummedRecord)
+            } else {
+                analysis.consume(summary, decoded: decoded)
+            }
+        }
+    }
+
+    /// `AnalysingConsumer`, each frame then shown to `observe` on the same thread.
+    private struct ObservingConsumer: RingConsumer {
+        let analysing: AnalysingConsumer
+        let observe: (_ frame: Int, _ timestamp: Int64, _ originalLength: Int) -> Void
+        func prefetch(for summary: UnsafePointer<FrameSummary>) { analysing.prefetch(for: summary) }
+        func consume(frame: Int, decoded: UnsafePointer<DecodedPacket>, summary: UnsafePointer<FrameSummary>) {
+            analysing.consume(frame: frame, decoded: decoded, summary: summary)
+            observe(frame, summary.pointee.timestamp, Int(summary.pointee.originalLength))
+        }
     }
 
     /// The reading and decoding thread's work, handed to it whole.
@@ -174,9 +198,7 @@ public enum ParallelAnalysis {
         }
         func run() {
             do {
-                try ring.read(as: 1, prefetch: { analysis.prefetch(for: $0.pointee) }) { _, packet, summary in
-                    analysis.consume(summary, decoded: packet)
-                }
+                try ring.read(as: 1, into: AnalysingConsumer(analysis: analysis))
             } catch {
                 failure = error
             }

@@ -67,9 +67,27 @@ import Testing
         let writing = DispatchGroup()
         let box = WriterBox(ring: ring, reader: reader, decoder: decoder)
         DispatchQueue.global().async(group: writing) { box.run() }
+        let checker = Checker(count: count, decoder: decoder, expected: expected)
+        try ring.read(as: 0, into: checker)
+        writing.wait()
+        #expect(checker.index == count)
+        // Two frames in five are UDP or ARP; the last three frames are TCP.
+        #expect(checker.handedOn == count / 5 * 2)
+        #expect(checker.deferred + checker.handedOn == count)
+    }
+
+    /// Checks each frame the ring hands on against what the decoder gives for it.
+    private final class Checker: RingConsumer {
+        let count: Int, decoder: Decoder, expected: [String]
         var index = 0, deferred = 0, handedOn = 0
         var again = DecodedPacket(linkType: .ethernet, capturedLength: 0)
-        try ring.read(as: 0) { _, packet, summary in
+        init(count: Int, decoder: Decoder, expected: [String]) {
+            self.count = count
+            self.decoder = decoder
+            self.expected = expected
+        }
+
+        func consume(frame: Int, decoded packet: UnsafePointer<DecodedPacket>, summary: UnsafePointer<FrameSummary>) {
             defer { index += 1 }
             guard index < count else { return }
             let isARP = index % 5 == 4, isTCP = index % 5 < 3
@@ -77,18 +95,13 @@ import Testing
             #expect(summary.pointee.packetDeferred == isTCP, "frame \(index)")
             if summary.pointee.packetDeferred {
                 summary.pointee.decodeDeferredPacket(with: decoder, into: &again)
-                #expect(withUnsafePointer(to: again) { Self.fields(PacketView($0)) } == expected[index], "frame \(index)")
+                #expect(withUnsafePointer(to: again) { DeferredPacketTests.fields(PacketView($0)) } == expected[index], "frame \(index)")
                 deferred += 1
             } else {
-                #expect(Self.fields(PacketView(packet)) == expected[index], "frame \(index)")
+                #expect(DeferredPacketTests.fields(PacketView(packet)) == expected[index], "frame \(index)")
                 handedOn += 1
             }
         }
-        writing.wait()
-        #expect(index == count)
-        // Two frames in five are UDP or ARP; the last three frames are TCP.
-        #expect(handedOn == count / 5 * 2)
-        #expect(deferred + handedOn == count)
     }
 
     private final class WriterBox: @unchecked Sendable {
