@@ -63,7 +63,7 @@ public final class Analysis {
     public let options: Options
     public let decoder = Decoder()
     @exclusivity(unchecked) private var flows: FlowTable
-    @exclusivity(unchecked) private var candidates: [MigrationCandidate] = []
+    private let candidates = GrowingSlots<MigrationCandidate>()
     @exclusivity(unchecked) private var series: [UplinkSeries] = []
     private var identities: [UplinkIdentity] = []
     private var identityIndex: [UplinkIdentity: Int32] = [:]
@@ -406,17 +406,14 @@ public final class Analysis {
         }
         if candidateIndex >= 0 {
             let settings = options.migrations
-            // Through one pointer: every `candidates[index]` written would check the array's
-            // uniqueness again.
-            candidates.withUnsafeMutableBufferPointer { buffer in
-                let candidate = buffer.baseAddress! + Int(candidateIndex)
-                if candidate.pointee.lowMAC == nil {
-                    candidate.pointee.lowMAC = fromLow ? frame.sourceMAC : frame.destinationMAC
-                    candidate.pointee.highMAC = fromLow ? frame.destinationMAC : frame.sourceMAC
-                }
-                candidate.pointee.add(fromLow: fromLow, time: time, bytes: length, payload: payload, uplink: uplink,
-                                      primary: candidate.pointee.primaryUplink == uplink, uplinkBin: Int64(bin), settings: settings)
+            // Through one pointer: the candidate's fields are read and written in place.
+            let candidate = candidates.base + Int(candidateIndex)
+            if candidate.pointee.lowMAC == nil {
+                candidate.pointee.lowMAC = fromLow ? frame.sourceMAC : frame.destinationMAC
+                candidate.pointee.highMAC = fromLow ? frame.destinationMAC : frame.sourceMAC
             }
+            candidate.pointee.add(fromLow: fromLow, time: time, bytes: length, payload: payload, uplink: uplink,
+                                  primary: candidate.pointee.primaryUplink == uplink, uplinkBin: Int64(bin), settings: settings)
         }
     }
 

@@ -1,0 +1,44 @@
+/// A run of values that only grows, at an address that changes only when it grows, for a list
+/// written for most frames (`Analysis`'s migration candidates): an array checked its uniqueness
+/// on every such write, a call into the runtime per frame. A copy of a value holding one shares
+/// it: such a list has one owner.
+final class GrowingSlots<Element> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func append(_ element: Element) {
+        if count == capacity {
+            let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+            larger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = larger
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    var indices: Range<Int> { 0..<count }
+
+    subscript(index: Int) -> Element {
+        get {
+            precondition(index >= 0 && index < count, "index within the slots")
+            return base[index]
+        }
+        _modify {
+            precondition(index >= 0 && index < count, "index within the slots")
+            yield &base[index]
+        }
+    }
+}
