@@ -379,7 +379,6 @@ public final class Analysis {
             let isNew = flow.fromLow.packets + flow.fromHigh.packets == 0 && flow.uplinks == 0
             let primary = flow.primaryUplink == uplink
             if uplink < 64 { flow.uplinks |= 1 << UInt64(uplink) } else { flow.otherUplinks = true }
-            flow.addUplinkBytes(uplink, length)
             if primary {
                 flow.last = max(flow.last, time)
                 if fromLow {
@@ -391,6 +390,8 @@ public final class Analysis {
                     if flags & DecodedPacket.TCPFlag.syn != 0 && flags & DecodedPacket.TCPFlag.ack == 0 { flow.synFromLow = fromLow }
                     if flags & (DecodedPacket.TCPFlag.fin | DecodedPacket.TCPFlag.rst) != 0 { flow.finOrReset = true }
                 }
+            } else {
+                flow.addOtherUplinkBytes(uplink, length)
             }
             if isNew, key.ipProtocol == 6, let kind = portKind(key) {
                 flow.candidate = newCandidate(kind, key: key, time: time, uplink: uplink)

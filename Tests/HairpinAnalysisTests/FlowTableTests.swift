@@ -45,6 +45,22 @@ private func key(_ index: Int, port: UInt16 = 443) -> FlowKey {
         #expect(table.untracked == 1)
     }
 
+    @Test func bytesPerUplinkCountThePrimaryOnceAndThreeOthers() {
+        var flow = FlowState(key: key(1), first: 0, last: 0, primaryUplink: 2)
+        flow.fromLow.bytes = 1_000
+        flow.fromHigh.bytes = 500
+        for (uplink, bytes) in [(5, 10), (7, 20), (5, 30), (9, 40), (11, 50)] { flow.addOtherUplinkBytes(Int32(uplink), bytes) }
+        #expect(flow.bytes(onUplink: 2) == 1_500)
+        #expect(flow.bytes(onUplink: 5) == 40)
+        #expect(flow.bytes(onUplink: 7) == 20)
+        #expect(flow.bytes(onUplink: 9) == 40)
+        // A fifth uplink is not kept, nor one never seen.
+        #expect(flow.bytes(onUplink: 11) == nil)
+        #expect(flow.bytes(onUplink: 3) == nil)
+        // What a frame of the primary uplink touches lies in the first lines the table asks for.
+        #expect(MemoryLayout<FlowState>.offset(of: \FlowState.otherUplinkBytes) == FlowState.hotBytes)
+    }
+
     @Test func keysAreBidirectional() {
         var forward = DecodedPacket(linkType: .ethernet, capturedLength: 0)
         forward.sourceIP = IPAddress("10.0.0.2"); forward.destinationIP = IPAddress("10.0.0.1")

@@ -12,25 +12,33 @@ public struct FlowDirection: Sendable, Equatable, BitwiseCopyable {
 /// its first packet was seen on), so a frame mirrored on several uplinks counts once; the
 /// other points are only recorded.
 public struct FlowState: Sendable, BitwiseCopyable {
+    // The fields most frames read and write come first, in the first 128 bytes (`hotBytes`):
+    // the flags sit in the key's 4 bytes of padding.
     public var key: FlowKey
+    public var otherUplinks = false
+    /// TCP: a SYN came from the low endpoint (true), the high one (false), or none seen (nil).
+    public var synFromLow: Bool?
+    public var finOrReset = false
+    /// Whether the payload start was checked for a migration stream magic.
+    public var payloadChecked = false
     public var first: Int64
     public var last: Int64
     /// Direction from the low endpoint to the high one, and back.
     public var fromLow = FlowDirection()
     public var fromHigh = FlowDirection()
     public var primaryUplink: Int32
-    /// Uplinks the flow was seen on (bit n = uplink n; uplinks past 63 set `otherUplinks`).
-    public var uplinks: UInt64 = 0
-    public var otherUplinks = false
-    /// TCP: a SYN came from the low endpoint (true), the high one (false), or none seen (nil).
-    public var synFromLow: Bool?
-    public var finOrReset = false
     /// Index in the migration detector's candidate list, or -1.
     public var candidate: Int32 = -1
-    /// Frame bytes per uplink for the first four uplinks seen (top talkers per uplink).
-    public var uplinkBytes: (UplinkBytes, UplinkBytes, UplinkBytes, UplinkBytes) = (.none, .none, .none, .none)
-    /// Whether the payload start was checked for a migration stream magic.
-    public var payloadChecked = false
+    /// Uplinks the flow was seen on (bit n = uplink n; uplinks past 63 set `otherUplinks`).
+    public var uplinks: UInt64 = 0
+    /// Frame bytes on each of the first three uplinks the flow was seen on besides its primary
+    /// one (top talkers per uplink). The primary uplink's are its counts, `fromLow` and
+    /// `fromHigh`: not added up a second time for every frame.
+    public var otherUplinkBytes: (UplinkBytes, UplinkBytes, UplinkBytes) = (.none, .none, .none)
+
+    /// Bytes from the start that a frame of the flow's primary uplink reads or writes: up to
+    /// `otherUplinkBytes` (a test holds them equal).
+    static let hotBytes = 128
 
     public struct UplinkBytes: Sendable, BitwiseCopyable {
         public var uplink: Int32
@@ -38,20 +46,27 @@ public struct FlowState: Sendable, BitwiseCopyable {
         static let none = UplinkBytes(uplink: -1, bytes: 0)
     }
 
+    /// Adds a frame seen on `uplink`, not the primary one.
     @inline(__always)
-    mutating func addUplinkBytes(_ uplink: Int32, _ bytes: Int) {
-        if uplinkBytes.0.uplink == uplink || uplinkBytes.0.uplink < 0 { uplinkBytes.0.uplink = uplink; uplinkBytes.0.bytes += bytes; return }
-        if uplinkBytes.1.uplink == uplink || uplinkBytes.1.uplink < 0 { uplinkBytes.1.uplink = uplink; uplinkBytes.1.bytes += bytes; return }
-        if uplinkBytes.2.uplink == uplink || uplinkBytes.2.uplink < 0 { uplinkBytes.2.uplink = uplink; uplinkBytes.2.bytes += bytes; return }
-        if uplinkBytes.3.uplink == uplink || uplinkBytes.3.uplink < 0 { uplinkBytes.3.uplink = uplink; uplinkBytes.3.bytes += bytes; return }
+    mutating func addOtherUplinkBytes(_ uplink: Int32, _ bytes: Int) {
+        if otherUplinkBytes.0.uplink == uplink || otherUplinkBytes.0.uplink < 0 {
+            otherUplinkBytes.0.uplink = uplink; otherUplinkBytes.0.bytes += bytes; return
+        }
+        if otherUplinkBytes.1.uplink == uplink || otherUplinkBytes.1.uplink < 0 {
+            otherUplinkBytes.1.uplink = uplink; otherUplinkBytes.1.bytes += bytes; return
+        }
+        if otherUplinkBytes.2.uplink == uplink || otherUplinkBytes.2.uplink < 0 {
+            otherUplinkBytes.2.uplink = uplink; otherUplinkBytes.2.bytes += bytes; return
+        }
     }
 
-    /// Frame bytes on `uplink`, nil when it is not one of the first four the flow was seen on.
+    /// Frame bytes on `uplink`, nil when it is neither the primary one nor one of the first three
+    /// others the flow was seen on.
     public func bytes(onUplink uplink: Int32) -> Int? {
-        if uplinkBytes.0.uplink == uplink { return uplinkBytes.0.bytes }
-        if uplinkBytes.1.uplink == uplink { return uplinkBytes.1.bytes }
-        if uplinkBytes.2.uplink == uplink { return uplinkBytes.2.bytes }
-        if uplinkBytes.3.uplink == uplink { return uplinkBytes.3.bytes }
+        if uplink == primaryUplink { return fromLow.bytes + fromHigh.bytes }
+        if otherUplinkBytes.0.uplink == uplink { return otherUplinkBytes.0.bytes }
+        if otherUplinkBytes.1.uplink == uplink { return otherUplinkBytes.1.bytes }
+        if otherUplinkBytes.2.uplink == uplink { return otherUplinkBytes.2.bytes }
         return nil
     }
 }
@@ -85,11 +100,14 @@ public struct FlowTable {
     @inline(__always)
     private func isUsed(_ index: Int) -> Bool { slots.base[index].primaryUplink >= 0 }
 
-    /// Asks for the lines of the slot a key with `hash` probes first, ahead of `slot(for:)`.
+    /// Asks for the lines of the slot a key with `hash` probes first, ahead of `slot(for:)`: those
+    /// of its `FlowState.hotBytes`.
     @inline(__always)
     mutating func prefetch(hash: UInt64) {
         let slot = UnsafeRawPointer(slots.base + (Int(truncatingIfNeeded: hash) & mask))
-        for line in stride(from: 0, to: MemoryLayout<FlowState>.size, by: 64) { hairpin_prefetch(slot + line) }
+        hairpin_prefetch(slot)
+        hairpin_prefetch(slot + 64)
+        hairpin_prefetch(slot + (FlowState.hotBytes - 1))
     }
 
     private static let placeholder = FlowState(key: .empty, first: 0, last: 0, primaryUplink: -1)
