@@ -4,19 +4,21 @@
 public struct LinkType: RawRepresentable, Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public let rawValue: UInt16
 
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
 
-    public static let null = LinkType(rawValue: 0)
-    public static let ethernet = LinkType(rawValue: 1)
+    // Computed and inlinable: a stored constant was read in other modules through its lazy
+    // global's accessor, a call on every frame a common TCP frame is recognised in.
+    @inlinable public static var null: LinkType { LinkType(rawValue: 0) }
+    @inlinable public static var ethernet: LinkType { LinkType(rawValue: 1) }
     /// OpenBSD's DLT_RAW value as written into files by some BSDs.
-    public static let rawBSD12 = LinkType(rawValue: 12)
-    public static let rawBSD14 = LinkType(rawValue: 14)
-    public static let raw = LinkType(rawValue: 101)
-    public static let linuxSLL = LinkType(rawValue: 113)
-    public static let loop = LinkType(rawValue: 108)
-    public static let ipv4 = LinkType(rawValue: 228)
-    public static let ipv6 = LinkType(rawValue: 229)
-    public static let linuxSLL2 = LinkType(rawValue: 276)
+    @inlinable public static var rawBSD12: LinkType { LinkType(rawValue: 12) }
+    @inlinable public static var rawBSD14: LinkType { LinkType(rawValue: 14) }
+    @inlinable public static var raw: LinkType { LinkType(rawValue: 101) }
+    @inlinable public static var linuxSLL: LinkType { LinkType(rawValue: 113) }
+    @inlinable public static var loop: LinkType { LinkType(rawValue: 108) }
+    @inlinable public static var ipv4: LinkType { LinkType(rawValue: 228) }
+    @inlinable public static var ipv6: LinkType { LinkType(rawValue: 229) }
+    @inlinable public static var linuxSLL2: LinkType { LinkType(rawValue: 276) }
 
     /// Short upper-case names as libpcap spells them (`pcap_datalink_val_to_name`), for the
     /// types a data-center capture carries; others print as their number.
