@@ -7,12 +7,27 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
     public var lowAddressLow: UInt64
     public var highAddressHigh: UInt64
     public var highAddressLow: UInt64
-    public var lowPort: UInt16
-    public var highPort: UInt16
-    public var ipProtocol: UInt8
-    public var isIPv6: Bool
+    /// Both ports and the segment in one word (low port in bits 48-63, high port in 32-47), the
+    /// protocol and family in another: a key is compared in six words, not nine fields.
+    private let portsAndSegment: UInt64
+    private let protocolAndFamily: UInt16
+
+    public init(lowAddressHigh: UInt64, lowAddressLow: UInt64, highAddressHigh: UInt64, highAddressLow: UInt64, lowPort: UInt16,
+                highPort: UInt16, ipProtocol: UInt8, isIPv6: Bool, segment: UInt32) {
+        self.lowAddressHigh = lowAddressHigh
+        self.lowAddressLow = lowAddressLow
+        self.highAddressHigh = highAddressHigh
+        self.highAddressLow = highAddressLow
+        portsAndSegment = UInt64(lowPort) << 48 | UInt64(highPort) << 32 | UInt64(segment)
+        protocolAndFamily = UInt16(ipProtocol) | (isIPv6 ? 0x100 : 0)
+    }
+
+    public var lowPort: UInt16 { UInt16(truncatingIfNeeded: portsAndSegment >> 48) }
+    public var highPort: UInt16 { UInt16(truncatingIfNeeded: portsAndSegment >> 32) }
+    public var ipProtocol: UInt8 { UInt8(truncatingIfNeeded: protocolAndFamily) }
+    public var isIPv6: Bool { protocolAndFamily & 0x100 != 0 }
     /// VLAN id, or VNI with bit 24 set; 0 when untagged.
-    public var segment: UInt32
+    public var segment: UInt32 { UInt32(truncatingIfNeeded: portsAndSegment) }
 
     static let empty = FlowKey(lowAddressHigh: 0, lowAddressLow: 0, highAddressHigh: 0, highAddressLow: 0,
                                lowPort: 0, highPort: 0, ipProtocol: 0, isIPv6: false, segment: 0)
@@ -79,18 +94,14 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
         v6 ? .v6(IPv6Address(high: high, low: low)) : .v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: low)))
     }
 
-    /// Every field compared without a branch per field (this runs on every probe of the table).
+    /// Every word compared without a branch per word (this runs on every probe of the table).
     @inline(__always)
     public static func == (a: FlowKey, b: FlowKey) -> Bool {
         let addresses = (a.lowAddressHigh ^ b.lowAddressHigh) | (a.lowAddressLow ^ b.lowAddressLow)
             | (a.highAddressHigh ^ b.highAddressHigh) | (a.highAddressLow ^ b.highAddressLow)
-        let rest = (a.portsAndSegment ^ b.portsAndSegment) | UInt64(a.ipProtocol ^ b.ipProtocol) | (a.isIPv6 != b.isIPv6 ? 1 : 0)
+        let rest = (a.portsAndSegment ^ b.portsAndSegment) | UInt64(a.protocolAndFamily ^ b.protocolAndFamily)
         return addresses | rest == 0
     }
-
-    /// Both ports and the segment in one word, each in bits of its own.
-    @inline(__always)
-    private var portsAndSegment: UInt64 { UInt64(lowPort) << 48 | UInt64(highPort) << 32 | UInt64(segment) }
 
     /// A 64-bit mix of every field (multiply-xorshift), for open addressing.
     @inline(__always)
@@ -99,7 +110,7 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
         h = (h ^ lowAddressLow) &* 0xBF58_476D_1CE4_E5B9
         h = (h ^ highAddressHigh) &* 0x94D0_49BB_1331_11EB
         h = (h ^ highAddressLow) &* 0x9E37_79B9_7F4A_7C15
-        h ^= UInt64(lowPort) << 48 | UInt64(highPort) << 32 | UInt64(ipProtocol) << 24 | UInt64(segment)
+        h ^= portsAndSegment | UInt64(ipProtocol) << 24
         h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
         return h ^ (h >> 29)
     }
