@@ -309,8 +309,14 @@ public final class Analysis {
         if followedMACs != 0, let source = frame.sourceMAC, let destination = frame.destinationMAC, !destination.isMulticast,
            let sourceIP = frame.sourceIP(decoded),
            PathTracker.mayConcern(source, destination, bits: followedMACs) || PathTracker.mayBeRouted(from: sourceIP, bits: followedAddresses) {
-            addToPaths(PacketView(packet(of: summary, decoded)), source: source, destination: destination, sourceIP: sourceIP, place: place,
-                       time: time, length: length)
+            // A common TCP frame's summary holds all the path tracker reads: its packet is not needed.
+            if frame.hasPathFields {
+                addToPaths(SummaryPathFields(summary: summary), source: source, destination: destination, sourceIP: sourceIP, place: place,
+                           time: time, length: length)
+            } else {
+                addToPaths(PacketView(packet(of: summary, decoded)), source: source, destination: destination, sourceIP: sourceIP,
+                           place: place, time: time, length: length)
+            }
         }
     }
 
@@ -356,7 +362,7 @@ public final class Analysis {
     /// A frame the path tracker's filters may concern: between followed MACs, or routed from a
     /// followed address.
     @inline(never)
-    private func addToPaths(_ packet: PacketView, source: MACAddress, destination: MACAddress, sourceIP: IPAddress,
+    private func addToPaths<Fields: PathFieldSource>(_ packet: Fields, source: MACAddress, destination: MACAddress, sourceIP: IPAddress,
                             place: MobilityTracker.Place, time: Int64, length: Int) {
         var followed = false
         if PathTracker.mayConcern(source, destination, bits: followedMACs) {

@@ -11,8 +11,11 @@ import HairpinWire
 /// follows.
 public struct FrameSummary: BitwiseCopyable {
     // First line: the flow and the time.
-    /// The flow key (`FlowKey.empty` without a flow: `hasFlow`).
+    /// The flow key; without a flow (`hasFlow`) only its segment is set (`segment`).
     var flowKey: FlowKey
+    /// A common TCP frame's TTL and IP identification (`hasPathFields`), in the key's padding.
+    var ttlValue: UInt8
+    var ipIdentificationValue: UInt16
     /// `flowKey.mixedHash` (0 without a flow).
     var flowHash: UInt64
     /// Nanoseconds since the Unix epoch (the previous record's without a time: `hasTimestamp`).
@@ -28,8 +31,8 @@ public struct FrameSummary: BitwiseCopyable {
     var capturedLength: UInt32
     var interface: Int32
     var payloadLengthValue: Int32
-    /// The innermost VLAN id, or for VXLAN/Geneve the VNI with `MobilityTracker.vniFlag` set.
-    var segmentValue: UInt32
+    /// A common TCP frame's TCP sequence number (`hasPathFields`).
+    var tcpSequenceValue: UInt32
     var tcpFlagsValue: UInt8
     private var traits: UInt16
     /// ERSPAN: the session, and where the mirrored frame starts.
@@ -43,13 +46,15 @@ public struct FrameSummary: BitwiseCopyable {
     private static let hasFlowBit: UInt16 = 1, fromLowBit: UInt16 = 2, egressBit: UInt16 = 4
     private static let hasTimestampBit: UInt16 = 8, hasSourceMACBit: UInt16 = 16, hasDestinationMACBit: UInt16 = 32
     private static let packetDeferredBit: UInt16 = 64, unsummedBit: UInt16 = 128, hasTCPFlagsBit: UInt16 = 256
-    private static let hasPayloadLengthBit: UInt16 = 512, hasSegmentBit: UInt16 = 2048
+    private static let hasPayloadLengthBit: UInt16 = 512, hasPathFieldsBit: UInt16 = 1024, hasSegmentBit: UInt16 = 2048
     private static let unusualBit: UInt16 = 4096, mirroredBit: UInt16 = 8192, qemuMagicBit: UInt16 = 16384
     /// Large fields of the decoded packet that make a frame unusual.
     private static let unusualFields = PacketView.arpBit | PacketView.neighborDiscoveryBit | PacketView.fhrpBit | PacketView.stopBit
 
     init() {
         flowKey = .empty
+        ttlValue = 0
+        ipIdentificationValue = 0
         flowHash = 0
         timestamp = 0
         sourceMACBits = 0
@@ -60,7 +65,7 @@ public struct FrameSummary: BitwiseCopyable {
         capturedLength = 0
         interface = 0
         payloadLengthValue = 0
-        segmentValue = 0
+        tcpSequenceValue = 0
         tcpFlagsValue = 0
         traits = 0
         erspanSessionValue = 0
@@ -87,7 +92,11 @@ public struct FrameSummary: BitwiseCopyable {
         if let flags = packet.tcpFlags { tcpFlagsValue = flags; traits |= Self.hasTCPFlagsBit }
         if let length = packet.payloadLength { payloadLengthValue = Int32(clamping: length); traits |= Self.hasPayloadLengthBit }
         if let offset = packet.payloadOffset, Self.startsWithQEMUMagic(record.bytes, at: offset) { traits |= Self.qemuMagicBit }
-        if let segment = FlowKey.segment(of: packet) { segmentValue = segment; traits |= Self.hasSegmentBit }
+        if let segment = FlowKey.segment(of: packet) {
+            // A flow's key holds it already; a frame without one keeps it in an otherwise empty key.
+            if traits & Self.hasFlowBit == 0 { flowKey = FlowKey.segmentOnly(segment) }
+            traits |= Self.hasSegmentBit
+        }
         // The source address is the flow key's; a frame with one but no flow keeps it in its packet.
         if packet.present & Self.unusualFields != 0 || packet.cookedInterfaceIndex != nil || (traits & Self.hasFlowBit == 0 && packet.sourceIP != nil) {
             traits |= Self.unusualBit
@@ -132,7 +141,11 @@ public struct FrameSummary: BitwiseCopyable {
         payloadLengthValue = Int32(clamping: frame.payloadLength)
         traits |= Self.hasSourceMACBit | Self.hasDestinationMACBit | Self.hasTCPFlagsBit | Self.hasPayloadLengthBit
         if Self.startsWithQEMUMagic(record.bytes, at: frame.payloadOffset) { traits |= Self.qemuMagicBit }
-        if let segment = FlowKey.segment(of: frame) { segmentValue = segment; traits |= Self.hasSegmentBit }
+        if frame.tagControl != nil { traits |= Self.hasSegmentBit }
+        ttlValue = frame.ttl
+        ipIdentificationValue = frame.ipIdentification
+        tcpSequenceValue = frame.sequence
+        traits |= Self.hasPathFieldsBit
         if digests { mirrorDigest = MirrorCopies.digest(record.bytes, from: frame.networkOffset, source: source) }
         self.traits = traits
     }
@@ -243,5 +256,8 @@ public struct FrameSummary: BitwiseCopyable {
     /// The transport payload opens with a QEMU migration channel's magic (`startsWithQEMUMagic`).
     var opensWithQEMUMagic: Bool { has(Self.qemuMagicBit) }
     /// The segment as `MobilityTracker` keeps it: VLAN id, or VNI with `vniFlag`; nil untagged.
-    var segment: Int? { has(Self.hasSegmentBit) ? Int(segmentValue) : nil }
+    var segment: Int? { has(Self.hasSegmentBit) ? Int(flowKey.segment) : nil }
+    /// What the path tracker reads of a common TCP frame beyond its flow (`PathFields`), when the
+    /// frame is one: its packet is then not needed.
+    var hasPathFields: Bool { has(Self.hasPathFieldsBit) }
 }

@@ -112,9 +112,20 @@ struct FrameSummaryTests {
                 var direct = FrameSummary()
                 direct.fill(record, common: headers, digests: true)
                 #expect(Self.fields(direct) == Self.fields(decoded), "\(path) frame \(frame)")
+                // What the path tracker reads: from the summary alone, as from the packet.
+                #expect(direct.hasPathFields && !decoded.hasPathFields)
+                let fromSummary = withUnsafePointer(to: direct) { Self.pathFields(SummaryPathFields(summary: $0)) }
+                let fromPacket = withUnsafePointer(to: packet) { Self.pathFields(PacketView($0)) }
+                #expect(fromSummary == fromPacket, "\(path) frame \(frame)")
                 common += 1
             }
         }
         #expect(common > 10_000 && others > 1_000, "\(common) common frames, \(others) others")
+    }
+
+    static func pathFields<Fields: PathFieldSource>(_ fields: Fields) -> String {
+        "\(String(describing: fields.sourceIP)) \(String(describing: fields.destinationIP)) \(String(describing: fields.ipProtocol)) "
+            + "\(String(describing: fields.sourcePort)) \(String(describing: fields.destinationPort)) \(String(describing: fields.ttl)) "
+            + "\(String(describing: fields.ipIdentification)) \(String(describing: fields.tcpSequence))"
     }
 }

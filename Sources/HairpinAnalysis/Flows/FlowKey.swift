@@ -32,6 +32,13 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
     static let empty = FlowKey(lowAddressHigh: 0, lowAddressLow: 0, highAddressHigh: 0, highAddressLow: 0,
                                lowPort: 0, highPort: 0, ipProtocol: 0, isIPv6: false, segment: 0)
 
+    /// An empty key but for its segment: where a frame without a flow keeps its segment (`FrameSummary`).
+    @inline(__always)
+    static func segmentOnly(_ segment: UInt32) -> FlowKey {
+        FlowKey(lowAddressHigh: 0, lowAddressLow: 0, highAddressHigh: 0, highAddressLow: 0, lowPort: 0, highPort: 0, ipProtocol: 0,
+                isIPv6: false, segment: segment)
+    }
+
     /// The key of a packet and whether the packet goes from the low to the high endpoint.
     /// Inlined: returned through memory, the key's narrow fields were stored one by one and read
     /// back as wider words, which the processor cannot forward (a stall on every frame).

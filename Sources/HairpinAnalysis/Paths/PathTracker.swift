@@ -150,7 +150,7 @@ struct PathTracker {
     /// What stays the same when a router forwards a packet: addresses, identification,
     /// protocol, ports and TCP sequence.
     @inline(__always)
-    private static func identity(_ packet: PacketView) -> UInt64 {
+    private static func identity<Fields: PathFieldSource>(_ packet: Fields) -> UInt64 {
         var digest = (packet.sourceIP.map(hash) ?? 0) &* 0x9E37_79B9_7F4A_7C15
         digest ^= (packet.destinationIP.map(hash) ?? 0) &* 0xC2B2_AE3D_27D4_EB4F
         digest ^= UInt64(packet.ipIdentification ?? 0) << 32 | UInt64(packet.ipProtocol ?? 0) << 24
@@ -186,7 +186,7 @@ struct PathTracker {
 
     /// Returns whether the frame was a followed MAC's.
     @discardableResult
-    mutating func add(_ packet: PacketView, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
+    mutating func add<Fields: PathFieldSource>(_ packet: Fields, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
                       time: Int64, frame: Int, length: Int) -> Bool {
         var followed = false
         if let watch = watchIndex(of: source), time >= watches[Int(watch)].since {
@@ -216,7 +216,7 @@ struct PathTracker {
 
     /// A frame from an address of a followed MAC under another MAC: when it is one of that
     /// MAC's recent packets with the TTL one lower, a router forwarded it into another segment.
-    mutating func addRouted(_ packet: PacketView, source: MACAddress, place: MobilityTracker.Place, time: Int64, frame: Int,
+    mutating func addRouted<Fields: PathFieldSource>(_ packet: Fields, source: MACAddress, place: MobilityTracker.Place, time: Int64, frame: Int,
                             length: Int) {
         guard let address = packet.sourceIP, let ttl = packet.ttl, !recentPackets.isEmpty else { return }
         let digest = Self.identity(packet)
@@ -287,4 +287,47 @@ struct PathTracker {
             if second < Self.maximumSeconds { tally.pointee.perSecond.add(length, at: second) }
         }
     }
+}
+
+/// What the path tracker reads of a frame besides its MACs: its addresses and ports, and for the
+/// digest that finds a routed copy its TTL, IP identification and TCP sequence. A common TCP
+/// frame's summary holds them all (`SummaryPathFields`), so that its packet is neither decoded
+/// again nor read from the core that decoded it; other frames are read in their packet
+/// (`PacketView`). The tracker is specialised for each, reading only the fields it needs.
+protocol PathFieldSource {
+    var sourceIP: IPAddress? { get }
+    var destinationIP: IPAddress? { get }
+    var ipProtocol: UInt8? { get }
+    var sourcePort: UInt16? { get }
+    var destinationPort: UInt16? { get }
+    var ttl: UInt8? { get }
+    var ipIdentification: UInt32? { get }
+    var tcpSequence: UInt32? { get }
+}
+
+extension PacketView: PathFieldSource {
+    // Named here: a protocol's requirements are not met by dynamic member lookup.
+    var sourceIP: IPAddress? { pointer.pointee.sourceIP }
+    var destinationIP: IPAddress? { pointer.pointee.destinationIP }
+    var ipProtocol: UInt8? { pointer.pointee.ipProtocol }
+    var sourcePort: UInt16? { pointer.pointee.sourcePort }
+    var destinationPort: UInt16? { pointer.pointee.destinationPort }
+    var ttl: UInt8? { pointer.pointee.ttl }
+    var ipIdentification: UInt32? { pointer.pointee.ipIdentification }
+    var tcpSequence: UInt32? { pointer.pointee.tcpSequence }
+}
+
+/// The path fields of a summary that has them (`FrameSummary.hasPathFields`), as its packet holds them.
+struct SummaryPathFields: PathFieldSource {
+    let summary: UnsafePointer<FrameSummary>
+    private var key: FlowKey { summary.pointee.flowKey }
+    private var fromLow: Bool { summary.pointee.fromLow }
+    var sourceIP: IPAddress? { fromLow ? key.lowAddress : key.highAddress }
+    var destinationIP: IPAddress? { fromLow ? key.highAddress : key.lowAddress }
+    var ipProtocol: UInt8? { key.ipProtocol }
+    var sourcePort: UInt16? { fromLow ? key.lowPort : key.highPort }
+    var destinationPort: UInt16? { fromLow ? key.highPort : key.lowPort }
+    var ttl: UInt8? { summary.pointee.ttlValue }
+    var ipIdentification: UInt32? { UInt32(summary.pointee.ipIdentificationValue) }
+    var tcpSequence: UInt32? { summary.pointee.tcpSequenceValue }
 }
