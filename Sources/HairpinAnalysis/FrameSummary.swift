@@ -7,8 +7,8 @@ import HairpinWire
 /// decoded: with two threads the reading thread does it, and the analysing thread
 /// fetches these two lines of a common frame from the other core instead of six. The rest of the
 /// packet is read only for frames that need it (`isUnusual`: ARP, neighbour
-/// discovery, first-hop redundancy, SLL2, a decode stop) and for the few that the path tracker
-/// follows.
+/// discovery, first-hop redundancy, SLL2, a decode stop) and for the frames other than common
+/// TCP ones that the path tracker follows (`hasPathFields`).
 public struct FrameSummary: BitwiseCopyable {
     // First line: the flow and the time.
     /// The flow key; without a flow (`hasFlow`) only its segment is set (`segment`).
