@@ -257,7 +257,7 @@ public struct FrameSummary: BitwiseCopyable {
     var opensWithQEMUMagic: Bool { has(Self.qemuMagicBit) }
     /// The segment as `MobilityTracker` keeps it: VLAN id, or VNI with `vniFlag`; nil untagged.
     var segment: Int? { has(Self.hasSegmentBit) ? Int(flowKey.segment) : nil }
-    /// What the path tracker reads of a common TCP frame beyond its flow (`PathFields`), when the
-    /// frame is one: its packet is then not needed.
+    /// Whether the frame is a common TCP frame whose summary holds what the path tracker reads
+    /// beyond its flow (`SummaryPathFields`): its packet is then not needed.
     var hasPathFields: Bool { has(Self.hasPathFieldsBit) }
 }

@@ -29,8 +29,7 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
     /// VLAN id, or VNI with bit 24 set; 0 when untagged.
     public var segment: UInt32 { UInt32(truncatingIfNeeded: portsAndSegment) }
 
-    static let empty = FlowKey(lowAddressHigh: 0, lowAddressLow: 0, highAddressHigh: 0, highAddressLow: 0,
-                               lowPort: 0, highPort: 0, ipProtocol: 0, isIPv6: false, segment: 0)
+    static let empty = segmentOnly(0)
 
     /// An empty key but for its segment: where a frame without a flow keeps its segment (`FrameSummary`).
     @inline(__always)

@@ -13,7 +13,7 @@ public struct FlowDirection: Sendable, Equatable, BitwiseCopyable {
 /// other points are only recorded.
 public struct FlowState: Sendable, BitwiseCopyable {
     // The fields most frames read and write come first, in the first 128 bytes (`hotBytes`):
-    // the flags sit in the key's 4 bytes of padding.
+    // the flags sit in the key's padding.
     public var key: FlowKey
     public var otherUplinks = false
     /// TCP: a SYN came from the low endpoint (true), the high one (false), or none seen (nil).
