@@ -326,9 +326,10 @@ public final class Analysis {
     /// Whether, with `options`, the trackers read the decoded packet of a common frame (one its
     /// summary does not call unusual) only for the frames the path tracker follows: then the
     /// frame ring may keep such packets back (`FrameSummary.deferPacket`). Uplinks by VLAN read
-    /// every frame's tags, and following every host reads most frames.
+    /// every frame's tags. Following every host reads no more packets: the path tracker reads
+    /// a common TCP frame's fields from its summary (`SummaryPathFields`).
     static func readsFewPackets(_ options: Options) -> Bool {
-        options.uplinkBy != .vlan && !options.pathsForAllHosts
+        options.uplinkBy != .vlan
     }
 
     /// The decoded packet of a frame: `decoded`, or the frame decoded again here when the ring
