@@ -21,6 +21,11 @@ public enum Throughput {
         public var threads = 1
         /// The reorder window the pass read with (nanoseconds).
         public var reorderWindow: Int64 = 0
+        /// An analysis on two threads or more: frames the reading thread analysed itself while
+        /// the analysing one lagged (`ParallelAnalysis.SoloPolicy`), and frames it left for the
+        /// analysing thread to sum up while that one kept up (`UnsummedPolicy`). Nil otherwise.
+        public var soloFrames: Int?
+        public var unsummedFrames: Int?
 
         public init() {}
     }
@@ -44,6 +49,7 @@ public enum Throughput {
             let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
             pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
             pass.threads = outcome.threads
+            if outcome.threads >= 2 { (pass.soloFrames, pass.unsummedFrames) = (outcome.soloFrames, outcome.unsummedFrames) }
             return pass
         }
         if threads >= 2, paths.count == 1, reorderWindow == 0,

@@ -62,15 +62,16 @@ struct Bench: ParsableCommand {
         let window = reorderWindowMilliseconds.map { Int64($0 * 1_000_000) }
         for stage in stages {
             for _ in 0..<warmup { _ = try pass(stage, reorderWindow: window) }
-            var times: [Double] = []
-            var pass = Throughput.Pass()
+            var timed: [(pass: Throughput.Pass, seconds: Double)] = []
             for _ in 0..<runs {
                 let started = ContinuousClock.now
-                pass = try self.pass(stage, reorderWindow: window)
+                let pass = try self.pass(stage, reorderWindow: window)
                 let elapsed = ContinuousClock.now - started
-                times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                timed.append((pass, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             }
-            rows.append((stage, pass, times.sorted()[times.count / 2]))
+            // The median run, with its own counts: how two threads shared the work varies from run to run.
+            let median = timed.sorted { $0.seconds < $1.seconds }[timed.count / 2]
+            rows.append((stage, median.pass, median.seconds))
         }
         if json {
             let value = JSONValue.object([
@@ -86,7 +87,9 @@ struct Bench: ParsableCommand {
                              ("median_seconds", .double(row.seconds)),
                              ("packets_per_second", .double(Double(row.pass.records) / max(row.seconds, 1e-9))),
                              ("file_bytes_per_second", .double(Double(fileBytes) / max(row.seconds, 1e-9))),
-                             ("wire_bytes_per_second", .double(Double(row.pass.originalBytes) / max(row.seconds, 1e-9)))])
+                             ("wire_bytes_per_second", .double(Double(row.pass.originalBytes) / max(row.seconds, 1e-9))),
+                             ("solo_frames", row.pass.soloFrames.map { .int($0) } ?? .null),
+                             ("unsummed_frames", row.pass.unsummedFrames.map { .int($0) } ?? .null)])
                 })),
             ])
             print(value.serialized(pretty: true))
@@ -104,6 +107,16 @@ struct Bench: ParsableCommand {
         }
         print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")")
         print(table.render())
+        for row in rows { if let balance = balanceText(row.pass) { print(balance) } }
+    }
+
+    /// How the reading and analysing threads of the median analyze run shared the frames: which
+    /// side was the slower (README, "Two threads").
+    private func balanceText(_ pass: Throughput.Pass) -> String? {
+        guard let solo = pass.soloFrames, let unsummed = pass.unsummedFrames, pass.records > 0 else { return nil }
+        func share(_ frames: Int) -> String { "\(frames) frames (\(Units.fixed(Double(frames) * 100 / Double(pass.records), digits: 1))%)" }
+        return "analyze, \(pass.threads) threads (median run): the reading thread analysed \(share(solo)) itself while the analysing "
+            + "thread lagged, and left \(share(unsummed)) to it to sum up while it kept up"
     }
 
     /// The threads asked for, else the default.

@@ -27,6 +27,8 @@ import Testing
             #expect(seconds > 0)
             let rate = try #require(stage["packets_per_second"] as? Double)
             #expect(abs(rate - Double(packets ?? 0) / seconds) <= rate * 1e-9)
+            // How two threads shared the frames: not a question for one thread.
+            #expect(stage["solo_frames"] is NSNull && stage["unsummed_frames"] is NSNull)
         }
         let decodeOnly = try Hairpin.run(["bench", "--json", "--runs", "1", "--decode-only", "Captures/glbp-split.pcapng"])
         let decodeStages = (try JSONSerialization.jsonObject(with: decodeOnly.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
@@ -52,6 +54,15 @@ import Testing
         let twoStages = (try JSONSerialization.jsonObject(with: two.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
         #expect(twoStages?.first?["threads"] as? Int == 2)
         #expect(twoStages?.first?["packets"] as? Int == packets)
+        // A frame is analysed by the reading thread alone or summed up on one of the two: the
+        // shares follow the threads' speeds in that run, and never add up to more than the frames.
+        let solo = try #require(twoStages?.first?["solo_frames"] as? Int)
+        let unsummed = try #require(twoStages?.first?["unsummed_frames"] as? Int)
+        #expect(solo >= 0 && unsummed >= 0 && solo + unsummed <= packets ?? 0)
+        let twoText = try Hairpin.run(["bench", "--stage", "analyze", "--threads", "2", "--runs", "1", "--warmup", "0", "Captures/glbp-split.pcapng"])
+        let balance = twoText.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(balance.hasPrefix("analyze, 2 threads (median run): the reading thread analysed ")
+            && balance.hasSuffix("to it to sum up while it kept up"), "\(twoText.stdout)")
         let unordered = try Hairpin.run(["bench", "--json", "--stage", "analyze", "--reorder-window", "0", "--runs", "1", "--warmup", "0",
                                          "Captures/glbp-split.pcapng"])
         let unorderedStages = (try JSONSerialization.jsonObject(with: unordered.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
@@ -61,6 +72,7 @@ import Testing
         #expect(try Hairpin.run(["bench", "--stage", "encode", "Captures/glbp-split.pcapng"]).status != 0)
         let text = try Hairpin.run(["bench", "--runs", "1", "Captures/glbp-split.pcapng"])
         #expect(text.stdout.contains("analyze") && text.stdout.contains("pkt/s"))
+        #expect(!text.stdout.contains("the reading thread analysed"), "one thread: no balance line")
         // The window column: whole milliseconds as such, any other window to the microsecond.
         let rows = text.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         #expect(rows.first { $0.first == "analyze" }?[2...3] == ["500", "ms"])
