@@ -111,7 +111,7 @@ struct Bench: ParsableCommand {
     }
 
     /// How the reading and analysing threads of the median analyze run shared the frames: which
-    /// side was the slower (README, "Two threads").
+    /// side was the slower (README, Benchmarks).
     private func balanceText(_ pass: Throughput.Pass) -> String? {
         guard let solo = pass.soloFrames, let unsummed = pass.unsummedFrames, pass.records > 0 else { return nil }
         func share(_ frames: Int) -> String { "\(frames) frames (\(Units.fixed(Double(frames) * 100 / Double(pass.records), digits: 1))%)" }
