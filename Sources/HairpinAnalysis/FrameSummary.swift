@@ -141,7 +141,8 @@ public struct FrameSummary: BitwiseCopyable {
         payloadLengthValue = Int32(clamping: frame.payloadLength)
         traits |= Self.hasSourceMACBit | Self.hasDestinationMACBit | Self.hasTCPFlagsBit | Self.hasPayloadLengthBit
         if Self.startsWithQEMUMagic(record.bytes, at: frame.payloadOffset) { traits |= Self.qemuMagicBit }
-        if frame.tagControl != nil { traits |= Self.hasSegmentBit }
+        // The key holds the segment already (`FlowKey.of`): only whether there is one is told here.
+        if FlowKey.segment(of: frame) != nil { traits |= Self.hasSegmentBit }
         ttlValue = frame.ttl
         ipIdentificationValue = frame.ipIdentification
         tcpSequenceValue = frame.sequence
