@@ -141,7 +141,7 @@ final class FrameRing: @unchecked Sendable {
     let defersPackets: Bool
     /// Where the writer sums up each common frame before the summary goes to its slot.
     private let writerSummary: UnsafeMutablePointer<FrameSummary>
-    /// Whether the summaries go to their slots past the caches (`hairpin_stream_words`), while
+    /// Whether the summaries go to their slots past the caches (`hairpin_stream_pairs`), while
     /// most frames of the batch before were common TCP frames, whose packets are kept back: the
     /// slot's lines were last read by the analysing core, and taking them back cost the writer
     /// more than any other step of such a frame (the 64-byte file, two threads: 76 against 60
@@ -176,7 +176,7 @@ final class FrameRing: @unchecked Sendable {
     static let unsummedInFlight = 2
     /// Frames left unsummed.
     @exclusivity(unchecked) private(set) var unsummedFrames = 0
-    private static let summaryWords = UInt(MemoryLayout<FrameSummary>.stride / 8)
+    private static let summaryPairs = UInt(MemoryLayout<FrameSummary>.stride / 16)
     /// Packets are kept back while fewer than one frame in this many has its packet read.
     static let packetReadShare = 16
 
@@ -227,7 +227,7 @@ final class FrameRing: @unchecked Sendable {
     @inline(__always)
     private func placeWriterSummary(at slot: Int) {
         if streamsSummaries {
-            hairpin_stream_words(summaries + slot, writerSummary, Self.summaryWords)
+            hairpin_stream_pairs(summaries + slot, writerSummary, Self.summaryPairs)
         } else {
             (summaries + slot).update(from: writerSummary, count: 1)
         }

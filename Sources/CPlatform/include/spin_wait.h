@@ -29,15 +29,19 @@ static inline void hairpin_prefetch_for_write(void *address) {
 #endif
 }
 
-/// Copies `words` 8-byte words to `destination` (8-byte aligned) past the caches (x86 MOVNTI):
-/// for a line another core reads next, which the writer would otherwise first have to take
-/// back from that core's cache. Ordered before later stores only by `hairpin_store_fence`.
-static inline void hairpin_stream_words(void *destination, const void *source, unsigned long words) {
-    long long *to = (long long *)destination;
-    const long long *from = (const long long *)source;
-    for (unsigned long index = 0; index < words; index++) {
+/// Copies `pairs` 16-byte pairs of words to `destination` (16-byte aligned) past the caches
+/// (x86 MOVNTDQ, SSE2, which every x86-64 processor has): for a line another core reads next,
+/// which the writer would otherwise first have to take back from that core's cache. Half the
+/// instructions of 8-byte MOVNTI stores (a 128-byte frame summary: 16 against 32). Ordered
+/// before later stores only by `hairpin_store_fence`.
+static inline void hairpin_stream_pairs(void *destination, const void *source, unsigned long pairs) {
+    typedef long long aligned_pair __attribute__((vector_size(16), aligned(16)));
+    typedef long long unaligned_pair __attribute__((vector_size(16), aligned(1)));
+    aligned_pair *to = (aligned_pair *)destination;
+    const unaligned_pair *from = (const unaligned_pair *)source;
+    for (unsigned long index = 0; index < pairs; index++) {
 #if defined(__x86_64__)
-        __builtin_nontemporal_store(from[index], &to[index]);
+        __builtin_nontemporal_store((aligned_pair)from[index], &to[index]);
 #else
         to[index] = from[index];
 #endif
