@@ -122,12 +122,19 @@ struct MobilityTracker {
     let settings: Settings
     /// Each MAC's position in `locations`, by the MAC's 48 bits.
     private var locationSlots = SlotIndex()
-    private(set) var locations: [Location] = []
+    /// Read through `location(of:)`, which adds what is pending (`pendingLastSeen`).
+    private var locations: [Location] = []
     /// The addresses of each location, by index.
     private(set) var addresses: [[IPAddress]] = []
     /// Consecutive frames mostly share their source: the last one's entry skips the lookup.
     private var lastMAC = MACAddress(rawValue: 0)
     private var lastEntry = -1
+    /// What the frames of `lastEntry` taken at home by `add` left to write to it: the time of the
+    /// last (`Int64.min`: nothing) and how many were unicast. Written once another frame needs
+    /// the entry (`settlePending`): a write to `locations` for every frame checked that the array's
+    /// storage was not shared, a call each time.
+    private var pendingLastSeen = Int64.min
+    private var pendingSightings = 0
     private(set) var bursts: [Burst] = []
     private var openBursts: [BurstKey: Int] = [:]
     private(set) var moves: [Move] = []
@@ -180,12 +187,32 @@ struct MobilityTracker {
         // Told here, where frames are consumed, without the call of the whole.
         if !summary.pointee.isUnusual, let source = summary.pointee.sourceMAC, source == lastMAC, lastEntry >= 0 {
             let entry = lastEntry, destination = summary.pointee.destinationMAC, sourceIP = summary.pointee.sourceIP(decoded)
-            let sighted = locations.withUnsafeMutableBufferPointer {
-                Self.sightedAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP, time: time)
+            let atHome = locations.withUnsafeBufferPointer {
+                Self.isAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP)
             }
-            if sighted { return nil }
+            if atHome {
+                pendingLastSeen = time
+                pendingSightings += Self.sightingWeight(destination)
+                return nil
+            }
         }
+        settlePending()
         return addAny(summary, decoded: decoded, time: time, place: place, frame: frame, gateways: &gateways)
+    }
+
+    /// Writes what `add` left pending to `lastEntry`.
+    @inline(__always)
+    private mutating func settlePending() {
+        guard pendingLastSeen != .min else { return }
+        Self.apply(pending: (pendingLastSeen, pendingSightings), to: &locations[lastEntry])
+        pendingLastSeen = .min
+        pendingSightings = 0
+    }
+
+    @inline(__always)
+    private static func apply(pending: (lastSeen: Int64, sightings: Int), to location: inout Location) {
+        location.lastSeen = pending.lastSeen
+        location.sightings += pending.sightings
     }
 
     /// What most frames that announce nothing (no ARP, no neighbour discovery) come down to: the
@@ -195,13 +222,23 @@ struct MobilityTracker {
     @inline(__always)
     private static func sightedAtHome(_ location: UnsafeMutablePointer<Location>, place: Place, destination: MACAddress?,
                                       sourceIP: IPAddress?, time: Int64) -> Bool {
-        guard case .none = location.pointee.candidate, location.pointee.place == place,
-              destination.map({ VirtualMAC.kind(of: $0) == nil }) ?? true, let address = sourceIP, address == location.pointee.lastIP
-        else { return false }
+        guard isAtHome(location, place: place, destination: destination, sourceIP: sourceIP) else { return false }
         location.pointee.lastSeen = time
-        location.pointee.sightings += destination.map { $0.isMulticast ? 0 : 1 } ?? 0
+        location.pointee.sightings += sightingWeight(destination)
         return true
     }
+
+    /// `sightedAtHome`'s test, changing nothing.
+    @inline(__always)
+    private static func isAtHome(_ location: UnsafePointer<Location>, place: Place, destination: MACAddress?, sourceIP: IPAddress?) -> Bool {
+        guard case .none = location.pointee.candidate, location.pointee.place == place,
+              destination.map({ VirtualMAC.kind(of: $0) == nil }) ?? true, let address = sourceIP else { return false }
+        return address == location.pointee.lastIP
+    }
+
+    /// What a frame to `destination` adds to its source's sightings: unicast frames count.
+    @inline(__always)
+    private static func sightingWeight(_ destination: MACAddress?) -> Int { destination.map { $0.isMulticast ? 0 : 1 } ?? 0 }
 
     private mutating func addAny(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
                                  gateways: inout GatewayTracker) -> Departure? {
@@ -278,7 +315,11 @@ struct MobilityTracker {
 
     /// Where the MAC is known to live, if it was seen.
     func location(of mac: MACAddress) -> Location? {
-        position(of: mac).map { locations[$0] }
+        position(of: mac).map { entry in
+            var location = locations[entry]
+            if entry == lastEntry && pendingLastSeen != .min { Self.apply(pending: (pendingLastSeen, pendingSightings), to: &location) }
+            return location
+        }
     }
 
     func addresses(of mac: MACAddress) -> [IPAddress] {
@@ -386,6 +427,7 @@ struct MobilityTracker {
     /// Moves still pending at the end of the capture: confirmed when the new place was seen last
     /// and either the old place had been silent long enough or the new one is a home.
     mutating func finish(at end: Int64) {
+        settlePending()
         for entry in locations.indices {
             guard let candidate = locations[entry].candidate else { continue }
             let location = locations[entry]
