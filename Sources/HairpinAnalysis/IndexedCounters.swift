@@ -1,7 +1,6 @@
 /// Counters for each of a few small indices (capture interfaces, uplinks) in memory of their
 /// own, grown as higher indices come: added to in place, with no check that an array is shared.
-/// Frames of several capture points come interleaved, so the runs of frames the analysis counts
-/// apart end at nearly every frame, each adding here. The owner calls `deallocate` once.
+/// Every frame adds here (`Analysis.interfaceTotals`). The owner calls `deallocate` once.
 struct IndexedCounters<Counters: BitwiseCopyable> {
     private(set) var count = 0
     private var base: UnsafeMutablePointer<Counters>
