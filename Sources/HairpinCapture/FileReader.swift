@@ -328,7 +328,7 @@ final class FileReader {
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase, limit: mappedEnd) }) else { break }
             } else {
                 // The scout's test (`scoutStep`), on the fields already read: the common loop stays tight.
-                guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
+                guard layout.isPlain(fields), start + headerLength + Int64(fields.captured) <= mappedEnd,
                       PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { break }
             }
             if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
@@ -451,7 +451,7 @@ final class FileReader {
         if PcapLayout.magicKind(base.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self).littleEndian) != nil { return .stop }
         let fields = layout.recordFields(base + Int(offset))
         let end = offset + headerLength + Int64(fields.captured)
-        guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), end <= limit else { return .stop }
+        guard layout.isPlain(fields), end <= limit else { return .stop }
         askAhead(base: base, start: offset, end: end, captured: fields.captured, records: Self.scoutPrefetchRecords, lines: 1)
         let time = layout.time(of: fields)
         if let scoutLog {
@@ -571,7 +571,7 @@ final class FileReader {
         let headerLength = Int64(layout.recordHeaderLength)
         guard start + headerLength <= mappedEnd else { return nil }
         let fields = layout.recordFields(pointer)
-        guard layout.isPlain(fields, maximumRecord: Self.maximumRecord), start + headerLength + Int64(fields.captured) <= mappedEnd,
+        guard layout.isPlain(fields), start + headerLength + Int64(fields.captured) <= mappedEnd,
               PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { return nil }
         return provenPcapRecord(at: start, fields, layout: layout)
     }
@@ -732,8 +732,7 @@ final class FileReader {
                 anomalies.count(.capturedExceedsSnaplen, at: start)
             }
             if fields.captured > fields.original { anomalies.count(.capturedExceedsOriginal, at: start) }
-            let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
-            if fields.fraction >= fractionLimit { anomalies.count(.timestampFractionOutOfRange, at: start) }
+            if fields.fraction >= layout.fractionLimit { anomalies.count(.timestampFractionOutOfRange, at: start) }
             let timestamp = layout.time(of: fields)
             position = dataOffset + Int64(fields.captured)
             lastTimestamp = timestamp
@@ -772,9 +771,8 @@ final class FileReader {
         guard try fill(offset, layout.recordHeaderLength) else { return nil }
         let fields = layout.recordFields(source.pointer(at: offset))
         let limit = UInt32(max(Int(layout.snaplen), 262_144))
-        let fractionLimit: UInt32 = layout.nanosecond ? 1_000_000_000 : 1_000_000
         guard fields.captured <= limit, fields.captured <= fields.original, fields.original <= UInt32(Self.maximumRecord),
-              fields.fraction < fractionLimit, fields.original > 0 else { return nil }
+              fields.fraction < layout.fractionLimit, fields.original > 0 else { return nil }
         guard abs(Int64(fields.seconds) - seconds) < 86_400 else { return nil }
         return fields.captured
     }
@@ -1324,12 +1322,27 @@ extension ByteOrdered {
 struct PcapLayout: ByteOrdered {
     static let fileHeaderLength = 24
     var swapped = false
-    var nanosecond = false
+    var nanosecond = false {
+        didSet {
+            fractionLimit = nanosecond ? 1_000_000_000 : 1_000_000
+            fractionUnit = nanosecond ? 1 : 1000
+        }
+    }
     var modified = false
     var lengthsSwapped = false
     var recordHeaderLength = 16
-    var snaplen: UInt32 = 0
+    var snaplen: UInt32 = 0 {
+        didSet { plainCapturedLimit = UInt32(min(max(Int(snaplen), 262_144), FileReader.maximumRecord)) }
+    }
     var ordinal: Int32 = 0
+    // Worked out once from the header: the record loops test every record with them (the 64-byte
+    // benchmark capture, two threads: 553 -> 548 instructions a frame on the reading thread).
+    /// A time fraction must be below this: a second in the file's unit.
+    private(set) var fractionLimit: UInt32 = 1_000_000
+    /// Nanoseconds in the unit of a time fraction.
+    private(set) var fractionUnit: Int64 = 1000
+    /// The captured length `isPlain` takes at most (see there).
+    private(set) var plainCapturedLimit: UInt32 = 262_144
 
     struct MagicKind {
         var swapped: Bool
@@ -1364,7 +1377,7 @@ struct PcapLayout: ByteOrdered {
 
     /// A record's time in nanoseconds since the epoch, from its header's seconds and fraction.
     @inline(__always) func time(of fields: RecordFields) -> Int64 {
-        Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * (nanosecond ? 1 : 1000)
+        Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * fractionUnit
     }
 
     @inline(__always) func recordFields(_ p: UnsafeRawPointer) -> RecordFields {
@@ -1375,21 +1388,19 @@ struct PcapLayout: ByteOrdered {
     }
 
     /// A record there is nothing to say about: its lengths are believed (the captured one within
-    /// the snaplen, or 256 KiB when that is smaller, and `maximumRecord`, and at most the
+    /// the snaplen, or 256 KiB when that is smaller, and `FileReader.maximumRecord`, and at most the
     /// original, which is not 0) and its time fraction is in range. Mapped records like this are
     /// taken without the reader's checks one by one (proven ahead by the scout, or tested so).
     @inline(__always)
-    func isPlain(_ fields: RecordFields, maximumRecord: Int) -> Bool {
-        let limit = UInt32(min(max(Int(snaplen), 262_144), maximumRecord))
-        let fractionLimit: UInt32 = nanosecond ? 1_000_000_000 : 1_000_000
-        return fields.captured <= limit && fields.original <= UInt32(maximumRecord) && fields.captured <= fields.original
+    func isPlain(_ fields: RecordFields) -> Bool {
+        fields.captured <= plainCapturedLimit && fields.original <= UInt32(FileReader.maximumRecord) && fields.captured <= fields.original
             && fields.fraction < fractionLimit && fields.original > 0
     }
 
     /// Wireshark's record score: each implausible field counts one.
     func implausibility(_ fields: RecordFields, limit: Int) -> Int {
         var score = 0
-        if fields.fraction >= (nanosecond ? 1_000_000_000 : 1_000_000) { score += 1 }
+        if fields.fraction >= fractionLimit { score += 1 }
         if fields.captured > UInt32(max(Int(snaplen), 262_144)) { score += 1 }
         if fields.original > UInt32(limit) { score += 1 }
         if fields.captured > fields.original { score += 1 }
