@@ -14,29 +14,25 @@ struct ClockPairs {
     }
 
     static let maximumPairs = 512
-    private(set) var pairs: [Pair] = []
+    /// Probed and updated for nearly every frame of a capture of two points: slots reached by
+    /// address, where an array checked that its storage was not shared (`GrowingSlots`).
+    private var pairs = GrowingSlots<Pair>()
     private var slots = SlotIndex()
 
     /// A frame first seen at point `first` seen again at `copy`, `delay` later.
     mutating func record(first: Int, copy: Int, delay: Int64) {
         slots.prepare(entries: Self.maximumPairs)
         var slot = slots.first(MobilityTracker.Place.spread(first) ^ MobilityTracker.Place.spread(copy) &* 0xC2B2_AE3D_27D4_EB4F)
-        // The pairs probed and updated through one address: element by element, each access
-        // checked that the array was not shared (a copy of nearly every frame in a capture of
-        // two points).
-        let found = pairs.withUnsafeMutableBufferPointer { all -> Bool in
-            while slots[slot] >= 0 {
-                let pair = all.baseAddress! + Int(slots[slot])
-                if pair.pointee.first == first && pair.pointee.copy == copy {
-                    pair.pointee.samples += 1
-                    if delay < pair.pointee.minimum { pair.pointee.minimum = delay }
-                    return true
-                }
-                slot = slots.next(slot)
+        while slots[slot] >= 0 {
+            let pair = pairs.base + Int(slots[slot])
+            if pair.pointee.first == first && pair.pointee.copy == copy {
+                pair.pointee.samples += 1
+                if delay < pair.pointee.minimum { pair.pointee.minimum = delay }
+                return
             }
-            return false
+            slot = slots.next(slot)
         }
-        guard !found, pairs.count < Self.maximumPairs else { return }
+        guard pairs.count < Self.maximumPairs else { return }
         slots[slot] = Int32(pairs.count)
         pairs.append(Pair(first: first, copy: copy, minimum: delay, samples: 1))
     }
@@ -45,7 +41,8 @@ struct ClockPairs {
     /// one-way delay; pairs seen one way only have neither.
     func estimates() -> [(a: Int, b: Int, aToB: Int64?, bToA: Int64?, samples: Int)] {
         var byPair: [[Int]: (aToB: Int64?, bToA: Int64?, samples: Int)] = [:]
-        for pair in pairs {
+        for index in pairs.indices {
+            let pair = pairs[index]
             let a = min(pair.first, pair.copy), b = max(pair.first, pair.copy)
             var entry = byPair[[a, b]] ?? (nil, nil, 0)
             if pair.first == a { entry.aToB = pair.minimum } else { entry.bToA = pair.minimum }

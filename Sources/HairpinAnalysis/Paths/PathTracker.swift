@@ -88,10 +88,12 @@ struct PathTracker {
 
     let grace: Int64
     private(set) var watches: [Watch] = []
-    private(set) var tallies: [Tally] = []
+    /// Written for every followed frame: slots reached by address, where an array checked that
+    /// its storage was not shared on each write (`GrowingSlots`; the tracker has one owner).
+    private(set) var tallies = GrowingSlots<Tally>()
     private(set) var keys: [Key] = []
     private(set) var flowKeys: [FlowKey] = []
-    private(set) var flows: [FlowTally] = []
+    private(set) var flows = GrowingSlots<FlowTally>()
     /// Key to tally and to flow, open addressing: SipHash per watched frame would cost more than
     /// the rest of its accounting.
     private var tallySlots = SlotIndex()
@@ -102,7 +104,8 @@ struct PathTracker {
     private(set) var addressBits: UInt64 = 0
     /// Recent outbound IP packets of followed MACs as their new place saw them: digest of the
     /// packet's identity and its TTL, direct-mapped (a routed copy follows within milliseconds).
-    private var recentPackets: [(digest: UInt64, ttl: UInt8)] = []
+    /// Written for every outbound frame of a followed MAC (`GrowingSlots`, as `tallies`).
+    private var recentPackets = GrowingSlots<(digest: UInt64, ttl: UInt8)>()
     static let recentPacketSlots = 1 << 12
     /// MAC to its latest watch.
     private var watchSlots = SlotIndex()
@@ -130,7 +133,7 @@ struct PathTracker {
         for address in addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
         tallySlots.prepare(entries: Self.maximumTallies)
         flowSlots.prepare(entries: Self.maximumFlows)
-        if recentPackets.isEmpty { recentPackets = Array(repeating: (0, 0), count: Self.recentPacketSlots) }
+        if recentPackets.count == 0 { for _ in 0..<Self.recentPacketSlots { recentPackets.append((0, 0)) } }
     }
 
     @inline(__always)
@@ -196,7 +199,7 @@ struct PathTracker {
             if place == watches[Int(watch)].place, let remote = packet.destinationIP {
                 if let ttl = packet.ttl {
                     let digest = Self.identity(packet)
-                    recentPackets[Int(truncatingIfNeeded: digest >> 20) & (Self.recentPacketSlots - 1)] = (digest, ttl)
+                    recentPackets.base[Int(truncatingIfNeeded: digest >> 20) & (Self.recentPacketSlots - 1)] = (digest, ttl)
                 }
                 flow(FlowKey(watch: watch, remoteIP: remote, ipProtocol: packet.ipProtocol ?? 0, localPort: packet.sourcePort ?? 0,
                              remotePort: packet.destinationPort ?? 0), outbound: true, counterpart: destination, length: length)
@@ -218,7 +221,7 @@ struct PathTracker {
     /// MAC's recent packets with the TTL one lower, a router forwarded it into another segment.
     mutating func addRouted<Fields: PathFieldSource>(_ packet: Fields, source: MACAddress, place: MobilityTracker.Place, time: Int64, frame: Int,
                             length: Int) {
-        guard let address = packet.sourceIP, let ttl = packet.ttl, !recentPackets.isEmpty else { return }
+        guard let address = packet.sourceIP, let ttl = packet.ttl, recentPackets.count > 0 else { return }
         let digest = Self.identity(packet)
         let recent = recentPackets[Int(truncatingIfNeeded: digest >> 20) & (Self.recentPacketSlots - 1)]
         guard recent.digest == digest, recent.ttl == ttl &+ 1,
@@ -241,15 +244,15 @@ struct PathTracker {
             flows.append(FlowTally())
             flowSlots[slot] = Int32(flows.count - 1)
         }
-        let index = Int(flowSlots[slot])
+        let flow = flows.base + Int(flowSlots[slot])
         if outbound {
-            flows[index].outboundFrames += 1
-            flows[index].outboundBytes += length
-            flows[index].gatewayMAC = counterpart
+            flow.pointee.outboundFrames += 1
+            flow.pointee.outboundBytes += length
+            flow.pointee.gatewayMAC = counterpart
         } else {
-            flows[index].returnFrames += 1
-            flows[index].returnBytes += length
-            flows[index].returnMAC = counterpart
+            flow.pointee.returnFrames += 1
+            flow.pointee.returnBytes += length
+            flow.pointee.returnMAC = counterpart
         }
     }
 
@@ -271,21 +274,17 @@ struct PathTracker {
         let index = Int(tallySlots[slot])
         let since = watches[Int(key.watch)].since
         let second = Int((time - since) / 1_000_000_000)
-        // The tally updated through one address: element by element, each step checked the array
-        // was not shared (the ERSPAN scenario, whose moved VM's frames are all followed).
-        tallies.withUnsafeMutableBufferPointer { all in
-            let tally = all.baseAddress! + index
-            if !tally.pointee.remoteVaried && tally.pointee.remoteIP != remoteIP { tally.pointee.remoteVaried = true }
-            tally.pointee.frames += 1
-            tally.pointee.bytes += length
-            if time - since >= grace {
-                tally.pointee.lateFrames += 1
-                tally.pointee.lateBytes += length
-            }
-            tally.pointee.lastFrame = frame
-            tally.pointee.lastTime = time
-            if second < Self.maximumSeconds { tally.pointee.perSecond.add(length, at: second) }
+        let tally = tallies.base + index
+        if !tally.pointee.remoteVaried && tally.pointee.remoteIP != remoteIP { tally.pointee.remoteVaried = true }
+        tally.pointee.frames += 1
+        tally.pointee.bytes += length
+        if time - since >= grace {
+            tally.pointee.lateFrames += 1
+            tally.pointee.lateBytes += length
         }
+        tally.pointee.lastFrame = frame
+        tally.pointee.lastTime = time
+        if second < Self.maximumSeconds { tally.pointee.perSecond.add(length, at: second) }
     }
 }
 
