@@ -1,7 +1,7 @@
 /// A run of values that only grows, at an address that changes only when it grows, for a list
-/// written for most frames (`Analysis`'s migration candidates, the path tracker's tallies and flows, clock pairs): an array checked its uniqueness
-/// on every such write, a call into the runtime per frame. A copy of a value holding one shares
-/// it: such a list has one owner.
+/// written for most frames (`Analysis`'s migration candidates, the path tracker's tallies and
+/// flows, clock pairs): an array checked its uniqueness on every such write, a call into the
+/// runtime per frame. A copy of a value holding one shares it: such a list has one owner.
 final class GrowingSlots<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
