@@ -17,8 +17,9 @@ import HairpinWire
         // Past the window: a new frame.
         #expect(!isCopy(0x30, time: 0, point: 1))
         #expect(!isCopy(0x30, time: 1001, point: 2))
-        #expect(copies.clock.pairs.map(\.samples) == [1])
-        #expect(copies.clock.pairs.first?.minimum == 400)
+        let pairs = copies.clock.pairs
+        #expect(pairs.indices.map { pairs[$0].samples } == [1])
+        #expect(pairs.indices.map { pairs[$0].minimum } == [400])
     }
 
     @Test func twoFramesOfOneSetBothWaitAndAThirdPushesOutTheOlder() {

@@ -16,7 +16,7 @@ struct ClockPairs {
     static let maximumPairs = 512
     /// Probed and updated for nearly every frame of a capture of two points: slots reached by
     /// address, where an array checked that its storage was not shared (`GrowingSlots`).
-    private var pairs = GrowingSlots<Pair>()
+    private(set) var pairs = GrowingSlots<Pair>()
     private var slots = SlotIndex()
 
     /// A frame first seen at point `first` seen again at `copy`, `delay` later.
