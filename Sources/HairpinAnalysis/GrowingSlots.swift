@@ -12,6 +12,13 @@ final class GrowingSlots<Element> {
         base = .allocate(capacity: self.capacity)
     }
 
+    /// `count` slots holding `value`.
+    convenience init(repeating value: Element, count: Int) {
+        self.init(capacity: count)
+        base.initialize(repeating: value, count: count)
+        self.count = count
+    }
+
     deinit {
         base.deinitialize(count: count)
         base.deallocate()

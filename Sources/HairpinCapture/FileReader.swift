@@ -714,8 +714,7 @@ final class FileReader {
                     return try nextPcapRecord()
                 }
             }
-            let limit = max(Int(layout.snaplen), 262_144)
-            if fields.captured > min(limit, Self.maximumRecord) || fields.original > Self.maximumRecord {
+            if fields.captured > layout.plainCapturedLimit || fields.original > Self.maximumRecord {
                 anomalies.count(.implausibleLength, at: start)
                 if try resynchronisePcap(after: start, layout: layout) { continue }
                 anomalies.count(.unreadableTail, at: start)
@@ -770,9 +769,7 @@ final class FileReader {
     private func plausiblePcapRecord(at offset: Int64, layout: PcapLayout, nearSeconds seconds: Int64) throws(CaptureError) -> UInt32? {
         guard try fill(offset, layout.recordHeaderLength) else { return nil }
         let fields = layout.recordFields(source.pointer(at: offset))
-        let limit = UInt32(max(Int(layout.snaplen), 262_144))
-        guard fields.captured <= limit, fields.captured <= fields.original, fields.original <= UInt32(Self.maximumRecord),
-              fields.fraction < layout.fractionLimit, fields.original > 0 else { return nil }
+        guard layout.isPlain(fields) else { return nil }
         guard abs(Int64(fields.seconds) - seconds) < 86_400 else { return nil }
         return fields.captured
     }

@@ -133,7 +133,7 @@ struct PathTracker {
         for address in addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
         tallySlots.prepare(entries: Self.maximumTallies)
         flowSlots.prepare(entries: Self.maximumFlows)
-        if recentPackets.count == 0 { for _ in 0..<Self.recentPacketSlots { recentPackets.append((0, 0)) } }
+        if recentPackets.count == 0 { recentPackets = GrowingSlots(repeating: (0, 0), count: Self.recentPacketSlots) }
     }
 
     @inline(__always)
