@@ -24,7 +24,7 @@ extension Analysis {
         let gateways = gatewayTracker
         let context = PathContext(
             tracker: paths, gateways: gateways, mobility: mobility, topology: options.topology, settings: options.paths,
-            interfaces: interfaces, places: Set(placesSeen + paths.keys.map(\.place)), transit: transit, clockOffsets: clockOffsets,
+            interfaces: interfaces, places: Set(placesSeen + paths.keys.indices.map { paths.keys[$0].place }), transit: transit, clockOffsets: clockOffsets,
             routerMACs: Set(gateways.groups.flatMap { $0.members.compactMap(\.mac) + $0.virtualMACs } + (options.topology?.routers.flatMap(\.macs) ?? [])),
             end: end,
             group: { mac in gateways.group(of: mac) ?? gateways.groups.first { Self.ruleMAC($0.key) == mac } })

@@ -89,10 +89,11 @@ struct PathTracker {
     let grace: Int64
     private(set) var watches: [Watch] = []
     /// Written for every followed frame: slots reached by address, where an array checked that
-    /// its storage was not shared on each write (`GrowingSlots`; the tracker has one owner).
+    /// its storage was not shared on each write (`GrowingSlots`; the tracker has one owner). The
+    /// keys too, compared in every probe without an array's bounds test.
     private(set) var tallies = GrowingSlots<Tally>()
-    private(set) var keys: [Key] = []
-    private(set) var flowKeys: [FlowKey] = []
+    private(set) var keys = GrowingSlots<Key>()
+    private(set) var flowKeys = GrowingSlots<FlowKey>()
     private(set) var flows = GrowingSlots<FlowTally>()
     /// Key to tally and to flow, open addressing: SipHash per watched frame would cost more than
     /// the rest of its accounting.
@@ -237,7 +238,7 @@ struct PathTracker {
         case .v6(let v6): hash ^= (v6.high ^ v6.low) &* 0xC2B2_AE3D_27D4_EB4F
         }
         var slot = flowSlots.first(hash ^ UInt64(key.ipProtocol))
-        while flowSlots[slot] >= 0 && flowKeys[Int(flowSlots[slot])] != key { slot = flowSlots.next(slot) }
+        while flowSlots[slot] >= 0 && flowKeys.base[Int(flowSlots[slot])] != key { slot = flowSlots.next(slot) }
         if flowSlots[slot] < 0 {
             guard flows.count < Self.maximumFlows else { untallied += 1; return }
             flowKeys.append(key)
@@ -264,7 +265,7 @@ struct PathTracker {
         var hash = key.counterpart.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ MobilityTracker.Place.spread(key.place.point) &* 0xC2B2_AE3D_27D4_EB4F
         hash ^= UInt64(UInt32(bitPattern: key.watch)) << 2 | UInt64(key.leg.rawValue)
         var slot = tallySlots.first(hash)
-        while tallySlots[slot] >= 0 && keys[Int(tallySlots[slot])] != key { slot = tallySlots.next(slot) }
+        while tallySlots[slot] >= 0 && keys.base[Int(tallySlots[slot])] != key { slot = tallySlots.next(slot) }
         if tallySlots[slot] < 0 {
             guard tallies.count < Self.maximumTallies else { untallied += 1; return }
             keys.append(key)
