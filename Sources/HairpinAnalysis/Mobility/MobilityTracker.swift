@@ -36,7 +36,7 @@ struct MobilityTracker {
         var session: Int32 = -1
         var interfaceIndex: Int64 = -1
         /// One integer per place, for the copy table.
-        var point: Int { Int(interface) << 40 ^ Int(session + 1) << 20 ^ Int(truncatingIfNeeded: interfaceIndex + 1) }
+        var point: Int { Int(interface) << 40 ^ Int(session &+ 1) << 20 ^ Int(truncatingIfNeeded: interfaceIndex &+ 1) }
         /// A `point` for hashing, its interface folded into its low bits. A multiplicative hash
         /// carries bits only upwards: the interface, 40 bits up, never reached the bits a
         /// table's slot is taken from, and the interfaces of a capture collided.

@@ -39,7 +39,9 @@ extension Analysis {
         // to a first-hop virtual MAC, or on a segment the topology gives a static or anycast
         // gateway (routers' own links would otherwise read as hosts with a static gateway).
         let moved = Set(moves.map(\.mac))
-        for (watch, followed) in paths.watches.enumerated() where !moved.contains(followed.mac.description) && !context.routerMACs.contains(followed.mac) {
+        for watch in paths.watches.indices {
+            let followed = paths.watches[watch]
+            guard !moved.contains(followed.mac.description) && !context.routerMACs.contains(followed.mac) else { continue }
             guard watchIndex(of: followed.mac, beganAt: followed.since) == Int32(watch), let home = mobility.location(of: followed.mac) else { continue }
             var place = home.place.reported(segment: home.vlan)
             place.site = options.topology?.capturePoint(of: place, interfaces: interfaces)?.site
