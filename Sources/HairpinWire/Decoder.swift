@@ -74,6 +74,12 @@ extension FrameWalk {
             case .done:
                 return
             case .ethernet(let offset):
+                // A tunnel's inner frame, just entered (its packet reset but for the tunnel's
+                // fields), that is a common TCP frame is read straight, as an outer one is, when
+                // the walk has left the three steps the general one would take (EtherType, IPv4
+                // header, end): the mirrored frames of an ERSPAN capture.
+                if offset > 0 && offset == packet.innerFrameOffset && packet.tunnelCount > 0 && decoder.takesCommonFramesDirectly
+                    && layers + 3 <= maximumLayers && commonTCPFrame(resetting: false, innerAt: offset) { return }
                 step = ethernet(at: offset)
             case .etherType(let type, let offset, let layer):
                 step = dispatch(etherType: type, at: offset, from: layer)
@@ -97,16 +103,17 @@ extension FrameWalk {
 extension FrameWalk {
     /// A `CommonTCPFrame`, filled in here field for field as `ethernet`, `vlanTags`, `ipv4` and
     /// `tcp` would, first `resetting` the fields of a reused packet it does not set itself;
-    /// false (nothing written) for any other frame.
+    /// false (nothing written) for any other frame. `innerAt`: the frame is a tunnel's inner
+    /// frame starting there, entered already (`enterTunnel`), its layers added to the outer ones.
     @inline(__always)
-    mutating func commonTCPFrame(resetting: Bool) -> Bool {
-        guard let frame = CommonTCPFrame(bytes) else { return false }
+    mutating func commonTCPFrame(resetting: Bool, innerAt start: Int = 0) -> Bool {
+        guard let frame = CommonTCPFrame(ByteView(base: bytes.base + start, count: bytes.count &- start)) else { return false }
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
         packet.destinationMAC = frame.destinationMAC
         packet.sourceMAC = frame.sourceMAC
         // The layers put together aside and stored once: appended one by one through the
         // packet, each paid its own bounds test.
-        var layers = LayerPath()
+        var layers = start == 0 ? LayerPath() : packet.layers
         layers.append(.link)
         if let control = frame.tagControl {
             packet.vlans.append(VLANTag(tpid: 0x8100, tci: control))
@@ -116,7 +123,7 @@ extension FrameWalk {
         layers.append(.tcp)
         packet.layers = layers
         packet.etherType = 0x0800
-        packet.networkOffset = frame.networkOffset
+        packet.networkOffset = start + frame.networkOffset
         packet.sourceIP = .v4(frame.sourceIP)
         packet.destinationIP = .v4(frame.destinationIP)
         packet.ipProtocol = IPProtocol.tcp
@@ -130,7 +137,7 @@ extension FrameWalk {
         packet.tcpAcknowledgment = frame.acknowledgment
         packet.tcpFlags = frame.flags
         packet.tcpWindow = frame.window
-        packet.payloadOffset = frame.payloadOffset
+        packet.payloadOffset = start + frame.payloadOffset
         packet.payloadLength = frame.payloadLength
         return true
     }

@@ -3,16 +3,17 @@ import HairpinCapture
 @testable import HairpinWire
 import Testing
 
-/// The decoder's straight pass over Ethernet/802.1Q/IPv4/TCP frames must give exactly what the
-/// general walk gives, on every frame of the shipped and real captures, including the frames
-/// it declines (options, fragments, cut headers, other tags).
+/// The decoder's straight pass over Ethernet/802.1Q/IPv4/TCP frames, outer or inside a tunnel,
+/// must give exactly what the general walk gives, on every frame of the shipped and real
+/// captures, including the frames it declines (options, fragments, cut headers, other tags).
 @Suite struct CommonFrameTests {
-    /// Frames decoded both ways, and how many of them the straight pass took.
-    func compare(_ paths: [String]) throws -> (frames: Int, direct: Int) {
+    /// Frames decoded both ways, how many of them the straight pass took, and how many tunnelled
+    /// frames' inner frames it could take.
+    func compare(_ paths: [String]) throws -> (frames: Int, direct: Int, inner: Int) {
         let direct = Decoder()
         var walking = Decoder()
         walking.takesCommonFramesDirectly = false
-        var frames = 0, taken = 0
+        var frames = 0, taken = 0, inner = 0
         for path in paths {
             let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
             // A corrupt file ends its records with an error: the frames before it still count.
@@ -28,18 +29,23 @@ import Testing
                     }
                     if tookIt { taken += 1 }
                 }
+                if fast.tunnelCount > 0, let base = record.bytes.baseAddress, fast.innerFrameOffset < record.bytes.count,
+                   CommonTCPFrame(ByteView(base: base + fast.innerFrameOffset, count: record.bytes.count - fast.innerFrameOffset)) != nil {
+                    inner += 1
+                }
                 frames += 1
             }
         }
-        return (frames, taken)
+        return (frames, taken, inner)
     }
 
     @Test func shippedCaptures() throws {
         let paths = try FileManager.default.contentsOfDirectory(atPath: DecoderReuseTests.shipped.path).filter { $0.hasSuffix(".pcapng") }
             .sorted().map { DecoderReuseTests.shipped.appendingPathComponent($0).path }
-        let (frames, direct) = try compare(paths)
+        let (frames, direct, inner) = try compare(paths)
         #expect(frames > 50_000)
         #expect(direct > frames / 4, "the shipped migrations are mostly tagged TCP: \(direct) of \(frames)")
+        #expect(inner > 5_000, "the ERSPAN scenario mirrors mostly TCP: \(inner) inner frames")
     }
 
     @Test(.enabled(if: SharedCaptures.available, "../shared/captures/real is absent: skipped"))
@@ -52,8 +58,9 @@ import Testing
                 if (try? CaptureReader(paths: [path])) != nil { paths.append(path) }
             }
         }
-        let (frames, direct) = try compare(paths)
+        let (frames, direct, inner) = try compare(paths)
         #expect(paths.count > 50)
+        #expect(inner > 0, "tunnelled TCP in the real captures: \(inner) inner frames")
         #expect(frames > 10_000)
         #expect(direct > 1_000 && direct < frames)
     }
