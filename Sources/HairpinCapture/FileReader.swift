@@ -385,11 +385,25 @@ final class FileReader {
     @inline(__always)
     private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer, limit: Int64, optionsAllowed: Bool = false)
         -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64, flags: UInt32)? {
+        // Two copies, each with the section's byte order fixed: a word's load is then a load, not
+        // a load, a swap and a choice between them (eight to ten words a block, for the scout
+        // and again for the reader).
+        section.swapped
+            ? plainPcapngRecord(at: start, base: base, limit: limit, optionsAllowed: optionsAllowed, swapped: true)
+            : plainPcapngRecord(at: start, base: base, limit: limit, optionsAllowed: optionsAllowed, swapped: false)
+    }
+
+    @inline(__always)
+    private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer, limit: Int64, optionsAllowed: Bool, swapped: Bool)
+        -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64, flags: UInt32)? {
         guard start + 32 <= limit, section.index >= 0, section.supported else { return nil }
         let p = base + Int(start)
-        let swapped = section.swapped
         @inline(__always) func word(_ offset: Int) -> UInt32 {
             let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            return swapped ? value.byteSwapped : value
+        }
+        @inline(__always) func half(_ offset: Int) -> UInt16 {
+            let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
             return swapped ? value.byteSwapped : value
         }
         let length = Int(word(4)), captured = word(20), original = word(24)
@@ -403,8 +417,8 @@ final class FileReader {
         if !optionsAllowed && length != framed {
             // epb_flags (code 2, 4 bytes), then the end of options (code 0, length 0) or the trailer.
             let options = framed - 4
-            guard section.load16(p, options) == 2, section.load16(p, options + 2) == 4,
-                  length == framed + 8 || (section.load16(p, options + 8) == 0 && section.load16(p, options + 10) == 0) else { return nil }
+            guard half(options) == 2, half(options + 2) == 4,
+                  length == framed + 8 || (half(options + 8) == 0 && half(options + 10) == 0) else { return nil }
             flags = word(options + 4)
         }
         let localId = Int(word(8))
