@@ -1391,11 +1391,19 @@ struct PcapLayout: ByteOrdered {
         Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * fractionUnit
     }
 
+    /// The four words loaded as they are and swapped together, in the rare file that needs it:
+    /// one test a record instead of a swap and a choice per word.
     @inline(__always) func recordFields(_ p: UnsafeRawPointer) -> RecordFields {
-        var captured = load32(p, 8)
-        var original = load32(p, 12)
-        if lengthsSwapped { swap(&captured, &original) }
-        return RecordFields(seconds: load32(p, 0), fraction: load32(p, 4), captured: captured, original: original)
+        var fields = RecordFields(seconds: p.loadUnaligned(fromByteOffset: 0, as: UInt32.self),
+                                  fraction: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
+                                  captured: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self),
+                                  original: p.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+        if swapped {
+            fields = RecordFields(seconds: fields.seconds.byteSwapped, fraction: fields.fraction.byteSwapped,
+                                  captured: fields.captured.byteSwapped, original: fields.original.byteSwapped)
+        }
+        if lengthsSwapped { swap(&fields.captured, &fields.original) }
+        return fields
     }
 
     /// A record there is nothing to say about: its lengths are believed (the captured one within
