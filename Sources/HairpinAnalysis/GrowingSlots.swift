@@ -2,13 +2,14 @@
 /// written for most frames (`Analysis`'s migration candidates, the path tracker's tallies and
 /// flows, clock pairs): an array checked its uniqueness on every such write, a call into the
 /// runtime per frame. A copy of a value holding one shares it: such a list has one owner.
-final class GrowingSlots<Element> {
+/// Read as a collection where nothing is written (reports).
+final class GrowingSlots<Element>: RandomAccessCollection {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
 
     init(capacity: Int = 16) {
-        self.capacity = max(1, capacity)
+        self.capacity = Swift.max(1, capacity)
         base = .allocate(capacity: self.capacity)
     }
 
@@ -36,6 +37,8 @@ final class GrowingSlots<Element> {
         count += 1
     }
 
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
     var indices: Range<Int> { 0..<count }
 
     subscript(index: Int) -> Element {

@@ -398,14 +398,8 @@ final class FileReader {
         -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64, flags: UInt32)? {
         guard start + 32 <= limit, section.index >= 0, section.supported else { return nil }
         let p = base + Int(start)
-        @inline(__always) func word(_ offset: Int) -> UInt32 {
-            let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-            return swapped ? value.byteSwapped : value
-        }
-        @inline(__always) func half(_ offset: Int) -> UInt16 {
-            let value = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-            return swapped ? value.byteSwapped : value
-        }
+        let order = ByteOrder(swapped: swapped)
+        @inline(__always) func word(_ offset: Int) -> UInt32 { order.load32(p, offset) }
         let length = Int(word(4)), captured = word(20), original = word(24)
         let framed = 32 + (Int(captured) + 3) & ~3
         // Options start where the trailer of a block without any would be.
@@ -417,8 +411,8 @@ final class FileReader {
         if !optionsAllowed && length != framed {
             // epb_flags (code 2, 4 bytes), then the end of options (code 0, length 0) or the trailer.
             let options = framed - 4
-            guard half(options) == 2, half(options + 2) == 4,
-                  length == framed + 8 || (half(options + 8) == 0 && half(options + 10) == 0) else { return nil }
+            guard order.load16(p, options) == 2, order.load16(p, options + 2) == 4,
+                  length == framed + 8 || (order.load16(p, options + 8) == 0 && order.load16(p, options + 10) == 0) else { return nil }
             flags = word(options + 4)
         }
         let localId = Int(word(8))
@@ -1327,6 +1321,11 @@ extension ByteOrdered {
         let value = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
         return swapped ? value.byteSwapped : value
     }
+}
+
+/// A byte order on its own, for reads that fix it where the loads are written.
+struct ByteOrder: ByteOrdered {
+    let swapped: Bool
 }
 
 /// The layout of a pcap file's records, from its header.

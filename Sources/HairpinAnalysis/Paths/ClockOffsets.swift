@@ -41,8 +41,7 @@ struct ClockPairs {
     /// one-way delay; pairs seen one way only have neither.
     func estimates() -> [(a: Int, b: Int, aToB: Int64?, bToA: Int64?, samples: Int)] {
         var byPair: [[Int]: (aToB: Int64?, bToA: Int64?, samples: Int)] = [:]
-        for index in pairs.indices {
-            let pair = pairs[index]
+        for pair in pairs {
             let a = min(pair.first, pair.copy), b = max(pair.first, pair.copy)
             var entry = byPair[[a, b]] ?? (nil, nil, 0)
             if pair.first == a { entry.aToB = pair.minimum } else { entry.bToA = pair.minimum }

@@ -24,7 +24,7 @@ extension Analysis {
         let gateways = gatewayTracker
         let context = PathContext(
             tracker: paths, gateways: gateways, mobility: mobility, topology: options.topology, settings: options.paths,
-            interfaces: interfaces, places: Set(placesSeen + paths.keys.indices.map { paths.keys[$0].place }), transit: transit, clockOffsets: clockOffsets,
+            interfaces: interfaces, places: Set(placesSeen + paths.keys.map(\.place)), transit: transit, clockOffsets: clockOffsets,
             routerMACs: Set(gateways.groups.flatMap { $0.members.compactMap(\.mac) + $0.virtualMACs } + (options.topology?.routers.flatMap(\.macs) ?? [])),
             end: end,
             group: { mac in gateways.group(of: mac) ?? gateways.groups.first { Self.ruleMAC($0.key) == mac } })
@@ -39,9 +39,7 @@ extension Analysis {
         // to a first-hop virtual MAC, or on a segment the topology gives a static or anycast
         // gateway (routers' own links would otherwise read as hosts with a static gateway).
         let moved = Set(moves.map(\.mac))
-        for watch in paths.watches.indices {
-            let followed = paths.watches[watch]
-            guard !moved.contains(followed.mac.description) && !context.routerMACs.contains(followed.mac) else { continue }
+        for (watch, followed) in paths.watches.enumerated() where !moved.contains(followed.mac.description) && !context.routerMACs.contains(followed.mac) {
             guard watchIndex(of: followed.mac, beganAt: followed.since) == Int32(watch), let home = mobility.location(of: followed.mac) else { continue }
             var place = home.place.reported(segment: home.vlan)
             place.site = options.topology?.capturePoint(of: place, interfaces: interfaces)?.site
