@@ -1,4 +1,4 @@
-// How many cores the process may use, and threads' names: what needs the C library's GNU extensions.
+// How many cores the process may use, threads' names and cores: what needs the C library's GNU extensions.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -105,5 +105,62 @@ void hairpin_name_this_thread(const char *name) {
     pthread_setname_np(pthread_self(), name);
 #else
     (void)name;
+#endif
+}
+
+#if defined(__linux__)
+// The cores the process may use, read once (`hairpin_pin_this_thread_here`).
+static cpu_set_t process_cores;
+static pthread_once_t process_cores_once = PTHREAD_ONCE_INIT;
+static int process_cores_known = 0;
+
+static void read_process_cores(void) {
+    process_cores_known = sched_getaffinity(0, sizeof process_cores, &process_cores) == 0;
+}
+
+static int known_process_cores(void) {
+    pthread_once(&process_cores_once, read_process_cores);
+    return process_cores_known;
+}
+
+static int pin_to(int core) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(core, &one);
+    return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0 ? core : -1;
+}
+#endif
+
+int hairpin_pin_this_thread_here(void) {
+#if defined(__linux__)
+    if (!known_process_cores()) return -1;
+    int core = sched_getcpu();
+    if (core < 0 || core >= CPU_SETSIZE || !CPU_ISSET(core, &process_cores)) return -1;
+    return pin_to(core);
+#else
+    return -1;
+#endif
+}
+
+int hairpin_pin_this_thread_apart_from(int avoided) {
+#if defined(__linux__)
+    if (!known_process_cores()) return -1;
+    int current = sched_getcpu();
+    if (current >= 0 && current < CPU_SETSIZE && current != avoided && CPU_ISSET(current, &process_cores)) return pin_to(current);
+    int start = avoided >= 0 && avoided < CPU_SETSIZE ? avoided : 0;
+    for (int step = 1; step <= CPU_SETSIZE; step++) {
+        int core = (start + step) % CPU_SETSIZE;
+        if (core != avoided && CPU_ISSET(core, &process_cores)) return pin_to(core);
+    }
+    return -1;
+#else
+    (void)avoided;
+    return -1;
+#endif
+}
+
+void hairpin_unpin_this_thread(void) {
+#if defined(__linux__)
+    if (known_process_cores()) pthread_setaffinity_np(pthread_self(), sizeof process_cores, &process_cores);
 #endif
 }

@@ -35,16 +35,16 @@ public enum Throughput {
     /// (`CaptureReader.pieces`, at most `maximumPieces`). `reorderWindow`: nil for the stage's
     /// own (`defaultReorderWindow`). `evenForSmallInputs` false: the analysis of inputs under
     /// `ParallelAnalysis.minimumSplitBytes` runs on one thread, as `hairpin analyze` runs it
-    /// unless told how many.
+    /// unless told how many. `pinsThreads`: as `ParallelAnalysis.run`'s.
     public static func run(_ stage: Stage, paths: [String], reorderWindow: Int64? = nil, analysis options: Analysis.Options = Analysis.Options(),
-                           threads: Int = 1, evenForSmallInputs: Bool = true) throws -> Pass {
+                           threads: Int = 1, evenForSmallInputs: Bool = true, pinsThreads: Bool = true) throws -> Pass {
         var pass = Pass()
         let reorderWindow = reorderWindow ?? defaultReorderWindow(stage)
         pass.reorderWindow = reorderWindow
         if stage == .analyze {
             // Counted by the analysis: a per-frame hook here would be work `hairpin analyze` does not do.
             let outcome = try ParallelAnalysis.run(paths: paths, reading: .init(reorderWindow: reorderWindow), filter: nil, options: options,
-                                                   threads: threads, evenForSmallInputs: evenForSmallInputs)
+                                                   threads: threads, evenForSmallInputs: evenForSmallInputs, pinsThreads: pinsThreads)
             (pass.records, pass.capturedBytes, pass.originalBytes) = outcome.analysis.totals
             let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
             pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count

@@ -84,6 +84,10 @@ struct Analyze: ParsableCommand {
     @Option(name: .long, help: "Threads: 2 reads and decodes on one thread and runs the trackers on the other; 3 also splits the trackers in two halves; the report is the same. Default: the cores, up to 3, for inputs of 16 MB or more or read from a stream.")
     var threads: Int?
 
+    @Flag(name: .customLong("pin-threads"), inversion: .prefixedNo,
+          help: "With two threads or more, keep the reading and the analysing thread each on a core of its own while they run; --no-pin-threads leaves them where the system puts them.")
+    var pinThreads = true
+
     @OptionGroup var reading: ReadingOptions
 
     /// One thread per core (`hairpin_cores_available`: the affinity mask and the cgroup's CPU
@@ -139,7 +143,7 @@ struct Analyze: ParsableCommand {
         options.migrations.minimumPeakBitsPerSecond = rate
         let progress = Progress()
         let outcome = try ParallelAnalysis.run(paths: files, reading: reading.captureOptions, filter: reading.filter, options: options,
-                                               threads: threads ?? Self.defaultThreads, evenForSmallInputs: threads != nil,
+                                               threads: threads ?? Self.defaultThreads, evenForSmallInputs: threads != nil, pinsThreads: pinThreads,
                                                observe: progress.enabled ? { frame, time, length in progress.tick(frame, time: time, originalLength: length) } : nil)
         progress.finish()
         let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)

@@ -33,6 +33,10 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Threads of the analyze stage (1 to 3) and of reading and decoding a pcap file of 16 MB or more in pieces (up to 8); default: the cores, up to 3 (here \(Analyze.defaultThreads)), the analyze stage on one thread for inputs under 16 MB as hairpin analyze runs them."))
     var threads: Int?
 
+    @Flag(name: .customLong("pin-threads"), inversion: .prefixedNo,
+          help: "With two threads or more, keep the reading and the analysing thread each on a core of its own while they run; --no-pin-threads leaves them where the system puts them.")
+    var pinThreads = true
+
     @Option(name: .customLong("reorder-window"),
             help: "Reorder window (ms) of every stage; default: the analyze stage uses analyze's (500), read and decode go in file order (0), so that one file is read in pieces.")
     var reorderWindowMilliseconds: Double?
@@ -124,7 +128,8 @@ struct Bench: ParsableCommand {
 
     /// One pass of `stage` over the files, on the threads `hairpin analyze` would take unless told.
     private func pass(_ stage: Throughput.Stage, reorderWindow: Int64?) throws -> Throughput.Pass {
-        try Throughput.run(stage, paths: files, reorderWindow: reorderWindow, threads: threadCount, evenForSmallInputs: threads != nil)
+        try Throughput.run(stage, paths: files, reorderWindow: reorderWindow, threads: threadCount, evenForSmallInputs: threads != nil,
+                           pinsThreads: pinThreads)
     }
 
     /// The reorder window in whole milliseconds where it is one (the usual case), else as any duration.

@@ -12,4 +12,17 @@ int hairpin_cores_available(void);
 /// it; does nothing where threads have no names.
 void hairpin_name_this_thread(const char *name);
 
+/// Keeps the calling thread on the core it runs on now, if the process may run there; returns
+/// that core, or -1 (nothing changed). The process's cores are taken from the calling thread's
+/// affinity at the first call of these functions: the first must come from a thread not pinned.
+int hairpin_pin_this_thread_here(void);
+
+/// Keeps the calling thread on one core other than `avoided` among the process's: the one it
+/// runs on now when that is another, else the next after `avoided`. Returns the core, or -1
+/// (nothing changed: no other core).
+int hairpin_pin_this_thread_apart_from(int avoided);
+
+/// Lets the calling thread run on every core of the process again.
+void hairpin_unpin_this_thread(void);
+
 #endif
