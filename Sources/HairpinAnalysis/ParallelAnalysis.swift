@@ -1,4 +1,3 @@
-import CPlatform
 import Dispatch
 import HairpinCapture
 import HairpinWire
@@ -112,19 +111,14 @@ public enum ParallelAnalysis {
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
         writing.enter()
-        // Each thread on a core of its own while the ring runs. Left to the system, a thread
-        // woken by the other was often placed on the waker's core, where the two then took turns
-        // for milliseconds: the first 50,000 frames of the 64-byte benchmark capture went through
-        // the ring at 100-240 ns a frame instead of 32-39 in four runs of six, and the reading
-        // thread then analysed 160,000 frames alone, at twice the ring's cost (21 alternating runs:
-        // median 68.8 ms unpinned, 54.0 pinned).
-        let analysingCore = pinsThreads && hairpin_cores_available() > 1 ? hairpin_pin_this_thread_here() : -1
-        defer { if analysingCore >= 0 { hairpin_unpin_this_thread() } }
+        // Each thread on a core of its own while the ring runs: otherwise the first 50,000 frames
+        // of the 64-byte benchmark capture went through the ring at 100-240 ns a frame instead of
+        // 32-39 in four runs of six, and the reading thread then analysed 160,000 frames alone, at
+        // twice the ring's cost (21 alternating runs: median 68.8 ms unpinned, 54.0 pinned).
+        let pinning = CorePinning(enabled: pinsThreads)
+        defer { pinning.release() }
         let write: @Sendable () -> Void = {
-            let pinned = analysingCore >= 0 && hairpin_pin_this_thread_apart_from(analysingCore) >= 0
-            writer.run()
-            // The thread may be one of Dispatch's, which later work expects on every core.
-            if pinned { hairpin_unpin_this_thread() }
+            pinning.apart { writer.run() }
             writing.leave()
             // The file's pages are handed back here, while the last frames are analysed and the
             // report is made, not unmapped after it: 3.4 ms for the 80 MB of the 64-byte

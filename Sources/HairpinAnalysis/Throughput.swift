@@ -54,7 +54,7 @@ public enum Throughput {
         }
         if threads >= 2, paths.count == 1, reorderWindow == 0,
            let pieces = try CaptureReader.pieces(of: paths[0], count: min(threads, maximumPieces), minimumBytes: ParallelAnalysis.minimumSplitBytes) {
-            return try inPieces(stage, pieces)
+            return try inPieces(stage, pieces, pinsThreads: pinsThreads)
         }
         StandbyThread.shared.release()
         let reader = try CaptureReader(paths: paths, options: .init(reorderWindow: reorderWindow))
@@ -73,18 +73,21 @@ public enum Throughput {
     public static let maximumPieces = 8
 
     /// Reads or decodes the pieces of one file (`CaptureReader.pieces`) on a thread each.
-    private static func inPieces(_ stage: Stage, _ pieces: [CaptureReader]) throws -> Pass {
+    private static func inPieces(_ stage: Stage, _ pieces: [CaptureReader], pinsThreads: Bool) throws -> Pass {
         let run = PieceRun(stage: stage, pieces: pieces)
         if pieces.count == 2 {
-            // The second piece on the standby thread, started with the process.
+            // The second piece on the standby thread, started with the process, each on a core of
+            // its own.
+            let pinning = CorePinning(enabled: pinsThreads)
             let second = DispatchGroup()
             second.enter()
             StandbyThread.shared.runElsewhere {
-                run.read(1)
+                pinning.apart { run.read(1) }
                 second.leave()
             }
             run.read(0)
             second.wait()
+            pinning.release()
         } else {
             StandbyThread.shared.release()
             DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in run.read(piece) }

@@ -34,7 +34,7 @@ struct Bench: ParsableCommand {
     var threads: Int?
 
     @Flag(name: .customLong("pin-threads"), inversion: .prefixedNo,
-          help: "With two threads or more, keep the reading and the analysing thread each on a core of its own while they run; --no-pin-threads leaves them where the system puts them.")
+          help: "With two threads, keep the analyze stage's reading and analysing threads, and the two pieces of a file read or decoded in pieces, each on a core of its own while they run; --no-pin-threads leaves them where the system puts them.")
     var pinThreads = true
 
     @Option(name: .customLong("reorder-window"),
