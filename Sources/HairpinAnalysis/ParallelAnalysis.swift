@@ -111,6 +111,15 @@ public enum ParallelAnalysis {
         let writing = DispatchGroup()
         let writer = Writer(ring: ring, reader: reader, filter: filter, decoder: main.decoder)
         writing.enter()
+        var helper: Helper?
+        if halves {
+            let hosts = Helper(ring: ring, analysis: hostAnalysis)
+            // Started before the threads below are pinned: a thread Dispatch starts from a pinned
+            // one takes its one core, and so do the threads that one starts (the host trackers'
+            // thread ran on the analysing thread's core).
+            DispatchQueue.global().async(group: writing) { hosts.run() }
+            helper = hosts
+        }
         // Each thread on a core of its own while the ring runs: otherwise the first 50,000 frames
         // of the 64-byte benchmark capture went through the ring at 100-240 ns a frame instead of
         // 32-39 in four runs of six, and the reading thread then analysed 160,000 frames alone, at
@@ -126,12 +135,6 @@ public enum ParallelAnalysis {
             if writer.reader.singleMapping != nil { writer.ring.handBackRest() } else { writer.reader.handBackPages() }
         }
         StandbyThread.shared.runElsewhere(write)
-        var helper: Helper?
-        if halves {
-            let hosts = Helper(ring: ring, analysis: hostAnalysis)
-            DispatchQueue.global().async(group: writing) { hosts.run() }
-            helper = hosts
-        }
         var failure: (any Error)?
         do {
             if let observe {
