@@ -42,6 +42,7 @@ import CPlatform
         var after: Set<Int>
     }
 
+    /// Pinned where it runs, then apart from that core (where it runs now), then given every core back.
     @Test(.enabled(if: hairpin_cores_available() > 1, "needs two cores: skipped"))
     func pinsToOneCoreAndGivesEveryCoreBack() {
         let placement = Self.onOwnThread { () -> Placement in
@@ -61,21 +62,6 @@ import CPlatform
         #expect(placement.before.contains(Int(placement.apart)))
         #expect(placement.whileApart == [Int(placement.apart)])
         #expect(placement.after == placement.before)
-    }
-
-    /// Every core but the one avoided is taken in turn when the thread runs on the avoided one.
-    @Test(.enabled(if: hairpin_cores_available() > 1, "needs two cores: skipped"))
-    func apartFromTheCoreItRunsOnTakesAnother() {
-        let cores = Self.onOwnThread { () -> (Int32, Int32, Set<Int>) in
-            let here = hairpin_pin_this_thread_here()
-            // Pinned, the thread runs on `here`: apart from it, another core must be chosen.
-            let other = hairpin_pin_this_thread_apart_from(here)
-            hairpin_unpin_this_thread()
-            return (here, other, Self.coresOfThisThread())
-        }
-        #expect(cores.0 >= 0)
-        #expect(cores.1 >= 0 && cores.1 != cores.0)
-        #expect(cores.2.contains(Int(cores.1)))
     }
 
     /// Two threads pinned or not give the same report as one, and the calling thread has every
