@@ -26,6 +26,9 @@ public enum Throughput {
         /// analysing thread to sum up while that one kept up (`UnsummedPolicy`). Nil otherwise.
         public var soloFrames: Int?
         public var unsummedFrames: Int?
+        /// An analysis that read its capture again through the reorder window, the capture not
+        /// being in time order as first assumed (`ParallelAnalysis.run`).
+        public var readAgain = false
 
         public init() {}
     }
@@ -49,6 +52,7 @@ public enum Throughput {
             let report = outcome.analysis.report(interfaces: outcome.reader.interfaces.all, anomalies: outcome.reader.anomalies)
             pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
             pass.threads = outcome.threads
+            pass.readAgain = outcome.readAgain
             if outcome.threads >= 2 { (pass.soloFrames, pass.unsummedFrames) = (outcome.soloFrames, outcome.unsummedFrames) }
             return pass
         }

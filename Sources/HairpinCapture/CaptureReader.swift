@@ -22,6 +22,13 @@ public final class CaptureReader {
         var streamRetainBudget: Int64 = 32 << 20
         /// How a streamed input's bytes are held (tests use small rings and the sliding buffer).
         var streamBuffering = ByteSource.Buffering.standard
+        /// A single mapped input is read as if its records were already in time order: none waits
+        /// and nothing is read ahead. Where the reorder window's scout would not have proven a
+        /// record in order (a step back in time, or anything it stops at), the input ends there
+        /// and `assumedOrderBroken` is set: what was read is not what the window would hand on,
+        /// and the caller reads the capture again without this. Where it holds, the records,
+        /// their order and the anomalies are those the window gives.
+        public var assumesTimeOrder = false
 
         /// The memory of all streamed inputs read at once: each stream's ring holds its share (a
         /// power of two, at most the standard ring, at least `smallestStreamShare`), and waiting
@@ -59,7 +66,8 @@ public final class CaptureReader {
 
     /// Opens every path (`-` is standard input); fails on the first that is not a capture.
     public init(paths: [String], options: Options = Options()) throws(CaptureError) {
-        let options = paths.count > 1 ? options.sharingStreamMemory(among: paths.count(where: ByteSource.isStreamed)) : options
+        var options = paths.count > 1 ? options.sharingStreamMemory(among: paths.count(where: ByteSource.isStreamed)) : options
+        if paths.count > 1 { options.assumesTimeOrder = false }
         if paths.count > 1 { allowOpenFiles(paths.count) }
         var opened: [FileReader] = []
         for (index, path) in paths.enumerated() {
@@ -70,6 +78,10 @@ public final class CaptureReader {
         if opened.count == 1 { opened[0].keepScoutLog() }
         heads = Array(repeating: nil, count: opened.count)
     }
+
+    /// Whether reading that assumed time order (`Options.assumesTimeOrder`) met a record the
+    /// reorder window would not have handed on as it came, and ended there.
+    public var assumedOrderBroken: Bool { files.contains { $0.assumedOrderBroken } }
 
     /// The next record in time order, or nil when every input has ended.
     @inline(__always)

@@ -47,6 +47,13 @@ final class FileReader {
     @exclusivity(unchecked) private var scout: OrderScout?
     /// A pcapng file's scout was started (at its first packet block).
     @exclusivity(unchecked) private var scoutStarted = false
+    /// Read as if already in time order (`CaptureReader.Options.assumesTimeOrder`): no reorder
+    /// queue and no scout ahead. `orderCheck` reads each record after the reader as the scout
+    /// would have read it ahead; at the first it would not have proven, the input ends early
+    /// with `assumedOrderBroken` set.
+    private let assumesOrder: Bool
+    @exclusivity(unchecked) private var orderCheck: OrderScout?
+    @exclusivity(unchecked) private(set) var assumedOrderBroken = false
     /// What the scout read of each plain record of a mapped pcap file, by record number around a
     /// ring: the reader takes a record's time and lengths from here rather than from its header.
     /// The scout runs up to the reorder queue's capacity ahead (262,144 records by default, 400
@@ -113,7 +120,8 @@ final class FileReader {
         source = try ByteSource.opening(path, buffering: options.streamBuffering)
         mappedBase = source.mapping?.baseAddress
         mappedEnd = source.isMapped ? source.endOffset : 0
-        reorder = ReorderWindow(window: window, capacity: windowCapacity)
+        assumesOrder = options.assumesTimeOrder && source.isMapped && window > 0 && readsAhead
+        reorder = ReorderWindow(window: assumesOrder ? 0 : window, capacity: windowCapacity)
         info = CaptureFileInfo(index: fileIndex, path: path, format: .pcap, variant: nil,
                                compression: source.compression == .none ? nil : source.compression.rawValue,
                                byteOrder: "", version: "", resolution: nil, sections: [], bytesRead: 0)
@@ -128,7 +136,7 @@ final class FileReader {
         } else if PcapLayout.magicKind(magic) != nil {
             info.format = .pcap
             try readPcapHeader(at: 0)
-            if window > 0 && readsAhead {
+            if window > 0 && readsAhead && !assumesOrder {
                 scout = OrderScout(start: Int64(PcapLayout.fileHeaderLength), capacity: max(1, windowCapacity), lookAhead: scoutLookAhead)
             }
         } else {
@@ -238,10 +246,15 @@ final class FileReader {
             if exhausted { return nil }
             guard let record = try nextInFileOrder() else {
                 exhausted = true
+                if assumesOrder, let mappedBase, orderCheck != nil,
+                   !orderCheck!.followsToEnd(length: mappedEnd, step: { scoutStep(at: $0, base: mappedBase, limit: mappedEnd) }) {
+                    assumedOrderBroken = true
+                }
                 if source.streamWasCut { anomalies.count(.compressedStreamCut, at: source.endOffset) }
                 continue
             }
             recordsRead += 1
+            if assumesOrder, let mappedBase, !orderHolds(at: record.recordOffset, base: mappedBase) { return nil }
             // A pcapng file's scout starts at its first packet block, its section and interfaces read.
             if isPcapng && scout == nil && !scoutStarted && reorder.window > 0 && readsAhead {
                 scoutStarted = true
@@ -301,6 +314,7 @@ final class FileReader {
         let slot = slots[Int(layout.ordinal)]
         let window = reorder.window
         let scouted = scout != nil
+        let assumes = assumesOrder
         // Read once: the log is set before the first record. The slot of the record numbered
         // `recordsRead` in it.
         let scoutLog = self.scoutLog
@@ -330,6 +344,9 @@ final class FileReader {
                 // The scout's test (`scoutStep`), on the fields already read: the common loop stays tight.
                 guard layout.isPlain(fields), start + headerLength + Int64(fields.captured) <= mappedEnd,
                       PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { break }
+                if assumes && !orderHolds(plainFrom: start, to: start + headerLength + Int64(fields.captured), time: time, base: mappedBase) {
+                    break
+                }
             }
             if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
             handOnPlain(at: start, end: start + headerLength + Int64(fields.captured), time: time)
@@ -354,6 +371,7 @@ final class FileReader {
         var start = position
         while start < pieceEnd {
             guard let plain = plainPcapngRecord(at: start, base: base, limit: mappedEnd) else { break }
+            if assumesOrder && !orderHolds(plainFrom: start, to: plain.end, time: plain.time, base: base) { break }
             if scouted {
                 guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: base, limit: mappedEnd) }) else { break }
@@ -467,6 +485,27 @@ final class FileReader {
             scoutLogNext = scoutLogSlot(after: scoutLogNext)
         }
         return .record(time: time, end: end)
+    }
+
+    /// With time order assumed, whether the scout would prove the plain record from `start` to
+    /// `end` at `time` that the reader's own loop took (`orderHolds(at:base:)` otherwise).
+    @inline(__always)
+    private func orderHolds(plainFrom start: Int64, to end: Int64, time: Int64, base: UnsafeRawPointer) -> Bool {
+        if orderCheck != nil && orderCheck!.takesNext(start: start, end: end, time: time) { return true }
+        return orderHolds(at: start, base: base)
+    }
+
+    /// With time order assumed, whether the scout would prove the record at `start`, reading
+    /// every block from where it stopped; if not, the input ends here, with
+    /// `assumedOrderBroken`.
+    private func orderHolds(at start: Int64, base: UnsafeRawPointer) -> Bool {
+        if orderCheck == nil { orderCheck = OrderScout(start: start, capacity: .max) }
+        guard orderCheck!.follows(through: start, length: mappedEnd, step: { scoutStep(at: $0, base: base, limit: mappedEnd) }) else {
+            assumedOrderBroken = true
+            exhausted = true
+            return false
+        }
+        return true
     }
 
     /// The furthest offset read so far: the scout's, ahead of the records handed on.

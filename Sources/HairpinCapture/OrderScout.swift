@@ -96,6 +96,34 @@ struct OrderScout {
         return recordOffset < provenUntil && (farEnough() || offset >= limit)
     }
 
+    // MARK: In step with a reader that assumed time order
+
+    /// Takes the record from `start` to `end` at `time` when it is the next one the scout would
+    /// read and no older than the last: a plain record read by the reader's own loop, which
+    /// tests it as `step` would.
+    @inline(__always)
+    mutating func takesNext(start: Int64, end: Int64, time: Int64) -> Bool {
+        guard start == offset, time >= newest, !gaveUp else { return false }
+        newest = time
+        offset = end
+        provenUntil = end
+        scouted += 1
+        return true
+    }
+
+    /// Reads as far as the record at `recordOffset`, and it: true when the scout proves it (in
+    /// time order after every record before it, nothing it stops at on the way).
+    mutating func follows(through recordOffset: Int64, length: Int64, step: (Int64) -> Step) -> Bool {
+        while !gaveUp && !reachedEnd && offset <= recordOffset { advance(length: length, step: step) }
+        return !gaveUp && provenUntil > recordOffset
+    }
+
+    /// Reads on to the end of input: true when it gets there without stopping.
+    mutating func followsToEnd(length: Int64, step: (Int64) -> Step) -> Bool {
+        while !gaveUp && !reachedEnd { advance(length: length, step: step) }
+        return reachedEnd
+    }
+
     @inline(__always)
     private mutating func advance(length: Int64, step: (Int64) -> Step) {
         if offset == length {

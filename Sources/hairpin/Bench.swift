@@ -93,7 +93,8 @@ struct Bench: ParsableCommand {
                              ("file_bytes_per_second", .double(Double(fileBytes) / max(row.seconds, 1e-9))),
                              ("wire_bytes_per_second", .double(Double(row.pass.originalBytes) / max(row.seconds, 1e-9))),
                              ("solo_frames", row.pass.soloFrames.map { .int($0) } ?? .null),
-                             ("unsummed_frames", row.pass.unsummedFrames.map { .int($0) } ?? .null)])
+                             ("unsummed_frames", row.pass.unsummedFrames.map { .int($0) } ?? .null),
+                             ("read_again", .bool(row.pass.readAgain))])
                 })),
             ])
             print(value.serialized(pretty: true))
@@ -112,6 +113,10 @@ struct Bench: ParsableCommand {
         print("\(files.joined(separator: " ")): median of \(runs) runs per stage, after \(warmup) warm-up run\(warmup == 1 ? "" : "s")")
         print(table.render())
         for row in rows { if let balance = balanceText(row.pass) { print(balance) } }
+        if rows.contains(where: \.pass.readAgain) {
+            print("analyze: the capture is not in time order as the reorder window's look-ahead would prove it: read as if it were up to "
+                  + "where that failed, then again through the window (its first step back in time or unusual block decides the cost)")
+        }
     }
 
     /// How the reading and analysing threads of the median analyze run shared the frames: which

@@ -29,7 +29,15 @@ import Testing
             #expect(abs(rate - Double(packets ?? 0) / seconds) <= rate * 1e-9)
             // How two threads shared the frames: not a question for one thread.
             #expect(stage["solo_frames"] is NSNull && stage["unsummed_frames"] is NSNull)
+            // The scenario is written in time order: read once.
+            #expect(stage["read_again"] as? Bool == false)
         }
+        // The two uplinks' records interleave out of time order: the analysis reads them again.
+        let merged = try Hairpin.run(["bench", "--stage", "analyze", "--runs", "1", "--warmup", "0", "Captures/two-uplinks.pcapng"])
+        #expect(merged.status == 0 && merged.stdout.contains("then again through the window"), "\(merged.stdout)")
+        let mergedJSON = try Hairpin.run(["bench", "--json", "--stage", "analyze", "--runs", "1", "--warmup", "0", "Captures/two-uplinks.pcapng"])
+        let mergedStages = (try JSONSerialization.jsonObject(with: mergedJSON.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
+        #expect(mergedStages?.first?["read_again"] as? Bool == true)
         let decodeOnly = try Hairpin.run(["bench", "--json", "--runs", "1", "--decode-only", "Captures/glbp-split.pcapng"])
         let decodeStages = (try JSONSerialization.jsonObject(with: decodeOnly.stdoutData) as? [String: Any])?["stages"] as? [[String: Any]]
         #expect(decodeStages?.map { $0["stage"] as? String } == ["read", "decode"])

@@ -201,6 +201,8 @@ struct ReadResult {
     var interfaces: [CaptureInterface]
     var files: [CaptureFileInfo]
     var anomalies: [Anomaly]
+    /// Read assuming time order (`CaptureReader.Options.assumesTimeOrder`), which did not hold.
+    var assumedOrderBroken = false
 
     func anomalyCount(_ kind: AnomalyKind) -> Int {
         anomalies.filter { $0.kind == kind }.map(\.count).reduce(0, +)
@@ -234,7 +236,7 @@ func readAll(paths: [String], options: CaptureReader.Options = .init()) throws -
                                   direction: record.direction, hasTimestamp: record.hasTimestamp))
     }
     return ReadResult(records: records, interfaces: reader.interfaces.all, files: reader.fileInfos,
-                      anomalies: reader.anomalies)
+                      anomalies: reader.anomalies, assumedOrderBroken: reader.assumedOrderBroken)
 }
 
 /// `readAll` through `forEach`, the loop a mapped file's plain records take (its records proven
@@ -250,7 +252,8 @@ func readAllForEach(_ bytes: [UInt8], options: CaptureReader.Options, asksFrames
                                   direction: record.direction, hasTimestamp: record.hasTimestamp))
         return true
     }
-    return ReadResult(records: records, interfaces: reader.interfaces.all, files: reader.fileInfos, anomalies: reader.anomalies)
+    return ReadResult(records: records, interfaces: reader.interfaces.all, files: reader.fileInfos, anomalies: reader.anomalies,
+                      assumedOrderBroken: reader.assumedOrderBroken)
 }
 
 func readAll(_ bytes: [UInt8], options: CaptureReader.Options = .init()) throws -> ReadResult {

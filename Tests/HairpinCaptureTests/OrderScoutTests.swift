@@ -7,6 +7,7 @@ import Testing
 /// A capture's records leave the reorder window at once when the scout has proven them in
 /// order; the records, their order and the anomalies must be exactly what the queue alone gives
 /// (the same file read without the scout), for a mapped file and for a gzip stream of it alike.
+/// A mapped file read assuming time order gives them too, or says the assumption did not hold.
 @Suite struct OrderScoutTests {
     static let window: Int64 = 500_000_000
 
@@ -23,7 +24,7 @@ import Testing
     }
 
     @discardableResult
-    func expectSameAsQueue(_ bytes: [UInt8], capacity: Int = 262_144, streamBudget: Int64? = nil,
+    func expectSameAsQueue(_ bytes: [UInt8], capacity: Int = 262_144, streamBudget: Int64? = nil, assumedOrderHolds: Bool? = nil,
                            _ label: String) throws -> (mapped: ReadResult, queued: ReadResult, streamed: ReadResult) {
         var options = CaptureReader.Options(reorderWindow: Self.window, reorderCapacity: capacity)
         if let streamBudget { options.streamRetainBudget = streamBudget }
@@ -42,6 +43,22 @@ import Testing
             #expect(looped.records == queued.records, "\(label): records of the plain-record loop differ")
             #expect(anomalies(looped) == anomalies(queued), "\(label): anomalies of the plain-record loop differ")
         }
+        // Assuming time order: where it holds, the same as the queue; where not, said so (what was
+        // read is then dropped by the caller).
+        var assuming = options
+        assuming.assumesTimeOrder = true
+        let assumed = [try readAll(bytes, options: assuming), try readAllForEach(bytes, options: assuming, asksFramesAhead: true)]
+        for (index, result) in assumed.enumerated() where !result.assumedOrderBroken {
+            #expect(result.records == queued.records, "\(label): records read assuming time order differ (\(index))")
+            #expect(anomalies(result) == anomalies(queued), "\(label): anomalies read assuming time order differ (\(index))")
+        }
+        #expect(assumed[0].assumedOrderBroken == assumed[1].assumedOrderBroken, "\(label): both loops find the same")
+        if let assumedOrderHolds {
+            #expect(assumed[0].assumedOrderBroken == !assumedOrderHolds, "\(label): the assumed order \(assumedOrderHolds ? "holds" : "does not hold")")
+        }
+        // A stream cannot be read again: it is read through the window whatever is asked.
+        let streamedAssuming = try readAll(try gzip(bytes), options: assuming)
+        #expect(!streamedAssuming.assumedOrderBroken && streamedAssuming.records == queued.records, "\(label): streamed, assuming order")
         return (mapped, queued, streamed)
     }
 
@@ -113,7 +130,7 @@ import Testing
     @Test func inOrderRecordsPassWithoutWaiting() throws {
         // With room for 16 waiting records, the queue must push records out early; the scout's
         // records never wait, so none is forced.
-        let (mapped, queued, streamed) = try expectSameAsQueue(capture(count: 3000), capacity: 16, "in order")
+        let (mapped, queued, streamed) = try expectSameAsQueue(capture(count: 3000), capacity: 16, assumedOrderHolds: true, "in order")
         #expect(mapped.records.count == 3000)
         #expect(queued.files[0].recordsForcedByWindowCapacity > 2000)
         #expect(mapped.files[0].recordsForcedByWindowCapacity == 0)
@@ -144,7 +161,7 @@ import Testing
         // Within the window (100 ms back), beyond it (2 s back), at the start and at the end.
         for (label, steps) in [("within", [1500: Int64(1_400_000_000)]), ("beyond", [2600: Int64(500_000_000)]),
                                ("first", [0: Int64(3_000_000_000)]), ("last", [2999: Int64(2_000_000_000)])] {
-            let (mapped, _, _) = try expectSameAsQueue(capture(count: 3000, steps: steps), label)
+            let (mapped, _, _) = try expectSameAsQueue(capture(count: 3000, steps: steps), assumedOrderHolds: false, label)
             #expect(mapped.records.count == 3000, "\(label)")
             let times = mapped.records.map(\.timestamp)
             if label == "within" { #expect(times == times.sorted(), "within the window the order is restored") }
@@ -156,14 +173,14 @@ import Testing
     /// last record.
     @Test func largeRecordsReadAsTheQueueReadsThem() throws {
         let inOrder = capture(count: 3000, large: true)
-        try expectSameAsQueue(inOrder, capacity: 16, "large, small queue")
-        try expectSameAsQueue(inOrder, "large")
+        try expectSameAsQueue(inOrder, capacity: 16, assumedOrderHolds: true, "large, small queue")
+        try expectSameAsQueue(inOrder, assumedOrderHolds: true, "large")
         for (label, steps) in [("within", [1500: Int64(1_400_000_000)]), ("beyond", [2600: Int64(500_000_000)])] {
-            let (mapped, _, _) = try expectSameAsQueue(capture(count: 3000, steps: steps, large: true), "large, \(label)")
+            let (mapped, _, _) = try expectSameAsQueue(capture(count: 3000, steps: steps, large: true), assumedOrderHolds: false, "large, \(label)")
             #expect(mapped.records.count == 3000, "\(label)")
         }
-        try expectSameAsQueue(inOrder + inOrder, "large, concatenated")
-        try expectSameAsQueue(Array(inOrder.dropLast(7)), "large, cut")
+        try expectSameAsQueue(inOrder + inOrder, assumedOrderHolds: false, "large, concatenated")
+        try expectSameAsQueue(Array(inOrder.dropLast(7)), assumedOrderHolds: false, "large, cut")
     }
 
     @Test func unusualFilesFallBackToTheQueue() throws {
@@ -172,7 +189,7 @@ import Testing
         var implausible = good
         implausible[24 + 600 * 16 + (0..<600).reduce(0) { $0 + 60 + $1 % 200 } + 8] = 0xFF
         for (label, bytes) in [("concatenated", good + good), ("cut", Array(good.dropLast(7))), ("implausible", implausible)] {
-            try expectSameAsQueue(bytes, label)
+            try expectSameAsQueue(bytes, assumedOrderHolds: false, label)
         }
     }
 
@@ -190,7 +207,7 @@ import Testing
             }
             return ng.bytes
         }
-        let plain = try expectSameAsQueue(pcapng(3000), capacity: 16, "plain")
+        let plain = try expectSameAsQueue(pcapng(3000), capacity: 16, assumedOrderHolds: true, "plain")
         #expect(plain.mapped.records.count == 3000)
         #expect(plain.mapped.files[0].recordsForcedByWindowCapacity == 0, "proven in order: none waited")
         #expect(plain.queued.files[0].recordsForcedByWindowCapacity > 2000)
@@ -203,39 +220,40 @@ import Testing
             flagged.enhanced(interface: 0, units: UInt64(index) * 1_000_000, frame: frame(60 + index % 200, seed: UInt8(index & 0xFF)),
                              flags: index % 3 == 0 ? nil : UInt32(1 + index % 2))
         }
-        let withOptions = try expectSameAsQueue(flagged.bytes, capacity: 16, "flags on two blocks of three")
+        let withOptions = try expectSameAsQueue(flagged.bytes, capacity: 16, assumedOrderHolds: true, "flags on two blocks of three")
         #expect(withOptions.mapped.records.count == 3000)
         #expect(withOptions.mapped.files[0].recordsForcedByWindowCapacity == 0, "proven in order: none waited")
         #expect(withOptions.streamed.files[0].recordsForcedByWindowCapacity == 0)
         #expect(withOptions.queued.files[0].recordsForcedByWindowCapacity > 2000)
         #expect(Set(withOptions.mapped.records.map(\.direction)).count == 3, "the flags' directions are read")
-        let cases: [(String, (inout PcapngBuilder, Int) -> Void)] = [
-            ("statistics and custom blocks", { ng, index in
+        // Each with whether reading it assuming time order holds (the scout takes all of it).
+        let cases: [(String, Bool, (inout PcapngBuilder, Int) -> Void)] = [
+            ("statistics and custom blocks", true, { ng, index in
                 if index % 500 == 7 { ng.statistics(interface: 0, received: UInt64(index), dropped: 0) }
                 if index == 1200 { ng.custom([1, 2, 3, 4]) }
             }),
-            ("a step back", { ng, index in
+            ("a step back", false, { ng, index in
                 if index == 1500 { ng.enhanced(interface: 0, units: 1_400_000_000, frame: frame(70)) }
             }),
-            ("flags", { ng, index in
+            ("flags", true, { ng, index in
                 if index == 900 { ng.enhanced(interface: 0, units: 900_000_000, frame: frame(80), flags: 1) }
             }),
-            ("a second interface", { ng, index in
+            ("a second interface", false, { ng, index in
                 if index == 1000 { ng.interface(tsresol: 6) }
                 if index > 1000 && index % 3 == 0 { ng.enhanced(interface: 1, units: UInt64(index) * 1000, frame: frame(64)) }
             }),
-            ("a second section", { ng, index in
+            ("a second section", false, { ng, index in
                 if index == 2000 {
                     ng.section(bigEndian: true)
                     ng.interface(tsresol: 9)
                 }
             }),
-            ("a captured length past the block", { ng, index in
+            ("a captured length past the block", false, { ng, index in
                 if index == 1700 { ng.enhanced(interface: 0, units: 1_700_000_000, frame: frame(64), capturedOverride: 200) }
             }),
         ]
-        for (label, extra) in cases {
-            let result = try expectSameAsQueue(pcapng(3000, extra), label)
+        for (label, holds, extra) in cases {
+            let result = try expectSameAsQueue(pcapng(3000, extra), assumedOrderHolds: holds, label)
             #expect(result.mapped.records.count >= 3000, "\(label)")
         }
     }
@@ -345,7 +363,7 @@ import Testing
 
     @Test(.enabled(if: SharedCaptures.available, "needs ../shared/captures/real: skipped"))
     func realPcapFilesReadAsTheQueueReadsThem() throws {
-        var compared = 0
+        var compared = 0, held = 0
         for entry in SharedCaptures.entries where entry.file.hasSuffix(".pcap") || entry.file.hasSuffix(".pcapng") {
             let path = SharedCaptures.path(entry)
             guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size < 8 << 20 else { continue }
@@ -353,8 +371,14 @@ import Testing
             guard (try? readAll(bytes)) != nil else { continue }  // not a capture at all: other tests cover those
             try expectSameAsQueue(bytes, entry.file)
             compared += 1
+            var assuming = CaptureReader.Options()
+            assuming.assumesTimeOrder = true
+            if try !readAll(bytes, options: assuming).assumedOrderBroken { held += 1 }
         }
         #expect(compared > 100)
+        // Most real captures are in time order as the scout proves it; the rest are read again.
+        print("real captures in time order as assumed: \(held) of \(compared)")
+        #expect(held > compared / 2)
     }
 }
 
