@@ -75,7 +75,7 @@ public enum ParallelAnalysis {
     /// `solo`: when two threads run, whether the reading one may analyse frames itself (not with
     /// `observe`, which sees the frames on the calling thread). `pinsThreads`: the reading and
     /// the analysing thread are each kept on a core of their own while they run. `assumingOrder`:
-    /// a single capture file is first read as if already in time order
+    /// mapped capture files are first read as if already in time order
     /// (`CaptureReader.Options.assumesTimeOrder`); where that does not hold, the analysis so far
     /// is dropped and the capture read again through the reorder window. The report is the same
     /// either way; in order, no record waits for the window's look-ahead (the 1514-byte benchmark

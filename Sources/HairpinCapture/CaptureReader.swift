@@ -22,12 +22,13 @@ public final class CaptureReader {
         var streamRetainBudget: Int64 = 32 << 20
         /// How a streamed input's bytes are held (tests use small rings and the sliding buffer).
         var streamBuffering = ByteSource.Buffering.standard
-        /// A single mapped input is read as if its records were already in time order: none waits
+        /// Mapped inputs are read as if their records were already in time order: none waits
         /// and nothing is read ahead. Where the reorder window's scout would not have proven a
-        /// record in order (a step back in time, or anything it stops at), the input ends there
-        /// and `assumedOrderBroken` is set: what was read is not what the window would hand on,
-        /// and the caller reads the capture again without this. Where it holds, the records,
-        /// their order and the anomalies are those the window gives.
+        /// record in order (a step back in time, or anything it stops at), the input ends there,
+        /// and a merge with it, and `assumedOrderBroken` is set: what was read is not what the
+        /// window would hand on, and the caller reads the captures again without this. Where it
+        /// holds, the records, their order and the anomalies are those the window gives. With a
+        /// stream among several inputs, which could not be read again, nothing is assumed.
         public var assumesTimeOrder = false
 
         /// The memory of all streamed inputs read at once: each stream's ring holds its share (a
@@ -66,8 +67,10 @@ public final class CaptureReader {
 
     /// Opens every path (`-` is standard input); fails on the first that is not a capture.
     public init(paths: [String], options: Options = Options()) throws(CaptureError) {
-        var options = paths.count > 1 ? options.sharingStreamMemory(among: paths.count(where: ByteSource.isStreamed)) : options
-        if paths.count > 1 { options.assumesTimeOrder = false }
+        let streams = paths.count > 1 ? paths.count(where: ByteSource.isStreamed) : 0
+        var options = paths.count > 1 ? options.sharingStreamMemory(among: streams) : options
+        // Read again, a stream would not give its records a second time.
+        if streams > 0 { options.assumesTimeOrder = false }
         if paths.count > 1 { allowOpenFiles(paths.count) }
         var opened: [FileReader] = []
         for (index, path) in paths.enumerated() {
@@ -139,7 +142,7 @@ public final class CaptureReader {
             inputs = files.map { Unmanaged.passUnretained($0) }
             for index in files.indices {
                 heads[index] = try nextAskingAhead(of: index)
-                if let head = heads[index] { waiting.push(index, time: head.timestamp) }
+                if let head = heads[index] { waiting.push(index, time: head.timestamp) } else if endsMergeEarly(index) { return nil }
             }
         } else if replenish >= 0 {
             // Read the file whose record went out last only now: its bytes had to stay valid
@@ -150,12 +153,23 @@ public final class CaptureReader {
             } else {
                 heads[replenish] = nil
                 waiting.removeFirst()
+                if endsMergeEarly(replenish) { return nil }
             }
             replenish = -1
         }
         guard let best = waiting.first, let pending = heads[best] else { return nil }
         replenish = best
         return inputs[best]._withUnsafeGuaranteedRef { $0.record(pending) }
+    }
+
+    /// Whether input `index`, just ended, ended where the time order it assumed did not hold
+    /// (`Options.assumesTimeOrder`): the merge then ends too, everything after it being read again.
+    private func endsMergeEarly(_ index: Int) -> Bool {
+        guard inputs[index]._withUnsafeGuaranteedRef({ $0.assumedOrderBroken }) else { return false }
+        for other in files.indices { heads[other] = nil }
+        waiting = MergeOrder()
+        replenish = -1
+        return true
     }
 
     /// The next record of input `index` (`FileReader.nextAskingAhead`), reached through `inputs`.

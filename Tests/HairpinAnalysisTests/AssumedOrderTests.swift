@@ -12,8 +12,8 @@ import HairpinCapture
         var readAgain: Bool
     }
 
-    static func analyse(_ path: String, threads: Int, assumingOrder: Bool) throws -> Run {
-        let run = try ParallelAnalysis.run(paths: [path], reading: .init(), filter: nil, options: Analysis.Options(),
+    static func analyse(_ paths: [String], threads: Int, assumingOrder: Bool) throws -> Run {
+        let run = try ParallelAnalysis.run(paths: paths, reading: .init(), filter: nil, options: Analysis.Options(),
                                            threads: threads, assumingOrder: assumingOrder)
         return Run(report: run.analysis.report(interfaces: run.reader.interfaces.all, anomalies: run.reader.anomalies),
                    readAgain: run.readAgain)
@@ -27,8 +27,8 @@ import HairpinCapture
         for name in names {
             let path = SoloHandoverTests.captures.appendingPathComponent(name).path
             for threads in [1, 2] {
-                let window = try Self.analyse(path, threads: threads, assumingOrder: false)
-                let assumed = try Self.analyse(path, threads: threads, assumingOrder: true)
+                let window = try Self.analyse([path], threads: threads, assumingOrder: false)
+                let assumed = try Self.analyse([path], threads: threads, assumingOrder: true)
                 #expect(!window.readAgain, "\(name): nothing is assumed, nothing read again")
                 #expect(assumed.report == window.report, "\(name), \(threads) threads")
                 #expect(assumed.report.capture.packets > 100, "\(name)")
@@ -38,5 +38,17 @@ import HairpinCapture
         // Both ways are taken: the merged two-uplink capture steps back in time where its uplinks
         // interleave; the scenarios are written in time order.
         #expect(readAgain == ["two-uplinks.pcapng"])
+    }
+
+    @Test func mergedFilesToo() throws {
+        let paths = ["steady-state.pcapng", "two-uplinks.pcapng", "vrrp-qemu.pcapng"].map { SoloHandoverTests.captures.appendingPathComponent($0).path }
+        for (label, files) in [("in order", [paths[0], paths[2]]), ("one steps back", paths)] {
+            for threads in [1, 2] {
+                let window = try Self.analyse(files, threads: threads, assumingOrder: false)
+                let assumed = try Self.analyse(files, threads: threads, assumingOrder: true)
+                #expect(assumed.report == window.report, "\(label), \(threads) threads")
+                #expect(assumed.readAgain == (label == "one steps back"), "\(label)")
+            }
+        }
     }
 }

@@ -361,6 +361,39 @@ import Testing
         #expect(result.mapped.records.map(\.interface) == interfacesInFileOrder)
     }
 
+    /// Files merged, read assuming time order: as the window merges them where each is in order;
+    /// the merge ends at the first that is not; with a stream among them nothing is assumed.
+    @Test func mergedFilesAssumeTimeOrderTogether() throws {
+        let files = TemporaryFiles()
+        // Interleaved in time: records every millisecond, the second file half a millisecond later.
+        var shifted = PcapBuilder(nanosecond: true)
+        for index in 0..<2000 {
+            let time = Int64(index) * 1_000_000 + 500_000
+            shifted.record(seconds: UInt32(time / 1_000_000_000), fraction: UInt32(time % 1_000_000_000), frame: frame(90, seed: 3))
+        }
+        let first = files.write(capture(count: 2000)), second = files.write(shifted.bytes)
+        let stepping = files.write(capture(count: 2000, steps: [1500: Int64(1_400_000_000)]))
+        let zipped = files.write(try gzip(capture(count: 2000, steps: [1500: Int64(1_400_000_000)])), name: "stepping.pcap.gz")
+        var assuming = CaptureReader.Options(reorderWindow: Self.window)
+        assuming.assumesTimeOrder = true
+        func anomalies(_ result: ReadResult) -> [String] { result.anomalies.map { "\($0.kind) \($0.count) \($0.firstOffset ?? -1)" } }
+
+        let window = try readAll(paths: [first, second], options: .init(reorderWindow: Self.window))
+        let assumed = try readAll(paths: [first, second], options: assuming)
+        #expect(!assumed.assumedOrderBroken)
+        #expect(assumed.records == window.records && anomalies(assumed) == anomalies(window))
+        #expect(assumed.records.count == 4000)
+
+        let broken = try readAll(paths: [first, stepping], options: assuming)
+        #expect(broken.assumedOrderBroken)
+        #expect(broken.records.count < 3100, "the merge ends at the step back: \(broken.records.count) records")
+
+        let withStream = try readAll(paths: [first, zipped], options: assuming)
+        let withStreamWindow = try readAll(paths: [first, zipped], options: .init(reorderWindow: Self.window))
+        #expect(!withStream.assumedOrderBroken)
+        #expect(withStream.records == withStreamWindow.records && withStream.records.count == 4000)
+    }
+
     @Test(.enabled(if: SharedCaptures.available, "needs ../shared/captures/real: skipped"))
     func realPcapFilesReadAsTheQueueReadsThem() throws {
         var compared = 0, held = 0
