@@ -206,15 +206,24 @@ final class Progress {
     private var lastReport = Date()
     private var bytes = 0
     private var shown = false
+    /// Frame numbers start again when the analysis reads its input a second time, not being in
+    /// time order as first assumed (`ParallelAnalysis.run`).
+    private var lastFrame = 0
+    private var again = ""
 
     func tick(_ frame: Int, time: Int64, originalLength: Int) {
+        if frame < lastFrame {
+            bytes = 0
+            again = " (read again: not in time order)"
+        }
+        lastFrame = frame
         bytes += originalLength
         guard frame & 0xFFFF == 0 else { return }
         let now = Date()
         guard now.timeIntervalSince(lastReport) >= 0.5 else { return }
         lastReport = now
         shown = true
-        FileHandleOutput.standardErrorRaw("\r\(frame) packets, \(Units.bytes(Int64(bytes))), at \(Units.timestamp(time))   ")
+        FileHandleOutput.standardErrorRaw("\r\(frame) packets, \(Units.bytes(Int64(bytes))), at \(Units.timestamp(time))\(again)   ")
     }
 
     func finish() {
