@@ -86,9 +86,14 @@ public enum ParallelAnalysis {
                            observe: ((_ frame: Int, _ timestamp: Int64, _ originalLength: Int) -> Void)? = nil) throws -> Outcome {
         var reading = reading
         reading.assumesTimeOrder = assumingOrder
-        let outcome = try runOnce(paths: paths, reading: reading, filter: filter, options: options, threads: threads,
-                                  evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads, observe: observe)
-        guard outcome.reader.assumedOrderBroken else { return outcome }
+        do {
+            // In a scope of its own: a dropped analysis's state and mapping are freed before the
+            // second reading starts.
+            let outcome = try runOnce(paths: paths, reading: reading, filter: filter, options: options, threads: threads,
+                                      evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads,
+                                      observe: observe)
+            if !outcome.reader.assumedOrderBroken { return outcome }
+        }
         reading.assumesTimeOrder = false
         var again = try runOnce(paths: paths, reading: reading, filter: filter, options: options, threads: threads,
                                 evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads, observe: observe)
