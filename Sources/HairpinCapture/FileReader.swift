@@ -136,7 +136,10 @@ final class FileReader {
         } else if PcapLayout.magicKind(magic) != nil {
             info.format = .pcap
             try readPcapHeader(at: 0)
-            if window > 0 && readsAhead && !assumesOrder {
+            // Where the scout would start: a first record it does not take is not one to step over.
+            if assumesOrder {
+                orderCheck = OrderScout(start: Int64(PcapLayout.fileHeaderLength), capacity: .max)
+            } else if window > 0 && readsAhead {
                 scout = OrderScout(start: Int64(PcapLayout.fileHeaderLength), capacity: max(1, windowCapacity), lookAhead: scoutLookAhead)
             }
         } else {

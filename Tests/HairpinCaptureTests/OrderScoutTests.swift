@@ -188,7 +188,12 @@ import Testing
         // Two files concatenated, a cut last record, an implausible length in the middle.
         var implausible = good
         implausible[24 + 600 * 16 + (0..<600).reduce(0) { $0 + 60 + $1 % 200 } + 8] = 0xFF
-        for (label, bytes) in [("concatenated", good + good), ("cut", Array(good.dropLast(7))), ("implausible", implausible)] {
+        // The first record's captured length implausible: the reader finds the next record, the
+        // scout stops where it starts.
+        var firstImplausible = good
+        firstImplausible[24 + 11] = 0xFF
+        for (label, bytes) in [("concatenated", good + good), ("cut", Array(good.dropLast(7))), ("implausible", implausible),
+                               ("first implausible", firstImplausible)] {
             try expectSameAsQueue(bytes, assumedOrderHolds: false, label)
         }
     }
