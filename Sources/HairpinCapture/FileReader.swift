@@ -318,6 +318,8 @@ final class FileReader {
         let window = reorder.window
         let scouted = scout != nil
         let assumes = assumesOrder
+        var hand = orderCheck?.inHand ?? OrderScout.InHand(offset: -1, newest: .max)
+        defer { if assumes { giveBack(&hand) } }
         // Read once: the log is set before the first record. The slot of the record numbered
         // `recordsRead` in it.
         let scoutLog = self.scoutLog
@@ -347,7 +349,8 @@ final class FileReader {
                 // The scout's test (`scoutStep`), on the fields already read: the common loop stays tight.
                 guard layout.isPlain(fields), start + headerLength + Int64(fields.captured) <= mappedEnd,
                       PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { break }
-                if assumes && !orderHolds(plainFrom: start, to: start + headerLength + Int64(fields.captured), time: time, base: mappedBase) {
+                if assumes && !orderHolds(plainFrom: start, to: start + headerLength + Int64(fields.captured), time: time, base: mappedBase,
+                                          hand: &hand) {
                     break
                 }
             }
@@ -371,10 +374,13 @@ final class FileReader {
     private func forEachPlainPcapngRecord(base: UnsafeRawPointer, _ body: (Record) throws(CaptureError) -> Bool) throws(CaptureError) -> Bool {
         let window = reorder.window
         let scouted = scout != nil
+        let assumes = assumesOrder
+        var hand = orderCheck?.inHand ?? OrderScout.InHand(offset: -1, newest: .max)
+        defer { if assumes { giveBack(&hand) } }
         var start = position
         while start < pieceEnd {
             guard let plain = plainPcapngRecord(at: start, base: base, limit: mappedEnd) else { break }
-            if assumesOrder && !orderHolds(plainFrom: start, to: plain.end, time: plain.time, base: base) { break }
+            if assumes && !orderHolds(plainFrom: start, to: plain.end, time: plain.time, base: base, hand: &hand) { break }
             if scouted {
                 guard scout!.clears(recordOffset: start, time: plain.time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: base, limit: mappedEnd) }) else { break }
@@ -491,11 +497,24 @@ final class FileReader {
     }
 
     /// With time order assumed, whether the scout would prove the plain record from `start` to
-    /// `end` at `time` that the reader's own loop took (`orderHolds(at:base:)` otherwise).
+    /// `end` at `time` that the reader's own loop took, holding `orderCheck`'s place in `hand`
+    /// (`orderHolds(at:base:)` where the record is not simply the next).
     @inline(__always)
-    private func orderHolds(plainFrom start: Int64, to end: Int64, time: Int64, base: UnsafeRawPointer) -> Bool {
-        if orderCheck != nil && orderCheck!.takesNext(start: start, end: end, time: time) { return true }
-        return orderHolds(at: start, base: base)
+    private func orderHolds(plainFrom start: Int64, to end: Int64, time: Int64, base: UnsafeRawPointer,
+                            hand: inout OrderScout.InHand) -> Bool {
+        if hand.takes(start: start, end: end, time: time) { return true }
+        giveBack(&hand)
+        guard orderHolds(at: start, base: base) else { return false }
+        hand = orderCheck!.inHand
+        return true
+    }
+
+    /// What a loop of plain records took for `orderCheck` (`OrderScout.InHand`), given back once.
+    @inline(__always)
+    private func giveBack(_ hand: inout OrderScout.InHand) {
+        guard hand.records > 0 else { return }
+        orderCheck!.tookInHand(hand)
+        hand.records = 0
     }
 
     /// With time order assumed, whether the scout would prove the record at `start`, reading

@@ -98,17 +98,37 @@ struct OrderScout {
 
     // MARK: In step with a reader that assumed time order
 
-    /// Takes the record from `start` to `end` at `time` when it is the next one the scout would
-    /// read and no older than the last: a plain record read by the reader's own loop, which
-    /// tests it as `step` would.
-    @inline(__always)
-    mutating func takesNext(start: Int64, end: Int64, time: Int64) -> Bool {
-        guard start == offset, time >= newest, !gaveUp else { return false }
-        newest = time
-        offset = end
-        provenUntil = end
-        scouted += 1
-        return true
+    /// Where the scout reads next and the newest time it read, held by the reader's loop of
+    /// plain records while it runs (in registers, not through the reader's fields), and given
+    /// back when it stops (`tookInHand`).
+    struct InHand {
+        var offset: Int64
+        var newest: Int64
+        var records = 0
+
+        /// Takes the record from `start` to `end` at `time` when it is the next one the scout
+        /// would read and no older than the last: a plain record read by the loop, which tests
+        /// it as the scout's `step` would.
+        @inline(__always)
+        mutating func takes(start: Int64, end: Int64, time: Int64) -> Bool {
+            guard start == offset, time >= newest else { return false }
+            newest = time
+            offset = end
+            records += 1
+            return true
+        }
+    }
+
+    /// This scout's place, for a loop to hold (-1 once it gave up: it takes nothing more).
+    var inHand: InHand { InHand(offset: gaveUp ? -1 : offset, newest: newest) }
+
+    /// What a loop took (`InHand.takes`) since it was handed `inHand`.
+    mutating func tookInHand(_ hand: InHand) {
+        guard hand.records > 0 else { return }
+        newest = hand.newest
+        offset = hand.offset
+        provenUntil = hand.offset
+        scouted += hand.records
     }
 
     /// Reads as far as the record at `recordOffset`, and it: true when the scout proves it (in
