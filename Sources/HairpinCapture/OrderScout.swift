@@ -10,7 +10,9 @@ import Synchronization
 /// says (`FileReader.scoutStep`). A streamed input keeps in memory every byte the scout reads
 /// ahead, so there it looks no further than `lookAhead` bytes past the record it is asked about
 /// (and an eighth more, read at once), as the queue is forced on past that many bytes held
-/// (`FileReader.streamRetainBudget`).
+/// (`FileReader.streamRetainBudget`). Read in step with the reader instead, it is the check of a
+/// reading that assumed time order (`CaptureReader.Options.assumesTimeOrder`): the same rules,
+/// no look-ahead.
 struct OrderScout {
     /// Offset of the next record header the scout has not read.
     private(set) var offset: Int64
