@@ -318,7 +318,7 @@ final class FileReader {
         let window = reorder.window
         let scouted = scout != nil
         let assumes = assumesOrder
-        var hand = orderCheck?.inHand ?? OrderScout.InHand(offset: -1, newest: .max)
+        var hand = orderCheckInHand
         defer { if assumes { giveBack(&hand) } }
         // Read once: the log is set before the first record. The slot of the record numbered
         // `recordsRead` in it.
@@ -375,7 +375,7 @@ final class FileReader {
         let window = reorder.window
         let scouted = scout != nil
         let assumes = assumesOrder
-        var hand = orderCheck?.inHand ?? OrderScout.InHand(offset: -1, newest: .max)
+        var hand = orderCheckInHand
         defer { if assumes { giveBack(&hand) } }
         var start = position
         while start < pieceEnd {
@@ -505,9 +505,13 @@ final class FileReader {
         if hand.takes(start: start, end: end, time: time) { return true }
         giveBack(&hand)
         guard orderHolds(at: start, base: base) else { return false }
-        hand = orderCheck!.inHand
+        hand = orderCheckInHand
         return true
     }
+
+    /// `orderCheck`'s place for a loop of plain records to hold; before there is a check, one
+    /// that takes nothing (the first record makes it).
+    private var orderCheckInHand: OrderScout.InHand { orderCheck?.inHand ?? OrderScout.InHand(offset: -1, newest: .max) }
 
     /// What a loop of plain records took for `orderCheck` (`OrderScout.InHand`), given back once.
     @inline(__always)
