@@ -84,19 +84,19 @@ public enum ParallelAnalysis {
                            threads: Int, evenForSmallInputs: Bool = true, solo: SoloPolicy = .measured,
                            unsummed: UnsummedPolicy = .whileAnalysisKeepsUp, pinsThreads: Bool = true, assumingOrder: Bool = true,
                            observe: ((_ frame: Int, _ timestamp: Int64, _ originalLength: Int) -> Void)? = nil) throws -> Outcome {
-        var reading = reading
-        reading.assumesTimeOrder = assumingOrder
+        func analyse(assumingOrder: Bool) throws -> Outcome {
+            var reading = reading
+            reading.assumesTimeOrder = assumingOrder
+            return try runOnce(paths: paths, reading: reading, filter: filter, options: options, threads: threads,
+                               evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads, observe: observe)
+        }
         do {
             // In a scope of its own: a dropped analysis's state and mapping are freed before the
             // second reading starts.
-            let outcome = try runOnce(paths: paths, reading: reading, filter: filter, options: options, threads: threads,
-                                      evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads,
-                                      observe: observe)
+            let outcome = try analyse(assumingOrder: assumingOrder)
             if !outcome.reader.assumedOrderBroken { return outcome }
         }
-        reading.assumesTimeOrder = false
-        var again = try runOnce(paths: paths, reading: reading, filter: filter, options: options, threads: threads,
-                                evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads, observe: observe)
+        var again = try analyse(assumingOrder: false)
         again.readAgain = true
         return again
     }
