@@ -228,11 +228,12 @@ public final class Analysis {
     }
 
     /// Asks for the lines the frame summarised by `frame` will touch, a few frames ahead of it:
-    /// the first probe of its flow, at the place its hash picks, or its bytes when it is to be
-    /// summed up here.
+    /// the first probe of its flow, at the place its hash picks, the set of its copy digest, or
+    /// its bytes when it is to be summed up here.
     @inline(__always)
     public func prefetch(for frame: FrameSummary) {
         if runsTraffic, frame.hasFlow { flows.prefetch(hash: frame.flowHash) }
+        if runsHosts, !frame.isUnsummed { sightings.prefetch(digest: frame.mirrorDigest) }
         // A frame left unsummed is read here: its headers, from the other core's cache or memory.
         if frame.isUnsummed, let bytes = frame.heldBytes {
             hairpin_prefetch(bytes)

@@ -3,8 +3,8 @@ import Testing
 import HairpinWire
 
 /// The copy table: a frame seen again at another point within the window is a copy, at the same
-/// point a new frame; two frames of one set both wait for their copies, a third pushes out the
-/// one seen longer ago.
+/// point a new frame; four frames of one set all wait for their copies, a fifth pushes out the
+/// one seen longest ago.
 @Suite struct MirrorCopiesTests {
     @Test func copiesAreFoundAtOtherPointsWithinTheWindow() {
         var copies = MirrorCopies(slots: 16, window: 1000)
@@ -22,21 +22,55 @@ import HairpinWire
         #expect(pairs.indices.map { pairs[$0].minimum } == [400])
     }
 
-    @Test func twoFramesOfOneSetBothWaitAndAThirdPushesOutTheOlder() {
+    @Test func fourFramesOfOneSetAllWaitAndAFifthPushesOutTheOldest() {
         var copies = MirrorCopies(slots: 16, window: 1000)
         func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { copies.isCopy(digest, time: time, point: point) }
-        // 0x4, 0x5, 0x14 and 0x15 share the set of slots 4 and 5 in a 16-slot table; 0x4 and
-        // 0x14 would share one slot of a direct-mapped table.
+        // 0x4 to 0x7 and 0x14 to 0x17 share the set of slots 4 to 7 in a 16-slot table.
         #expect(!isCopy(0x4, time: 0, point: 1))
         #expect(!isCopy(0x14, time: 10, point: 1))
-        #expect(isCopy(0x4, time: 20, point: 2))
-        #expect(isCopy(0x14, time: 30, point: 2))
-        #expect(!isCopy(0x5, time: 40, point: 1))    // replaces 0x4, seen at 0
-        #expect(isCopy(0x14, time: 50, point: 3))
-        #expect(!isCopy(0x4, time: 60, point: 2), "pushed out: taken for a first sighting")
-        #expect(!isCopy(0x15, time: 70, point: 1))   // replaces 0x5 (seen at 40) over 0x4 (60)
-        #expect(!isCopy(0x5, time: 80, point: 2))
-        #expect(isCopy(0x15, time: 90, point: 2))
+        #expect(!isCopy(0x5, time: 20, point: 1))
+        #expect(!isCopy(0x15, time: 30, point: 1))
+        #expect(isCopy(0x4, time: 40, point: 2))
+        #expect(isCopy(0x15, time: 50, point: 2))
+        #expect(copies.evictedEarly == 0)
+        #expect(!isCopy(0x6, time: 60, point: 1))     // replaces 0x4, seen at 0
+        #expect(copies.evictedEarly == 1)
+        #expect(isCopy(0x14, time: 70, point: 3))
+        #expect(!isCopy(0x4, time: 80, point: 2), "pushed out: taken for a first sighting")
+        // 0x4 came back at 80 in place of the oldest, 0x14 (seen at 10).
+        #expect(!isCopy(0x14, time: 90, point: 2))   // replaces 0x5 (seen at 20)
+        #expect(isCopy(0x15, time: 100, point: 3))
+        #expect(isCopy(0x6, time: 110, point: 2))
+        #expect(copies.evictedEarly == 3)
+        // Past the window the oldest goes without counting: its copies had their time.
+        #expect(!isCopy(0x7, time: 2000, point: 1))
+        #expect(copies.evictedEarly == 3)
+    }
+
+    @Test func theTableGrowsWhileFramesArePushedOutBeforeTheirCopiesCouldCome() {
+        var copies = MirrorCopies(slots: 4, maximumSlots: 16, window: 1_000_000_000)
+        // One set of four: from the fifth frame on, each pushes out one still within its window.
+        func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { copies.isCopy(digest, time: time, point: point) }
+        for frame in 0..<131 { #expect(!isCopy(UInt64(frame), time: Int64(frame), point: 1)) }
+        // 64 early evictions mark a time, 64 more within a second of it double the table.
+        #expect(copies.slotCount == 4)
+        #expect(copies.evictedEarly == 127)
+        #expect(!isCopy(131, time: 131, point: 1))
+        #expect(copies.slotCount == 8)
+        #expect(copies.evictedEarly == 128)
+        // What the full set held is kept across the growth, with the frame that made it grow.
+        for frame in 127...131 { #expect(isCopy(UInt64(frame), time: 200, point: 2), "frame \(frame)") }
+        for frame in 132..<3000 { _ = copies.isCopy(UInt64(frame), time: Int64(frame), point: 1) }
+        #expect(copies.slotCount == 16, "no larger than the maximum")
+    }
+
+    @Test func earlyEvictionsSpreadOverSecondsDoNotGrowTheTable() {
+        var copies = MirrorCopies(slots: 4, maximumSlots: 16, window: 10_000_000_000)
+        // A frame every 100 ms: each pushes out one of 400 ms ago, 64 of them take 6.4 s.
+        func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { copies.isCopy(digest, time: time, point: point) }
+        for frame in 0..<200 { #expect(!isCopy(UInt64(frame), time: Int64(frame) * 100_000_000, point: 1)) }
+        #expect(copies.evictedEarly == 196)
+        #expect(copies.slotCount == 4)
     }
 
     @Test func digestsDifferWhenTheBytesOrTheSourceDiffer() {

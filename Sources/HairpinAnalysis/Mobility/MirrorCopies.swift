@@ -1,10 +1,19 @@
+import CPlatform
 import HairpinWire
 
 /// Tells a frame's first sighting from its copies on other capture points (a broadcast flooded
-/// to every mirrored port, a unicast crossing the DCI): a fixed table of recent frame digests,
-/// two ways per set, so memory and time per frame are constant and two busy frames that share a
-/// set do not push each other out before their copies arrive (direct-mapped, the table missed
-/// about 2% of the copies of a busy scenario). A digest seen at another point within `window` is
+/// to every mirrored port, a unicast crossing the DCI): a table of recent frame digests, four
+/// ways per set, so time per frame is constant and busy frames that share a set do not push
+/// each other out before their copies arrive. A copy missed is taken for a sighting, and one
+/// such sighting of a busy host away from home starts a departure its path is then followed
+/// by: with 16,384 slots in sets of two, the vMotion stream of the hairpin scenario, copied
+/// 1.5 ms later to the far host's uplink, had its source followed as if it had moved (and at
+/// scale 60 both hosts, a quarter of the analysis' instructions spent on them). The table
+/// doubles, up to `maximumSlots`, while digests are pushed out before their window ended
+/// (`growthEvictions` within a second of capture): the rate of frames times the delay of
+/// their copies decides how many must wait, and a larger table than that costs cache misses
+/// on every frame (65,536 slots from the start: the hairpin scenario at scale 60 a quarter
+/// slower on one thread than with 16,384). A digest seen at another point within `window` is
 /// a copy; at the same point, a new frame (RARP bursts repeat their bytes).
 ///
 /// A copy of this value shares its table: it is kept by one analysis, which hands it over whole.
@@ -16,45 +25,95 @@ struct MirrorCopies {
     }
 
     /// The slots, indexed under `setMask`.
-    private let table: SlotStorage<Slot>
-    /// The first slot of a digest's set: its low bits with the way bit cleared.
-    private let setMask: Int
+    private var table: SlotStorage<Slot>
+    /// The first slot of a digest's set: its low bits with the way bits cleared.
+    private var setMask: Int
+    static let ways = 4
     let window: Int64
+    let maximumSlots: Int
     private(set) var clock = ClockPairs()
+    /// Digests pushed out of the table younger than the window: a copy of one that was still
+    /// to come was taken for a sighting.
+    private(set) var evictedEarly = 0
+    /// This many early evictions within a second of capture time make the table grow.
+    static let growthEvictions = 64
+    /// `evictedEarly` and the frame time when the last `growthEvictions` began.
+    private var growthMark: (evicted: Int, time: Int64) = (0, .min)
 
-    /// `count`: a power of two, at least 2.
-    init(slots count: Int = 1 << 14, window: Int64) {
-        precondition(count >= 2 && count & (count - 1) == 0, "a power of two of at least two slots")
+    /// `count` and `maximumSlots`: powers of two, at least `ways`.
+    init(slots count: Int = 1 << 14, maximumSlots: Int = 1 << 20, window: Int64) {
+        precondition(count >= Self.ways && count & (count - 1) == 0, "a power of two of at least one set of slots")
         table = SlotStorage(repeating: Slot(), count: count)
-        setMask = (count - 1) & ~1
+        setMask = (count - 1) & ~(Self.ways - 1)
+        self.maximumSlots = max(count, maximumSlots)
         self.window = window
     }
+
+    /// Slots in the table now.
+    var slotCount: Int { table.count }
 
     /// True when the frame was already seen at another point (capture interface, ERSPAN session,
     /// SLL2 interface: `point` identifies one) within the window.
     /// Copies feed `clock` with the delay from the first sighting.
     @inline(__always)
     mutating func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool {
-        let slots = table.base
-        let first = Int(truncatingIfNeeded: digest) & setMask
-        let (a, b) = (slots[first], slots[first + 1])
-        // The way holding this digest, else the one used longer ago (an empty one first).
-        let way: Int
-        if a.digest == digest && a.time != .min {
-            way = first
-        } else if b.digest == digest && b.time != .min {
-            way = first + 1
-        } else {
-            slots[a.time <= b.time ? first : first + 1] = Slot(digest: digest, time: time, point: point)
-            return false
+        let set = table.base + (Int(truncatingIfNeeded: digest) & setMask)
+        // The way holding this digest, else the one used longest ago (an empty one first).
+        var oldest = 0
+        for way in 0..<Self.ways {
+            let slot = set[way]
+            if slot.digest == digest && slot.time != .min {
+                if slot.point != point && time - slot.time <= window {
+                    clock.record(first: slot.point, copy: point, delay: time - slot.time)
+                    return true
+                }
+                set[way] = Slot(digest: digest, time: time, point: point)
+                return false
+            }
+            if slot.time < set[oldest].time { oldest = way }
         }
-        let slot = slots[way]
-        if slot.point != point && time - slot.time <= window {
-            clock.record(first: slot.point, copy: point, delay: time - slot.time)
-            return true
+        if set[oldest].time != .min && time - set[oldest].time <= window {
+            evictedEarly += 1
+            if evictedEarly - growthMark.evicted >= Self.growthEvictions, growIfBusy(at: time) {
+                enter(Slot(digest: digest, time: time, point: point))
+                return false
+            }
         }
-        slots[way] = Slot(digest: digest, time: time, point: point)
+        set[oldest] = Slot(digest: digest, time: time, point: point)
         return false
+    }
+
+    /// Writes `slot` over the oldest of its set.
+    private func enter(_ slot: Slot) {
+        let set = table.base + (Int(truncatingIfNeeded: slot.digest) & setMask)
+        var oldest = 0
+        for way in 1..<Self.ways where set[way].time < set[oldest].time { oldest = way }
+        set[oldest] = slot
+    }
+
+    /// Doubles the table when the last `growthEvictions` early evictions came within a second,
+    /// keeping the digests still within their window; returns whether it grew.
+    @inline(never)
+    private mutating func growIfBusy(at time: Int64) -> Bool {
+        let busy = growthMark.time != .min && time - growthMark.time < 1_000_000_000
+        growthMark = (evictedEarly, time)
+        guard busy, table.count < maximumSlots else { return false }
+        let old = table
+        table = SlotStorage(repeating: Slot(), count: old.count * 2)
+        setMask = (table.count - 1) & ~(Self.ways - 1)
+        for slot in old.all where slot.time != .min && time - slot.time <= window { enter(slot) }
+        return true
+    }
+
+    /// Asks for the set of `digest`, a few frames before `isCopy` reads it.
+    @inline(__always)
+    func prefetch(_ digest: UInt64) {
+        let set = table.base + (Int(truncatingIfNeeded: digest) & setMask)
+        // Four slots of 24 bytes: two or three cache lines, each with one of these bytes.
+        let bytes = UnsafeRawPointer(set)
+        hairpin_prefetch(bytes)
+        hairpin_prefetch(bytes + 48)
+        hairpin_prefetch(bytes + 4 * MemoryLayout<Slot>.stride - 1)
     }
 
     /// A digest of what stays the same on every point a frame crosses in its L2 domain: the

@@ -27,9 +27,16 @@ public struct SightingFilter {
     var clockPairs: ClockPairs { copies.clock }
 
     init(copyWindow: Int64, directionMeaning: DirectionMeaning, enabled: Bool) {
-        copies = MirrorCopies(slots: enabled ? 1 << 14 : 2, window: copyWindow)
+        copies = MirrorCopies(slots: enabled ? 1 << 14 : MirrorCopies.ways, maximumSlots: enabled ? 1 << 20 : MirrorCopies.ways,
+                              window: copyWindow)
         self.directionMeaning = directionMeaning
         self.enabled = enabled
+    }
+
+    /// Asks for the copy table's lines a frame with this digest will read, a few frames ahead.
+    @inline(__always)
+    func prefetch(digest: UInt64) {
+        if enabled { copies.prefetch(digest) }
     }
 
     /// Whether the frame summarised at `summary`, captured at `place`, is an original sighting of
