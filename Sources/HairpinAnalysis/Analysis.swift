@@ -264,8 +264,8 @@ public final class Analysis {
         if frame.isUnusual { learnGateways(PacketView(decoded), interface: interface, time: time) }
         let place = MobilityTracker.place(of: summary, decoded: decoded)
         if sightings.isOriginal(summary, place: place),
-           let departure = mobility.add(summary, decoded: decoded, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
-            follow(departure)
+           let change = mobility.add(summary, decoded: decoded, time: time, place: place, frame: packets, gateways: &gatewayTracker) {
+            follow(change)
         }
         // Plain copies of the path tracker's filters: reaching into it for every frame costs more.
         if followedMACs != 0, let source = frame.sourceMAC, let destination = frame.destinationMAC, !destination.isMulticast,
@@ -316,8 +316,9 @@ public final class Analysis {
     }
 
     @inline(never)
-    private func follow(_ departure: MobilityTracker.Departure) {
-        paths.watch(departure, addresses: mobility.addresses(of: departure.mac))
+    private func follow(_ change: MobilityTracker.DepartureChange) {
+        if let since = change.abandoned { paths.unwatch(change.mac, since: since) }
+        if let departure = change.departure { paths.watch(departure, addresses: mobility.addresses(of: departure.mac)) }
         followedMACs = paths.watchedBits
         followedAddresses = paths.addressBits
     }

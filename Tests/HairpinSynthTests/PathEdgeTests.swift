@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HairpinAnalysis
+import HairpinCapture
 import HairpinSynth
 import HairpinWire
 
@@ -31,6 +32,45 @@ struct PathEdgeTests {
         }
         frames.append((1, 4 * second - 1_000_000, AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])))
         return frames
+    }
+
+    /// The conversation of `conversation` for `seconds`, the VM at point 1 from 4 s on, and one
+    /// frame of it at point 0 at `stray` (a copy the copy table missed, or a brief visit).
+    func conversation(seconds: Int, strayAt stray: Int64) -> [(Int, Int64, [UInt8])] {
+        var frames: [(Int, Int64, [UInt8])] = []
+        for step in 0..<(seconds * 10) {
+            let time = Int64(step) * 100_000_000, place = time < 4 * second ? 0 : 1
+            frames.append((place, time, frame(from: vm, to: gateway, step, outbound: true)))
+            frames.append((place, time + 2_000_000, frame(from: router, to: vm, step, outbound: false)))
+        }
+        frames.append((1, 4 * second - 1_000_000, AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])))
+        frames.append((0, stray, frame(from: vm, to: gateway, 100_000, outbound: true)))
+        return frames
+    }
+
+    @Test func aDepartureThatCameToNothingGivesTheFramesBackToTheMove() throws {
+        // Moved at 4 s and settled at 9 s; one frame at the old place at 10.05 s begins a
+        // departure there, which ends at the VM's first frame at the new place more than the
+        // debounce (5 s) after it, at 15.1 s: from then on the frames are the move's again
+        // (they were the abandoned departure's to the end of the capture).
+        let stray = 10 * second + 50_000_000, resumed = 15 * second + 100_000_000
+        let frames = conversation(seconds: 20, strayAt: stray)
+        // The conversation's frames at the new place (not the RARP before them) while followed by the move.
+        func bytes(from source: MACAddress) -> Int {
+            frames.filter { $0.0 == 1 && $0.1 >= 4 * second && MACAddress($0.2[6], $0.2[7], $0.2[8], $0.2[9], $0.2[10], $0.2[11]) == source && ($0.1 < stray || $0.1 >= resumed) }
+                .reduce(0) { $0 + $1.2.count }
+        }
+        for threads in [1, 2] {
+            let report = try HandBuiltCapture.analyse(frames.map { ($0.0, $0.1, $0.2, Direction.unknown) }, interfaces: ["esx-a1-uplink", "esx-b1-uplink"],
+                                                      start: start, threads: threads)
+            let path = try #require(report.paths.first)
+            #expect(path.vmMAC == vm.description)
+            #expect(path.timeNs == start + 4 * second - 1_000_000)
+            #expect(path.flows.count == 1)
+            #expect(path.flows.first?.outboundBytes == bytes(from: vm), "threads \(threads)")
+            #expect(path.flows.first?.returnBytes == bytes(from: router), "threads \(threads)")
+            #expect(path.inbound.forwarders.map(\.bytes) == [bytes(from: router)])
+        }
     }
 
     @Test func framesStillReachingTheOldPlaceAreFlooding() throws {
@@ -124,16 +164,22 @@ struct PathEdgeTests {
         #expect(placed.outbound.forwarders.first?.ip == "10.100.0.1")
     }
 
-    @Test func hostsThatStayCanBeAskedFor() throws {
-        // A VM that never moves lives at site B and routes through a gateway across the DCI.
+    /// A VM that never moves lives at site B (point 0) and routes through a gateway across the
+    /// DCI (point 1): a request and its reply every 100 ms, each seen at both points.
+    func stayingHost(steps: Int) -> [(Int, Int64, [UInt8])] {
         var frames: [(Int, Int64, [UInt8])] = []
-        for step in 0..<60 {
+        for step in 0..<steps {
             let time = Int64(step) * 100_000_000
             let request = frame(from: vm, to: gateway, step, outbound: true)
             frames += [(0, time, request), (1, time + 1_500_000, request)]
             let reply = frame(from: router, to: vm, step, outbound: false)
             frames += [(1, time + 10_000_000, reply), (0, time + 11_500_000, reply)]
         }
+        return frames
+    }
+
+    /// The topology of `stayingHost`: point 0 at site B, point 1 the DCI.
+    func stayOptions() throws -> Analysis.Options {
         var options = Analysis.Options()
         options.topology = try Topology.parse("""
             sites: [{id: A}, {id: B}]
@@ -141,6 +187,29 @@ struct PathEdgeTests {
               - {match: {if_name: esx-b1-uplink}, site: B, role: server}
               - {match: {if_name: dci}, role: dci}
             """, file: "stay.yaml")
+        return options
+    }
+
+    @Test func aStrayFrameOfAHostThatStaysIsNoSecondPath() throws {
+        // The staying host for 20 s, with one frame of it seen first at
+        // the DCI at 10.05 s: a departure there that came to nothing at 15.1 s. Its frames go
+        // back to the stay from then on, and the departure gives no path of its own.
+        let stray = 10 * second + 50_000_000, resumed = 15 * second + 100_000_000
+        let frames = stayingHost(steps: 200) + [(1, stray, frame(from: vm, to: gateway, 100_000, outbound: true))]
+        var options = try stayOptions()
+        options.pathsForAllHosts = true
+        let report = try HandBuiltCapture.analyse(frames, interfaces: ["esx-b1-uplink", "dci"], start: start, options: options)
+        #expect(report.moves.isEmpty)
+        #expect(report.paths.map(\.vmMAC) == [vm.description])
+        let path = try #require(report.paths.first)
+        #expect(path.timeNs == start)
+        let followed = frames.filter { $0.0 == 1 && $0.2[6] == 0x00 && $0.2[11] == 0x07 && ($0.1 < stray || $0.1 >= resumed) }
+        #expect(path.outbound.bytes == followed.reduce(0) { $0 + $1.2.count })
+    }
+
+    @Test func hostsThatStayCanBeAskedFor() throws {
+        let frames = stayingHost(steps: 60)
+        var options = try stayOptions()
         let interfaces = ["esx-b1-uplink", "dci"]
         #expect(try HandBuiltCapture.analyse(frames, interfaces: interfaces, start: start, options: options).paths.isEmpty)
         options.pathsForAllHosts = true

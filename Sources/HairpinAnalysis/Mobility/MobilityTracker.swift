@@ -174,15 +174,26 @@ struct MobilityTracker {
         var place: Place
     }
 
+    /// What a frame changed in the departures of its source MAC: the one it began, and the one
+    /// before that came to nothing (`abandoned`, its `since`): the MAC stayed home, turned out
+    /// to live at both places, or went on to a third place first. The path analysis stops
+    /// following an abandoned departure.
+    struct DepartureChange {
+        var mac: MACAddress
+        var abandoned: Int64?
+        var departure: Departure?
+    }
+
     /// Feeds one frame captured at `place` that `SightingFilter` found an original sighting of
     /// its source MAC, by its summary (the decoded packet is read only when the frame is unusual:
     /// ARP and neighbour discovery). `gateways` says whether an IP is a first-hop virtual IP; it
     /// is only read, and lent `inout` because a value read out of the analysis would be copied,
     /// its tables retained and released, for every frame. Returns the departure the frame
-    /// begins, if it is the first sighting of an established MAC away from home.
+    /// begins, if it is the first sighting of an established MAC away from home, and the one it
+    /// ends, if a departure came to nothing.
     @inline(__always)
     mutating func add(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
-                      gateways: inout GatewayTracker) -> Departure? {
+                      gateways: inout GatewayTracker) -> DepartureChange? {
         // Most frames: from the MAC of the frame before (never a virtual one), which is at home.
         // Told here, where frames are consumed, without the call of the whole.
         if !summary.pointee.isUnusual, let source = summary.pointee.sourceMAC, source == lastMAC, lastEntry >= 0 {
@@ -241,7 +252,7 @@ struct MobilityTracker {
     private static func sightingWeight(_ destination: MACAddress?) -> Int { destination.map { $0.isMulticast ? 0 : 1 } ?? 0 }
 
     private mutating func addAny(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>, time: Int64, place: Place, frame: Int,
-                                 gateways: inout GatewayTracker) -> Departure? {
+                                 gateways: inout GatewayTracker) -> DepartureChange? {
         guard let source = summary.pointee.sourceMAC else { return nil }
         // The segment: the innermost VLAN, or for VXLAN/Geneve the VNI (flagged above VLAN range).
         let vlan = summary.pointee.segment
@@ -281,6 +292,7 @@ struct MobilityTracker {
         let settings = settings
         var move: Move?
         var departure = firstSighting
+        var abandoned: Int64?
         // The location is updated through one pointer: every `locations[entry]` written would
         // check the array's uniqueness again.
         let learnsIP = locations.withUnsafeMutableBufferPointer { buffer -> Bool in
@@ -289,7 +301,12 @@ struct MobilityTracker {
                 return false
             }
             let pending = location.pointee.candidate.map { ($0.first, $0.place) }
+            let home = location.pointee.place
             move = Self.sighting(&location.pointee, at: place, vlan: vlan, time: time, unicast: unicast, settings: settings)
+            // The pending candidate is gone or another one began, and the MAC did not move.
+            if let pending, move == nil, location.pointee.place == home, location.pointee.candidate?.first != pending.0 {
+                abandoned = pending.0
+            }
             if let candidate = location.pointee.candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
                Self.established(since: location.pointee.since, last: location.pointee.lastSeen, sightings: location.pointee.sightings, settings) {
                 departure = Departure(mac: source, since: candidate.first, place: candidate.place)
@@ -310,7 +327,8 @@ struct MobilityTracker {
         }
         if let move { moves.append(move) }
         if learnsIP { learnAnyNewIP(entry, sourceIP, announcing ? PacketView(decoded) : nil) }
-        return departure
+        guard departure != nil || abandoned != nil else { return nil }
+        return DepartureChange(mac: source, abandoned: abandoned, departure: departure)
     }
 
     /// Where the MAC is known to live, if it was seen.

@@ -40,7 +40,8 @@ extension Analysis {
         // gateway (routers' own links would otherwise read as hosts with a static gateway).
         let moved = Set(moves.map(\.mac))
         for (watch, followed) in paths.watches.enumerated() where !moved.contains(followed.mac.description) && !context.routerMACs.contains(followed.mac) {
-            guard watchIndex(of: followed.mac, beganAt: followed.since) == Int32(watch), let home = mobility.location(of: followed.mac) else { continue }
+            guard followed.followedFrom != .max, watchIndex(of: followed.mac, beganAt: followed.since) == Int32(watch),
+                  let home = mobility.location(of: followed.mac) else { continue }
             var place = home.place.reported(segment: home.vlan)
             place.site = options.topology?.capturePoint(of: place, interfaces: interfaces)?.site
             let stay = Report.Move(mac: followed.mac.description, ips: mobility.addresses(of: followed.mac).sorted().map(\.description),

@@ -16,6 +16,9 @@ struct PathTracker {
     struct Watch {
         var mac: MACAddress
         var since: Int64
+        /// Frames from this time on are followed: `since`, or none once the departure came to
+        /// nothing (`unwatch`).
+        var followedFrom: Int64
         /// Where the MAC went: both directions of its flows pass here.
         var place: MobilityTracker.Place
         /// Its addresses when it left, to find its packets routed on under another MAC.
@@ -131,12 +134,34 @@ struct PathTracker {
         }
         guard watches.count < maximumWatches else { untallied += 1; return }
         watchSlots[watchSlot(departure.mac)] = Int32(watches.count)
-        watches.append(Watch(mac: departure.mac, since: departure.since, place: departure.place, addresses: addresses))
+        watches.append(Watch(mac: departure.mac, since: departure.since, followedFrom: departure.since, place: departure.place,
+                             addresses: addresses))
         watchedBits |= 1 << Self.bit(departure.mac.rawValue)
         for address in addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
         tallySlots.prepare(entries: Self.maximumTallies)
         flowSlots.prepare(entries: Self.maximumFlows)
         if recentPackets.count == 0 { recentPackets = GrowingSlots(repeating: (0, 0), count: Self.recentPacketSlots) }
+    }
+
+    /// Stops following the departure of `mac` at `since`: it came to nothing (the MAC stayed
+    /// home, lives at both places, or went on to a third place first). The MAC's frames go back
+    /// to its watch before, if one is still followed (an earlier move's); the tallies so far stay,
+    /// matched to no move.
+    mutating func unwatch(_ mac: MACAddress, since: Int64) {
+        let slot = watchSlot(mac)
+        guard watchSlots[slot] >= 0 else { return }
+        let latest = Int(watchSlots[slot])
+        guard watches[latest].since == since, watches[latest].followedFrom != .max else { return }
+        watches[latest].followedFrom = .max
+        if let earlier = (0..<latest).last(where: { watches[$0].mac == mac && watches[$0].followedFrom != .max }) {
+            watchSlots[slot] = Int32(earlier)
+        }
+        watchedBits = 0
+        addressBits = 0
+        for watch in watches where watch.followedFrom != .max {
+            watchedBits |= 1 << Self.bit(watch.mac.rawValue)
+            for address in watch.addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
+        }
     }
 
     @inline(__always)
@@ -195,7 +220,7 @@ struct PathTracker {
     mutating func add<Fields: PathFieldSource>(_ packet: Fields, source: MACAddress, destination: MACAddress, place: MobilityTracker.Place,
                       time: Int64, frame: Int, length: Int) -> Bool {
         var followed = false
-        if let watch = watchIndex(of: source), time >= watches.base[Int(watch)].since {
+        if let watch = watchIndex(of: source), time >= watches.base[Int(watch)].followedFrom {
             followed = true
             tally(Key(watch: watch, leg: .outbound, counterpart: destination, place: place), remoteIP: packet.destinationIP,
                   time: time, frame: frame, length: length)
@@ -208,7 +233,7 @@ struct PathTracker {
                              remotePort: packet.destinationPort ?? 0), outbound: true, counterpart: destination, length: length)
             }
         }
-        if let watch = watchIndex(of: destination), time >= watches.base[Int(watch)].since {
+        if let watch = watchIndex(of: destination), time >= watches.base[Int(watch)].followedFrom {
             followed = true
             tally(Key(watch: watch, leg: .inbound, counterpart: source, place: place), remoteIP: packet.sourceIP,
                   time: time, frame: frame, length: length)
@@ -228,7 +253,7 @@ struct PathTracker {
         let digest = Self.identity(packet)
         let recent = recentPackets[Int(truncatingIfNeeded: digest >> 20) & (Self.recentPacketSlots - 1)]
         guard recent.digest == digest, recent.ttl == ttl &+ 1,
-              let watch = watches.indices.last(where: { watches[$0].addresses.contains(address) && time >= watches[$0].since }) else { return }
+              let watch = watches.indices.last(where: { watches[$0].addresses.contains(address) && time >= watches[$0].followedFrom }) else { return }
         tally(Key(watch: Int32(watch), leg: .routed, counterpart: source, place: place), remoteIP: packet.destinationIP,
               time: time, frame: frame, length: length)
     }
