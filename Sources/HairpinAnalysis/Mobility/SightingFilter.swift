@@ -33,9 +33,10 @@ public struct SightingFilter {
         self.enabled = enabled
     }
 
-    /// Asks for the copy table's lines a frame with this digest will read, a few frames ahead.
+    /// Asks for the copy table's lines a frame with this digest will read, a few frames ahead
+    /// (mutating: see `MirrorCopies.prefetch`).
     @inline(__always)
-    func prefetch(digest: UInt64) {
+    mutating func prefetch(digest: UInt64) {
         if enabled { copies.prefetch(digest) }
     }
 
