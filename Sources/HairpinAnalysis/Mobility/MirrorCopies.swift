@@ -112,11 +112,11 @@ struct MirrorCopies {
     @inline(__always)
     mutating func prefetch(_ digest: UInt64) {
         let set = table.base + (Int(truncatingIfNeeded: digest) & setMask)
-        // Four slots of 24 bytes: two or three cache lines, each with one of these bytes.
+        // Four slots of 24 bytes from a multiple of 96 bytes past a line's start: two lines,
+        // the first byte's and the last's.
         let bytes = UnsafeRawPointer(set)
         hairpin_prefetch(bytes)
-        hairpin_prefetch(bytes + 48)
-        hairpin_prefetch(bytes + 4 * MemoryLayout<Slot>.stride - 1)
+        hairpin_prefetch(bytes + Self.ways * MemoryLayout<Slot>.stride - 1)
     }
 
     /// A digest of what stays the same on every point a frame crosses in its L2 domain: the
