@@ -207,6 +207,19 @@ struct PathEdgeTests {
         #expect(path.outbound.bytes == followed.reduce(0) { $0 + $1.2.count })
     }
 
+    @Test func aPlaceNeverDepartedToEndsNoWatch() throws {
+        // A frame of the staying host at the DCI at the very time of its first sighting: a new
+        // place before its home was established, so no departure; when that place is dropped
+        // (5 s on), the watch of the host's stay, begun at the same time, goes on.
+        let frames = stayingHost(steps: 100) + [(1, 0, frame(from: vm, to: gateway, 100_001, outbound: true))]
+        var options = try stayOptions()
+        options.pathsForAllHosts = true
+        let report = try HandBuiltCapture.analyse(frames, interfaces: ["esx-b1-uplink", "dci"], start: start, options: options)
+        #expect(report.moves.isEmpty)
+        #expect(report.paths.map(\.vmMAC) == [vm.description])
+        #expect(report.paths.first?.outbound.bytes == frames.filter { $0.0 == 1 && $0.2[6] == 0x00 && $0.2[11] == 0x07 }.reduce(0) { $0 + $1.2.count })
+    }
+
     @Test func hostsThatStayCanBeAskedFor() throws {
         let frames = stayingHost(steps: 60)
         var options = try stayOptions()

@@ -32,8 +32,8 @@ struct MirrorCopies {
     let window: Int64
     let maximumSlots: Int
     private(set) var clock = ClockPairs()
-    /// Digests pushed out of the table younger than the window: a copy of one that was still
-    /// to come was taken for a sighting.
+    /// Digests pushed out of the table younger than the window: a copy of one, if one was still
+    /// to come, was taken for a sighting.
     private(set) var evictedEarly = 0
     /// This many early evictions within a second of capture time make the table grow.
     static let growthEvictions = 64

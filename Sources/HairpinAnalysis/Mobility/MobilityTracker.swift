@@ -79,6 +79,9 @@ struct MobilityTracker {
         var sightings = 0
         var flipFlops = 0
         var lastWasHere = true
+        /// Its departure was given to the path analysis (`Departure`): only such a one is
+        /// abandoned (`DepartureChange`).
+        var departed = false
     }
 
     /// Plain values only, so reading and writing one costs no reference counting.
@@ -300,16 +303,17 @@ struct MobilityTracker {
             if !announcing && Self.sightedAtHome(location, place: place, destination: destination, sourceIP: sourceIP, time: time) {
                 return false
             }
-            let pending = location.pointee.candidate.map { ($0.first, $0.place) }
+            let pending = location.pointee.candidate.map { ($0.first, $0.place, $0.departed) }
             let home = location.pointee.place
             move = Self.sighting(&location.pointee, at: place, vlan: vlan, time: time, unicast: unicast, settings: settings)
-            // The pending candidate is gone or another one began, and the MAC did not move.
-            if let pending, move == nil, location.pointee.place == home, location.pointee.candidate?.first != pending.0 {
+            // A departed candidate is gone, or another one began, and the MAC did not move.
+            if let pending, pending.2, move == nil, location.pointee.place == home, location.pointee.candidate?.first != pending.0 {
                 abandoned = pending.0
             }
             if let candidate = location.pointee.candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
                Self.established(since: location.pointee.since, last: location.pointee.lastSeen, sightings: location.pointee.sightings, settings) {
                 departure = Departure(mac: source, since: candidate.first, place: candidate.place)
+                location.pointee.candidate?.departed = true
             }
             if let destination, VirtualMAC.kind(of: destination) != nil {
                 if location.pointee.gatewayMAC == destination {

@@ -136,8 +136,7 @@ struct PathTracker {
         watchSlots[watchSlot(departure.mac)] = Int32(watches.count)
         watches.append(Watch(mac: departure.mac, since: departure.since, followedFrom: departure.since, place: departure.place,
                              addresses: addresses))
-        watchedBits |= 1 << Self.bit(departure.mac.rawValue)
-        for address in addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
+        addToFilters(departure.mac, addresses: addresses)
         tallySlots.prepare(entries: Self.maximumTallies)
         flowSlots.prepare(entries: Self.maximumFlows)
         if recentPackets.count == 0 { recentPackets = GrowingSlots(repeating: (0, 0), count: Self.recentPacketSlots) }
@@ -158,10 +157,13 @@ struct PathTracker {
         }
         watchedBits = 0
         addressBits = 0
-        for watch in watches where watch.followedFrom != .max {
-            watchedBits |= 1 << Self.bit(watch.mac.rawValue)
-            for address in watch.addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
-        }
+        for watch in watches where watch.followedFrom != .max { addToFilters(watch.mac, addresses: watch.addresses) }
+    }
+
+    /// Sets the bits of a followed MAC and its addresses in `watchedBits` and `addressBits`.
+    private mutating func addToFilters(_ mac: MACAddress, addresses: [IPAddress]) {
+        watchedBits |= 1 << Self.bit(mac.rawValue)
+        for address in addresses { addressBits |= 1 << Self.bit(Self.hash(address)) }
     }
 
     @inline(__always)
