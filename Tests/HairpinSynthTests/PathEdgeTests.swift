@@ -22,21 +22,8 @@ struct PathEdgeTests {
     }
 
     /// The VM talks through its gateway from point 0 for 4 s, then from point 1 (a move, with
-    /// an ESXi RARP); the router's replies reach it where it is.
-    func conversation() -> [(Int, Int64, [UInt8])] {
-        var frames: [(Int, Int64, [UInt8])] = []
-        for step in 0..<100 {
-            let time = Int64(step) * 100_000_000, place = time < 4 * second ? 0 : 1
-            frames.append((place, time, frame(from: vm, to: gateway, step, outbound: true)))
-            frames.append((place, time + 2_000_000, frame(from: router, to: vm, step, outbound: false)))
-        }
-        frames.append((1, 4 * second - 1_000_000, AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])))
-        return frames
-    }
-
-    /// The conversation of `conversation` for `seconds`, the VM at point 1 from 4 s on, and one
-    /// frame of it at point 0 at `stray` (a copy the copy table missed, or a brief visit).
-    func conversation(seconds: Int, strayAt stray: Int64) -> [(Int, Int64, [UInt8])] {
+    /// an ESXi RARP), `seconds` in all; the router's replies reach it where it is.
+    func conversation(seconds: Int = 10) -> [(Int, Int64, [UInt8])] {
         var frames: [(Int, Int64, [UInt8])] = []
         for step in 0..<(seconds * 10) {
             let time = Int64(step) * 100_000_000, place = time < 4 * second ? 0 : 1
@@ -44,7 +31,6 @@ struct PathEdgeTests {
             frames.append((place, time + 2_000_000, frame(from: router, to: vm, step, outbound: false)))
         }
         frames.append((1, 4 * second - 1_000_000, AnnouncementFrames.hypervisorRARP(vm: vm, vlans: [100])))
-        frames.append((0, stray, frame(from: vm, to: gateway, 100_000, outbound: true)))
         return frames
     }
 
@@ -54,7 +40,8 @@ struct PathEdgeTests {
         // debounce (5 s) after it, at 15.1 s: from then on the frames are the move's again
         // (they were the abandoned departure's to the end of the capture).
         let stray = 10 * second + 50_000_000, resumed = 15 * second + 100_000_000
-        let frames = conversation(seconds: 20, strayAt: stray)
+        // One frame of the VM at its old place at `stray`: a copy the copy table missed, or a brief visit.
+        let frames = conversation(seconds: 20) + [(0, stray, frame(from: vm, to: gateway, 100_000, outbound: true))]
         // The conversation's frames at the new place (not the RARP before them) while followed by the move.
         func bytes(from source: MACAddress) -> Int {
             frames.filter { $0.0 == 1 && $0.1 >= 4 * second && MACAddress($0.2[6], $0.2[7], $0.2[8], $0.2[9], $0.2[10], $0.2[11]) == source && ($0.1 < stray || $0.1 >= resumed) }
