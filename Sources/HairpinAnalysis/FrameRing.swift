@@ -149,7 +149,8 @@ final class FrameRing: @unchecked Sendable {
     /// slot's lines ahead and writes through the caches: streaming beside those writes made the
     /// ERSPAN scenario at scale 60 slower (two threads: 175 against 207 ms, fastest of nine runs).
     @exclusivity(unchecked) private var streamsSummaries = false
-    /// Common TCP frames in the batch being filled.
+    /// Frames of the batch being filled whose summaries were made aside: common TCP frames, plain
+    /// or mirrored, and frames left unsummed.
     @exclusivity(unchecked) private var commonInBatch = 0
     /// The analysis whose trackers read packets (`Analysis.packetsReadSoFar`), and how many it had
     /// read at the end of the last batch.
@@ -203,6 +204,9 @@ final class FrameRing: @unchecked Sendable {
                 } else if keepsPacketsBack, let common = decoder.commonTCPFrame(read.bytes, linkType: read.linkType) {
                     writerSummary.pointee.fill(read, common: common, digests: digests)
                     writerSummary.pointee.deferPacket(of: read)
+                    commonInBatch += 1
+                    placeWriterSummary(at: slot)
+                } else if keepsPacketsBack, writerSummary.pointee.fillKeepingBackIfMirrored(read, decoder: decoder, digests: digests) {
                     commonInBatch += 1
                     placeWriterSummary(at: slot)
                 } else {

@@ -112,19 +112,15 @@ public struct FrameSummary: BitwiseCopyable {
         self.traits = traits
     }
 
-    /// Sums up `record`: when `keepingCommonPacketBack` and it is a common TCP frame, from its
-    /// headers, its packet kept back (`deferPacket`: the record's bytes must stay readable while
-    /// a tracker may want it); any other frame decoded into `packet` first.
+    /// Sums up `record`: when `keepingCommonPacketBack` and it is a common TCP frame, plain or
+    /// mirrored, from its headers, its packet kept back (`deferPacket`: the record's bytes must
+    /// stay readable while a tracker may want it); any other frame decoded into `packet` first.
     @inline(__always)
     mutating func fill(_ record: Record, decodingWith decoder: Decoder, into packet: UnsafeMutablePointer<DecodedPacket>, digests: Bool,
                        keepingCommonPacketBack: Bool) {
-        if keepingCommonPacketBack, let common = decoder.commonTCPFrame(record.bytes, linkType: record.linkType) {
-            fill(record, common: common, digests: digests)
-            deferPacket(of: record)
-        } else {
-            decoder.decode(record.bytes, linkType: record.linkType, into: &packet.pointee)
-            fill(record, PacketView(packet), digests: digests)
-        }
+        if keepingCommonPacketBack, fillKeepingPacketBack(record, decoder: decoder, digests: digests) { return }
+        decoder.decode(record.bytes, linkType: record.linkType, into: &packet.pointee)
+        fill(record, PacketView(packet), digests: digests)
     }
 
     /// Sums up a `CommonTCPFrame` as `fill` sums up its decoded packet, which is not needed.
@@ -135,6 +131,44 @@ public struct FrameSummary: BitwiseCopyable {
     /// 1,093 M instructions).
     @_transparent
     mutating func fill(_ record: Record, common frame: CommonTCPFrame, digests: Bool) {
+        fill(record, common: frame, at: 0, digests: digests)
+    }
+
+    /// Sums up a `MirroredTCPFrame` as `fill` sums up its decoded packet.
+    @_transparent
+    mutating func fill(_ record: Record, mirrored frame: MirroredTCPFrame, digests: Bool) {
+        fill(record, common: frame.inner, at: frame.innerOffset, digests: digests)
+        erspanSessionValue = frame.sessionID
+        // At most 74 bytes in: the offset always fits.
+        mirroredFrameOffset = UInt16(truncatingIfNeeded: frame.innerOffset)
+        traits |= Self.mirroredBit | (frame.egress ? Self.egressBit : 0)
+    }
+
+    /// Sums up `record` from its headers when it is a common TCP frame, plain or mirrored, its
+    /// packet kept back (`deferPacket`); false, and nothing written, for any other frame.
+    @inline(__always)
+    mutating func fillKeepingPacketBack(_ record: Record, decoder: Decoder, digests: Bool) -> Bool {
+        if let common = decoder.commonTCPFrame(record.bytes, linkType: record.linkType) {
+            fill(record, common: common, digests: digests)
+            deferPacket(of: record)
+            return true
+        }
+        return fillKeepingBackIfMirrored(record, decoder: decoder, digests: digests)
+    }
+
+    /// `fillKeepingPacketBack` for a `MirroredTCPFrame`; false, and nothing written, for any
+    /// other frame. A call of its own, kept out of the plain common frame's path.
+    @inline(never)
+    mutating func fillKeepingBackIfMirrored(_ record: Record, decoder: Decoder, digests: Bool) -> Bool {
+        guard let mirrored = decoder.mirroredTCPFrame(record.bytes, linkType: record.linkType) else { return false }
+        fill(record, mirrored: mirrored, digests: digests)
+        deferPacket(of: record)
+        return true
+    }
+
+    /// A `CommonTCPFrame` starting `start` bytes into the record (a mirrored one's).
+    @_transparent
+    private mutating func fill(_ record: Record, common frame: CommonTCPFrame, at start: Int, digests: Bool) {
         let (key, fromLow) = FlowKey.of(frame)
         flowKey = key
         flowHash = key.mixedHash
@@ -145,14 +179,14 @@ public struct FrameSummary: BitwiseCopyable {
         tcpFlagsValue = frame.flags
         payloadLengthValue = Int32(clamping: frame.payloadLength)
         traits |= Self.hasSourceMACBit | Self.hasDestinationMACBit | Self.hasTCPFlagsBit | Self.hasPayloadLengthBit
-        if Self.startsWithQEMUMagic(record.bytes, at: frame.payloadOffset) { traits |= Self.qemuMagicBit }
+        if Self.startsWithQEMUMagic(record.bytes, at: start + frame.payloadOffset) { traits |= Self.qemuMagicBit }
         // The key holds the segment already (`FlowKey.of`): only whether there is one is told here.
         if FlowKey.segment(of: frame) != nil { traits |= Self.hasSegmentBit }
         ttlValue = frame.ttl
         ipIdentificationValue = frame.ipIdentification
         tcpSequenceValue = frame.sequence
         traits |= Self.hasPathFieldsBit
-        if digests { mirrorDigest = MirrorCopies.digest(record.bytes, from: frame.networkOffset, source: source) }
+        if digests { mirrorDigest = MirrorCopies.digest(record.bytes, from: start + frame.networkOffset, source: source) }
         self.traits = traits
     }
 

@@ -18,25 +18,15 @@ public struct CommonTCPFrame {
     /// The frame's headers, or nil when `bytes` is not such a frame.
     @inlinable @inline(__always)
     public init?(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) {
-        guard linkType == .ethernet, let base = bytes.baseAddress else { return nil }
-        self.init(ByteView(base: base, count: bytes.count))
+        guard let frame = ByteView(ethernetFrame: bytes, linkType: linkType) else { return nil }
+        self.init(frame)
     }
 
     @inlinable @inline(__always)
     init?(_ bytes: ByteView) {
-        var network = EthernetHeader.length
-        guard bytes.count >= network + IPv4Header.minimumLength + TCPHeader.minimumLength else { return nil }
-        var type = bytes.u16(EthernetHeader.Field.etherType)
-        if type == 0x8100 {
-            network += VLANTag.length
-            guard bytes.count >= network + IPv4Header.minimumLength + TCPHeader.minimumLength else { return nil }
-            type = bytes.u16(EthernetHeader.length + 2)
-        }
-        typealias F = IPv4Header.Field
-        // Version 4 with a 20-byte header, TCP, neither a later fragment nor more to come.
-        guard type == 0x0800, bytes.u8(network) == 0x45, bytes.u8(network + F.protocolNumber) == IPProtocol.tcp,
-              bytes.u16(network + F.fragment) & 0x3FFF == 0 else { return nil }
-        let totalLength = Int(bytes.u16(network + F.totalLength))
+        guard let network = EthernetHeader.plainIPv4(of: bytes, holding: IPv4Header.minimumLength + TCPHeader.minimumLength,
+                                                     carrying: IPProtocol.tcp) else { return nil }
+        let totalLength = Int(bytes.u16(network + IPv4Header.Field.totalLength))
         let transport = network + IPv4Header.minimumLength
         let tcpLength = Int(bytes.u8(transport + TCPHeader.Field.dataOffset) >> 4) * 4
         guard totalLength >= IPv4Header.minimumLength + TCPHeader.minimumLength, tcpLength >= TCPHeader.minimumLength,

@@ -79,48 +79,141 @@ struct FrameSummaryTests {
             + "\(summary.capturedLength) \(summary.interface) \(String(describing: summary.sourceMAC)) "
             + "\(String(describing: summary.destinationMAC)) \(summary.mirrorDigest) \(String(describing: summary.tcpFlags)) "
             + "\(String(describing: summary.payloadLength)) \(String(describing: summary.segment)) \(summary.isUnusual) "
-            + "\(String(describing: summary.erspanSession)) \(summary.isEgressMirror) \(summary.direction) \(summary.opensWithQEMUMagic)"
+            + "\(String(describing: summary.erspanSession)) \(summary.erspanSession != nil ? summary.mirroredFrameOffset : 0) "
+            + "\(summary.isEgressMirror) \(summary.direction) \(summary.opensWithQEMUMagic)"
     }
 
-    /// A common TCP frame summed up from its headers alone (`CommonTCPFrame`) gives the summary of
-    /// its decoded packet, on every frame of the shipped scenarios and of the real captures in
-    /// ../shared/captures/real/mixed (when present); the other frames are not taken for one.
+    /// A common TCP frame, plain or mirrored by ERSPAN, summed up from its headers alone
+    /// (`CommonTCPFrame`, `MirroredTCPFrame`) gives the summary of its decoded packet, on every
+    /// frame of the shipped scenarios and of the real captures in ../shared/captures/real/mixed
+    /// and encap (when present); the other frames are not taken for one.
     @Test func commonFramesSumUpAsTheirDecodedPackets() throws {
         var paths = try FileManager.default.contentsOfDirectory(atPath: Self.captures.path).filter { $0.hasSuffix(".pcapng") }.sorted()
             .map { Self.captures.appendingPathComponent($0).path }
-        let mixed = Self.captures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/captures/real/mixed")
-        if let real = try? FileManager.default.contentsOfDirectory(atPath: mixed.path) {
-            paths += real.filter { $0.contains(".pcap") }.sorted().map { mixed.appendingPathComponent($0).path }
-        } else {
-            print("FrameSummaryTests: ../shared/captures/real/mixed is absent; the shipped scenarios alone are compared")
+        let real = Self.captures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/captures/real")
+        for folder in ["mixed", "encap"] {
+            let directory = real.appendingPathComponent(folder)
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
+                paths += names.filter { $0.contains(".pcap") && !$0.hasSuffix(".txt") }.sorted().map { directory.appendingPathComponent($0).path }
+            } else {
+                print("FrameSummaryTests: ../shared/captures/real/\(folder) is absent; its captures are not compared")
+            }
         }
-        let decoder = Decoder()
-        var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
-        var common = 0, others = 0
+        var common = 0, mirrored = 0, others = 0
         for path in paths {
             guard let reader = try? CaptureReader(paths: [path]) else { continue }
             var frame = 0
             while let record = try? reader.next() {
                 frame += 1
-                decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
-                var decoded = FrameSummary()
-                withUnsafePointer(to: packet) { decoded.fill(record, PacketView($0), digests: true) }
-                guard let headers = CommonTCPFrame(record.bytes, linkType: record.linkType) else {
-                    others += 1
-                    continue
+                switch Self.compareDirectAndDecoded(record, "\(path) frame \(frame)") {
+                case .common: common += 1
+                case .mirrored: mirrored += 1
+                case nil: others += 1
                 }
-                var direct = FrameSummary()
-                direct.fill(record, common: headers, digests: true)
-                #expect(Self.fields(direct) == Self.fields(decoded), "\(path) frame \(frame)")
-                // What the path tracker reads: from the summary alone, as from the packet.
-                #expect(direct.hasPathFields && !decoded.hasPathFields)
-                let fromSummary = withUnsafePointer(to: direct) { Self.pathFields(SummaryPathFields(summary: $0)) }
-                let fromPacket = withUnsafePointer(to: packet) { Self.pathFields(PacketView($0)) }
-                #expect(fromSummary == fromPacket, "\(path) frame \(frame)")
-                common += 1
             }
         }
         #expect(common > 10_000 && others > 1_000, "\(common) common frames, \(others) others")
+        #expect(mirrored > 5_000, "the ERSPAN scenario mirrors mostly TCP: \(mirrored) mirrored common frames")
+    }
+
+    enum DirectKind { case common, mirrored }
+
+    /// Sums `record` up from its decoded packet and, when it is a common frame, plain or mirrored,
+    /// from its headers alone, and expects the same summary and path fields from both.
+    @discardableResult
+    static func compareDirectAndDecoded(_ record: Record, _ label: String) -> DirectKind? {
+        var packet = Decoder().decode(record.bytes, linkType: record.linkType)
+        var decoded = FrameSummary()
+        withUnsafePointer(to: &packet) { decoded.fill(record, PacketView($0), digests: true) }
+        var direct = FrameSummary()
+        let kind: DirectKind
+        if let headers = CommonTCPFrame(record.bytes, linkType: record.linkType) {
+            direct.fill(record, common: headers, digests: true)
+            kind = .common
+        } else if let headers = Decoder().mirroredTCPFrame(record.bytes, linkType: record.linkType) {
+            direct.fill(record, mirrored: headers, digests: true)
+            kind = .mirrored
+        } else {
+            return nil
+        }
+        #expect(Self.fields(direct) == Self.fields(decoded), "\(label)")
+        // What the path tracker reads: from the summary alone, as from the packet.
+        #expect(direct.hasPathFields && !decoded.hasPathFields && !direct.isUnusual, "\(label)")
+        let fromSummary = withUnsafePointer(to: direct) { Self.pathFields(SummaryPathFields(summary: $0)) }
+        let fromPacket = withUnsafePointer(to: packet) { Self.pathFields(PacketView($0)) }
+        #expect(fromSummary == fromPacket, "\(label)")
+        return kind
+    }
+
+    /// Mirrored frames at the edges of what the straight pass takes, each summed up alike both
+    /// ways: ERSPAN type II and III (with the platform sub-header, egress), GRE with checksum and
+    /// key, the outer frame tagged or not; and declined: type I, type III carrying IP, a GRE or
+    /// ERSPAN version or flag the pass does not read, outer IP options or a fragment, every cut.
+    @Test func mirroredFramesAtTheEdgesSumUpAsDecoded() {
+        var variants: [(name: String, bytes: [UInt8], taken: Bool)] = []
+        func add(_ name: String, _ bytes: [UInt8], taken: Bool) { variants.append((name, bytes, taken)) }
+        let typeII = Self.mirroredFrame(greFlags: 0x1000, greProtocol: 0x88BE, erspan: [0x10, 0x64, 0x00, 0x2A, 0, 0, 0, 7])
+        let typeIII = Self.mirroredFrame(greFlags: 0x1000, greProtocol: 0x22EB,
+                                         erspan: [0x20, 0x64, 0x00, 0x2B, 1, 2, 3, 4, 0, 0, 0, 0x08])
+        let platform = Self.mirroredFrame(greFlags: 0x1000, greProtocol: 0x22EB,
+                                          erspan: [0x20, 0x64, 0x00, 0x2C, 1, 2, 3, 4, 0, 0, 0, 0x01, 0x04, 0, 0, 0, 0, 0, 0, 5])
+        add("type II", typeII, taken: true)
+        add("type III egress", typeIII, taken: true)
+        add("type III with its platform sub-header", platform, taken: true)
+        add("GRE checksum and key", Self.mirroredFrame(greFlags: 0xB000, greProtocol: 0x88BE, erspan: [0x10, 0x64, 0x00, 0x2A, 0, 0, 0, 7]),
+            taken: true)
+        add("outer frame untagged", Self.mirroredFrame(greFlags: 0x1000, greProtocol: 0x88BE, erspan: [0x10, 0x64, 0x00, 0x2A, 0, 0, 0, 7],
+                                                       outerTag: false), taken: true)
+        var zeroTotal = typeII; zeroTotal[Self.outerIPAt + 2] = 0; zeroTotal[Self.outerIPAt + 3] = 0
+        add("outer total length 0", zeroTotal, taken: true)
+        add("type I", Self.mirroredFrame(greFlags: 0, greProtocol: 0x88BE, erspan: []), taken: false)
+        add("type II header unsequenced", Self.mirroredFrame(greFlags: 0, greProtocol: 0x88BE, erspan: [0x10, 0x64, 0x00, 0x2A, 0, 0, 0, 7]),
+            taken: false)
+        var wrongVersion = typeII; wrongVersion[Self.erspanAt] = 0x30; add("type II version 3", wrongVersion, taken: false)
+        var ipFrame = typeIII; ipFrame[Self.erspanAt + 10] = 0x08; add("type III frame type 2", ipFrame, taken: false)
+        var greVersion = typeII; greVersion[Self.greAt + 1] = 0x01; add("GRE version 1", greVersion, taken: false)
+        var routing = typeII; routing[Self.greAt] = 0x50; add("GRE routing", routing, taken: false)
+        var options = typeII; options[Self.outerIPAt] = 0x46; add("outer IP options", options, taken: false)
+        var fragment = typeII; fragment[Self.outerIPAt + 6] = 0x20; add("outer fragment", fragment, taken: false)
+        var shortTotal = typeII; shortTotal[Self.outerIPAt + 2] = 0; shortTotal[Self.outerIPAt + 3] = 12; add("outer total length 12", shortTotal, taken: false)
+        var notGRE = typeII; notGRE[Self.outerIPAt + 9] = 17; add("outer UDP", notGRE, taken: false)
+        var innerOptions = typeII; innerOptions[Self.erspanAt + 8 + 18] = 0x46; add("mirrored IP options", innerOptions, taken: false)
+        // Cut short: the payload's 6 bytes may go, not a byte of the mirrored TCP header.
+        for cut in 1...typeII.count { add("type II cut by \(cut)", Array(typeII.dropLast(cut)), taken: cut <= 6) }
+        for cut in 1...platform.count { add("platform cut by \(cut)", Array(platform.dropLast(cut)), taken: cut <= 6) }
+        for variant in variants {
+            variant.bytes.withUnsafeBytes { raw in
+                let record = Record(interface: 0, linkType: .ethernet, timestamp: 1_000, originalLength: variant.bytes.count, bytes: raw,
+                                    direction: .unknown, flags: 0, fileIndex: 0, fileOffset: 0, hasTimestamp: true)
+                let kind = Self.compareDirectAndDecoded(record, variant.name)
+                #expect((kind == .mirrored) == variant.taken, "\(variant.name)")
+                if variant.taken {
+                    #expect(Decoder().decode(raw, linkType: .ethernet).erspan != nil, "\(variant.name)")
+                }
+            }
+        }
+        #expect(variants.filter(\.taken).count == 18)
+    }
+
+    /// Where the outer IPv4 header, GRE and (GRE sequenced, tagged) ERSPAN start in `mirroredFrame`.
+    static let outerIPAt = 18, greAt = 38, erspanAt = 46
+
+    /// Ethernet (tagged 100 unless not `outerTag`), IPv4 to GRE with `greFlags` (its optional
+    /// words zero), `greProtocol`, the ERSPAN header `erspan`, then the mirrored frame: Ethernet
+    /// tagged 200, IPv4, TCP from port 40000 to 8000 with 6 bytes of payload.
+    static func mirroredFrame(greFlags: UInt16, greProtocol: UInt16, erspan: [UInt8], outerTag: Bool = true) -> [UInt8] {
+        var inner: [UInt8] = [2, 0, 0, 0, 0, 0xA, 2, 0, 0, 0, 0, 0xB, 0x81, 0x00, 0x00, 0xC8, 0x08, 0x00]
+        inner += [0x45, 0, 0, 46, 0x12, 0x34, 0x40, 0, 63, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]
+        inner += [0x9C, 0x40, 0x1F, 0x40, 0, 0, 0, 1, 0, 0, 0, 2, 0x50, 0x18, 0xFF, 0xFF, 0, 0, 0, 0]
+        inner += [0x51, 0x45, 0x56, 0x4D, 0, 1]
+        let optionalWords = [0x8000, 0x2000, 0x1000].filter { greFlags & UInt16($0) != 0 }.count
+        var gre: [UInt8] = [UInt8(greFlags >> 8), UInt8(greFlags & 0xFF), UInt8(greProtocol >> 8), UInt8(greProtocol & 0xFF)]
+        gre += [UInt8](repeating: 0, count: 4 * optionalWords)
+        let ipLength = 20 + gre.count + erspan.count + inner.count
+        var outer: [UInt8] = [0, 0, 0x0C, 0, 0, 1, 0, 0, 0x0C, 0, 0, 2]
+        outer += outerTag ? [0x81, 0x00, 0x00, 0x64, 0x08, 0x00] : [0x08, 0x00]
+        outer += [0x45, 0, UInt8(ipLength >> 8), UInt8(ipLength & 0xFF), 0, 1, 0x40, 0, 64, 47, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]
+        return outer + gre + erspan + inner
     }
 
     static func pathFields<Fields: PathFieldSource>(_ fields: Fields) -> String {

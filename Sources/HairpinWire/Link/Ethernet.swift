@@ -10,6 +10,40 @@
     static let minimumEtherType: UInt16 = 0x0600
     static let llcLength = 3
     static let snapLength = 8
+
+    /// Where the network header of `frame` starts behind Ethernet and at most one 802.1Q tag,
+    /// and the EtherType there, when the frame holds `following` bytes beyond: the straight
+    /// passes' start (`CommonTCPFrame`, `MirroredTCPFrame`).
+    @inlinable @inline(__always)
+    static func network(of frame: ByteView, holding following: Int) -> (offset: Int, etherType: UInt16)? {
+        var offset = length
+        guard frame.count >= offset + following else { return nil }
+        var type = frame.u16(Field.etherType)
+        if type == 0x8100 {
+            offset += VLANTag.length
+            guard frame.count >= offset + following else { return nil }
+            type = frame.u16(length + 2)
+        }
+        return (offset, type)
+    }
+
+    /// Where the IPv4 header of `frame` starts, when `network(of:holding:)` finds one that
+    /// `IPv4Header.isPlain` and carries `protocolNumber`.
+    @inlinable @inline(__always)
+    static func plainIPv4(of frame: ByteView, holding following: Int, carrying protocolNumber: UInt8) -> Int? {
+        guard let (offset, type) = network(of: frame, holding: following), type == 0x0800,
+              IPv4Header.isPlain(frame, at: offset, carrying: protocolNumber) else { return nil }
+        return offset
+    }
+}
+
+extension ByteView {
+    /// The bytes of an Ethernet frame (nil for another link type or no bytes).
+    @inlinable @inline(__always)
+    init?(ethernetFrame bytes: UnsafeRawBufferPointer, linkType: LinkType) {
+        guard linkType == .ethernet, let base = bytes.baseAddress else { return nil }
+        self.init(base: base, count: bytes.count)
+    }
 }
 
 extension FrameWalk {

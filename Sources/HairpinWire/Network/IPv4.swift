@@ -13,6 +13,14 @@
         @usableFromInline static let source = 12
         @usableFromInline static let destination = 16
     }
+
+    /// Whether the header at `offset` of `bytes` (20 bytes of it captured) is version 4 with no
+    /// options, carries `protocolNumber`, and is neither a later fragment nor one with more to
+    /// come: what the straight passes take (`CommonTCPFrame`, `MirroredTCPFrame`).
+    @inlinable @inline(__always)
+    static func isPlain(_ bytes: ByteView, at offset: Int, carrying protocolNumber: UInt8) -> Bool {
+        bytes.u8(offset) == 0x45 && bytes.u8(offset + Field.protocolNumber) == protocolNumber && bytes.u16(offset + Field.fragment) & 0x3FFF == 0
+    }
 }
 
 extension FrameWalk {

@@ -5,7 +5,7 @@
     @usableFromInline static let tcp: UInt8 = 6
     static let udp: UInt8 = 17
     static let ipv6InIP: UInt8 = 41
-    static let gre: UInt8 = 47
+    @usableFromInline static let gre: UInt8 = 47
     static let icmpv6: UInt8 = 58
     static let vrrp: UInt8 = 112
 }

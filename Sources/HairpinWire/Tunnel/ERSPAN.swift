@@ -23,14 +23,14 @@ public struct ERSPANHeader: Sendable, BitwiseCopyable, Equatable {
     public var platformID: UInt8?
     public var portIndex: UInt32?
 
-    static let typeIILength = 8
-    static let typeIIILength = 12
-    static let platformLength = 8
+    @usableFromInline static let typeIILength = 8
+    @usableFromInline static let typeIIILength = 12
+    @usableFromInline static let platformLength = 8
 
     /// Type II at `offset`; nil when the version is not 1 (then the payload is read as type I).
     static func parseTypeII(_ bytes: ByteView, at offset: Int) -> ERSPANHeader? {
         let word0 = bytes.u32(offset)
-        guard word0 >> 28 == 1 else { return nil }
+        guard version(word0: word0) == 1 else { return nil }
         var header = ERSPANHeader(word0: word0)
         header.index = bytes.u32(offset + 4) & 0xF_FFFF
         return header
@@ -39,17 +39,17 @@ public struct ERSPANHeader: Sendable, BitwiseCopyable, Equatable {
     /// Type III at `offset`, needing `end` for the optional sub-header; returns its length too.
     static func parseTypeIII(_ bytes: ByteView, at offset: Int, end: Int) -> (ERSPANHeader, length: Int)? {
         let word0 = bytes.u32(offset)
-        guard word0 >> 28 == 2 else { return nil }
+        guard version(word0: word0) == 2 else { return nil }
         var header = ERSPANHeader(word0: word0)
         header.timestamp = bytes.u32(offset + 4)
         let word2 = bytes.u32(offset + 8)
         header.securityGroupTag = UInt16(word2 >> 16)
-        header.frameType = UInt8((word2 >> 10) & 0x1F)
+        header.frameType = frameType(word2: word2)
         header.hardwareID = UInt8((word2 >> 4) & 0x3F)
-        header.egress = word2 & 0x8 != 0
+        header.egress = isEgress(word2: word2)
         header.granularity = UInt8((word2 >> 1) & 0x3)
         var length = typeIIILength
-        if word2 & 1 != 0 {
+        if hasPlatformHeader(word2: word2) {
             guard end - offset >= typeIIILength + platformLength else { return (header, typeIIILength + platformLength) }
             let platform = bytes.u32(offset + typeIIILength)
             let platformWord1 = bytes.u32(offset + typeIIILength + 4)
@@ -67,13 +67,22 @@ public struct ERSPANHeader: Sendable, BitwiseCopyable, Equatable {
     }
 
     private init(word0: UInt32) {
-        version = UInt8(word0 >> 28)
+        version = UInt8(Self.version(word0: word0))
         vlan = UInt16((word0 >> 16) & 0xFFF)
         cos = UInt8((word0 >> 13) & 0x7)
         encapsulation = UInt8((word0 >> 11) & 0x3)
         truncated = word0 & 0x400 != 0
-        sessionID = UInt16(word0 & 0x3FF)
+        sessionID = Self.sessionID(word0: word0)
     }
+
+    // The fields a mirrored frame's summary needs (`MirroredTCPFrame`), of the first word (both
+    // types) and the third (type III).
+    @inlinable static func version(word0: UInt32) -> UInt32 { word0 >> 28 }
+    @inlinable static func sessionID(word0: UInt32) -> UInt16 { UInt16(word0 & 0x3FF) }
+    /// 0 for an Ethernet frame, 2 for an IP packet without its link layer.
+    @inlinable static func frameType(word2: UInt32) -> UInt8 { UInt8((word2 >> 10) & 0x1F) }
+    @inlinable static func isEgress(word2: UInt32) -> Bool { word2 & 0x8 != 0 }
+    @inlinable static func hasPlatformHeader(word2: UInt32) -> Bool { word2 & 1 != 0 }
 }
 
 extension FrameWalk {

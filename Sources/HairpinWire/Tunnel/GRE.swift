@@ -1,13 +1,13 @@
 /// GRE (RFC 2784/2890) version 0: flags word, protocol type, then optional checksum, key and
 /// sequence words in that order.
-struct GREHeader {
-    static let minimumLength = 4
-    enum Flag {
-        static let checksum: UInt16 = 0x8000
-        static let routing: UInt16 = 0x4000
-        static let key: UInt16 = 0x2000
-        static let sequence: UInt16 = 0x1000
-        static let version: UInt16 = 0x0007
+@usableFromInline struct GREHeader {
+    @usableFromInline static let minimumLength = 4
+    @usableFromInline enum Flag {
+        @usableFromInline static let checksum: UInt16 = 0x8000
+        @usableFromInline static let routing: UInt16 = 0x4000
+        @usableFromInline static let key: UInt16 = 0x2000
+        @usableFromInline static let sequence: UInt16 = 0x1000
+        @usableFromInline static let version: UInt16 = 0x0007
     }
 
     let flags: UInt16
@@ -19,17 +19,19 @@ struct GREHeader {
     var hasRouting: Bool { flags & Flag.routing != 0 }
 
     /// 4 bytes plus 4 for each of checksum, key and sequence present.
-    var length: Int {
-        4 + (flags & Flag.checksum != 0 ? 4 : 0) + (hasKey ? 4 : 0) + (hasSequence ? 4 : 0)
+    @inlinable static func length(flags: UInt16) -> Int {
+        4 + (flags & Flag.checksum != 0 ? 4 : 0) + (flags & Flag.key != 0 ? 4 : 0) + (flags & Flag.sequence != 0 ? 4 : 0)
     }
+
+    var length: Int { Self.length(flags: flags) }
 
     var keyOffset: Int { 4 + (flags & Flag.checksum != 0 ? 4 : 0) }
     var sequenceOffset: Int { keyOffset + (hasKey ? 4 : 0) }
 
-    enum ProtocolType {
+    @usableFromInline enum ProtocolType {
         static let transparentEthernetBridging: UInt16 = 0x6558
-        static let erspanTypeIAndII: UInt16 = 0x88BE
-        static let erspanTypeIII: UInt16 = 0x22EB
+        @usableFromInline static let erspanTypeIAndII: UInt16 = 0x88BE
+        @usableFromInline static let erspanTypeIII: UInt16 = 0x22EB
     }
 }
 
