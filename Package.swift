@@ -45,7 +45,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),
-        .target(name: "HairpinTestSupport", path: "Tests/HairpinTestSupport"),
+        .target(name: "HairpinTestSupport", dependencies: ["HairpinWire"], path: "Tests/HairpinTestSupport"),
         .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd", "HairpinTestSupport"]),
         .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
         .testTarget(name: "HairpinAnalysisTests", dependencies: ["HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),

@@ -52,7 +52,8 @@ public struct Decoder: Sendable {
         }
         withUnsafeMutablePointer(to: &packet) { storage in
             var walk = FrameWalk(bytes: ByteView(base: base, count: bytes.count), storage: storage, decoder: self)
-            if linkType == .ethernet && takesCommonFramesDirectly && walk.commonTCPFrame(resetting: reused) { return }
+            if linkType == .ethernet && takesCommonFramesDirectly
+                && (walk.commonTCPFrame(resetting: reused) || walk.mirroredTCPFrame(resetting: reused)) { return }
             if reused { storage.pointee.reset(linkType: linkType, capturedLength: bytes.count) }
             walk.run(linkType)
         }
@@ -109,6 +110,14 @@ extension FrameWalk {
     mutating func commonTCPFrame(resetting: Bool, innerAt start: Int = 0) -> Bool {
         guard let frame = CommonTCPFrame(ByteView(base: bytes.base + start, count: bytes.count &- start)) else { return false }
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
+        fill(frame, at: start)
+        return true
+    }
+
+    /// The fields of `frame`, starting at `start` (a tunnel's inner frame, entered already, when
+    /// not 0).
+    @inline(__always)
+    mutating func fill(_ frame: CommonTCPFrame, at start: Int) {
         packet.destinationMAC = frame.destinationMAC
         packet.sourceMAC = frame.sourceMAC
         // The layers put together aside and stored once: appended one by one through the
@@ -139,7 +148,6 @@ extension FrameWalk {
         packet.tcpWindow = frame.window
         packet.payloadOffset = start + frame.payloadOffset
         packet.payloadLength = frame.payloadLength
-        return true
     }
 }
 

@@ -14,6 +14,10 @@ public struct MirroredTCPFrame {
     public let sessionID: UInt16
     /// Type III's direction bit (type II tells none: false).
     public let egress: Bool
+    /// Where the GRE and ERSPAN headers start, and whether the latter is type III.
+    @usableFromInline let greOffset: Int
+    @usableFromInline let erspanOffset: Int
+    @usableFromInline let isTypeIII: Bool
 
     /// Steps of the general walk up to the mirrored frame's own three: the decoder's layer limit
     /// must leave it those, as it must leave one tunnel.
@@ -41,11 +45,13 @@ public struct MirroredTCPFrame {
         case GREHeader.ProtocolType.erspanTypeIAndII where flags & GREHeader.Flag.sequence != 0 && version == 1:
             start = erspan + ERSPANHeader.typeIILength
             egress = false
+            isTypeIII = false
         case GREHeader.ProtocolType.erspanTypeIII where version == 2:
             let word2 = bytes.u32(erspan + 8)  // the third word: frame type, direction, sub-header
             guard ERSPANHeader.frameType(word2: word2) == 0 else { return nil }
             start = erspan + ERSPANHeader.typeIIILength + (ERSPANHeader.hasPlatformHeader(word2: word2) ? ERSPANHeader.platformLength : 0)
             egress = ERSPANHeader.isEgress(word2: word2)
+            isTypeIII = true
         default:
             return nil
         }
@@ -53,7 +59,12 @@ public struct MirroredTCPFrame {
         inner = frame
         innerOffset = start
         sessionID = ERSPANHeader.sessionID(word0: word0)
+        greOffset = gre
+        erspanOffset = erspan
     }
+
+    /// Whether the outer frame has its 802.1Q tag.
+    @inlinable var isOuterTagged: Bool { greOffset > EthernetHeader.length + IPv4Header.minimumLength }
 }
 
 extension Decoder {
@@ -62,8 +73,45 @@ extension Decoder {
     /// mirrored frame and read it as one.
     @inlinable @inline(__always)
     public func mirroredTCPFrame(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> MirroredTCPFrame? {
-        guard takesCommonFramesDirectly, maximumTunnels >= 1, maximumLayers >= MirroredTCPFrame.layersToInnerFrame + 3,
-              let frame = ByteView(ethernetFrame: bytes, linkType: linkType) else { return nil }
+        guard takesMirroredFramesDirectly, let frame = ByteView(ethernetFrame: bytes, linkType: linkType) else { return nil }
         return MirroredTCPFrame(frame)
+    }
+
+    @inlinable var takesMirroredFramesDirectly: Bool {
+        takesCommonFramesDirectly && maximumTunnels >= 1 && maximumLayers >= MirroredTCPFrame.layersToInnerFrame + 3
+    }
+}
+
+extension FrameWalk {
+    /// A `MirroredTCPFrame`, filled in here as the general walk leaves it: of the outer frame,
+    /// its layers and the tunnel (GRE's words, the whole ERSPAN header); then the mirrored frame
+    /// as `commonTCPFrame` fills it. First `resetting` the fields of a reused packet it does not
+    /// set itself; false (nothing written) for any other frame.
+    @inline(__always)
+    mutating func mirroredTCPFrame(resetting: Bool) -> Bool {
+        guard decoder.takesMirroredFramesDirectly, let frame = MirroredTCPFrame(bytes) else { return false }
+        if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
+        var layers = LayerPath()
+        layers.append(.link)
+        if frame.isOuterTagged { layers.append(.vlan) }
+        layers.append(.ipv4)
+        layers.append(.gre)
+        layers.append(.erspan)
+        packet.layers = layers
+        let network = frame.greOffset - IPv4Header.minimumLength
+        var info = TunnelInfo(gre: GREHeader(flags: bytes.u16(frame.greOffset), protocolType: bytes.u16(frame.greOffset + 2)),
+                              at: frame.greOffset, in: bytes, outerSource: .v4(bytes.ipv4(network + IPv4Header.Field.source)),
+                              outerDestination: .v4(bytes.ipv4(network + IPv4Header.Field.destination)))
+        // Both parse: the frame was read as this type already.
+        let header = frame.isTypeIII ? ERSPANHeader.parseTypeIII(bytes, at: frame.erspanOffset, end: bytes.count)?.0
+            : ERSPANHeader.parseTypeII(bytes, at: frame.erspanOffset)
+        info.kind = frame.isTypeIII ? .erspanIII : .erspanII
+        info.erspan = header
+        packet.tunnel = info
+        packet.erspan = header
+        packet.tunnelCount = 1
+        packet.innerFrameOffset = frame.innerOffset
+        fill(frame.inner, at: frame.innerOffset)
+        return true
     }
 }

@@ -71,6 +71,14 @@ public struct TunnelInfo: Sendable, BitwiseCopyable, Equatable {
         self.outerSource = outerSource
         self.outerDestination = outerDestination
     }
+
+    /// GRE's: its protocol, and its key and sequence words when present (all captured).
+    init(gre header: GREHeader, at offset: Int, in bytes: ByteView, outerSource: IPAddress?, outerDestination: IPAddress?) {
+        self.init(kind: .gre, outerSource: outerSource, outerDestination: outerDestination)
+        greProtocol = header.protocolType
+        if header.hasKey { greKey = bytes.u32(offset + header.keyOffset) }
+        if header.hasSequence { greSequence = bytes.u32(offset + header.sequenceOffset) }
+    }
 }
 
 extension FrameWalk {
@@ -89,10 +97,7 @@ extension FrameWalk {
             return .done
         }
         guard has(header.length, at: offset, .gre) else { return .done }
-        var info = TunnelInfo(kind: .gre, outerSource: packet.sourceIP, outerDestination: packet.destinationIP)
-        info.greProtocol = header.protocolType
-        if header.hasKey { info.greKey = bytes.u32(offset + header.keyOffset) }
-        if header.hasSequence { info.greSequence = bytes.u32(offset + header.sequenceOffset) }
+        var info = TunnelInfo(gre: header, at: offset, in: bytes, outerSource: packet.sourceIP, outerDestination: packet.destinationIP)
         let payload = offset + header.length
         switch header.protocolType {
         case GREHeader.ProtocolType.erspanTypeIAndII:
