@@ -49,6 +49,25 @@ import HairpinWire
         #expect(result.interfaces[2].timestampOffsetSeconds == 1_000)
     }
 
+    /// Every decimal resolution a pcapng interface may state, 10^0 to 10^-30 s a unit, converts
+    /// as exact integer arithmetic does: up and down to nanoseconds, nil past Int64.
+    @Test func everyDecimalResolutionConvertsExactly() {
+        for exponent in UInt8(0)...30 {
+            for units: UInt64 in [0, 1, 7, 1_234_567_891, 9_223_372_036, UInt64(Int64.max), .max] {
+                let expected: Int64?
+                if exponent <= 9 {
+                    let scaled = units.multipliedFullWidth(by: (0..<(9 - Int(exponent))).reduce(UInt64(1)) { value, _ in value * 10 })
+                    expected = scaled.high == 0 && scaled.low <= UInt64(Int64.max) ? Int64(scaled.low) : nil
+                } else {
+                    // Dividing by ten once per step truncates as dividing by the power at once does.
+                    let divided = (9..<Int(exponent)).reduce(units) { value, _ in value / 10 }
+                    expected = divided <= UInt64(Int64.max) ? Int64(divided) : nil
+                }
+                #expect(TimestampResolution.decimal(exponent: exponent).nanoseconds(fromUnits: units) == expected, "10^-\(exponent) s, \(units) units")
+            }
+        }
+    }
+
     /// Times that fit in Int64 but lie near its end (a damaged block, found by mutating a shipped
     /// capture) trapped in the analysis's time arithmetic: such a record borrows the previous
     /// record's time, counted, as one that does not fit at all.
