@@ -4,8 +4,8 @@
 /// a sequence number, header version 1) or type III (version 2, frame type Ethernet, after the
 /// platform sub-header when there is one). Read straight from the bytes in one pass: the general
 /// walk takes nine steps and a tunnel's entry to reach the mirrored frame. A frame declined
-/// here takes the general walk; a test compares the summaries of the two on every shipped and
-/// real capture.
+/// here takes the general walk; tests compare the summaries and the decoded packets of the two
+/// on every frame of the shipped and real captures and on hand-built frames at the edges.
 public struct MirroredTCPFrame {
     /// The mirrored frame; its offsets count from its own start, `innerOffset`.
     public let inner: CommonTCPFrame
