@@ -24,6 +24,9 @@ struct BinCounter {
         openValue = 0
     }
 
+    /// Whether `settled` is empty (a bin below 0 is dropped when settled).
+    var isEmpty: Bool { closed.isEmpty && openIndex < 0 }
+
     /// Every bin, the open one included.
     var settled: [Int] {
         var copy = self

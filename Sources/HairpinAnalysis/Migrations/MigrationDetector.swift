@@ -98,7 +98,7 @@ struct MigrationCandidate {
     /// Frame bytes per uplink-bin on the primary uplink, and on each other uplink (indexed by its
     /// id; empty until the stream is seen elsewhere), for the migration share of each uplink.
     var primaryBins = BinCounter()
-    var otherBins: [[Int]] = []
+    var otherBins: [BinCounter] = []
     var firstUplinkBin: Int64
 
     init(kind: MigrationKind, key: FlowKey, first: Int64, last: Int64, firstFineBin: Int64, primaryUplink: Int32, firstUplinkBin: Int64) {
@@ -119,7 +119,10 @@ struct MigrationCandidate {
             primaryBins.add(bytes, at: offset)
         } else {
             let index = Int(uplink)
-            if index >= otherBins.count { otherBins.append(contentsOf: repeatElement([], count: index + 1 - otherBins.count)) }
+            if index >= otherBins.count { otherBins.append(contentsOf: repeatElement(BinCounter(), count: index + 1 - otherBins.count)) }
+            // A counter, as the primary uplink's: a series of arrays checked both its own
+            // storage's uniqueness and the series' on every frame (the ERSPAN scenario at scale
+            // 60, whose streams are mirrored on several sessions, for half its frames).
             otherBins[index].add(bytes, at: offset)
         }
         guard primary else { return }
@@ -136,14 +139,14 @@ struct MigrationCandidate {
     var binsByUplink: [(uplink: Int, bins: [Int])] {
         let primary = primaryBins.settled
         var result = primary.isEmpty ? [] : [(uplink: Int(primaryUplink), bins: primary)]
-        for (uplink, bins) in otherBins.enumerated() where !bins.isEmpty { result.append((uplink, bins)) }
+        for (uplink, counter) in otherBins.enumerated() where !counter.isEmpty { result.append((uplink, counter.settled)) }
         return result
     }
 
     /// Applies `transform` to the bins of every uplink.
     mutating func transformBins(_ transform: ([Int]) -> [Int]) {
         primaryBins.transform(transform)
-        for index in otherBins.indices where !otherBins[index].isEmpty { otherBins[index] = transform(otherBins[index]) }
+        for index in otherBins.indices where !otherBins[index].isEmpty { otherBins[index].transform(transform) }
     }
 
     /// True when the bulk goes from the low endpoint to the high one.
