@@ -201,12 +201,7 @@ final class FrameRing: @unchecked Sendable {
                     writerSummary.pointee.holdUnsummed(read)
                     commonInBatch += 1
                     placeWriterSummary(at: slot)
-                } else if keepsPacketsBack, let common = decoder.commonTCPFrame(read.bytes, linkType: read.linkType) {
-                    writerSummary.pointee.fill(read, common: common, digests: digests)
-                    writerSummary.pointee.deferPacket(of: read)
-                    commonInBatch += 1
-                    placeWriterSummary(at: slot)
-                } else if keepsPacketsBack, writerSummary.pointee.fillKeepingBackIfMirrored(read, decoder: decoder, digests: digests) {
+                } else if keepsPacketsBack, writerSummary.pointee.fillKeepingPacketBack(read, decoder: decoder, digests: digests) {
                     commonInBatch += 1
                     placeWriterSummary(at: slot)
                 } else {

@@ -5,6 +5,9 @@
 /// capture), and a caller that needs only its main fields reads them here. Inlined across
 /// modules, so that what a caller does not read is not loaded.
 public struct CommonTCPFrame {
+    /// The general walk's steps after such a frame's Ethernet header (EtherType, IPv4 header,
+    /// end): a tunnel's inner frame is read straight only where the layer limit leaves these.
+    @usableFromInline static let walkSteps = 3
     @usableFromInline let bytes: ByteView
     /// Where the IPv4 header starts: 14, or 18 behind a tag.
     public let networkOffset: Int

@@ -80,7 +80,7 @@ extension FrameWalk {
                 // the walk has left the three steps the general one would take (EtherType, IPv4
                 // header, end): the mirrored frames of an ERSPAN capture.
                 if offset > 0 && offset == packet.innerFrameOffset && packet.tunnelCount > 0 && decoder.takesCommonFramesDirectly
-                    && layers + 3 <= maximumLayers && commonTCPFrame(resetting: false, innerAt: offset) { return }
+                    && layers + CommonTCPFrame.walkSteps <= maximumLayers && commonTCPFrame(resetting: false, innerAt: offset) { return }
                 step = ethernet(at: offset)
             case .etherType(let type, let offset, let layer):
                 step = dispatch(etherType: type, at: offset, from: layer)

@@ -78,7 +78,7 @@ extension Decoder {
     }
 
     @inlinable var takesMirroredFramesDirectly: Bool {
-        takesCommonFramesDirectly && maximumTunnels >= 1 && maximumLayers >= MirroredTCPFrame.layersToInnerFrame + 3
+        takesCommonFramesDirectly && maximumTunnels >= 1 && maximumLayers >= MirroredTCPFrame.layersToInnerFrame + CommonTCPFrame.walkSteps
     }
 }
 

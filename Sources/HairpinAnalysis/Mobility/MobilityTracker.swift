@@ -303,14 +303,14 @@ struct MobilityTracker {
             if !announcing && Self.sightedAtHome(location, place: place, destination: destination, sourceIP: sourceIP, time: time) {
                 return false
             }
-            let pending = location.pointee.candidate.map { ($0.first, $0.place, $0.departed) }
+            let pending = location.pointee.candidate.map { (first: $0.first, place: $0.place, departed: $0.departed) }
             let home = location.pointee.place
             move = Self.sighting(&location.pointee, at: place, vlan: vlan, time: time, unicast: unicast, settings: settings)
             // A departed candidate is gone, or another one began, and the MAC did not move.
-            if let pending, pending.2, move == nil, location.pointee.place == home, location.pointee.candidate?.first != pending.0 {
-                abandoned = pending.0
+            if let pending, pending.departed, move == nil, location.pointee.place == home, location.pointee.candidate?.first != pending.first {
+                abandoned = pending.first
             }
-            if let candidate = location.pointee.candidate, candidate.first != pending?.0 || candidate.place != pending?.1,
+            if let candidate = location.pointee.candidate, candidate.first != pending?.first || candidate.place != pending?.place,
                Self.established(since: location.pointee.since, last: location.pointee.lastSeen, sightings: location.pointee.sightings, settings) {
                 departure = Departure(mac: source, since: candidate.first, place: candidate.place)
                 location.pointee.candidate?.departed = true
