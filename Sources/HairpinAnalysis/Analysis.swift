@@ -166,10 +166,12 @@ public final class Analysis {
     /// all of it was copied to the stack for every frame.
     public func consume(_ summary: UnsafePointer<FrameSummary>, decoded: UnsafePointer<DecodedPacket>) {
         var frame: FrameSummary { summary.pointee }
-        packets += 1
+        // Counters of every frame add without overflow checks: a capture's frames and bytes stay
+        // far below `Int.max` (a frame's lengths are 32-bit).
+        packets &+= 1
         let originalLength = Int(frame.originalLength)
-        bytes += originalLength
-        capturedBytes += Int(frame.capturedLength)
+        bytes &+= originalLength
+        capturedBytes &+= Int(frame.capturedLength)
         let time = frame.timestamp
         if frame.hasTimestamp {
             earliest = min(earliest, time)
@@ -178,15 +180,15 @@ public final class Analysis {
         // Mirrored frames count with their own length, on their session's uplink.
         let session = frame.erspanSession
         var length = originalLength
-        if session != nil { length = max(0, originalLength - frame.mirroredFrameStart(decoded)) }
+        if session != nil { length = max(0, originalLength &- frame.mirroredFrameStart(decoded)) }
         if options.lineRate { length = LineRate.bytes(length) }
         let interface = Int(frame.interface)
         if runsHosts { consumeHosts(summary, decoded, interface: interface, time: time, length: length) }
         // The rest is the traffic half's: a thread running only the host trackers skips it.
         guard runsTraffic else { return }
         let totals = interfaceTotals.at(interface)
-        totals.pointee.packets += 1
-        totals.pointee.bytes += originalLength
+        totals.pointee.packets &+= 1
+        totals.pointee.bytes &+= originalLength
         if frame.isUnusual, let stop = PacketView(decoded).stop { decodeStops.count(stop, frame: packets) }
 
         let uplink = uplinkOf(interface, session: session, decoded)
@@ -209,8 +211,8 @@ public final class Analysis {
         }
         let open = openBins.at(Int(uplink))
         if open.pointee.bin != bin { closeBin(of: Int(uplink), opening: bin) }
-        open.pointee.packets += 1
-        open.pointee.bytes += length
+        open.pointee.packets &+= 1
+        open.pointee.bytes &+= length
         consumeTraffic(summary, decoded, time: time, length: length, uplink: uplink, bin: bin)
     }
 
@@ -346,15 +348,15 @@ public final class Analysis {
         // What the flow update needs from the frame, read before it (a borrowed value cannot be captured).
         let tcpFlags = frame.tcpFlags
         let candidateIndex = flows.update(slot) { flow -> Int32 in
-            let isNew = flow.fromLow.packets + flow.fromHigh.packets == 0 && flow.uplinks == 0
+            let isNew = flow.fromLow.packets == 0 && flow.fromHigh.packets == 0 && flow.uplinks == 0
             let primary = flow.primaryUplink == uplink
             if uplink < 64 { flow.uplinks |= 1 << UInt64(uplink) } else { flow.otherUplinks = true }
             if primary {
                 flow.last = max(flow.last, time)
                 if fromLow {
-                    flow.fromLow.packets += 1; flow.fromLow.bytes += length; flow.fromLow.payloadBytes += payload
+                    flow.fromLow.count(bytes: length, payload: payload)
                 } else {
-                    flow.fromHigh.packets += 1; flow.fromHigh.bytes += length; flow.fromHigh.payloadBytes += payload
+                    flow.fromHigh.count(bytes: length, payload: payload)
                 }
                 if let flags = tcpFlags {
                     if flags & DecodedPacket.TCPFlag.syn != 0 && flags & DecodedPacket.TCPFlag.ack == 0 { flow.synFromLow = fromLow }

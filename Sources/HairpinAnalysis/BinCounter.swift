@@ -13,7 +13,8 @@ struct BinCounter {
             settle()
             openIndex = index
         }
-        openValue += value
+        // A frame's bytes added to a bin's: far from overflowing, and checked for every frame.
+        openValue &+= value
     }
 
     /// Moves the open bin into the array. Negative bins are dropped, as `Array.add` drops them.

@@ -194,20 +194,23 @@ final class FrameRing: @unchecked Sendable {
                     consumeSolo(read, decoder: decoder)
                     return true
                 }
-                let slot = firstSlot + filledInBatch
-                if filledInBatch + Self.slotPrefetchDistance < Self.batchSize { prefetchSlot(slot + Self.slotPrefetchDistance, forWriting: true) }
+                // Slot indices and counts within a batch, added without overflow checks.
+                let slot = firstSlot &+ filledInBatch
+                if filledInBatch &+ Self.slotPrefetchDistance < Self.batchSize {
+                    prefetchSlot(slot &+ Self.slotPrefetchDistance, forWriting: true)
+                }
                 frames[slot] = frame
                 if leavesUnsummed {
                     writerSummary.pointee.holdUnsummed(read)
-                    commonInBatch += 1
+                    commonInBatch &+= 1
                     placeWriterSummary(at: slot)
                 } else if keepsPacketsBack, writerSummary.pointee.fillKeepingPacketBack(read, decoder: decoder, digests: digests) {
-                    commonInBatch += 1
+                    commonInBatch &+= 1
                     placeWriterSummary(at: slot)
                 } else {
                     summaries[slot].fill(read, decodingWith: decoder, into: slots.packet(at: slot), digests: digests, keepingCommonPacketBack: false)
                 }
-                filledInBatch += 1
+                filledInBatch &+= 1
                 if filledInBatch == Self.batchSize {
                     endBatch(lastBytes: read.bytes.baseAddress)
                     phaseLeft -= Self.batchSize

@@ -130,7 +130,7 @@ public final class CaptureReader {
     public func forEachFrame(passing filter: PacketFilter?, _ body: (Int, Record) throws(CaptureError) -> Bool) throws(CaptureError) {
         var frame = 0
         try forEach { record throws(CaptureError) in
-            frame += 1
+            frame &+= 1
             if let filter, try !filter.matches(record) { return true }
             return try body(frame, record)
         }

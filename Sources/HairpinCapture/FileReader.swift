@@ -325,8 +325,10 @@ final class FileReader {
         let scoutLog = self.scoutLog
         var logSlot = scoutLog == nil ? 0 : recordsRead % scoutLogCount
         var start = position
+        // Offsets below here add without overflow checks: a mapped file's offset plus a record
+        // header and a 32-bit length stays far below `Int64.max`.
         while start < pieceEnd {
-            if !scouted && start + headerLength > mappedEnd { break }
+            if !scouted && start &+ headerLength > mappedEnd { break }
             let pointer = mappedBase + Int(start)
             var fields: PcapLayout.RecordFields
             let time: Int64
@@ -341,24 +343,23 @@ final class FileReader {
                 fields = layout.recordFields(pointer)
                 time = layout.time(of: fields)
             }
+            let end = start &+ headerLength &+ Int64(fields.captured)
             if scoutLog != nil { logSlot = scoutLogSlot(after: logSlot) }
             if scouted {
                 guard scout!.clears(recordOffset: start, time: time, read: recordsRead + 1, window: window, length: mappedEnd,
                                     progress: scoutOffset, step: { scoutStep(at: $0, base: mappedBase, limit: mappedEnd) }) else { break }
             } else {
                 // The scout's test (`scoutStep`), on the fields already read: the common loop stays tight.
-                guard layout.isPlain(fields), start + headerLength + Int64(fields.captured) <= mappedEnd,
+                guard layout.isPlain(fields), end <= mappedEnd,
                       PcapLayout.magicKind(pointer.loadUnaligned(as: UInt32.self).littleEndian) == nil else { break }
-                if assumes && !orderHolds(plainFrom: start, to: start + headerLength + Int64(fields.captured), time: time, base: mappedBase,
-                                          hand: &hand) {
+                if assumes && !orderHolds(plainFrom: start, to: end, time: time, base: mappedBase, hand: &hand) {
                     break
                 }
             }
             if layout.snaplen > 0 && fields.captured > layout.snaplen { anomalies.count(.capturedExceedsSnaplen, at: start) }
-            handOnPlain(at: start, end: start + headerLength + Int64(fields.captured), time: time)
+            handOnPlain(at: start, end: end, time: time)
             if !logged || asksFramesAhead {
-                askAhead(base: mappedBase, start: start, end: start + headerLength + Int64(fields.captured), captured: fields.captured,
-                         records: Self.headerPrefetchRecords, lines: 3)
+                askAhead(base: mappedBase, start: start, end: end, captured: fields.captured, records: Self.headerPrefetchRecords, lines: 3)
             }
             let record = Record(interface: slot.globalId, linkType: slot.linkType, timestamp: time, originalLength: Int(fields.original),
                                 bytes: UnsafeRawBufferPointer(start: pointer + Int(headerLength), count: Int(fields.captured)),
@@ -423,7 +424,8 @@ final class FileReader {
     @inline(__always)
     private func plainPcapngRecord(at start: Int64, base: UnsafeRawPointer, limit: Int64, optionsAllowed: Bool, swapped: Bool)
         -> (time: Int64, captured: UInt32, original: UInt32, ordinal: Int32, end: Int64, flags: UInt32)? {
-        guard start + 32 <= limit, section.index >= 0, section.supported else { return nil }
+        // An offset in a mapped file plus a 32-bit length: added without overflow checks.
+        guard start &+ 32 <= limit, section.index >= 0, section.supported else { return nil }
         let p = base + Int(start)
         let order = ByteOrder(swapped: swapped)
         @inline(__always) func word(_ offset: Int) -> UInt32 { order.load32(p, offset) }
@@ -433,7 +435,7 @@ final class FileReader {
         let withFlags = length == framed + 8 || length == framed + 12
         guard word(0) == PcapngBlock.enhancedPacket, optionsAllowed ? length >= framed && length % 4 == 0 : length == framed || withFlags,
               length <= Self.maximumRecord,
-              captured <= original, start + Int64(length) <= limit, Int(word(length - 4)) == length else { return nil }
+              captured <= original, start &+ Int64(length) <= limit, Int(word(length - 4)) == length else { return nil }
         var flags: UInt32 = 0
         if !optionsAllowed && length != framed {
             // epb_flags (code 2, 4 bytes), then the end of options (code 0, length 0) or the trailer.
@@ -599,10 +601,11 @@ final class FileReader {
     /// `end` with `time`: counted, the reader moved past it, pages far behind handed back.
     @inline(__always)
     private func handOnPlain(at start: Int64, end: Int64, time: Int64) {
-        recordsRead += 1
+        // A count of records and the distance between two offsets of one file: far from overflowing.
+        recordsRead &+= 1
         position = end
         lastTimestamp = time
-        if position - releaseChecked >= ByteSource.releaseStep {
+        if position &- releaseChecked >= ByteSource.releaseStep {
             releaseChecked = position
             source.release(before: position - Int64(Self.maximumRecord) - releaseLag)
         }
@@ -1451,8 +1454,10 @@ struct PcapLayout: ByteOrdered {
     }
 
     /// A record's time in nanoseconds since the epoch, from its header's seconds and fraction.
+    /// Without overflow checks: 32-bit seconds and fractions of a microsecond or nanosecond come
+    /// to at most 4.3e18 nanoseconds, below `Int64.max`.
     @inline(__always) func time(of fields: RecordFields) -> Int64 {
-        Int64(fields.seconds) * 1_000_000_000 + Int64(fields.fraction) * fractionUnit
+        Int64(fields.seconds) &* 1_000_000_000 &+ Int64(fields.fraction) &* fractionUnit
     }
 
     /// The four words loaded as they are and swapped together, in the rare file that needs it:

@@ -116,7 +116,7 @@ struct OrderScout {
             guard start == offset, time >= newest else { return false }
             newest = time
             offset = end
-            records += 1
+            records &+= 1
             return true
         }
     }

@@ -6,6 +6,16 @@ public struct FlowDirection: Sendable, Equatable, BitwiseCopyable {
     public var packets = 0
     public var bytes = 0
     public var payloadBytes = 0
+
+    /// Counts a frame of `bytes` carrying `payload`. Without overflow checks: frames and bytes of
+    /// captures stay far below `Int.max` (a frame's lengths are 32-bit), and every frame counts
+    /// here, on the analysing thread.
+    @inline(__always)
+    mutating func count(bytes: Int, payload: Int) {
+        packets &+= 1
+        self.bytes &+= bytes
+        payloadBytes &+= payload
+    }
 }
 
 /// What the table keeps per flow. Counts come from the flow's primary capture point (the one
@@ -50,13 +60,13 @@ public struct FlowState: Sendable, BitwiseCopyable {
     @inline(__always)
     mutating func addOtherUplinkBytes(_ uplink: Int32, _ bytes: Int) {
         if otherUplinkBytes.0.uplink == uplink || otherUplinkBytes.0.uplink < 0 {
-            otherUplinkBytes.0.uplink = uplink; otherUplinkBytes.0.bytes += bytes; return
+            otherUplinkBytes.0.uplink = uplink; otherUplinkBytes.0.bytes &+= bytes; return
         }
         if otherUplinkBytes.1.uplink == uplink || otherUplinkBytes.1.uplink < 0 {
-            otherUplinkBytes.1.uplink = uplink; otherUplinkBytes.1.bytes += bytes; return
+            otherUplinkBytes.1.uplink = uplink; otherUplinkBytes.1.bytes &+= bytes; return
         }
         if otherUplinkBytes.2.uplink == uplink || otherUplinkBytes.2.uplink < 0 {
-            otherUplinkBytes.2.uplink = uplink; otherUplinkBytes.2.bytes += bytes; return
+            otherUplinkBytes.2.uplink = uplink; otherUplinkBytes.2.bytes &+= bytes; return
         }
     }
 

@@ -49,9 +49,7 @@ struct DirectionTrack {
     static let maximumResumes = 64
 
     mutating func add(time: Int64, bytes: Int, payload: Int, fineIndex: Int, settings: MigrationSettings) {
-        counters.packets += 1
-        counters.bytes += bytes
-        counters.payloadBytes += payload
+        counters.count(bytes: bytes, payload: payload)
         if fineIndex < MigrationSettings.maximumFineBins { fine.add(bytes, at: fineIndex) }
         guard payload > 0 else { return }
         let resumed = lastData != .min && time - lastData >= settings.passGap
@@ -64,7 +62,7 @@ struct DirectionTrack {
             burstStart = time
             burstBytes = 0
         }
-        burstBytes += bytes
+        burstBytes &+= bytes
         if firstData == .min { firstData = time }
         lastData = time
     }
@@ -114,7 +112,9 @@ struct MigrationCandidate {
     mutating func add(fromLow direction: Bool, time: Int64, bytes: Int, payload: Int, uplink: Int32, primary: Bool,
                       uplinkBin: Int64, settings: MigrationSettings) {
         if uplink < 64 { uplinks |= 1 << UInt64(uplink) }
-        let offset = Int(uplinkBin - firstUplinkBin)
+        // Bin numbers, far from overflowing (uplink bins below `maximumBins`, 100 ms bins of
+        // 64-bit nanoseconds), checked for every frame.
+        let offset = Int(uplinkBin &- firstUplinkBin)
         if uplink == primaryUplink {
             primaryBins.add(bytes, at: offset)
         } else {
@@ -127,7 +127,7 @@ struct MigrationCandidate {
         }
         guard primary else { return }
         last = max(last, time)
-        let fineIndex = Int(time / MigrationSettings.fineBin - firstFineBin)
+        let fineIndex = Int(time / MigrationSettings.fineBin &- firstFineBin)
         if direction {
             fromLow.add(time: time, bytes: bytes, payload: payload, fineIndex: fineIndex, settings: settings)
         } else {

@@ -206,7 +206,7 @@ struct MobilityTracker {
             }
             if atHome {
                 pendingLastSeen = time
-                pendingSightings += Self.sightingWeight(destination)
+                pendingSightings &+= Self.sightingWeight(destination)
                 return nil
             }
         }
@@ -226,7 +226,7 @@ struct MobilityTracker {
     @inline(__always)
     private static func apply(pending: (lastSeen: Int64, sightings: Int), to location: inout Location) {
         location.lastSeen = pending.lastSeen
-        location.sightings += pending.sightings
+        location.sightings &+= pending.sightings
     }
 
     /// What most frames that announce nothing (no ARP, no neighbour discovery) come down to: the
@@ -238,7 +238,8 @@ struct MobilityTracker {
                                       sourceIP: IPAddress?, time: Int64) -> Bool {
         guard isAtHome(location, place: place, destination: destination, sourceIP: sourceIP) else { return false }
         location.pointee.lastSeen = time
-        location.pointee.sightings += sightingWeight(destination)
+        // A count of frames, far from overflowing, for most frames: without an overflow check.
+        location.pointee.sightings &+= sightingWeight(destination)
         return true
     }
 

@@ -26,7 +26,7 @@ struct ClockPairs {
         while slots[slot] >= 0 {
             let pair = pairs.base + Int(slots[slot])
             if pair.pointee.first == first && pair.pointee.copy == copy {
-                pair.pointee.samples += 1
+                pair.pointee.samples &+= 1
                 if delay < pair.pointee.minimum { pair.pointee.minimum = delay }
                 return
             }

@@ -308,11 +308,12 @@ struct PathTracker {
         let second = Int((time - since) / 1_000_000_000)
         let tally = tallies.base + index
         if !tally.pointee.remoteVaried && tally.pointee.remoteIP != remoteIP { tally.pointee.remoteVaried = true }
-        tally.pointee.frames += 1
-        tally.pointee.bytes += length
+        // Frame and byte counts, far from overflowing.
+        tally.pointee.frames &+= 1
+        tally.pointee.bytes &+= length
         if time - since >= grace {
-            tally.pointee.lateFrames += 1
-            tally.pointee.lateBytes += length
+            tally.pointee.lateFrames &+= 1
+            tally.pointee.lateBytes &+= length
         }
         tally.pointee.lastFrame = frame
         tally.pointee.lastTime = time
