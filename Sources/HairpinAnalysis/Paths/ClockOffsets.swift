@@ -20,6 +20,7 @@ struct ClockPairs {
     private var slots = SlotIndex()
 
     /// A frame first seen at point `first` seen again at `copy`, `delay` later.
+    @inline(__always)
     mutating func record(first: Int, copy: Int, delay: Int64) {
         slots.prepare(entries: Self.maximumPairs)
         var slot = slots.first(MobilityTracker.Place.spread(first) ^ MobilityTracker.Place.spread(copy) &* 0xC2B2_AE3D_27D4_EB4F)
