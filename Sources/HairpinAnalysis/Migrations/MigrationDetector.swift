@@ -94,9 +94,12 @@ struct MigrationCandidate {
     var uplinks: UInt64 = 0
     var primaryUplink: Int32
     /// Frame bytes per uplink-bin on the primary uplink, and on each other uplink (indexed by its
-    /// id; empty until the stream is seen elsewhere), for the migration share of each uplink.
+    /// id; nil until the stream is seen elsewhere), for the migration share of each uplink. The
+    /// others' counters are written for every frame of a stream mirrored on several uplinks (half
+    /// the frames of both scenarios at scale 60), where an array checked its uniqueness for each:
+    /// they are `GrowingSlots`, shared by copies of the candidate, which the analysis owns.
     var primaryBins = BinCounter()
-    var otherBins: [BinCounter] = []
+    var otherBins: GrowingSlots<BinCounter>?
     var firstUplinkBin: Int64
 
     init(kind: MigrationKind, key: FlowKey, first: Int64, last: Int64, firstFineBin: Int64, primaryUplink: Int32, firstUplinkBin: Int64) {
@@ -119,11 +122,8 @@ struct MigrationCandidate {
             primaryBins.add(bytes, at: offset)
         } else {
             let index = Int(uplink)
-            if index >= otherBins.count { otherBins.append(contentsOf: repeatElement(BinCounter(), count: index + 1 - otherBins.count)) }
-            // A counter, as the primary uplink's: a series of arrays checked both its own
-            // storage's uniqueness and the series' on every frame (the ERSPAN scenario at scale
-            // 60, whose streams are mirrored on several sessions, for half its frames).
-            otherBins[index].add(bytes, at: offset)
+            if otherBins == nil || otherBins!.count <= index { makeOtherBins(through: index) }
+            otherBins![index].add(bytes, at: offset)
         }
         guard primary else { return }
         last = max(last, time)
@@ -135,10 +135,19 @@ struct MigrationCandidate {
         }
     }
 
+    /// Makes room in `otherBins` for uplink ids up to `index`.
+    @inline(never)
+    private mutating func makeOtherBins(through index: Int) {
+        let bins = otherBins ?? GrowingSlots(capacity: index + 1)
+        while bins.count <= index { bins.append(BinCounter()) }
+        otherBins = bins
+    }
+
     /// The bins of every uplink the stream was seen on, by uplink id.
     var binsByUplink: [(uplink: Int, bins: [Int])] {
         let primary = primaryBins.settled
         var result = primary.isEmpty ? [] : [(uplink: Int(primaryUplink), bins: primary)]
+        guard let otherBins else { return result }
         for (uplink, counter) in otherBins.enumerated() where !counter.isEmpty { result.append((uplink, counter.settled)) }
         return result
     }
@@ -146,6 +155,7 @@ struct MigrationCandidate {
     /// Applies `transform` to the bins of every uplink.
     mutating func transformBins(_ transform: ([Int]) -> [Int]) {
         primaryBins.transform(transform)
+        guard let otherBins else { return }
         for index in otherBins.indices where !otherBins[index].isEmpty { otherBins[index].transform(transform) }
     }
 
