@@ -603,7 +603,7 @@ public final class Analysis {
             copy.interfaces = Array(Set(migration.interfaces.map { identities[$0].interface })).sorted()
             return copy
         }
-        var mobility = self.mobility
+        var mobility = self.mobility.detached()
         mobility.finish(at: lastTime ?? 0)
         let (announcements, assembledMoves) = mobility.assemble(migrations: &finalMigrations)
         var moves = assembledMoves

@@ -20,6 +20,13 @@ final class GrowingSlots<Element>: RandomAccessCollection {
         self.count = count
     }
 
+    /// A list of its own holding the values of `other`.
+    convenience init(copying other: GrowingSlots) {
+        self.init(capacity: other.count)
+        base.initialize(from: other.base, count: other.count)
+        count = other.count
+    }
+
     deinit {
         base.deinitialize(count: count)
         base.deallocate()

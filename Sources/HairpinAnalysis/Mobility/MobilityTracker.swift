@@ -125,8 +125,11 @@ struct MobilityTracker {
     let settings: Settings
     /// Each MAC's position in `locations`, by the MAC's 48 bits.
     private var locationSlots = SlotIndex()
-    /// Read through `location(of:)`, which adds what is pending (`pendingLastSeen`).
-    private var locations: [Location] = []
+    /// Read through `location(of:)`, which adds what is pending (`pendingLastSeen`). Written for
+    /// most frames that are not taken at home: `GrowingSlots`, where an array checked its
+    /// uniqueness for each (a third of the ERSPAN scenario's frames at scale 60). A copy of the
+    /// tracker shares it: the report finishes a `detached` one.
+    private var locations = GrowingSlots<Location>()
     /// The addresses of each location, by index.
     private(set) var addresses: [[IPAddress]] = []
     /// Consecutive frames mostly share their source: the last one's entry skips the lookup.
@@ -201,10 +204,7 @@ struct MobilityTracker {
         // Told here, where frames are consumed, without the call of the whole.
         if !summary.pointee.isUnusual, let source = summary.pointee.sourceMAC, source == lastMAC, lastEntry >= 0 {
             let entry = lastEntry, destination = summary.pointee.destinationMAC, sourceIP = summary.pointee.sourceIP(decoded)
-            let atHome = locations.withUnsafeBufferPointer {
-                Self.isAtHome($0.baseAddress! + entry, place: place, destination: destination, sourceIP: sourceIP)
-            }
-            if atHome {
+            if Self.isAtHome(locations.base + entry, place: place, destination: destination, sourceIP: sourceIP) {
                 pendingLastSeen = time
                 pendingSightings &+= Self.sightingWeight(destination)
                 return nil
@@ -297,10 +297,9 @@ struct MobilityTracker {
         var move: Move?
         var departure = firstSighting
         var abandoned: Int64?
-        // The location is updated through one pointer: every `locations[entry]` written would
-        // check the array's uniqueness again.
-        let learnsIP = locations.withUnsafeMutableBufferPointer { buffer -> Bool in
-            let location = buffer.baseAddress! + entry
+        // The location is updated through one pointer, without a bounds test for each field.
+        let location = locations.base + entry
+        let learnsIP = { () -> Bool in
             if !announcing && Self.sightedAtHome(location, place: place, destination: destination, sourceIP: sourceIP, time: time) {
                 return false
             }
@@ -329,7 +328,7 @@ struct MobilityTracker {
             // Most frames carry the address the MAC was last seen with: nothing to learn.
             if !announcing, let address = sourceIP, address == location.pointee.lastIP { return false }
             return true
-        }
+        }()
         if let move { moves.append(move) }
         if learnsIP { learnAnyNewIP(entry, sourceIP, announcing ? PacketView(decoded) : nil) }
         guard departure != nil || abandoned != nil else { return nil }
@@ -445,6 +444,13 @@ struct MobilityTracker {
         location.otherHome = nil
         location.candidate = nil
         return move
+    }
+
+    /// A copy with locations of its own, to `finish` while this tracker goes on.
+    func detached() -> MobilityTracker {
+        var copy = self
+        copy.locations = GrowingSlots(copying: locations)
+        return copy
     }
 
     /// Moves still pending at the end of the capture: confirmed when the new place was seen last
