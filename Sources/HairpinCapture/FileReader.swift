@@ -447,8 +447,7 @@ final class FileReader {
         let localId = Int(word(8))
         guard localId < section.interfaceOrdinals.count else { return nil }
         let ordinal = section.interfaceOrdinals[localId]
-        let slot = slots[Int(ordinal)]
-        guard let time = slot.time(fromUnits: UInt64(word(12)) << 32 | UInt64(word(16))) else { return nil }
+        guard let time = slots.time(ordinal: Int(ordinal), units: UInt64(word(12)) << 32 | UInt64(word(16))) else { return nil }
         return (time, captured, original, ordinal, start + Int64(length), flags)
     }
 

@@ -68,6 +68,38 @@ import HairpinWire
         }
     }
 
+    /// The plain conversion of a record's units (one multiplication and one addition, for units
+    /// the interface's slot worked out beforehand) gives what the general one does, at the ends of
+    /// its range and past them, for every resolution and offsets up to Int64's ends.
+    @Test func plainTimeConversionAgreesWithTheGeneralOne() {
+        let resolutions = (UInt8(0)...12).map { TimestampResolution.decimal(exponent: $0) } + [0, 10, 20, 30, 64].map { TimestampResolution.binary(exponent: $0) }
+        let offsets: [Int64] = [0, 1, -1, 3_600_000_000_000, -4_000_000_000_000_000_000, 4_000_000_000_000_000_000, -(1 << 61), (1 << 62) - 1, .min, .max]
+        var plainChecked = 0
+        for resolution in resolutions {
+            for offset in offsets {
+                let slot = InterfaceSlots.Slot(globalId: 0, linkType: .ethernet, resolution: resolution, offsetNs: offset)
+                let (_, low, high) = InterfaceSlots.Slot.plainUnits(resolution: resolution, offsetNs: offset)
+                var units: [UInt64] = [0, 1, 1_700_000_000_000_000, 1_700_000_000_000_000_000, UInt64(Int64.max), .max]
+                if low <= high {
+                    units += [low, low &+ 1, high &- 1, high, high &+ 1, high &+ 2]
+                    if low > 0 { units.append(low - 1) }
+                    plainChecked += 1
+                }
+                for unit in units {
+                    #expect(slot.time(fromUnits: unit) == slot.generalTime(fromUnits: unit), "\(resolution), offset \(offset), \(unit) units")
+                }
+                // The range's ends are the last units with a time: one past either end has none.
+                if low <= high {
+                    #expect(slot.generalTime(fromUnits: low) != nil && slot.generalTime(fromUnits: high) != nil)
+                    if high < UInt64(Int64.max) { #expect(slot.generalTime(fromUnits: high + 1) == nil, "\(resolution), offset \(offset)") }
+                    if low > 0 { #expect(slot.generalTime(fromUnits: low - 1) == nil, "\(resolution), offset \(offset)") }
+                }
+            }
+        }
+        // Every decimal resolution up to nanoseconds has a plain range for the offsets that leave one.
+        #expect(plainChecked >= 10 * 8)
+    }
+
     /// Times that fit in Int64 but lie near its end (a damaged block, found by mutating a shipped
     /// capture) trapped in the analysis's time arithmetic: such a record borrows the previous
     /// record's time, counted, as one that does not fit at all.
