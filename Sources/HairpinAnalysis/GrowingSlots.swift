@@ -1,7 +1,8 @@
 /// A run of values that only grows, at an address that changes only when it grows, for a list
-/// written for most frames (`Analysis`'s migration candidates, the path tracker's tallies and
-/// flows, clock pairs): an array checked its uniqueness on every such write, a call into the
-/// runtime per frame. A copy of a value holding one shares it: such a list has one owner.
+/// written for most frames (`Analysis`'s migration candidates and their counters on other
+/// uplinks, the path tracker's tallies and flows, clock pairs, the mobility tracker's locations):
+/// an array checked its uniqueness on every such write, a call into the runtime per frame. A copy
+/// of a value holding one shares it: such a list has one owner (`init(copying:)` makes another).
 /// Read as a collection where nothing is written (reports).
 final class GrowingSlots<Element>: RandomAccessCollection {
     private(set) var base: UnsafeMutablePointer<Element>

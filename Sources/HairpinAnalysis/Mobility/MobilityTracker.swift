@@ -137,8 +137,7 @@ struct MobilityTracker {
     private var lastEntry = -1
     /// What the frames of `lastEntry` taken at home by `add` left to write to it: the time of the
     /// last (`Int64.min`: nothing) and how many were unicast. Written once another frame needs
-    /// the entry (`settlePending`): a write to `locations` for every frame checked that the array's
-    /// storage was not shared, a call each time.
+    /// the entry (`settlePending`), not for every frame.
     private var pendingLastSeen = Int64.min
     private var pendingSightings = 0
     private(set) var bursts: [Burst] = []
