@@ -159,7 +159,7 @@ public struct FrameSummary: BitwiseCopyable {
     /// `fillKeepingPacketBack` for a `MirroredTCPFrame`; false, and nothing written, for any
     /// other frame. A call of its own, kept out of the plain common frame's path.
     @inline(never)
-    mutating func fillKeepingBackIfMirrored(_ record: Record, decoder: Decoder, digests: Bool) -> Bool {
+    private mutating func fillKeepingBackIfMirrored(_ record: Record, decoder: Decoder, digests: Bool) -> Bool {
         guard let mirrored = decoder.mirroredTCPFrame(record.bytes, linkType: record.linkType) else { return false }
         fill(record, mirrored: mirrored, digests: digests)
         deferPacket(of: record)

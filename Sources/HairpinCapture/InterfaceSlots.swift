@@ -54,13 +54,10 @@ struct InterfaceSlots {
             return Self.generalTime(fromUnits: units, resolution: resolution, offsetNs: offsetNs)
         }
 
-        /// `time(fromUnits:)` for any resolution and units.
-        func generalTime(fromUnits units: UInt64) -> Int64? {
-            Self.generalTime(fromUnits: units, resolution: resolution, offsetNs: offsetNs)
-        }
-
+        /// `time(fromUnits:)` for any resolution and units: given only what it reads, a call of
+        /// its own.
         @inline(never)
-        private static func generalTime(fromUnits units: UInt64, resolution: TimestampResolution, offsetNs: Int64) -> Int64? {
+        static func generalTime(fromUnits units: UInt64, resolution: TimestampResolution, offsetNs: Int64) -> Int64? {
             guard let nanoseconds = resolution.nanoseconds(fromUnits: units) else { return nil }
             let (time, overflow) = nanoseconds.addingReportingOverflow(offsetNs)
             return !overflow && Self.representableTimes.contains(time) ? time : nil

@@ -10,6 +10,11 @@ struct ByteView {
         self.count = count
     }
 
+    /// The bytes from `offset` (at most `count`) on: a tunnel's inner frame.
+    @inlinable @inline(__always) func suffix(from offset: Int) -> ByteView {
+        ByteView(base: base + offset, count: count &- offset)
+    }
+
     @inlinable @inline(__always) func u8(_ offset: Int) -> UInt8 {
         assert(offset < count)
         return base.load(fromByteOffset: offset, as: UInt8.self)

@@ -108,7 +108,7 @@ extension FrameWalk {
     /// frame starting there, entered already (`enterTunnel`), its layers added to the outer ones.
     @inline(__always)
     mutating func commonTCPFrame(resetting: Bool, innerAt start: Int = 0) -> Bool {
-        guard let frame = CommonTCPFrame(ByteView(base: bytes.base + start, count: bytes.count &- start)) else { return false }
+        guard let frame = CommonTCPFrame(bytes.suffix(from: start)) else { return false }
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
         fill(frame, at: start)
         return true

@@ -55,7 +55,7 @@ public struct MirroredTCPFrame {
         default:
             return nil
         }
-        guard start < bytes.count, let frame = CommonTCPFrame(ByteView(base: bytes.base + start, count: bytes.count &- start)) else { return nil }
+        guard start < bytes.count, let frame = CommonTCPFrame(bytes.suffix(from: start)) else { return nil }
         inner = frame
         innerOffset = start
         sessionID = ERSPANHeader.sessionID(word0: word0)

@@ -79,6 +79,9 @@ import HairpinWire
             for offset in offsets {
                 let slot = InterfaceSlots.Slot(globalId: 0, linkType: .ethernet, resolution: resolution, offsetNs: offset)
                 let (_, low, high) = InterfaceSlots.Slot.plainUnits(resolution: resolution, offsetNs: offset)
+                func general(_ units: UInt64) -> Int64? {
+                    InterfaceSlots.Slot.generalTime(fromUnits: units, resolution: resolution, offsetNs: offset)
+                }
                 var units: [UInt64] = [0, 1, 1_700_000_000_000_000, 1_700_000_000_000_000_000, UInt64(Int64.max), .max]
                 if low <= high {
                     units += [low, low &+ 1, high &- 1, high, high &+ 1, high &+ 2]
@@ -86,13 +89,13 @@ import HairpinWire
                     plainChecked += 1
                 }
                 for unit in units {
-                    #expect(slot.time(fromUnits: unit) == slot.generalTime(fromUnits: unit), "\(resolution), offset \(offset), \(unit) units")
+                    #expect(slot.time(fromUnits: unit) == general(unit), "\(resolution), offset \(offset), \(unit) units")
                 }
                 // The range's ends are the last units with a time: one past either end has none.
                 if low <= high {
-                    #expect(slot.generalTime(fromUnits: low) != nil && slot.generalTime(fromUnits: high) != nil)
-                    if high < UInt64(Int64.max) { #expect(slot.generalTime(fromUnits: high + 1) == nil, "\(resolution), offset \(offset)") }
-                    if low > 0 { #expect(slot.generalTime(fromUnits: low - 1) == nil, "\(resolution), offset \(offset)") }
+                    #expect(general(low) != nil && general(high) != nil)
+                    if high < UInt64(Int64.max) { #expect(general(high + 1) == nil, "\(resolution), offset \(offset)") }
+                    if low > 0 { #expect(general(low - 1) == nil, "\(resolution), offset \(offset)") }
                 }
             }
         }
