@@ -1,7 +1,7 @@
 # The two commands a new machine needs (see README.md): `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: setup build release demo test bench bench-check bench-thresholds captures clean
+.PHONY: setup build release demo test bench bench-check bench-thresholds bench-instructions bench-instructions-update captures clean
 
 setup:
 	@bash scripts/setup.sh
@@ -37,9 +37,12 @@ captures: release
 	    .build/release/hairpin analyze --json $$name.pcapng > $$name.report.json; \
 	done
 
+# The test suite, then the instruction counts of the release build (Benchmarks/instructions.sh):
+# a rise of more than 3% a frame in any stage fails as a test does.
 test:
 	@bash scripts/setup.sh --test-peers
 	$(SWIFT) test
+	Benchmarks/instructions.sh
 
 bench: setup
 	cd Benchmarks && ./compare-peers.sh
@@ -52,6 +55,15 @@ bench-check: setup
 bench-thresholds: setup
 	mkdir -p Benchmarks/Thresholds/$(TOOLCHAIN)
 	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark thresholds update --path Thresholds/$(TOOLCHAIN)
+
+# Instructions a frame of each stage (callgrind), checked against or recorded in
+# Benchmarks/Instructions/<toolchain>.tsv: repeatable on a machine whose wall clock is not.
+bench-instructions:
+	@bash scripts/setup.sh --test-peers
+	Benchmarks/instructions.sh
+bench-instructions-update:
+	@bash scripts/setup.sh --test-peers
+	Benchmarks/instructions.sh --update
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -9,9 +9,11 @@ have() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
 have libpcap || missing+=(libpcap-dev)
 have zlib || missing+=(zlib1g-dev)
 have libzstd || missing+=(libzstd-dev)
-# --test-peers: tools the test suite compares Hairpin with (tshark), installed when missing.
+# --test-peers: tools the test suite compares Hairpin with (tshark) and counts its instructions
+# with (valgrind), installed when missing.
 if [ "${1:-}" = "--test-peers" ]; then
     command -v tshark >/dev/null 2>&1 || missing+=(tshark)
+    command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
