@@ -24,6 +24,20 @@ import HairpinWire
         #expect(IPv4Address("10.020.0.1") == nil)
     }
 
+    /// Every octet length in every position, the longest text (15 bytes) and the shortest.
+    @Test func ipv4TextIsDottedDecimal() {
+        let octets: [UInt8] = [0, 7, 9, 10, 42, 99, 100, 199, 255]
+        for a in octets {
+            for b in octets {
+                let address = IPv4Address(a, b, 255 - a, b / 3)
+                #expect(address.description == "\(a).\(b).\(255 - a).\(b / 3)")
+                #expect(IPv4Address(address.description) == address)
+            }
+        }
+        #expect(IPv4Address(rawValue: .max).description == "255.255.255.255")
+        #expect(IPv4Address(rawValue: 0).description == "0.0.0.0")
+    }
+
     @Test(arguments: [
         ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
         ("2001:0db8:0000:0000:0000:0000:0002:0001", "2001:db8::2:1"),

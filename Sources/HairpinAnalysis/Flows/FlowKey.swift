@@ -121,3 +121,48 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
         return h ^ (h >> 29)
     }
 }
+
+extension FlowKey {
+    /// Bytes of the longest `endpointsText`: two IPv6 addresses of 39, two ports, the protocol
+    /// and a VNI.
+    static let longestText = 128
+
+    /// "a:p <-> b:q tcp" (ports for TCP and UDP, "ip-N" for another protocol), with " vlan N" or
+    /// " vni N" when tagged: a routed flow's two legs differ only there. Written into the
+    /// string's bytes once: interpolated, it cost some 5,000 instructions, and the report
+    /// describes every flow tied at the cut of an uplink's top talkers.
+    var endpointsText: String {
+        String(unsafeUninitializedCapacity: Self.longestText) { buffer in
+            var text = TextBytes(buffer)
+            let ports = ipProtocol == 6 || ipProtocol == 17
+            text.append(lowAddress)
+            if ports {
+                text.append(UInt8(ascii: ":"))
+                text.append(decimal: Int(lowPort))
+            }
+            text.append(" <-> ")
+            text.append(highAddress)
+            if ports {
+                text.append(UInt8(ascii: ":"))
+                text.append(decimal: Int(highPort))
+            }
+            switch ipProtocol {
+            case 6: text.append(" tcp")
+            case 17: text.append(" udp")
+            default:
+                text.append(" ip-")
+                text.append(decimal: Int(ipProtocol))
+            }
+            if segment != 0 {
+                if segment & 0x0100_0000 != 0 {
+                    text.append(" vni ")
+                    text.append(decimal: Int(segment & 0xFF_FFFF))
+                } else {
+                    text.append(" vlan ")
+                    text.append(decimal: Int(segment))
+                }
+            }
+            return text.count
+        }
+    }
+}

@@ -70,6 +70,15 @@ public struct FlowState: Sendable, BitwiseCopyable {
         }
     }
 
+    /// Calls `body` with each uplink the flow's bytes are known on (`bytes(onUplink:)`) and them:
+    /// the primary one first.
+    func forEachUplinkBytes(_ body: (_ uplink: Int32, _ bytes: Int) -> Void) {
+        body(primaryUplink, fromLow.bytes + fromHigh.bytes)
+        if otherUplinkBytes.0.uplink >= 0 { body(otherUplinkBytes.0.uplink, otherUplinkBytes.0.bytes) }
+        if otherUplinkBytes.1.uplink >= 0 { body(otherUplinkBytes.1.uplink, otherUplinkBytes.1.bytes) }
+        if otherUplinkBytes.2.uplink >= 0 { body(otherUplinkBytes.2.uplink, otherUplinkBytes.2.bytes) }
+    }
+
     /// Frame bytes on `uplink`, nil when it is neither the primary one nor one of the first three
     /// others the flow was seen on.
     public func bytes(onUplink uplink: Int32) -> Int? {
@@ -211,6 +220,12 @@ public struct FlowTable {
         }
         count = kept.count
         rehash(kept, size: slots.count)
+    }
+
+    /// Calls `body` with every flow still in the table, in the order of its slots: for what does
+    /// not depend on the order, without copying and sorting the flows first.
+    func forEachFlow(_ body: (UnsafePointer<FlowState>) -> Void) {
+        for index in 0..<slots.count where isUsed(index) { body(slots.base + index) }
     }
 
     /// Every flow still in the table, in a stable order (by first time, then key fields).
