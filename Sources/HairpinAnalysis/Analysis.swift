@@ -503,7 +503,8 @@ public final class Analysis {
     public func report(interfaces: [CaptureInterface], anomalies: [HairpinCapture.Anomaly]) -> Report {
         closeBins()
         let settings = options.migrations
-        let accepted = candidates.indices.filter { candidates[$0].isMigration(settings) }
+        // Each candidate tested where it is, not copied out of the slots.
+        let accepted = candidates.indices.filter { (candidates.base + $0).pointee.isMigration(settings) }
         let migrations = assembleMigrations(accepted)
         let binSeconds = Double(binWidth) / 1e9
         for index in series.indices {

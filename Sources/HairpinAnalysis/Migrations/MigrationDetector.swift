@@ -162,8 +162,10 @@ struct MigrationCandidate {
     /// True when the bulk goes from the low endpoint to the high one.
     var bulkFromLow: Bool { fromLow.counters.payloadBytes >= fromHigh.counters.payloadBytes }
     var bulkTrack: DirectionTrack { bulkFromLow ? fromLow : fromHigh }
-    var bulk: FlowDirection { bulkTrack.counters }
-    var peakBitsPerSecond: Double { bulkTrack.peakBitsPerSecond }
+    // Read through the stored tracks, not `bulkTrack`: a copy of the track (its bins and resumes
+    // retained and released) for each of a hundred thousand candidates in a report.
+    var bulk: FlowDirection { bulkFromLow ? fromLow.counters : fromHigh.counters }
+    var peakBitsPerSecond: Double { bulkFromLow ? fromLow.peakBitsPerSecond : fromHigh.peakBitsPerSecond }
 
     func isMigration(_ settings: MigrationSettings) -> Bool {
         let total = fromLow.counters.payloadBytes + fromHigh.counters.payloadBytes
