@@ -527,7 +527,7 @@ public final class Analysis {
         func offerTalker(_ flow: UnsafePointer<FlowState>) {
             flow.pointee.forEachUplinkBytes { uplink, bytes in
                 guard uplink >= 0, Int(uplink) < talkerSelections.count else { return }
-                talkerSelections[Int(uplink)].offer(bytes: bytes, key: flow.pointee.key, describe: describe)
+                talkerSelections[Int(uplink)].offer(bytes: bytes, key: flow.pointee.key)
             }
         }
         flows.forEachFlow(offerTalker)
@@ -580,7 +580,7 @@ public final class Analysis {
                     position = last + 1
                 }
             }
-            let talkers = talkerSelections[id].talkers(describe: describe)
+            let talkers = talkerSelections[id].talkers()
             uplinks.append(Report.Uplink(
                 interface: identity.interface, name: name, kind: kind, session: identity.session, vlan: identity.vlan,
                 packets: tracked.packets, bytes: tracked.bytes, binNs: binWidth,
@@ -646,9 +646,6 @@ public final class Analysis {
         let identity = identities[uplink]
         return MobilityTracker.Place(interface: Int32(identity.interface), session: Int32(identity.session ?? -1))
     }
-
-    /// "a:p <-> b:q tcp", with the segment when tagged (`FlowKey.endpointsText`).
-    private func describe(_ key: FlowKey) -> String { key.endpointsText }
 
     private func knownSpeed(_ speed: UInt64?) -> UInt64? {
         guard let speed, speed != 0, speed != .max else { return nil }

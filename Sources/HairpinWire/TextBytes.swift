@@ -36,20 +36,34 @@ public struct TextBytes {
         }
     }
 
-    /// `value` in decimal, a minus sign first when negative.
+    /// `value` in decimal, a minus sign first when negative. The digits are counted first and
+    /// written backwards where they go: no scratch copy (a flow's text has ten such numbers).
     public mutating func append(decimal value: Int) {
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        // Twenty digits at most, written backwards into the 24 bytes above, then copied forwards.
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var start = scratch.count
-            repeat {
-                start -= 1
-                scratch[start] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            for index in start..<scratch.count { append(scratch[index]) }
+        var digits = 1
+        var bound: UInt = 10
+        // 10^19 is the largest power of ten a UInt holds; a 20-digit magnitude stops the count.
+        while digits < 20 && magnitude >= bound {
+            digits += 1
+            if digits < 20 { bound &*= 10 }
         }
+        if count + digits > buffer.count {
+            // Not all of it fits: the leading digits that do.
+            var divisor: UInt = 1
+            for _ in 1..<digits { divisor &*= 10 }
+            while divisor > 0 {
+                append(UInt8(truncatingIfNeeded: 48 + magnitude / divisor % 10))
+                divisor /= 10
+            }
+            return
+        }
+        var position = count + digits
+        repeat {
+            position -= 1
+            buffer[position] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        count += digits
     }
 }

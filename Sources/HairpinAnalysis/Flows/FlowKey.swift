@@ -134,35 +134,40 @@ extension FlowKey {
     var endpointsText: String {
         String(unsafeUninitializedCapacity: Self.longestText) { buffer in
             var text = TextBytes(buffer)
-            let ports = ipProtocol == 6 || ipProtocol == 17
-            text.append(lowAddress)
-            if ports {
-                text.append(UInt8(ascii: ":"))
-                text.append(decimal: Int(lowPort))
-            }
-            text.append(" <-> ")
-            text.append(highAddress)
-            if ports {
-                text.append(UInt8(ascii: ":"))
-                text.append(decimal: Int(highPort))
-            }
-            switch ipProtocol {
-            case 6: text.append(" tcp")
-            case 17: text.append(" udp")
-            default:
-                text.append(" ip-")
-                text.append(decimal: Int(ipProtocol))
-            }
-            if segment != 0 {
-                if segment & 0x0100_0000 != 0 {
-                    text.append(" vni ")
-                    text.append(decimal: Int(segment & 0xFF_FFFF))
-                } else {
-                    text.append(" vlan ")
-                    text.append(decimal: Int(segment))
-                }
-            }
+            writeEndpointsText(into: &text)
             return text.count
+        }
+    }
+
+    /// `endpointsText` written into `text`: compared where it is, it makes no string.
+    func writeEndpointsText(into text: inout TextBytes) {
+        let ports = ipProtocol == 6 || ipProtocol == 17
+        text.append(lowAddress)
+        if ports {
+            text.append(UInt8(ascii: ":"))
+            text.append(decimal: Int(lowPort))
+        }
+        text.append(" <-> ")
+        text.append(highAddress)
+        if ports {
+            text.append(UInt8(ascii: ":"))
+            text.append(decimal: Int(highPort))
+        }
+        switch ipProtocol {
+        case 6: text.append(" tcp")
+        case 17: text.append(" udp")
+        default:
+            text.append(" ip-")
+            text.append(decimal: Int(ipProtocol))
+        }
+        if segment != 0 {
+            if segment & 0x0100_0000 != 0 {
+                text.append(" vni ")
+                text.append(decimal: Int(segment & 0xFF_FFFF))
+            } else {
+                text.append(" vlan ")
+                text.append(decimal: Int(segment))
+            }
         }
     }
 }
