@@ -21,8 +21,11 @@
 #   analyze-once  what that run pays once (start-up, the command line, the report, exit): the
 #             count of its first file less its frames' share, in instructions, not a frame's
 # The inputs: Ethernet/IPv4/TCP frames of 64, 1514 and 9014 bytes (pcap, as the benchmark suite
-# writes them), and the built-in scenarios vmotion-hsrp-hairpin and erspan-mirror (pcapng: VLAN
-# tags, jumbo migration frames, HSRP, RARP, ERSPAN II), the second of each at twice the scale.
+# writes them); 64-byte frames two to a flow (tcp-64-flows: 50,000 and 100,000 flows, all of one
+# size, so the report's work grows with the frames and counts in theirs: every flow ties at the
+# cut of the top talkers); and the built-in scenarios vmotion-hsrp-hairpin and erspan-mirror
+# (pcapng: VLAN tags, jumbo migration frames, HSRP, RARP, ERSPAN II), the second of each at twice
+# the scale.
 #
 # The release binary is built as `make release` builds it. TOLERANCE (percent, default 3) allows
 # for the C library, which picks its string functions by processor.
@@ -51,10 +54,11 @@ cat > "$work/frames.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-/* frames LENGTH COUNT OUT */
+/* frames LENGTH COUNT OUT [FLOWS]: with FLOWS, the frames go round that many flows to port 443 */
 int main(int argc, char **argv) {
     int length = atoi(argv[1]);
     long count = atol(argv[2]);
+    long flows = argc > 4 ? atol(argv[4]) : 0;
     FILE *out = fopen(argv[3], "wb");
     if (!out || length < 54 || length > 65535 || count < 1) { perror("frames"); return 1; }
     uint32_t header[6] = { 0xa1b23c4d, 2 | 4 << 16, 0, 0, 65535, 1 };
@@ -73,6 +77,13 @@ int main(int argc, char **argv) {
         uint32_t record[4] = { (uint32_t)(time / 1000000000), (uint32_t)(time % 1000000000), (uint32_t)length, (uint32_t)length };
         const unsigned char address[8] = { 10, 0, 0, 1, 10, 0, 0, index & 0xff };
         memcpy(frame + 26, address, 8);
+        if (flows > 0) {
+            long flow = index % flows;
+            const unsigned char many[10] = { 10, flow >> 16 & 0xff, flow >> 8 & 0xff, flow & 0xff, 10, 200, 0, 1, (1024 + flow % 60000) >> 8, (1024 + flow % 60000) & 0xff };
+            memcpy(frame + 26, many, 10);
+            frame[36] = 443 >> 8;
+            frame[37] = 443 & 0xff;
+        }
         fwrite(record, 4, 4, out);
         fwrite(frame, 1, length, out);
     }
@@ -82,13 +93,14 @@ C
 "$(command -v cc || command -v clang)" -O2 -o "$work/frames" "$work/frames.c"
 
 # name, then how to make its two files ($1: 1 or 2, the multiple; $2: the path).
-inputs=(tcp-64 tcp-1514 tcp-9014 vmotion-hsrp-hairpin erspan-mirror)
+inputs=(tcp-64 tcp-1514 tcp-9014 tcp-64-flows vmotion-hsrp-hairpin erspan-mirror)
 make_input() {
     local name=$1 multiple=$2 path=$3
     case $name in
     tcp-64) "$work/frames" 64 $((100000 * multiple)) "$path" ;;
     tcp-1514) "$work/frames" 1514 $((50000 * multiple)) "$path" ;;
     tcp-9014) "$work/frames" 9014 $((20000 * multiple)) "$path" ;;
+    tcp-64-flows) "$work/frames" 64 $((100000 * multiple)) "$path" $((50000 * multiple)) ;;
     *) "$hairpin" synth "$name" --scale $((5 * multiple)) -o "$path" >/dev/null 2>&1 ;;
     esac
 }
