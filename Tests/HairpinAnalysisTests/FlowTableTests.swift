@@ -57,6 +57,11 @@ private func key(_ index: Int, port: UInt16 = 443) -> FlowKey {
         // A fifth uplink is not kept, nor one never seen.
         #expect(flow.bytes(onUplink: 11) == nil)
         #expect(flow.bytes(onUplink: 3) == nil)
+        // The report's walk over them gives the same, the primary first.
+        var walked: [(Int32, Int)] = []
+        flow.forEachUplinkBytes { walked.append(($0, $1)) }
+        #expect(walked.map(\.0) == [2, 5, 7, 9])
+        #expect(walked.map(\.1) == [1_500, 40, 20, 40])
         // What a frame of the primary uplink touches lies in the first lines the table asks for.
         #expect(MemoryLayout<FlowState>.offset(of: \FlowState.otherUplinkBytes) == FlowState.hotBytes)
     }
