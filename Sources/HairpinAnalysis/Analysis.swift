@@ -523,15 +523,21 @@ public final class Analysis {
         // Every uplink's top talkers in one pass over the flows, in no particular order (the
         // selection orders them): a capture of 100,000 flows spent as much on sorting them all,
         // 200 bytes each, as on analysing its 200,000 frames.
+        // The selections are reached through a buffer pointer: a local array captured by the
+        // function handed to the flow table was checked for exclusivity at run time per flow.
         var talkerSelections = [TalkerSelection](repeating: TalkerSelection(wanted: options.topTalkers), count: identities.count)
-        func offerTalker(_ flow: UnsafePointer<FlowState>) {
-            flow.pointee.forEachUplinkBytes { uplink, bytes in
-                guard uplink >= 0, Int(uplink) < talkerSelections.count else { return }
-                talkerSelections[Int(uplink)].offer(bytes: bytes, key: flow.pointee.key)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FlowKey.longestText) { scratch in
+            talkerSelections.withUnsafeMutableBufferPointer { selections in
+                func offerTalker(_ flow: UnsafePointer<FlowState>) {
+                    flow.pointee.forEachUplinkBytes { uplink, bytes in
+                        guard uplink >= 0, Int(uplink) < selections.count else { return }
+                        selections[Int(uplink)].offer(bytes: bytes, key: flow.pointee.key, scratch: scratch)
+                    }
+                }
+                flows.forEachFlow(offerTalker)
+                for index in releasedFlows.indices { withUnsafePointer(to: releasedFlows[index], offerTalker) }
             }
         }
-        flows.forEachFlow(offerTalker)
-        for index in releasedFlows.indices { withUnsafePointer(to: releasedFlows[index], offerTalker) }
         var uplinks: [Report.Uplink] = []
         for (id, identity) in identities.enumerated() {
             let tracked = series[id]

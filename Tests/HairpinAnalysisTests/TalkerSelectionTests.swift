@@ -17,7 +17,9 @@ import HairpinWire
         for sizes in [1, 3, 1000] {
             let flows = (0..<2_000).map { (key: key($0), bytes: 64 * (1 + Int.random(in: 0..<sizes, using: &generator))) }
             var selection = TalkerSelection(wanted: wanted)
-            for flow in flows.shuffled() { selection.offer(bytes: flow.bytes, key: flow.key) }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FlowKey.longestText) { scratch in
+                for flow in flows.shuffled() { selection.offer(bytes: flow.bytes, key: flow.key, scratch: scratch) }
+            }
             let expected = flows.map { (text: $0.key.endpointsText, bytes: $0.bytes) }
                 .sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.text < $1.text }.prefix(wanted)
             let kept = selection.talkers()
@@ -84,7 +86,9 @@ import HairpinWire
 
     @Test func wantingNoneKeepsNone() {
         var selection = TalkerSelection(wanted: 0)
-        selection.offer(bytes: 100, key: key(1))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FlowKey.longestText) { scratch in
+            selection.offer(bytes: 100, key: key(1), scratch: scratch)
+        }
         #expect(selection.talkers().isEmpty)
     }
 }
