@@ -520,24 +520,7 @@ public final class Analysis {
                 for (offset, value) in bins.enumerated() where value > 0 { migrationBins[uplink].add(value, at: start + offset) }
             }
         }
-        // Every uplink's top talkers in one pass over the flows, in no particular order (the
-        // selection orders them): a capture of 100,000 flows spent as much on sorting them all,
-        // 200 bytes each, as on analysing its 200,000 frames.
-        // The selections are reached through a buffer pointer: a local array captured by the
-        // function handed to the flow table was checked for exclusivity at run time per flow.
-        var talkerSelections = [TalkerSelection](repeating: TalkerSelection(wanted: options.topTalkers), count: identities.count)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FlowKey.longestText) { scratch in
-            talkerSelections.withUnsafeMutableBufferPointer { selections in
-                func offerTalker(_ flow: UnsafePointer<FlowState>) {
-                    flow.pointee.forEachUplinkBytes { uplink, bytes in
-                        guard uplink >= 0, Int(uplink) < selections.count else { return }
-                        selections[Int(uplink)].offer(bytes: bytes, key: flow.pointee.key, scratch: scratch)
-                    }
-                }
-                flows.forEachFlow(offerTalker)
-                for index in releasedFlows.indices { withUnsafePointer(to: releasedFlows[index], offerTalker) }
-            }
-        }
+        let talkerSelections = topTalkers()
         var uplinks: [Report.Uplink] = []
         for (id, identity) in identities.enumerated() {
             let tracked = series[id]
@@ -645,6 +628,28 @@ public final class Analysis {
                                       migrationCandidates: candidates.count),
             settings: Report.Settings(binNs: binWidth, uplinkBy: options.uplinkBy.rawValue, lineRate: options.lineRate,
                                       busyThreshold: options.busyThreshold))
+    }
+
+    /// Every uplink's top talkers (`TalkerSelection`, indexed by uplink), from one pass over the
+    /// flows in no particular order, the selections ordering them: a capture of 100,000 flows
+    /// spent as much on sorting them all, 200 bytes each, as on analysing its 200,000 frames.
+    /// The selections are reached through a buffer pointer: a local array captured by the
+    /// function handed to the flow table was checked for exclusivity at run time per flow.
+    private func topTalkers() -> [TalkerSelection] {
+        var selections = [TalkerSelection](repeating: TalkerSelection(wanted: options.topTalkers), count: identities.count)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FlowKey.longestText) { scratch in
+            selections.withUnsafeMutableBufferPointer { selections in
+                func offer(_ flow: UnsafePointer<FlowState>) {
+                    flow.pointee.forEachUplinkBytes { uplink, bytes in
+                        guard uplink >= 0, Int(uplink) < selections.count else { return }
+                        selections[Int(uplink)].offer(bytes: bytes, key: flow.pointee.key, scratch: scratch)
+                    }
+                }
+                flows.forEachFlow(offer)
+                for index in releasedFlows.indices { withUnsafePointer(to: releasedFlows[index], offer) }
+            }
+        }
+        return selections
     }
 
     /// The capture place an uplink series stands for (a VLAN series is its interface's place).

@@ -38,32 +38,24 @@ public struct TextBytes {
 
     /// `value` in decimal, a minus sign first when negative. The digits are counted first and
     /// written backwards where they go: no scratch copy (a flow's text has ten such numbers).
+    /// Digits past the capacity are skipped, so what fits is the number's start.
     public mutating func append(decimal value: Int) {
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits = 1
+        // An Int's magnitude is below 10^19, the largest power of ten a UInt holds: the bound
+        // never overflows.
         var bound: UInt = 10
-        // 10^19 is the largest power of ten a UInt holds; a 20-digit magnitude stops the count.
-        while digits < 20 && magnitude >= bound {
+        while magnitude >= bound {
             digits += 1
-            if digits < 20 { bound &*= 10 }
-        }
-        if count + digits > buffer.count {
-            // Not all of it fits: the leading digits that do.
-            var divisor: UInt = 1
-            for _ in 1..<digits { divisor &*= 10 }
-            while divisor > 0 {
-                append(UInt8(truncatingIfNeeded: 48 + magnitude / divisor % 10))
-                divisor /= 10
-            }
-            return
+            bound &*= 10
         }
         var position = count + digits
         repeat {
             position -= 1
-            buffer[position] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+            if position < buffer.count { buffer[position] = UInt8(truncatingIfNeeded: 48 + magnitude % 10) }
             magnitude /= 10
         } while magnitude > 0
-        count += digits
+        count = min(count + digits, buffer.count)
     }
 }
