@@ -22,6 +22,16 @@ struct MobilityEdgeTests {
         return EthernetFrame.frame(destination: gateway, source: vm, vlans: [100], etherType: 0x0800, payload: ip)
     }
 
+    /// A unicast frame from the VM's MAC to the gateway with the source address 10.100.1.`host`:
+    /// what a router forwarding many hosts' traffic sends.
+    func forwarded(_ sequence: Int, host: Int) -> [UInt8] {
+        let source = IPAddress("10.100.1.\(host)")!, destination = IPAddress("198.51.100.20")!
+        let tcp = TransportSegment.tcp(source: source, destination: destination, sourcePort: 33000, destinationPort: 443,
+                                       sequence: UInt32(sequence), acknowledgment: 1, flags: 0x10, window: 512)
+        let ip = IPPacket.packet(source: source, destination: destination, protocol: 6, ttl: 64, payload: tcp)
+        return EthernetFrame.frame(destination: gateway, source: vm, vlans: [100], etherType: 0x0800, payload: ip)
+    }
+
     /// Writes `frames` (interface, time offset, bytes) to a two-interface pcapng and analyses it.
     func analyse(_ frames: [(Int, Int64, [UInt8])]) throws -> Report {
         try HandBuiltCapture.analyse(frames, interfaces: ["esx-a1-uplink", "esx-b1-uplink"], start: start)
@@ -44,6 +54,21 @@ struct MobilityEdgeTests {
         #expect(report.moves.first?.ips == ["10.100.0.70"])
         #expect(report.moves.first?.flipFlops == 0)
         #expect(report.moves.first?.announcement == nil)
+    }
+
+    @Test func aMACSourcingManyAddressesStaysHomeAndStillMoves() throws {
+        // More source addresses than a host's (a router's MAC): every frame another one. At home
+        // it stays home whatever address it sources; seen only at the other point it moves, as
+        // a MAC of one address does, and names none of its addresses.
+        let home = (0..<400).map { (0, Int64($0) * 10_000_000, forwarded($0, host: $0 % 50 + 1)) }
+        #expect(try analyse(home).moves.isEmpty)
+        let away = (400..<800).map { (1, Int64($0) * 10_000_000, forwarded($0, host: $0 % 50 + 1)) }
+        let report = try analyse(home + away)
+        #expect(report.moves.count == 1)
+        #expect(report.moves.first?.timeNs == start + 4 * second)
+        #expect(report.moves.first?.from.interface == 0)
+        #expect(report.moves.first?.to.interface == 1)
+        #expect(report.moves.first?.ips == [])
     }
 
     @Test func copiesOnAnotherPointAreNotSightings() throws {
