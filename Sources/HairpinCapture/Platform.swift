@@ -36,6 +36,16 @@ public func populatePages(_ memory: UnsafeMutableRawPointer, _ bytes: Int, forWr
     madvise(memory, bytes, forWriting ? populateWriteAdvice : populateReadAdvice) == 0
 }
 
+/// Asks for 2 MB pages for the `bytes` at `memory` (`MADV_HUGEPAGE`), for a table read at random
+/// places: with 4 KB pages nearly every access to a table of tens of megabytes also misses the
+/// TLB. Where the kernel gives them only when asked (transparent huge pages set to `madvise`);
+/// a hint, which may not be granted, and nothing elsewhere.
+public func adviseLargePages(_ memory: UnsafeMutableRawPointer, _ bytes: Int) {
+#if os(Linux)
+    _ = madvise(memory, bytes, MADV_HUGEPAGE)
+#endif
+}
+
 /// `MADV_POPULATE_READ` and `MADV_POPULATE_WRITE` (Linux 5.14), which older C headers lack.
 private let populateReadAdvice: Int32 = 22
 private let populateWriteAdvice: Int32 = 23
