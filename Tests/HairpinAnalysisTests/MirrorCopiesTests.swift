@@ -50,8 +50,9 @@ import HairpinWire
     @Test func theTableGrowsWhileFramesArePushedOutBeforeTheirCopiesCouldCome() {
         var copies = MirrorCopies(slots: 4, maximumSlots: 16, window: 1_000_000_000)
         // One set of four: from the fifth frame on, each pushes out one still within its window.
+        // The first frame comes from another point: the table is in use from the second on.
         func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { copies.isCopy(digest, time: time, point: point) }
-        for frame in 0..<131 { #expect(!isCopy(UInt64(frame), time: Int64(frame), point: 1)) }
+        for frame in 0..<131 { #expect(!isCopy(UInt64(frame), time: Int64(frame), point: frame == 0 ? 2 : 1)) }
         // 64 early evictions mark a time, 64 more within a second of it double the table.
         #expect(copies.slotCount == 4)
         #expect(copies.evictedEarly == 127)
@@ -68,9 +69,44 @@ import HairpinWire
         var copies = MirrorCopies(slots: 4, maximumSlots: 16, window: 10_000_000_000)
         // A frame every 100 ms: each pushes out one of 400 ms ago, 64 of them take 6.4 s.
         func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { copies.isCopy(digest, time: time, point: point) }
-        for frame in 0..<200 { #expect(!isCopy(UInt64(frame), time: Int64(frame) * 100_000_000, point: 1)) }
+        for frame in 0..<200 { #expect(!isCopy(UInt64(frame), time: Int64(frame) * 100_000_000, point: frame == 0 ? 2 : 1)) }
         #expect(copies.evictedEarly == 196)
         #expect(copies.slotCount == 4)
+    }
+
+    @Test func framesOfOnePointAreLoggedUntilASecondPointShows() {
+        // 20,000 frames 10 us apart from point 1 (the log grows past its first 4,096 entries),
+        // then point 2 sees frames 0, 14,000 and 19,999 again at 200 ms: the first is out of the
+        // 100 ms window, the others copies, with their delays.
+        var copies = MirrorCopies(window: 100_000_000)
+        func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { copies.isCopy(digest, time: time, point: point) }
+        for frame in 0..<20_000 { #expect(!isCopy(UInt64(frame) &* 0x9E37_79B9, time: Int64(frame) * 10_000, point: 1)) }
+        #expect(copies.evictedEarly == 0)
+        #expect(copies.slotCount == MirrorCopies.ways, "no table while one point is seen")
+        #expect(!isCopy(0, time: 200_000_000, point: 2))
+        #expect(copies.slotCount == 1 << 14)
+        #expect(isCopy(14_000 &* 0x9E37_79B9, time: 200_000_000, point: 2))
+        #expect(isCopy(19_999 &* 0x9E37_79B9, time: 200_000_000, point: 2))
+        #expect(copies.clock.pairs.count == 1)
+        // The same frame at point 1 again is no copy of point 1's frame: a new one.
+        #expect(!isCopy(10_000 &* 0x9E37_79B9, time: 200_000_000, point: 1))
+    }
+
+    @Test func aFullLogDropsItsOldestFramesAndCountsThoseWithinTheWindow() {
+        // A log of at most 16 entries; 40 frames within one window: 24 dropped early.
+        var copies = MirrorCopies(slots: 4, maximumSlots: 16, window: 1_000_000)
+        func isCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { copies.isCopy(digest, time: time, point: point) }
+        for frame in 0..<40 { #expect(!isCopy(UInt64(frame) + 1, time: Int64(frame), point: 1)) }
+        #expect(copies.evictedEarly == 24)
+        // Past the window the oldest goes without counting.
+        #expect(!isCopy(100, time: 2_000_000, point: 1))
+        #expect(copies.evictedEarly == 24)
+        // The last 16 frames of the window were kept: the ones still within it at 1.5 ms are copies.
+        var late = MirrorCopies(slots: 16, maximumSlots: 16, window: 1_000_000)
+        func lateCopy(_ digest: UInt64, time: Int64, point: Int) -> Bool { late.isCopy(digest, time: time, point: point) }
+        for frame in 0..<40 { _ = late.isCopy(UInt64(frame) + 1, time: Int64(frame) * 1_000, point: 1) }
+        #expect(!lateCopy(UInt64(24), time: 40_000, point: 2), "dropped from the full log")
+        #expect(lateCopy(UInt64(40), time: 40_000, point: 2))
     }
 
     @Test func digestsDifferWhenTheBytesOrTheSourceDiffer() {
