@@ -38,8 +38,8 @@ public func populatePages(_ memory: UnsafeMutableRawPointer, _ bytes: Int, forWr
 
 /// Asks for 2 MB pages for the `bytes` at `memory` (`MADV_HUGEPAGE`), for a table read at random
 /// places: with 4 KB pages nearly every access to a table of tens of megabytes also misses the
-/// TLB. Where the kernel gives them only when asked (transparent huge pages set to `madvise`);
-/// a hint, which may not be granted, and nothing elsewhere.
+/// TLB. Needed where transparent huge pages are given only when asked for (`madvise`, a common
+/// setting); a hint the kernel may not grant; nothing on other systems.
 public func adviseLargePages(_ memory: UnsafeMutableRawPointer, _ bytes: Int) {
 #if os(Linux)
     _ = madvise(memory, bytes, MADV_HUGEPAGE)
