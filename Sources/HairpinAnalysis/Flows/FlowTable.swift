@@ -108,9 +108,7 @@ public struct FlowTable {
     /// Called with each flow the table lets go of (evicted, or still present at the end).
     public var onRelease: ((FlowState) -> Void)?
 
-    /// `initialSlots`: small, the table doubling as flows come: 1,024 slots (200 KB, written
-    /// when made) were most of what a capture of a few flows touched of the table.
-    public init(capacity: Int = 1 << 20, idleTimeout: Int64 = 300_000_000_000, initialSlots: Int = 64) {
+    public init(capacity: Int = 1 << 20, idleTimeout: Int64 = 300_000_000_000, initialSlots: Int = 1024) {
         self.capacity = max(16, capacity)
         self.idleTimeout = idleTimeout
         let size = Self.powerOfTwo(atLeast: min(max(16, initialSlots), self.capacity * 2))
