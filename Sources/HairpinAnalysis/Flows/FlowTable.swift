@@ -70,8 +70,8 @@ public struct FlowState: Sendable, BitwiseCopyable {
         }
     }
 
-    /// Calls `body` with each uplink the flow's bytes are known on (`bytes(onUplink:)`) and them:
-    /// the primary one first.
+    /// Calls `body` with each uplink the flow's bytes are known on and them: the primary one
+    /// first, then up to three others.
     func forEachUplinkBytes(_ body: (_ uplink: Int32, _ bytes: Int) -> Void) {
         body(primaryUplink, fromLow.bytes + fromHigh.bytes)
         if otherUplinkBytes.0.uplink >= 0 { body(otherUplinkBytes.0.uplink, otherUplinkBytes.0.bytes) }
@@ -82,11 +82,9 @@ public struct FlowState: Sendable, BitwiseCopyable {
     /// Frame bytes on `uplink`, nil when it is neither the primary one nor one of the first three
     /// others the flow was seen on.
     public func bytes(onUplink uplink: Int32) -> Int? {
-        if uplink == primaryUplink { return fromLow.bytes + fromHigh.bytes }
-        if otherUplinkBytes.0.uplink == uplink { return otherUplinkBytes.0.bytes }
-        if otherUplinkBytes.1.uplink == uplink { return otherUplinkBytes.1.bytes }
-        if otherUplinkBytes.2.uplink == uplink { return otherUplinkBytes.2.bytes }
-        return nil
+        var found: Int?
+        forEachUplinkBytes { if found == nil && $0 == uplink { found = $1 } }
+        return found
     }
 }
 
