@@ -16,16 +16,26 @@ func systemErrorText(_ code: Int32) -> String {
 var currentErrno: Int32 { errno }
 
 /// `bytes` of zeroed memory straight from the kernel (an anonymous mapping), whose pages are
-/// allocated as they are first written, or made ready ahead by `populatePages`. Given back
-/// with `releaseZeroedPages`.
-func zeroedPages(_ bytes: Int) -> UnsafeMutableRawPointer {
-    guard let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), memory != MAP_FAILED else {
+/// allocated as they are first written, or made ready ahead by `populatePages`; starting on a
+/// multiple of `alignment` (a power of two) when that is more than a page. Given back with
+/// `releaseZeroedPages`.
+public func zeroedPages(_ bytes: Int, alignment: Int = 0) -> UnsafeMutableRawPointer {
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    // A larger alignment: mapped that much longer, the parts before and after the aligned run given back.
+    let slack = alignment > page ? alignment : 0
+    guard let memory = mmap(nil, bytes + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), memory != MAP_FAILED else {
         fatalError("cannot map \(bytes) bytes")
     }
-    return memory
+    guard slack > 0 else { return memory }
+    let start = Int(bitPattern: memory)
+    let aligned = (start + alignment - 1) & -alignment
+    let used = (aligned + bytes + page - 1) & -page
+    if aligned > start { _ = munmap(memory, aligned - start) }
+    if start + bytes + slack > used { _ = munmap(UnsafeMutableRawPointer(bitPattern: used), start + bytes + slack - used) }
+    return UnsafeMutableRawPointer(bitPattern: aligned)!
 }
 
-func releaseZeroedPages(_ memory: UnsafeMutableRawPointer, _ bytes: Int) {
+public func releaseZeroedPages(_ memory: UnsafeMutableRawPointer, _ bytes: Int) {
     _ = munmap(memory, bytes)
 }
 

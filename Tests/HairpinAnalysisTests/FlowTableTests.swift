@@ -45,6 +45,22 @@ private func key(_ index: Int, port: UInt16 = 443) -> FlowKey {
         #expect(table.untracked == 1)
     }
 
+    @Test func aSlotNeverWrittenHoldsNoFlow() {
+        // The table's slots start as the kernel's zero bytes: read as a flow state, no uplink.
+        let zero = [UInt8](repeating: 0, count: MemoryLayout<FlowState>.size).withUnsafeBytes { $0.loadUnaligned(as: FlowState.self) }
+        #expect(zero.primaryUplink == -1)
+        var flow = FlowState(key: key(1), first: 0, last: 0, primaryUplink: 0)
+        #expect(flow.primaryUplink == 0)
+        flow.primaryUplink = 70_000
+        #expect(flow.primaryUplink == 70_000)
+        // A table of a million slots: every key probed is absent until added, then found.
+        var table = FlowTable(capacity: 1 << 20, initialSlots: 1 << 20)
+        for index in 0..<1_000 { _ = table.slot(for: key(index), time: Int64(index), uplink: Int32(index % 3)) }
+        #expect(table.count == 1_000)
+        #expect(table.flows.map(\.primaryUplink) == (0..<1_000).map { Int32($0 % 3) })
+        #expect(table.flows.map(\.candidate).allSatisfy { $0 == -1 })
+    }
+
     @Test func bytesPerUplinkCountThePrimaryOnceAndThreeOthers() {
         var flow = FlowState(key: key(1), first: 0, last: 0, primaryUplink: 2)
         flow.fromLow.bytes = 1_000

@@ -25,6 +25,32 @@ import Testing
         return nil
     }
 
+    /// Pages of `bytes` at `address` the kernel holds in memory (`mincore`).
+    func residentPages(_ address: UnsafeRawPointer, _ bytes: Int) -> Int {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var states = [UInt8](repeating: 0, count: (bytes + page - 1) / page)
+        guard mincore(UnsafeMutableRawPointer(mutating: address), bytes, &states) == 0 else { return -1 }
+        return states.filter { $0 & 1 != 0 }.count
+    }
+
+    @Test func zeroedStorageIsTakenUpAsItIsWritten() {
+        // 8 MB of 16-byte slots: on a large-page boundary, all zero, and no page in memory before
+        // a slot in it is written.
+        let count = (8 << 20) / 16
+        let storage = SlotStorage<(UInt64, UInt64)>(zeroedCount: count)
+        #expect(Int(bitPattern: storage.base) % (2 << 20) == 0)
+        #expect(residentPages(storage.base, count * 16) == 0)
+        storage.base[count / 2] = (1, 2)
+        // One page, or the 2 MB page around it where the kernel grants one.
+        let resident = residentPages(storage.base, count * 16)
+        #expect(resident == 1 || resident == (2 << 20) / Int(sysconf(Int32(_SC_PAGESIZE))), "\(resident) pages")
+        #expect(storage.all.enumerated().allSatisfy { $0.offset == count / 2 ? $0.element == (1, 2) : $0.element == (0, 0) })
+        // A small one, zeroed in the process's memory, starts on a cache line.
+        let small = SlotStorage<UInt32>(zeroedCount: 10)
+        #expect(Int(bitPattern: small.base) % 64 == 0)
+        #expect(small.all.allSatisfy { $0 == 0 })
+    }
+
     @Test func smallStorageIsOnACacheLine() {
         let storage = SlotStorage(repeating: UInt64(7), count: 1000)
         #expect(Int(bitPattern: storage.base) % 64 == 0)

@@ -36,7 +36,13 @@ public struct FlowState: Sendable, BitwiseCopyable {
     /// Direction from the low endpoint to the high one, and back.
     public var fromLow = FlowDirection()
     public var fromHigh = FlowDirection()
-    public var primaryUplink: Int32
+    /// The uplink the flow was first seen on: stored complemented, so that the zero bytes of a
+    /// slot never written (`FlowTable`'s slots are the kernel's zeroed pages) read as -1, none.
+    public var primaryUplink: Int32 {
+        get { ~primaryUplinkComplement }
+        set { primaryUplinkComplement = ~newValue }
+    }
+    private var primaryUplinkComplement: Int32
     /// Index in the migration detector's candidate list, or -1.
     public var candidate: Int32 = -1
     /// Uplinks the flow was seen on (bit n = uplink n; uplinks past 63 set `otherUplinks`).
@@ -49,6 +55,13 @@ public struct FlowState: Sendable, BitwiseCopyable {
     /// Bytes from the start that a frame of the flow's primary uplink reads or writes: up to
     /// `otherUplinkBytes` (a test holds them equal).
     static let hotBytes = 128
+
+    init(key: FlowKey, first: Int64, last: Int64, primaryUplink: Int32) {
+        self.key = key
+        self.first = first
+        self.last = last
+        primaryUplinkComplement = ~primaryUplink
+    }
 
     public struct UplinkBytes: Sendable, BitwiseCopyable {
         public var uplink: Int32
@@ -95,7 +108,7 @@ public struct FlowState: Sendable, BitwiseCopyable {
 public struct FlowTable {
     public let capacity: Int
     public let idleTimeout: Int64
-    /// Empty slots hold a placeholder whose primary uplink is -1 (a flow's is an uplink id, never
+    /// An empty slot's bytes are all zero, its primary uplink -1 (a flow's is an uplink id, never
     /// negative): no optional wrapping, so a flow is updated in place, and a probe reads one table.
     /// Indexed under `mask`.
     private var slots: SlotStorage<FlowState>
@@ -110,7 +123,7 @@ public struct FlowTable {
         self.capacity = max(16, capacity)
         self.idleTimeout = idleTimeout
         let size = Self.powerOfTwo(atLeast: min(max(16, initialSlots), self.capacity * 2))
-        slots = SlotStorage(repeating: Self.placeholder, count: size)
+        slots = SlotStorage(zeroedCount: size)
         mask = size - 1
     }
 
@@ -126,8 +139,6 @@ public struct FlowTable {
         hairpin_prefetch(slot + 64)
         hairpin_prefetch(slot + (FlowState.hotBytes - 1))
     }
-
-    private static let placeholder = FlowState(key: .empty, first: 0, last: 0, primaryUplink: -1)
 
     private static func powerOfTwo(atLeast value: Int) -> Int {
         var size = 16
@@ -198,7 +209,7 @@ public struct FlowTable {
     /// (a capture of 100,000 flows: 487 -> 451 million instructions for its whole analysis).
     private mutating func rehash(size: Int, keeping keep: (FlowState) -> Bool) -> Int {
         let old = slots
-        slots = SlotStorage(repeating: Self.placeholder, count: size)
+        slots = SlotStorage(zeroedCount: size)
         mask = size - 1
         var moved = 0
         for index in 0..<old.count where old.base[index].primaryUplink >= 0 && keep(old.base[index]) {
