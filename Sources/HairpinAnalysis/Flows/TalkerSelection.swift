@@ -47,7 +47,17 @@ struct TalkerSelection {
             written = UnsafeBufferPointer(rebasing: scratch[..<text.count])
         }
         if entry.text == nil { entry.text = entry.key.endpointsText }
-        return written!.lexicographicallyPrecedes(entry.text!.utf8)
+        return textPrecedes(written!, entry.text!)
+    }
+
+    /// `mine` before `theirs`, byte by byte in `theirs`'s contiguous UTF-8: through the generic
+    /// `lexicographicallyPrecedes` over its UTF-8 view, each byte was taken by an index step.
+    private static func textPrecedes(_ mine: UnsafeBufferPointer<UInt8>, _ theirs: String) -> Bool {
+        var theirs = theirs
+        return theirs.withUTF8 { other in
+            for index in 0..<min(mine.count, other.count) where mine[index] != other[index] { return mine[index] < other[index] }
+            return mine.count < other.count
+        }
     }
 
     /// The kept flows' texts and bytes, best first.
