@@ -34,7 +34,7 @@ public struct TextBytes {
         }
     }
 
-    /// An address as its `description` reads: an IPv4 one digit by digit, an IPv6 one copied.
+    /// An address as its `description` reads: an IPv4 one byte by byte, an IPv6 one copied.
     public mutating func append(_ address: IPAddress) {
         switch address {
         case .v4(let v4):

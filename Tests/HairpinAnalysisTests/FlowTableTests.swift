@@ -78,6 +78,14 @@ private func key(_ index: Int, port: UInt16 = 443) -> FlowKey {
         flow.forEachUplinkBytes { walked.append(($0, $1)) }
         #expect(walked.map(\.0) == [2, 5, 7, 9])
         #expect(walked.map(\.1) == [1_500, 40, 20, 40])
+        // An uplink past what a tag holds is not kept; the highest that fits is.
+        var far = FlowState(key: key(2), first: 0, last: 0, primaryUplink: 0)
+        far.addOtherUplinkBytes(0xFFFF, 10)
+        far.addOtherUplinkBytes(0xFFFE, 1 << 40)
+        far.addOtherUplinkBytes(0xFFFE, 1 << 40)
+        #expect(far.bytes(onUplink: 0xFFFF) == nil)
+        #expect(far.bytes(onUplink: 0xFFFE) == 1 << 41)
+        #expect(MemoryLayout<FlowState>.stride == 160)
         // What a frame of the primary uplink touches lies in the first lines the table asks for.
         #expect(MemoryLayout<FlowState>.offset(of: \FlowState.otherUplinkBytes) == FlowState.hotBytes)
     }
