@@ -144,6 +144,21 @@ import Testing
         }
     }
 
+    @Test func helpAndMistakesSpeakOfTheCommandAsTheRootDoes() throws {
+        // `hairpin analyze` is parsed as a command of its own; what that parse does not take goes
+        // through the root command, whose help and messages name it "hairpin analyze".
+        let help = try Hairpin.run(["analyze", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: hairpin analyze [<options>] <files> ..."), "\(help.stdout.prefix(300))")
+        let unknown = try Hairpin.run(["analyze", "--bogus", "Captures/vrrp-qemu.pcapng"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("Error: Unknown option '--bogus'\nUsage: hairpin analyze [<options>] <files> ..."), "\(unknown.stderr)")
+        // A failure of the run itself, reported as before.
+        let notACapture = try Hairpin.run(["analyze", "README.md"])
+        #expect(notACapture.status == 1)
+        #expect(notACapture.stderr.hasPrefix("Error: README.md: offset 0: not a pcap or pcapng capture"), "\(notACapture.stderr)")
+    }
+
     @Test func decoysAreNotMigrations() throws {
         let report = try object(try Hairpin.run(["analyze", "--json", "Captures/hyperv-decoys.pcapng"]).stdoutData)
         let migrations = try #require(report["migrations"] as? [[String: Any]])
