@@ -16,24 +16,14 @@ import HairpinCapture
 final class SlotStorage<Element: BitwiseCopyable> {
     let base: UnsafeMutablePointer<Element>
     let count: Int
-    /// Whether the slots are pages of the kernel's (a large `init(zeroedCount:)`), given back to it.
-    private let mapped: Bool
     static var lineBytes: Int { 64 }
     static var largePageBytes: Int { 2 << 20 }
     /// Smaller tables stay in the cache's reach, or nearly: 2 MB pages are not worth their zeroing.
     static var largePagesFrom: Int { 4 << 20 }
 
     init(repeating value: Element, count: Int) {
-        precondition(count > 0, "a table of at least one slot")
         self.count = count
-        mapped = false
-        let bytes = count * MemoryLayout<Element>.stride
-        let large = bytes >= Self.largePagesFrom
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes,
-                                                      alignment: large ? Self.largePageBytes : max(Self.lineBytes, MemoryLayout<Element>.alignment))
-        // Asked before the first write, which is when the kernel picks the pages.
-        if large { adviseLargePages(memory, bytes) }
-        base = memory.bindMemory(to: Element.self, capacity: count)
+        base = Self.allocate(count)
         base.initialize(repeating: value, count: count)
     }
 
@@ -45,27 +35,37 @@ final class SlotStorage<Element: BitwiseCopyable> {
     /// comes from memory the process already has, where fresh pages cost a fault each (a
     /// capture of a few hundred flows: 41 more faults).
     init(zeroedCount count: Int) {
-        precondition(count > 0, "a table of at least one slot")
         self.count = count
-        let bytes = count * MemoryLayout<Element>.stride
-        mapped = bytes >= Self.largePagesFrom
-        let memory: UnsafeMutableRawPointer
-        if mapped {
-            memory = zeroedPages(bytes, alignment: Self.largePageBytes)
-            adviseLargePages(memory, bytes)
-        } else {
-            memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: max(Self.lineBytes, MemoryLayout<Element>.alignment))
-            memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
-        }
-        base = memory.bindMemory(to: Element.self, capacity: count)
+        base = Self.allocate(count)
+        if !isMapped { UnsafeMutableRawPointer(base).initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     }
 
     deinit {
-        if mapped {
-            releaseZeroedPages(UnsafeMutableRawPointer(base), count * MemoryLayout<Element>.stride)
+        if isMapped {
+            releaseZeroedPages(UnsafeMutableRawPointer(base), bytes)
         } else {
             UnsafeMutableRawPointer(base).deallocate()
         }
+    }
+
+    private var bytes: Int { count * MemoryLayout<Element>.stride }
+    /// Whether the slots are the kernel's pages (a large table), given back to it.
+    private var isMapped: Bool { bytes >= Self.largePagesFrom }
+
+    /// Memory for `count` slots, not initialised: a large table's from the kernel, zeroed, on a
+    /// 2 MB boundary and asking for 2 MB pages before the first write (which is when the kernel
+    /// picks them); a smaller one's from the process's memory, on a cache line.
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Element> {
+        precondition(count > 0, "a table of at least one slot")
+        let bytes = count * MemoryLayout<Element>.stride
+        let memory: UnsafeMutableRawPointer
+        if bytes >= largePagesFrom {
+            memory = zeroedPages(bytes, alignment: largePageBytes)
+            adviseLargePages(memory, bytes)
+        } else {
+            memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: max(lineBytes, MemoryLayout<Element>.alignment))
+        }
+        return memory.bindMemory(to: Element.self, capacity: count)
     }
 
     /// The slots as a collection, for the rare walks over all of them.
