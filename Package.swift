@@ -17,8 +17,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        // libpcap's headers at build time; the library itself is loaded when a filter needs it.
-        .target(name: "CLibpcap", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // libpcap's, zlib's and zstd's headers at build time; each library itself is loaded when
+        // first needed (a filter, a compressed capture).
+        .target(name: "CLibraries", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Linked by the tests alone, which compress captures to read them back.
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "HairpinWire"),
         .target(
             name: "HairpinCapture",
-            dependencies: ["HairpinWire", "CZlib", "CZstd", "CLibpcap", "CPlatform"]),
+            dependencies: ["HairpinWire", "CLibraries", "CPlatform"]),
         .target(name: "HairpinAnalysis", dependencies: ["HairpinCapture", "HairpinWire", "CPlatform", .product(name: "Yams", package: "Yams")]),
         .target(name: "HairpinReport", dependencies: ["HairpinAnalysis", "HairpinCapture", "HairpinWire"]),
         .target(
@@ -45,8 +47,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),
-        .target(name: "HairpinTestSupport", dependencies: ["HairpinWire"], path: "Tests/HairpinTestSupport"),
-        .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "CZlib", "CZstd", "HairpinTestSupport"]),
+        .target(name: "HairpinTestSupport", dependencies: ["HairpinWire", "CZlib", "CZstd"], path: "Tests/HairpinTestSupport"),
+        .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "HairpinTestSupport"]),
         .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
         .testTarget(name: "HairpinAnalysisTests", dependencies: ["HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),

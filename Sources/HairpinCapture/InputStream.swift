@@ -1,11 +1,11 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
-import CZlib
-import CZstd
+import CLibraries
 
 /// Reads a file descriptor in chunks, inflating gzip (any number of members) or zstd frames
 /// when the first bytes say so. Memory stays bounded: one input chunk plus the codec's state.
+/// zlib and zstd are loaded by the first stream that needs them (`CLibraries`), not at start-up.
 final class InputStream {
     let name: String
     private(set) var compression = ByteSource.Compression.none
@@ -19,7 +19,9 @@ final class InputStream {
     /// Compressed bytes consumed so far, for error offsets.
     private var compressedOffset: Int64 = 0
     private var zlib: UnsafeMutablePointer<z_stream>?
+    private var zlibFunctions: UnsafePointer<hairpin_zlib>?
     private var zstd: OpaquePointer?
+    private var zstdFunctions: UnsafePointer<hairpin_zstd>?
     /// True while the last gzip member or zstd frame begun has been read to its end (or none
     /// was begun): at the end of the input, false means the stream was cut inside one.
     private(set) var atFrameEnd = true
@@ -65,32 +67,41 @@ final class InputStream {
         compression = detected
         switch detected {
         case .gzip:
+            guard let functions = hairpin_zlib_load() else {
+                throw CaptureError(.decompressionFailed(String(cString: hairpin_zlib_error())), file: name, offset: 0)
+            }
             let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
             stream.initialize(to: z_stream())
             // 15 + 32: maximum window, accept a gzip or zlib header.
-            let status = inflateInit2_(stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            let status = functions.pointee.inflate_init2(stream, 15 + 32, functions.pointee.version(),
+                                                         Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else {
                 stream.deallocate()
                 throw CaptureError(.decompressionFailed("zlib init \(status)"), file: name, offset: 0)
             }
             zlib = stream
+            zlibFunctions = functions
         case .zstd:
-            guard let context = ZSTD_createDStream() else {
+            guard let functions = hairpin_zstd_load() else {
+                throw CaptureError(.decompressionFailed(String(cString: hairpin_zstd_error())), file: name, offset: 0)
+            }
+            guard let context = functions.pointee.create_stream() else {
                 throw CaptureError(.decompressionFailed("zstd init"), file: name, offset: 0)
             }
-            ZSTD_initDStream(context)
+            _ = functions.pointee.init_stream(context)
             zstd = context
+            zstdFunctions = functions
         case .none:
             break
         }
     }
 
     deinit {
-        if let zlib {
-            inflateEnd(zlib)
+        if let zlib, let zlibFunctions {
+            _ = zlibFunctions.pointee.inflate_end(zlib)
             zlib.deallocate()
         }
-        if let zstd { ZSTD_freeDStream(zstd) }
+        if let zstd, let zstdFunctions { _ = zstdFunctions.pointee.free_stream(zstd) }
         input.deallocate()
         if ownsDescriptor { close(descriptor) }
     }
@@ -141,13 +152,13 @@ final class InputStream {
                 compressedOffset += Int64(count)
                 return count
             case .gzip:
-                guard let zlib else { return 0 }
+                guard let zlib, let zlibFunctions else { return 0 }
                 if pending == 0 && inputEOF { return 0 }
                 zlib.pointee.next_in = (input + inputStart).assumingMemoryBound(to: Bytef.self)
                 zlib.pointee.avail_in = UInt32(pending)
                 zlib.pointee.next_out = destination.assumingMemoryBound(to: Bytef.self)
                 zlib.pointee.avail_out = UInt32(min(capacity, Int(UInt32.max)))
-                let status = inflate(zlib, Z_NO_FLUSH)
+                let status = zlibFunctions.pointee.inflate(zlib, Z_NO_FLUSH)
                 let consumed = pending - Int(zlib.pointee.avail_in)
                 inputStart += consumed
                 compressedOffset += Int64(consumed)
@@ -162,20 +173,20 @@ final class InputStream {
                 case Z_STREAM_END:
                     // Concatenated gzip members continue the same capture.
                     atFrameEnd = true
-                    inflateReset(zlib)
+                    _ = zlibFunctions.pointee.inflate_reset(zlib)
                     if produced > 0 { return produced }
                 default:
                     let message = zlib.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                     throw CaptureError(.decompressionFailed(message), file: name, offset: offset)
                 }
             case .zstd:
-                guard let zstd else { return 0 }
+                guard let zstd, let zstdFunctions else { return 0 }
                 if pending == 0 && inputEOF { return 0 }
                 var inBuffer = ZSTD_inBuffer(src: input + inputStart, size: pending, pos: 0)
                 var outBuffer = ZSTD_outBuffer(dst: destination, size: capacity, pos: 0)
-                let status = ZSTD_decompressStream(zstd, &outBuffer, &inBuffer)
-                if ZSTD_isError(status) != 0 {
-                    let message = String(cString: ZSTD_getErrorName(status))
+                let status = zstdFunctions.pointee.decompress_stream(zstd, &outBuffer, &inBuffer)
+                if zstdFunctions.pointee.is_error(status) != 0 {
+                    let message = zstdFunctions.pointee.error_name(status).map { String(cString: $0) } ?? "zstd error \(status)"
                     throw CaptureError(.decompressionFailed(message), file: name, offset: offset)
                 }
                 inputStart += inBuffer.pos

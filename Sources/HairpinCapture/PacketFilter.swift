@@ -1,4 +1,4 @@
-import CLibpcap
+import CLibraries
 import HairpinWire
 import Synchronization
 
@@ -9,7 +9,7 @@ private let compileLock = Mutex(())
 
 /// A tcpdump/BPF filter expression, compiled by libpcap once per link type and run on the
 /// captured bytes of each record (`pcap_offline_filter`), for files as for live capture.
-/// libpcap is loaded by the first filter (see `CLibpcap`), not at start-up.
+/// libpcap is loaded by the first filter (see `CLibraries`), not at start-up.
 public final class PacketFilter {
     public let expression: String
     private let pcap: hairpin_libpcap

@@ -1,4 +1,5 @@
 import Foundation
+import HairpinTestSupport
 import Testing
 
 @Suite struct DecodeCommandTests {
@@ -50,16 +51,35 @@ import Testing
     }
 
     #if os(Linux)
-    /// libpcap and the libraries it needs are loaded only by a filter: start-up of every other
-    /// run is spared them. glibc's loader names each library it loads under `LD_DEBUG=libs`.
-    @Test func libpcapIsLoadedOnlyForAFilter() throws {
+    /// libpcap (and the libraries it needs), zlib and zstd are loaded only by the run that needs
+    /// them, a filter or a compressed capture: start-up of every other run is spared them, and a
+    /// machine without them reads plain captures. glibc's loader names each library it loads
+    /// under `LD_DEBUG=libs`.
+    @Test func librariesAreLoadedOnlyWhenNeeded() throws {
         let analysed = try Hairpin.run(["analyze", sample], environment: ["LD_DEBUG": "libs"])
         #expect(analysed.status == 0)
         #expect(analysed.stderr.contains("libc.so"), "the loader reports what it loads")
-        #expect(!analysed.stderr.contains("libpcap"))
+        for library in ["libpcap", "libz.so", "libzstd"] {
+            #expect(!analysed.stderr.contains(library), "\(library) loaded for a plain capture")
+        }
         let filtered = try Hairpin.run(["decode", "-c", "1", "--filter", "vlan", sample], environment: ["LD_DEBUG": "libs"])
         #expect(filtered.status == 0)
         #expect(filtered.stderr.contains("libpcap"))
+
+        let directory = try Hairpin.temporaryDirectory("libraries")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = try [UInt8](Data(contentsOf: Hairpin.packageRoot.appendingPathComponent(sample)))
+        let compressed = [("gz", try gzip(plain), "libz.so", "libzstd"), ("zst", try zstd(plain), "libzstd", "libz.so")]
+        for (suffix, bytes, needed, spared) in compressed {
+            let path = directory.appendingPathComponent("capture.pcapng.\(suffix)").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let read = try Hairpin.run(["analyze", "--json", path], environment: ["LD_DEBUG": "libs"])
+            #expect(read.status == 0)
+            #expect(read.stdoutData == (try Hairpin.run(["analyze", "--json", sample])).stdoutData.replacing(Data(sample.utf8), with: Data(path.utf8)))
+            #expect(read.stderr.contains(needed), "\(suffix): \(needed) not loaded")
+            #expect(!read.stderr.contains(spared), "\(suffix): \(spared) loaded")
+            #expect(!read.stderr.contains("libpcap"))
+        }
     }
     #endif
 

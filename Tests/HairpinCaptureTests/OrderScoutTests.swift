@@ -1,3 +1,4 @@
+import HairpinTestSupport
 import Dispatch
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import HairpinTestSupport
 import Foundation
 import Synchronization
 import Testing

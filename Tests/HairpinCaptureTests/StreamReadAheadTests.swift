@@ -1,3 +1,4 @@
+import HairpinTestSupport
 import Foundation
 @testable import HairpinCapture
 import Testing

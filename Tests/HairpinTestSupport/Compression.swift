@@ -1,10 +1,10 @@
 import CZlib
 import CZstd
 
-struct CompressionFailure: Error {}
+public struct CompressionFailure: Error {}
 
 /// gzip-wrapped deflate, as `gzip` writes it.
-func gzip(_ input: [UInt8]) throws -> [UInt8] {
+public func gzip(_ input: [UInt8]) throws -> [UInt8] {
     var stream = z_stream()
     // 31 = 15-bit window + 16 for a gzip header.
     guard deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
@@ -25,7 +25,8 @@ func gzip(_ input: [UInt8]) throws -> [UInt8] {
     return Array(output.prefix(Int(stream.total_out)))
 }
 
-func zstd(_ input: [UInt8]) throws -> [UInt8] {
+/// A zstd frame, as `zstd` writes it.
+public func zstd(_ input: [UInt8]) throws -> [UInt8] {
     var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
     let written = output.withUnsafeMutableBytes { outBuffer in
         input.withUnsafeBytes { inBuffer in

@@ -1,5 +1,5 @@
-#ifndef HAIRPIN_LIBPCAP_LOADER_H
-#define HAIRPIN_LIBPCAP_LOADER_H
+#ifndef HAIRPIN_LIBPCAP_FUNCTIONS_H
+#define HAIRPIN_LIBPCAP_FUNCTIONS_H
 
 #include <stddef.h>
 #include <pcap/pcap.h>
