@@ -75,7 +75,7 @@ import HairpinWire
     }
 
     @Test func framesOfOnePointAreLoggedUntilASecondPointShows() {
-        // 20,000 frames 10 us apart from point 1 (the log grows past its first 4,096 entries),
+        // 20,000 frames 10 us apart from point 1 (the log grows past its first 256 entries),
         // then point 2 sees frames 0, 14,000 and 19,999 again at 200 ms: the first is out of the
         // 100 ms window, the others copies, with their delays.
         var copies = MirrorCopies(window: 100_000_000)
