@@ -18,10 +18,9 @@ final class InputStream {
     private var inputEOF = false
     /// Compressed bytes consumed so far, for error offsets.
     private var compressedOffset: Int64 = 0
-    private var zlib: UnsafeMutablePointer<z_stream>?
-    private var zlibFunctions: UnsafePointer<hairpin_zlib>?
-    private var zstd: OpaquePointer?
-    private var zstdFunctions: UnsafePointer<hairpin_zstd>?
+    /// A codec's state and the functions of its library, set together when the input is one.
+    private var zlib: (stream: UnsafeMutablePointer<z_stream>, functions: UnsafePointer<hairpin_zlib>)?
+    private var zstd: (context: OpaquePointer, functions: UnsafePointer<hairpin_zstd>)?
     /// True while the last gzip member or zstd frame begun has been read to its end (or none
     /// was begun): at the end of the input, false means the stream was cut inside one.
     private(set) var atFrameEnd = true
@@ -79,8 +78,7 @@ final class InputStream {
                 stream.deallocate()
                 throw CaptureError(.decompressionFailed("zlib init \(status)"), file: name, offset: 0)
             }
-            zlib = stream
-            zlibFunctions = functions
+            zlib = (stream, functions)
         case .zstd:
             guard let functions = hairpin_zstd_load() else {
                 throw CaptureError(.decompressionFailed(String(cString: hairpin_zstd_error())), file: name, offset: 0)
@@ -89,19 +87,18 @@ final class InputStream {
                 throw CaptureError(.decompressionFailed("zstd init"), file: name, offset: 0)
             }
             _ = functions.pointee.init_stream(context)
-            zstd = context
-            zstdFunctions = functions
+            zstd = (context, functions)
         case .none:
             break
         }
     }
 
     deinit {
-        if let zlib, let zlibFunctions {
-            _ = zlibFunctions.pointee.inflate_end(zlib)
-            zlib.deallocate()
+        if let (stream, functions) = zlib {
+            _ = functions.pointee.inflate_end(stream)
+            stream.deallocate()
         }
-        if let zstd, let zstdFunctions { _ = zstdFunctions.pointee.free_stream(zstd) }
+        if let (context, functions) = zstd { _ = functions.pointee.free_stream(context) }
         input.deallocate()
         if ownsDescriptor { close(descriptor) }
     }
@@ -152,7 +149,7 @@ final class InputStream {
                 compressedOffset += Int64(count)
                 return count
             case .gzip:
-                guard let zlib, let zlibFunctions else { return 0 }
+                guard let (zlib, zlibFunctions) = self.zlib else { return 0 }
                 if pending == 0 && inputEOF { return 0 }
                 zlib.pointee.next_in = (input + inputStart).assumingMemoryBound(to: Bytef.self)
                 zlib.pointee.avail_in = UInt32(pending)
@@ -180,7 +177,7 @@ final class InputStream {
                     throw CaptureError(.decompressionFailed(message), file: name, offset: offset)
                 }
             case .zstd:
-                guard let zstd, let zstdFunctions else { return 0 }
+                guard let (zstd, zstdFunctions) = self.zstd else { return 0 }
                 if pending == 0 && inputEOF { return 0 }
                 var inBuffer = ZSTD_inBuffer(src: input + inputStart, size: pending, pos: 0)
                 var outBuffer = ZSTD_outBuffer(dst: destination, size: capacity, pos: 0)

@@ -16,22 +16,25 @@ public struct TextBytes {
     }
 
     public mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { for byte in $0 { append(byte) } }
+        text.withUTF8Buffer { append(contentsOf: $0) }
     }
 
-    /// `text`'s bytes, with one check of room where they fit whole (a literal such as " <-> " is
-    /// a `String`): byte by byte through its UTF-8 view, the separators of a flow's text cost
-    /// more than its numbers.
+    /// `text`'s bytes (a literal such as " <-> " is a `String`): byte by byte through its UTF-8
+    /// view, the separators of a flow's text cost more than its numbers.
     public mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            guard count &+ bytes.count <= buffer.count, let start = buffer.baseAddress, let from = bytes.baseAddress else {
-                for byte in bytes { append(byte) }
-                return
-            }
-            for index in 0..<bytes.count { start[count &+ index] = from[index] }
-            count &+= bytes.count
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// `bytes` with one check of room where they fit whole; where they do not, as many as fit.
+    @inline(__always)
+    private mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard count &+ bytes.count <= buffer.count, let start = buffer.baseAddress, let from = bytes.baseAddress else {
+            for byte in bytes { append(byte) }
+            return
         }
+        for index in 0..<bytes.count { start[count &+ index] = from[index] }
+        count &+= bytes.count
     }
 
     /// An address as its `description` reads: an IPv4 one byte by byte, an IPv6 one copied.
