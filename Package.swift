@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "HairpinWireTests", dependencies: ["HairpinWire"]),
         .target(name: "HairpinTestSupport", dependencies: ["HairpinWire", "CZlib", "CZstd"], path: "Tests/HairpinTestSupport"),
         .testTarget(name: "HairpinCaptureTests", dependencies: ["HairpinCapture", "HairpinWire", "HairpinTestSupport"]),
-        .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport"]),
+        .testTarget(name: "HairpinReportTests", dependencies: ["HairpinReport", "HairpinWire"]),
         .testTarget(name: "HairpinAnalysisTests", dependencies: ["HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinSynthTests", dependencies: ["HairpinSynth", "HairpinAnalysis", "HairpinWire", "HairpinCapture", "HairpinTestSupport"]),
         .testTarget(name: "HairpinCLITests", dependencies: ["hairpin", "HairpinCapture", "HairpinTestSupport"]),

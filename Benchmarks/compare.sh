@@ -32,6 +32,11 @@
 # (run for this table; it reads as `hairpin analyze` does, without printing the report). Its
 # ratios are to the libpcap loop's: the reading speeds of the two, start-up aside.
 #
+# PRINT=1 adds a third table: every packet printed as a line of text to /dev/null, Hairpin's
+# decode next to tcpdump's printer (tcpdump -n -r FILE, and with -e -tttt, which prints the MACs
+# and the date as hairpin decode does) and tshark's (on a prefix when the file is larger, as for
+# io,stat), and hairpin decode --json.
+#
 # How the file came into the page cache changes what reading it costs. A file read from disk is
 # held in large folios (up to 2 MB each): mapping it costs the kernel almost nothing and copying
 # it is faster too. A file written on this machine (a capture just taken, or made by hairpin
@@ -173,4 +178,38 @@ for row in "analyze:hairpin analyze" "decode:hairpin decode-only" "libpcap:libpc
     if [ -z "$seconds" ] || [ -z "$libpcap_inner" ]; then printf '%-22s %12s\n' "$name" "not measured"; continue; fi
     awk -v name="$name" -v s="$seconds" -v p="$packets" -v b="$size" -v l="$libpcap_inner" 'BEGIN {
         printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, l / s }'
+done
+
+[ "${PRINT:-0}" = 1 ] || exit 0
+# Printing every packet: a line of text each, to /dev/null.
+print_names=("hairpin decode" "hairpin decode --json" "tcpdump -n -r" "tcpdump -n -e -tttt -r" "tshark -r")
+print_run() {
+    local start end
+    case $1 in
+    0) start=$EPOCHREALTIME; "$hairpin" decode "$file" >/dev/null 2>&1; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    1) start=$EPOCHREALTIME; "$hairpin" decode --json "$file" >/dev/null 2>&1; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    2) command -v tcpdump >/dev/null || { echo NA; return; }
+       start=$EPOCHREALTIME; tcpdump -n -r "$file" >/dev/null 2>&1; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    3) command -v tcpdump >/dev/null || { echo NA; return; }
+       start=$EPOCHREALTIME; tcpdump -n -e -tttt -r "$file" >/dev/null 2>&1; end=$EPOCHREALTIME; elapsed "$start" "$end" ;;
+    4) command -v tshark >/dev/null || { echo NA; return; }
+       local limit=$packets
+       [ "$packets" -gt "$tshark_packets" ] && limit=$tshark_packets
+       start=$EPOCHREALTIME; tshark -n -c "$limit" -r "$file" >/dev/null 2>&1; end=$EPOCHREALTIME
+       awk -v a="$start" -v b="$end" -v n="$packets" -v l="$limit" 'BEGIN { printf "%.6f", (b - a) * n / l }' ;;
+    esac
+}
+declare -A print_times
+for _ in $(seq "$runs"); do
+    for index in "${!print_names[@]}"; do print_times[$index]+="$(print_run "$index") "; done
+done
+echo
+echo "every packet printed as text to /dev/null, median of $runs runs each"
+printf '%-22s %12s %14s %18s\n' command median packets/s "hairpin decode is"
+decode_seconds=$(echo "${print_times[0]}" | median)
+for index in "${!print_names[@]}"; do
+    seconds=$(echo "${print_times[$index]}" | median)
+    if [ "$seconds" = NA ]; then printf '%-22s %12s\n' "${print_names[$index]}" "not installed"; continue; fi
+    awk -v name="${print_names[$index]}" -v s="$seconds" -v p="$packets" -v h="$decode_seconds" 'BEGIN {
+        printf "%-22s %10.3f s %12.2f M %17.2fx\n", name, s, p / s / 1e6, s / h }'
 done

@@ -20,6 +20,8 @@
 #   analyze   hairpin analyze --threads 1               the whole analysis, every tracker on
 #   analyze-once  what that run pays once (start-up, the command line, the report, exit): the
 #             count of its first file less its frames' share, in instructions, not a frame's
+#   print     hairpin decode: every packet printed as a line of text (the scenarios only)
+#   print-json  hairpin decode --json (the scenarios only)
 # The inputs: Ethernet/IPv4/TCP frames of 64, 1514 and 9014 bytes (pcap, as the benchmark suite
 # writes them); 64-byte frames two to a flow (tcp-64-flows: 50,000 and 100,000 flows, all of one
 # size, so the report's work grows with the frames and counts in theirs: every flow ties at the
@@ -113,18 +115,22 @@ count() {
                        "$hairpin" bench --stage "$1" --runs 1 --warmup 0 --threads 1 --json "$2" >/dev/null 2>"$work/valgrind.log" ;;
     analyze) valgrind --tool=callgrind --callgrind-out-file="$out" \
                  "$hairpin" analyze --threads 1 --json "$2" >/dev/null 2>"$work/valgrind.log" ;;
+    print) valgrind --tool=callgrind --callgrind-out-file="$out" "$hairpin" decode "$2" >/dev/null 2>"$work/valgrind.log" ;;
+    print-json) valgrind --tool=callgrind --callgrind-out-file="$out" "$hairpin" decode --json "$2" >/dev/null 2>"$work/valgrind.log" ;;
     esac
     sed -n 's/^summary: *//p' "$out" | head -1
     rm -f "$out"
 }
 
-stages=(read decode analyze)
 results="$work/results.tsv"
 for name in "${inputs[@]}"; do
     make_input "$name" 1 "$work/$name-1"
     make_input "$name" 2 "$work/$name-2"
     small=$(frames_in "$work/$name-1")
     large=$(frames_in "$work/$name-2")
+    # Printing, whose lines differ by frame, on the scenarios' mix (VLANs, tunnels, HSRP, RARP).
+    stages=(read decode analyze)
+    case $name in vmotion-hsrp-hairpin | erspan-mirror) stages+=(print print-json) ;; esac
     for stage in "${stages[@]}"; do
         a=$(count "$stage" "$work/$name-1")
         b=$(count "$stage" "$work/$name-2")

@@ -159,5 +159,8 @@ public final class InterfaceTable {
     func update(_ id: Int, _ change: (inout CaptureInterface) -> Void) { change(&all[id]) }
 
     public subscript(id: Int) -> CaptureInterface { all[id] }
+    /// `self[id].displayName`, without copying the interface's other fields (a printed packet's
+    /// line read it).
+    public func displayName(of id: Int) -> String { all[id].displayName }
     public var count: Int { all.count }
 }

@@ -10,109 +10,214 @@ public struct PacketFormatter {
     // MARK: Text
 
     public func text(frame: Int, record: Record, packet: DecodedPacket) -> String {
-        var parts: [String] = []
-        parts.append("\(frame) \(Units.timestamp(record.timestamp)) \(interfaces[record.interface].displayName)")
-        if record.direction != .unknown { parts[0] += " \(record.direction.name)" }
-        var body: [String] = []
+        let line = TextBuffer()
+        writeText(frame: frame, record: record, packet: packet, to: line)
+        return line.string
+    }
+
+    /// `text`, written at the end of `line`: each piece straight as bytes, no string made for it.
+    public func writeText(frame: Int, record: Record, packet: DecodedPacket, to line: TextBuffer) {
+        line.append(decimal: frame)
+        line.append(" ")
+        line.write(room: TextBytes.longestTimestamp) { $0.append(timestamp: record.timestamp) }
+        line.append(" ")
+        line.append(contentsOf: interfaces.displayName(of: record.interface))
+        if record.direction != .unknown {
+            line.append(" ")
+            line.append(contentsOf: record.direction.name)
+        }
+        line.append(" ")
+        // The body's pieces, one space between those that are not empty.
+        var separated = false
+        func separate() {
+            if separated { line.append(" ") }
+            separated = true
+        }
         if let tunnel = packet.tunnel {
-            var text = tunnelText(tunnel, erspan: packet.erspan, vni: packet.vni)
-            if packet.tunnelCount > 1 { text += " (+\(packet.tunnelCount - 1) inner)" }
-            body.append(text + ":")
+            separate()
+            writeTunnel(tunnel, erspan: packet.erspan, vni: packet.vni, to: line)
+            if packet.tunnelCount > 1 {
+                line.append(" (+")
+                line.append(decimal: packet.tunnelCount - 1)
+                line.append(" inner)")
+            }
+            line.append(":")
         }
         if let source = packet.sourceMAC {
-            body.append(packet.destinationMAC.map { "\(source) > \($0)" } ?? "\(source) >")
-        }
-        if let index = packet.cookedInterfaceIndex { body.append("ifindex \(index)") }
-        let tags = packet.vlans.all.map { tag in
-            "vlan \(tag.id) p\(tag.priority)" + (tag.tpid == 0x8100 ? "" : " [0x\(String(tag.tpid, radix: 16))]")
-        }
-        if !tags.isEmpty { body.append(tags.joined(separator: ", ")) }
-        if packet.mplsLabels > 0, let label = packet.topMPLSLabel {
-            body.append("mpls \(label)" + (packet.mplsLabels > 1 ? " (+\(packet.mplsLabels - 1))" : ""))
-        }
-        body.append(networkText(packet))
-        var line = parts[0] + " " + body.filter { !$0.isEmpty }.joined(separator: " ")
-        line += ", length \(record.originalLength)"
-        if record.bytes.count < record.originalLength { line += " (captured \(record.bytes.count))" }
-        if let stop = packet.stop { line += " [\(stop)]" }
-        return line
-    }
-
-    private func tunnelText(_ tunnel: TunnelInfo, erspan: ERSPANHeader?, vni: UInt32?) -> String {
-        var text = tunnel.kind.name
-        if let erspan {
-            text += " session \(erspan.sessionID)"
-            if erspan.vlan != 0 { text += " vlan \(erspan.vlan)" }
-            if let index = erspan.index { text += " index \(index)" }
-            if let hardware = erspan.hardwareID { text += " hw \(hardware)" }
-            if let port = erspan.portIndex { text += " port \(port)" }
-            if let egress = erspan.egress { text += egress ? " egress" : " ingress" }
-        }
-        if let vni { text += " vni \(vni)" }
-        if let key = tunnel.greKey { text += " key \(key)" }
-        if let source = tunnel.outerSource, let destination = tunnel.outerDestination {
-            text += " (\(source) > \(destination))"
-        }
-        return text
-    }
-
-    private func networkText(_ packet: DecodedPacket) -> String {
-        if let arp = packet.arp {
-            let kind = arp.isRARPEtherType ? "RARP" : "ARP"
-            let sender = [arp.senderIP?.description, arp.senderMAC?.description].compactMap { $0 }.joined(separator: " ")
-            let target = [arp.targetIP?.description, arp.targetMAC?.description].compactMap { $0 }.joined(separator: " ")
-            switch arp.opcode {
-            case ARPPacket.request:
-                return "\(kind) request who-has \(arp.targetIP?.description ?? "?") tell \(sender)"
-            case ARPPacket.reply:
-                return "\(kind) reply \(arp.senderIP?.description ?? "?") is-at \(arp.senderMAC?.description ?? "?")"
-            case ARPPacket.reverseRequest:
-                return "\(kind) reverse-request who-is \(arp.targetMAC?.description ?? "?") tell \(arp.senderMAC?.description ?? "?")"
-            case ARPPacket.reverseReply:
-                return "\(kind) reverse-reply \(arp.targetMAC?.description ?? "?") at \(arp.targetIP?.description ?? "?")"
-            default:
-                return "\(kind) \(arp.opcodeName) sender \(sender) target \(target)"
+            separate()
+            line.append(source)
+            line.append(" >")
+            if let destination = packet.destinationMAC {
+                line.append(" ")
+                line.append(destination)
             }
+        }
+        if let index = packet.cookedInterfaceIndex {
+            separate()
+            line.append("ifindex ")
+            line.append(decimal: Int(index))
+        }
+        for (position, tag) in packet.vlans.all.enumerated() {
+            if position == 0 { separate() } else { line.append(", ") }
+            line.append("vlan ")
+            line.append(decimal: Int(tag.id))
+            line.append(" p")
+            line.append(decimal: Int(tag.priority))
+            if tag.tpid != 0x8100 {
+                line.append(" [0x")
+                line.append(contentsOf: String(tag.tpid, radix: 16))
+                line.append("]")
+            }
+        }
+        if packet.mplsLabels > 0, let label = packet.topMPLSLabel {
+            separate()
+            line.append("mpls ")
+            line.append(decimal: Int(label))
+            if packet.mplsLabels > 1 {
+                line.append(" (+")
+                line.append(decimal: Int(packet.mplsLabels) - 1)
+                line.append(")")
+            }
+        }
+        // The network part may be empty: its separator is taken back then.
+        let beforeNetwork = line.count
+        if separated { line.append(" ") }
+        let networkStart = line.count
+        writeNetwork(packet, to: line)
+        if line.count == networkStart { line.removeLast(line.count - beforeNetwork) }
+        line.append(", length ")
+        line.append(decimal: record.originalLength)
+        if record.bytes.count < record.originalLength {
+            line.append(" (captured ")
+            line.append(decimal: record.bytes.count)
+            line.append(")")
+        }
+        if let stop = packet.stop {
+            line.append(" [")
+            line.append(contentsOf: stop.description)
+            line.append("]")
+        }
+    }
+
+    private func writeTunnel(_ tunnel: TunnelInfo, erspan: ERSPANHeader?, vni: UInt32?, to line: TextBuffer) {
+        line.append(contentsOf: tunnel.kind.name)
+        if let erspan {
+            line.append(" session ")
+            line.append(decimal: Int(erspan.sessionID))
+            if erspan.vlan != 0 {
+                line.append(" vlan ")
+                line.append(decimal: Int(erspan.vlan))
+            }
+            write(" index ", erspan.index, to: line)
+            write(" hw ", erspan.hardwareID, to: line)
+            write(" port ", erspan.portIndex, to: line)
+            if let egress = erspan.egress { line.append(egress ? " egress" as StaticString : " ingress") }
+        }
+        write(" vni ", vni, to: line)
+        write(" key ", tunnel.greKey, to: line)
+        if let source = tunnel.outerSource, let destination = tunnel.outerDestination {
+            line.append(" (")
+            line.append(source)
+            line.append(" > ")
+            line.append(destination)
+            line.append(")")
+        }
+    }
+
+    private func writeNetwork(_ packet: DecodedPacket, to line: TextBuffer) {
+        if let arp = packet.arp {
+            line.append(contentsOf: arpText(arp))
+            return
         }
         guard let source = packet.sourceIP, let destination = packet.destinationIP else {
-            if let type = packet.etherType { return "ethertype \(EtherTypeName.of(type))" }
-            if let saps = packet.llcSAPs { return "llc 0x\(String(saps, radix: 16))" }
-            return ""
+            if let type = packet.etherType {
+                line.append("ethertype ")
+                line.append(contentsOf: EtherTypeName.of(type))
+            } else if let saps = packet.llcSAPs {
+                line.append("llc 0x")
+                line.append(contentsOf: String(saps, radix: 16))
+            }
+            return
         }
-        let family = if case .v4 = source { "IPv4" } else { "IPv6" }
-        var text = family + " "
+        if case .v4 = source { line.append("IPv4 ") } else { line.append("IPv6 ") }
+        line.append(source)
         if let sourcePort = packet.sourcePort, let destinationPort = packet.destinationPort {
-            text += "\(source).\(sourcePort) > \(destination).\(destinationPort):"
+            line.append(".")
+            line.append(decimal: Int(sourcePort))
+            line.append(" > ")
+            line.append(destination)
+            line.append(".")
+            line.append(decimal: Int(destinationPort))
         } else {
-            text += "\(source) > \(destination):"
+            line.append(" > ")
+            line.append(destination)
         }
-        let proto = packet.ipProtocol.map(IPProtocolName.of) ?? "?"
-        text += " " + proto
-        if let flags = packet.tcpFlagsText {
-            text += " [\(flags)]"
-            if let sequence = packet.tcpSequence { text += " seq \(sequence)" }
-            if let ack = packet.tcpAcknowledgment, (packet.tcpFlags ?? 0) & DecodedPacket.TCPFlag.ack != 0 { text += " ack \(ack)" }
-            if let window = packet.tcpWindow { text += " win \(window)" }
+        line.append(": ")
+        line.append(contentsOf: packet.ipProtocol.map(IPProtocolName.of) ?? "?")
+        if let flags = packet.tcpFlags {
+            line.append(" [")
+            line.write(room: 8) { $0.append(tcpFlags: flags) }
+            line.append("]")
+            write(" seq ", packet.tcpSequence, to: line)
+            if flags & DecodedPacket.TCPFlag.ack != 0 { write(" ack ", packet.tcpAcknowledgment, to: line) }
+            write(" win ", packet.tcpWindow, to: line)
         }
         if let fhrp = packet.fhrp {
-            text += " " + fhrpText(fhrp)
+            line.append(" ")
+            line.append(contentsOf: fhrpText(fhrp))
         } else if let nd = packet.neighborDiscovery {
-            text += " " + ndName(nd.message)
-            if let target = nd.target { text += " tgt \(target)" }
+            line.append(" ")
+            line.append(contentsOf: ndName(nd.message))
+            if let target = nd.target {
+                line.append(" tgt ")
+                line.append(.v6(target))
+            }
             if nd.message == .neighborAdvertisement {
                 let flags = [nd.router ? "R" : nil, nd.solicited ? "S" : nil, nd.override ? "O" : nil].compactMap { $0 }
-                text += " [\(flags.joined(separator: ","))]"
+                line.append(contentsOf: " [\(flags.joined(separator: ","))]")
             }
-            if let mac = nd.sourceLinkLayer ?? nd.targetLinkLayer { text += " lladdr \(mac)" }
+            if let mac = nd.sourceLinkLayer ?? nd.targetLinkLayer {
+                line.append(" lladdr ")
+                line.append(mac)
+            }
         } else if let icmp = packet.icmp {
-            text += " type \(icmp.type) code \(icmp.code)"
+            line.append(" type ")
+            line.append(decimal: Int(icmp.type))
+            line.append(" code ")
+            line.append(decimal: Int(icmp.code))
         }
         if packet.fragmentOffset != 0 || packet.moreFragments {
-            text += " frag \(packet.fragmentOffset)\(packet.moreFragments ? "+" : "")"
+            line.append(" frag ")
+            line.append(decimal: Int(packet.fragmentOffset))
+            if packet.moreFragments { line.append("+") }
         }
-        if let payload = packet.payloadLength, packet.sourcePort != nil { text += " payload \(payload)" }
-        if let ttl = packet.ttl { text += ", ttl \(ttl)" }
-        return text
+        if packet.sourcePort != nil { write(" payload ", packet.payloadLength, to: line) }
+        write(", ttl ", packet.ttl, to: line)
+    }
+
+    /// `label` and `value` in decimal, when there is a value.
+    private func write<Value: BinaryInteger>(_ label: StaticString, _ value: Value?, to line: TextBuffer) {
+        guard let value else { return }
+        line.append(label)
+        line.append(decimal: Int(value))
+    }
+
+    private func arpText(_ arp: ARPPacket) -> String {
+        let kind = arp.isRARPEtherType ? "RARP" : "ARP"
+        let sender = [arp.senderIP?.description, arp.senderMAC?.description].compactMap { $0 }.joined(separator: " ")
+        let target = [arp.targetIP?.description, arp.targetMAC?.description].compactMap { $0 }.joined(separator: " ")
+        switch arp.opcode {
+        case ARPPacket.request:
+            return "\(kind) request who-has \(arp.targetIP?.description ?? "?") tell \(sender)"
+        case ARPPacket.reply:
+            return "\(kind) reply \(arp.senderIP?.description ?? "?") is-at \(arp.senderMAC?.description ?? "?")"
+        case ARPPacket.reverseRequest:
+            return "\(kind) reverse-request who-is \(arp.targetMAC?.description ?? "?") tell \(arp.senderMAC?.description ?? "?")"
+        case ARPPacket.reverseReply:
+            return "\(kind) reverse-reply \(arp.targetMAC?.description ?? "?") at \(arp.targetIP?.description ?? "?")"
+        default:
+            return "\(kind) \(arp.opcodeName) sender \(sender) target \(target)"
+        }
     }
 
     private func fhrpText(_ message: FHRPMessage) -> String {
@@ -155,109 +260,161 @@ public struct PacketFormatter {
 
     // MARK: JSON
 
-    public func json(frame: Int, record: Record, packet: DecodedPacket) -> JSONValue {
-        func mac(_ value: MACAddress?) -> JSONValue { .optional(value) { .string($0.description) } }
-        func ip(_ value: IPAddress?) -> JSONValue { .optional(value) { .string($0.description) } }
-        func ipv4(_ value: IPv4Address?) -> JSONValue { .optional(value) { .string($0.description) } }
-        return .object([
-            ("frame", .int(frame)),
-            ("time_ns", .int(record.timestamp)),
-            ("interface", .int(record.interface)),
-            ("length", .int(record.originalLength)),
-            ("captured_length", .int(record.bytes.count)),
-            ("direction", record.direction == .unknown ? .null : .string(record.direction.name)),
-            ("file_offset", .int(record.fileOffset)),
-            ("layers", .string(packet.layers.description)),
-            ("src_mac", mac(packet.sourceMAC)),
-            ("dst_mac", mac(packet.destinationMAC)),
-            ("vlans", .array(packet.vlans.all.map { tag in
-                .object([("id", .int(Int(tag.id))), ("pcp", .int(Int(tag.priority))), ("dei", .bool(tag.dropEligible)),
-                         ("tpid", .int(Int(tag.tpid)))])
-            })),
-            ("ethertype", .optional(packet.etherType) { .int(Int($0)) }),
-            ("sll_ifindex", .optional(packet.cookedInterfaceIndex) { .uint(UInt64($0)) }),
-            ("mpls_label", .optional(packet.topMPLSLabel) { .uint(UInt64($0)) }),
-            ("src_ip", ip(packet.sourceIP)),
-            ("dst_ip", ip(packet.destinationIP)),
-            ("ip_proto", .optional(packet.ipProtocol) { .int(Int($0)) }),
-            ("ttl", .optional(packet.ttl) { .int(Int($0)) }),
-            ("fragment_offset", .int(Int(packet.fragmentOffset))),
-            ("more_fragments", .bool(packet.moreFragments)),
-            ("src_port", .optional(packet.sourcePort) { .int(Int($0)) }),
-            ("dst_port", .optional(packet.destinationPort) { .int(Int($0)) }),
-            ("tcp_flags", .optional(packet.tcpFlagsText) { .string($0) }),
-            ("tcp_seq", .optional(packet.tcpSequence) { .uint(UInt64($0)) }),
-            ("tcp_ack", .optional(packet.tcpAcknowledgment) { .uint(UInt64($0)) }),
-            ("tcp_window", .optional(packet.tcpWindow) { .int(Int($0)) }),
-            ("payload_length", .optional(packet.payloadLength) { .int($0) }),
-            ("icmp", .optional(packet.icmp) { icmp in
-                .object([("type", .int(Int(icmp.type))), ("code", .int(Int(icmp.code))), ("v6", .bool(icmp.isVersion6))])
-            }),
-            ("nd", .optional(packet.neighborDiscovery) { nd in
-                .object([("type", .int(Int(nd.message.rawValue))), ("target", .optional(nd.target) { .string($0.description) }),
-                         ("router", .bool(nd.router)), ("solicited", .bool(nd.solicited)), ("override", .bool(nd.override)),
-                         ("source_lladdr", mac(nd.sourceLinkLayer)), ("target_lladdr", mac(nd.targetLinkLayer))])
-            }),
-            ("fhrp", .optional(packet.fhrp) { message in
-                .object([
-                    ("protocol", .string(message.kind.name)),
-                    ("group", .int(Int(message.group))),
-                    ("opcode", .int(Int(message.opcode))),
-                    ("state", .string(message.state.name)),
-                    ("state_raw", .int(Int(message.rawState))),
-                    ("priority", .uint(UInt64(message.priority))),
-                    ("hello_ms", .optional(message.helloMilliseconds) { .uint(UInt64($0)) }),
-                    ("hold_ms", .optional(message.holdMilliseconds) { .uint(UInt64($0)) }),
-                    ("virtual_ips", .array(message.virtualIPs.map { .string($0.description) })),
-                    ("address_count", .int(message.addressCount)),
-                    ("identifier", mac(message.identifier)),
-                    ("authentication", .optional(message.authenticationText) { .string($0) }),
-                    ("md5", .bool(message.hasMD5Authentication)),
-                    ("forwarders", .array(message.forwarders.map { forwarder in
-                        .object([("number", .int(Int(forwarder.number))), ("state", .string(forwarder.state.name)),
-                                 ("priority", .int(Int(forwarder.priority))), ("weight", .int(Int(forwarder.weight))),
-                                 ("virtual_mac", .string(forwarder.virtualMAC.description))])
-                    })),
-                    ("active_groups", .optional(message.activeGroups) { .int(Int($0)) }),
-                    ("passive_groups", .optional(message.passiveGroups) { .int(Int($0)) }),
-                ])
-            }),
-            ("arp", .optional(packet.arp) { arp in
-                .object([("opcode", .int(Int(arp.opcode))), ("opcode_name", .string(arp.opcodeName)),
-                         ("rarp", .bool(arp.isRARPEtherType)),
-                         ("hardware_type", .int(Int(arp.hardwareType))), ("protocol_type", .int(Int(arp.protocolType))),
-                         ("hardware_size", .int(Int(arp.hardwareSize))), ("protocol_size", .int(Int(arp.protocolSize))),
-                         ("sender_mac", mac(arp.senderMAC)), ("sender_ip", ipv4(arp.senderIP)),
-                         ("target_mac", mac(arp.targetMAC)), ("target_ip", ipv4(arp.targetIP))])
-            }),
-            ("tunnel", .optional(packet.tunnel) { tunnel in
-                .object([
-                    ("kind", .string(tunnel.kind.name)),
-                    ("depth", .int(packet.tunnelCount)),
-                    ("outer_src_ip", ip(tunnel.outerSource)),
-                    ("outer_dst_ip", ip(tunnel.outerDestination)),
-                    ("gre_protocol", .optional(tunnel.greProtocol) { .int(Int($0)) }),
-                    ("gre_key", .optional(tunnel.greKey) { .uint(UInt64($0)) }),
-                    ("gre_sequence", .optional(tunnel.greSequence) { .uint(UInt64($0)) }),
-                    ("vni", .optional(packet.vni) { .uint(UInt64($0)) }),
-                    ("erspan", .optional(packet.erspan) { erspan in
-                        .object([
-                            ("version", .int(Int(erspan.version))),
-                            ("session", .int(Int(erspan.sessionID))),
-                            ("vlan", .int(Int(erspan.vlan))),
-                            ("cos", .int(Int(erspan.cos))),
-                            ("truncated", .bool(erspan.truncated)),
-                            ("index", .optional(erspan.index) { .uint(UInt64($0)) }),
-                            ("hardware_id", .optional(erspan.hardwareID) { .int(Int($0)) }),
-                            ("direction", .optional(erspan.egress) { .string($0 ? "egress" : "ingress") }),
-                            ("port_index", .optional(erspan.portIndex) { .uint(UInt64($0)) }),
-                        ])
-                    }),
-                ])
-            }),
-            ("anomaly", .optional(packet.stop) { .string($0.name) }),
-            ("anomaly_detail", .optional(packet.stop) { .string($0.description) }),
-        ])
+    /// The packet as one line of JSON (`writeJSON`).
+    public func json(frame: Int, record: Record, packet: DecodedPacket) -> String {
+        var writer = JSONWriter(to: TextBuffer())
+        writeJSON(frame: frame, record: record, packet: packet, to: &writer)
+        return writer.output.string
+    }
+
+    /// The packet as a JSON object, written as it is made (key order is the schema's).
+    public func writeJSON(frame: Int, record: Record, packet: DecodedPacket, to json: inout JSONWriter) {
+        func mac(_ value: MACAddress?) { json.optional(value) { $0.string($1) } }
+        func ip(_ value: IPAddress?) { json.optional(value) { $0.string($1) } }
+        func int<T: BinaryInteger>(_ value: T?) { json.optional(value) { $0.int(Int($1)) } }
+        func uint<T: BinaryInteger>(_ value: T?) { json.optional(value) { $0.uint(UInt64($1)) } }
+        json.beginObject()
+        json.key("frame"); json.int(frame)
+        json.key("time_ns"); json.int(record.timestamp)
+        json.key("interface"); json.int(record.interface)
+        json.key("length"); json.int(record.originalLength)
+        json.key("captured_length"); json.int(record.bytes.count)
+        json.key("direction")
+        if record.direction == .unknown { json.null() } else { json.string(record.direction.name) }
+        json.key("file_offset"); json.int(record.fileOffset)
+        json.key("layers"); json.string(packet.layers.description)
+        json.key("src_mac"); mac(packet.sourceMAC)
+        json.key("dst_mac"); mac(packet.destinationMAC)
+        json.key("vlans")
+        json.beginArray()
+        for tag in packet.vlans.all {
+            json.beginObject()
+            json.key("id"); json.int(Int(tag.id))
+            json.key("pcp"); json.int(Int(tag.priority))
+            json.key("dei"); json.bool(tag.dropEligible)
+            json.key("tpid"); json.int(Int(tag.tpid))
+            json.endObject()
+        }
+        json.endArray()
+        json.key("ethertype"); int(packet.etherType)
+        json.key("sll_ifindex"); uint(packet.cookedInterfaceIndex)
+        json.key("mpls_label"); uint(packet.topMPLSLabel)
+        json.key("src_ip"); ip(packet.sourceIP)
+        json.key("dst_ip"); ip(packet.destinationIP)
+        json.key("ip_proto"); int(packet.ipProtocol)
+        json.key("ttl"); int(packet.ttl)
+        json.key("fragment_offset"); json.int(Int(packet.fragmentOffset))
+        json.key("more_fragments"); json.bool(packet.moreFragments)
+        json.key("src_port"); int(packet.sourcePort)
+        json.key("dst_port"); int(packet.destinationPort)
+        json.key("tcp_flags"); json.optional(packet.tcpFlagsText) { $0.string($1) }
+        json.key("tcp_seq"); uint(packet.tcpSequence)
+        json.key("tcp_ack"); uint(packet.tcpAcknowledgment)
+        json.key("tcp_window"); int(packet.tcpWindow)
+        json.key("payload_length"); int(packet.payloadLength)
+        json.key("icmp")
+        json.optional(packet.icmp) { json, icmp in
+            json.beginObject()
+            json.key("type"); json.int(Int(icmp.type))
+            json.key("code"); json.int(Int(icmp.code))
+            json.key("v6"); json.bool(icmp.isVersion6)
+            json.endObject()
+        }
+        json.key("nd")
+        json.optional(packet.neighborDiscovery) { json, nd in
+            json.beginObject()
+            json.key("type"); json.int(Int(nd.message.rawValue))
+            json.key("target"); json.optional(nd.target) { $0.string(.v6($1)) }
+            json.key("router"); json.bool(nd.router)
+            json.key("solicited"); json.bool(nd.solicited)
+            json.key("override"); json.bool(nd.override)
+            json.key("source_lladdr"); json.optional(nd.sourceLinkLayer) { $0.string($1) }
+            json.key("target_lladdr"); json.optional(nd.targetLinkLayer) { $0.string($1) }
+            json.endObject()
+        }
+        json.key("fhrp")
+        json.optional(packet.fhrp) { json, message in Self.writeFHRP(message, to: &json) }
+        json.key("arp")
+        json.optional(packet.arp) { json, arp in
+            json.beginObject()
+            json.key("opcode"); json.int(Int(arp.opcode))
+            json.key("opcode_name"); json.string(arp.opcodeName)
+            json.key("rarp"); json.bool(arp.isRARPEtherType)
+            json.key("hardware_type"); json.int(Int(arp.hardwareType))
+            json.key("protocol_type"); json.int(Int(arp.protocolType))
+            json.key("hardware_size"); json.int(Int(arp.hardwareSize))
+            json.key("protocol_size"); json.int(Int(arp.protocolSize))
+            json.key("sender_mac"); json.optional(arp.senderMAC) { $0.string($1) }
+            json.key("sender_ip"); json.optional(arp.senderIP) { $0.string(.v4($1)) }
+            json.key("target_mac"); json.optional(arp.targetMAC) { $0.string($1) }
+            json.key("target_ip"); json.optional(arp.targetIP) { $0.string(.v4($1)) }
+            json.endObject()
+        }
+        json.key("tunnel")
+        json.optional(packet.tunnel) { json, tunnel in
+            json.beginObject()
+            json.key("kind"); json.string(tunnel.kind.name)
+            json.key("depth"); json.int(packet.tunnelCount)
+            json.key("outer_src_ip"); json.optional(tunnel.outerSource) { $0.string($1) }
+            json.key("outer_dst_ip"); json.optional(tunnel.outerDestination) { $0.string($1) }
+            json.key("gre_protocol"); json.optional(tunnel.greProtocol) { $0.int(Int($1)) }
+            json.key("gre_key"); json.optional(tunnel.greKey) { $0.uint(UInt64($1)) }
+            json.key("gre_sequence"); json.optional(tunnel.greSequence) { $0.uint(UInt64($1)) }
+            json.key("vni"); json.optional(packet.vni) { $0.uint(UInt64($1)) }
+            json.key("erspan")
+            json.optional(packet.erspan) { json, erspan in
+                json.beginObject()
+                json.key("version"); json.int(Int(erspan.version))
+                json.key("session"); json.int(Int(erspan.sessionID))
+                json.key("vlan"); json.int(Int(erspan.vlan))
+                json.key("cos"); json.int(Int(erspan.cos))
+                json.key("truncated"); json.bool(erspan.truncated)
+                json.key("index"); json.optional(erspan.index) { $0.uint(UInt64($1)) }
+                json.key("hardware_id"); json.optional(erspan.hardwareID) { $0.int(Int($1)) }
+                json.key("direction"); json.optional(erspan.egress) { $0.string($1 ? "egress" : "ingress") }
+                json.key("port_index"); json.optional(erspan.portIndex) { $0.uint(UInt64($1)) }
+                json.endObject()
+            }
+            json.endObject()
+        }
+        json.key("anomaly"); json.optional(packet.stop) { $0.string($1.name) }
+        json.key("anomaly_detail"); json.optional(packet.stop) { $0.string($1.description) }
+        json.endObject()
+    }
+
+    private static func writeFHRP(_ message: FHRPMessage, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("protocol"); json.string(message.kind.name)
+        json.key("group"); json.int(Int(message.group))
+        json.key("opcode"); json.int(Int(message.opcode))
+        json.key("state"); json.string(message.state.name)
+        json.key("state_raw"); json.int(Int(message.rawState))
+        json.key("priority"); json.uint(UInt64(message.priority))
+        json.key("hello_ms"); json.optional(message.helloMilliseconds) { $0.uint(UInt64($1)) }
+        json.key("hold_ms"); json.optional(message.holdMilliseconds) { $0.uint(UInt64($1)) }
+        json.key("virtual_ips")
+        json.beginArray()
+        for address in message.virtualIPs { json.string(address) }
+        json.endArray()
+        json.key("address_count"); json.int(message.addressCount)
+        json.key("identifier"); json.optional(message.identifier) { $0.string($1) }
+        json.key("authentication"); json.optional(message.authenticationText) { $0.string($1) }
+        json.key("md5"); json.bool(message.hasMD5Authentication)
+        json.key("forwarders")
+        json.beginArray()
+        for forwarder in message.forwarders {
+            json.beginObject()
+            json.key("number"); json.int(Int(forwarder.number))
+            json.key("state"); json.string(forwarder.state.name)
+            json.key("priority"); json.int(Int(forwarder.priority))
+            json.key("weight"); json.int(Int(forwarder.weight))
+            json.key("virtual_mac"); json.string(forwarder.virtualMAC)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("active_groups"); json.optional(message.activeGroups) { $0.int(Int($1)) }
+        json.key("passive_groups"); json.optional(message.passiveGroups) { $0.int(Int($1)) }
+        json.endObject()
     }
 }
 

@@ -1,3 +1,5 @@
+import HairpinWire
+
 /// Left/right aligned columns for terminal output.
 public struct TextTable {
     public enum Alignment: Sendable { case left, right }
@@ -72,6 +74,29 @@ public enum Units {
 
     /// UTC time with nanoseconds: 2026-11-26 14:03:07.123456789
     public static func timestamp(_ nanoseconds: Int64) -> String {
+        String(unsafeUninitializedCapacity: TextBytes.longestTimestamp) { buffer in
+            var text = TextBytes(buffer)
+            text.append(timestamp: nanoseconds)
+            return text.count
+        }
+    }
+
+    /// 1.500 s, 12.3 ms style durations.
+    public static func duration(_ nanoseconds: Int64) -> String {
+        let value = Double(nanoseconds)
+        if abs(value) >= 1e9 { return fixed(value / 1e9, digits: 3) + " s" }
+        if abs(value) >= 1e6 { return fixed(value / 1e6, digits: 3) + " ms" }
+        if abs(value) >= 1e3 { return fixed(value / 1e3, digits: 3) + " µs" }
+        return "\(nanoseconds) ns"
+    }
+}
+
+extension TextBytes {
+    /// Bytes of the longest `append(timestamp:)`: a five-digit year with its sign.
+    static let longestTimestamp = 36
+
+    /// `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in UTC (`Units.timestamp`).
+    mutating func append(timestamp nanoseconds: Int64) {
         let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
         let fraction = nanoseconds - seconds * 1_000_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -86,18 +111,18 @@ public enum Units {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let fractionText = String(fraction)
-        return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))."
-            + String(repeating: "0", count: 9 - fractionText.count) + fractionText
-    }
-
-    /// 1.500 s, 12.3 ms style durations.
-    public static func duration(_ nanoseconds: Int64) -> String {
-        let value = Double(nanoseconds)
-        if abs(value) >= 1e9 { return fixed(value / 1e9, digits: 3) + " s" }
-        if abs(value) >= 1e6 { return fixed(value / 1e6, digits: 3) + " ms" }
-        if abs(value) >= 1e3 { return fixed(value / 1e3, digits: 3) + " µs" }
-        return "\(nanoseconds) ns"
+        append(decimal: Int(year))
+        append(UInt8(ascii: "-"))
+        append(decimal: Int(month), width: 2)
+        append(UInt8(ascii: "-"))
+        append(decimal: Int(day), width: 2)
+        append(UInt8(ascii: " "))
+        append(decimal: Int(secondOfDay / 3600), width: 2)
+        append(UInt8(ascii: ":"))
+        append(decimal: Int(secondOfDay / 60 % 60), width: 2)
+        append(UInt8(ascii: ":"))
+        append(decimal: Int(secondOfDay % 60), width: 2)
+        append(UInt8(ascii: "."))
+        append(decimal: Int(fraction), width: 9)
     }
 }

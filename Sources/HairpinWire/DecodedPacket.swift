@@ -191,16 +191,11 @@ public struct DecodedPacket: Sendable, BitwiseCopyable {
     /// tcpdump's flag letters: S F R P U E W and `.` for ACK.
     public var tcpFlagsText: String? {
         guard let flags = tcpFlags else { return nil }
-        var text = ""
-        if flags & TCPFlag.syn != 0 { text += "S" }
-        if flags & TCPFlag.fin != 0 { text += "F" }
-        if flags & TCPFlag.rst != 0 { text += "R" }
-        if flags & TCPFlag.psh != 0 { text += "P" }
-        if flags & TCPFlag.urg != 0 { text += "U" }
-        if flags & TCPFlag.ece != 0 { text += "E" }
-        if flags & TCPFlag.cwr != 0 { text += "W" }
-        if flags & TCPFlag.ack != 0 { text += "." }
-        return text.isEmpty ? "none" : text
+        return String(unsafeUninitializedCapacity: 8) { buffer in
+            var text = TextBytes(buffer)
+            text.append(tcpFlags: flags)
+            return text.count
+        }
     }
 
     /// Clears what described the frame before a tunnel, keeping the tunnel context.

@@ -28,7 +28,7 @@ public struct TextBytes {
 
     /// `bytes` with one check of room where they fit whole; where they do not, as many as fit.
     @inline(__always)
-    private mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+    public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         guard count &+ bytes.count <= buffer.count, let start = buffer.baseAddress, let from = bytes.baseAddress else {
             for byte in bytes { append(byte) }
             return
@@ -73,6 +73,69 @@ public struct TextBytes {
         case .v6(let v6):
             append(v6.description)
         }
+    }
+
+    /// A MAC address as its `description` reads: six lower-case hex pairs joined by colons.
+    public mutating func append(_ mac: MACAddress) {
+        for index in 0..<6 {
+            if index > 0 { append(UInt8(ascii: ":")) }
+            let byte = mac.byte(index)
+            append(Self.hexDigit(byte >> 4))
+            append(Self.hexDigit(byte & 0xF))
+        }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
+
+    /// `value` (not negative) in decimal with at least `width` digits, zeros in front: the
+    /// fields of a time of day, the nine digits of its fraction. Where it has no more digits
+    /// than `width` (at most 10), they are written backwards two at a time, without counting them.
+    public mutating func append(decimal value: Int, width: Int) {
+        guard value >= 0, width <= 10, value < Self.powersOfTen[width], count &+ width <= buffer.count, let start = buffer.baseAddress else {
+            appendPadded(value, width: width)
+            return
+        }
+        var rest = UInt64(truncatingIfNeeded: value)
+        var position = start + count + width
+        var left = width
+        while left >= 2 {
+            position -= 2
+            Self.writePair(UInt32(truncatingIfNeeded: rest % 100), at: position)
+            rest /= 100
+            left -= 2
+        }
+        if left == 1 { (position - 1).pointee = UInt8(truncatingIfNeeded: 48 + rest) }
+        count &+= width
+    }
+
+    private static let powersOfTen: [Int] = (0...10).map { power in (0..<power).reduce(1) { result, _ in result * 10 } }
+
+    /// `append(decimal:width:)` for a value longer than `width`, or where it may not fit.
+    @inline(never)
+    private mutating func appendPadded(_ value: Int, width: Int) {
+        var digits = 1
+        var bound = 10
+        while value >= bound && digits < 19 {
+            digits += 1
+            bound &*= 10
+        }
+        for _ in digits..<max(digits, width) { append(UInt8(ascii: "0")) }
+        append(decimal: value)
+    }
+
+    /// TCP flag letters as tcpdump prints them: S F R P U E W, `.` for ACK; "none" for none.
+    public mutating func append(tcpFlags flags: UInt8) {
+        let start = count
+        if flags & 0x02 != 0 { append(UInt8(ascii: "S")) }
+        if flags & 0x01 != 0 { append(UInt8(ascii: "F")) }
+        if flags & 0x04 != 0 { append(UInt8(ascii: "R")) }
+        if flags & 0x08 != 0 { append(UInt8(ascii: "P")) }
+        if flags & 0x20 != 0 { append(UInt8(ascii: "U")) }
+        if flags & 0x40 != 0 { append(UInt8(ascii: "E")) }
+        if flags & 0x80 != 0 { append(UInt8(ascii: "W")) }
+        if flags & 0x10 != 0 { append(UInt8(ascii: ".")) }
+        if count == start { append("none" as StaticString) }
     }
 
     /// `value` in decimal, a minus sign first when negative. The numbers of a flow's text
@@ -128,6 +191,12 @@ public struct TextBytes {
             bound &*= 10
         }
         var position = count + digits
+        // Two digits at a time where both fit, as the short way writes them.
+        while magnitude >= 100 && position <= buffer.count, let start = buffer.baseAddress {
+            position -= 2
+            Self.writePair(UInt32(truncatingIfNeeded: magnitude % 100), at: start + position)
+            magnitude /= 100
+        }
         repeat {
             position -= 1
             if position < buffer.count { buffer[position] = UInt8(truncatingIfNeeded: 48 + magnitude % 10) }

