@@ -114,6 +114,16 @@ public struct JSONWriter {
         output.append(UInt8(ascii: "\""))
     }
 
+    /// A layer path as a string (its names need no escapes).
+    public mutating func string(_ path: LayerPath) {
+        separate()
+        output.write(room: LayerPath.longestText + 2) { text in
+            text.append(UInt8(ascii: "\""))
+            text.append(path)
+            text.append(UInt8(ascii: "\""))
+        }
+    }
+
     /// `value`, or null without one.
     public mutating func optional<T>(_ value: T?, _ write: (inout JSONWriter, T) -> Void) {
         if let value { write(&self, value) } else { null() }

@@ -57,7 +57,9 @@ public struct PacketFormatter {
             line.append("ifindex ")
             line.append(decimal: Int(index))
         }
-        for (position, tag) in packet.vlans.all.enumerated() {
+        // By index: `all` makes an array for every packet.
+        for position in 0..<packet.vlans.count {
+            let tag = packet.vlans[position]
             if position == 0 { separate() } else { line.append(", ") }
             line.append("vlan ")
             line.append(decimal: Int(tag.id))
@@ -282,7 +284,7 @@ public struct PacketFormatter {
         json.key("direction")
         if record.direction == .unknown { json.null() } else { json.string(record.direction.name) }
         json.key("file_offset"); json.int(record.fileOffset)
-        json.key("layers"); json.string(packet.layers.description)
+        json.key("layers"); json.string(packet.layers)
         json.key("src_mac"); mac(packet.sourceMAC)
         json.key("dst_mac"); mac(packet.destinationMAC)
         json.key("vlans")

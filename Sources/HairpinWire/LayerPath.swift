@@ -19,13 +19,25 @@ public struct LayerPath: Hashable, Sendable, BitwiseCopyable, CustomStringConver
         count &+= 1
     }
 
-    public var layers: [Layer] {
-        (0..<count).compactMap { index in
-            let word = index < 8 ? low : high
-            let code = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
-            return Layer(rawValue: code - 1)
-        }
+    public var layers: [Layer] { (0..<count).compactMap(layer(at:)) }
+
+    /// The layer at `index` (0: outermost), read without making the array of `layers`.
+    @inline(__always)
+    public func layer(at index: Int) -> Layer? {
+        guard index >= 0 && index < count else { return nil }
+        let word = index < 8 ? low : high
+        let code = UInt8(truncatingIfNeeded: word >> (8 &* UInt64(index & 7)))
+        return Layer(rawValue: code &- 1)
     }
 
-    public var description: String { layers.map(\.description).joined(separator: ">") }
+    /// Bytes of the longest text: sixteen of the longest names and the fifteen `>` between.
+    public static let longestText = capacity * 17 - 1
+
+    public var description: String {
+        String(unsafeUninitializedCapacity: Self.longestText) { buffer in
+            var text = TextBytes(buffer)
+            text.append(self)
+            return text.count
+        }
+    }
 }

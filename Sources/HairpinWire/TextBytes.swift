@@ -33,7 +33,10 @@ public struct TextBytes {
             for byte in bytes { append(byte) }
             return
         }
-        for index in 0..<bytes.count { start[count &+ index] = from[index] }
+        // From a local start: stores through the buffer could otherwise change `count`, and the
+        // loop was not made a block copy.
+        let to = start + count
+        for index in 0..<bytes.count { to[index] = from[index] }
         count &+= bytes.count
     }
 
@@ -72,6 +75,14 @@ public struct TextBytes {
             count = position - start
         case .v6(let v6):
             append(v6.description)
+        }
+    }
+
+    /// A layer path as its `description` reads: the layers' names joined by `>`.
+    public mutating func append(_ path: LayerPath) {
+        for index in 0..<path.count {
+            if index > 0 { append(UInt8(ascii: ">")) }
+            if let layer = path.layer(at: index) { append(layer.description) }
         }
     }
 
