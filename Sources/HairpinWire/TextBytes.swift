@@ -33,8 +33,8 @@ public struct TextBytes {
             for byte in bytes { append(byte) }
             return
         }
-        // From a local start: stores through the buffer could otherwise change `count`, and the
-        // loop was not made a block copy.
+        // To a destination fixed before the loop: a store through the buffer cannot then be taken
+        // to change the `count` it indexes from.
         let to = start + count
         for index in 0..<bytes.count { to[index] = from[index] }
         count &+= bytes.count
