@@ -24,7 +24,14 @@ public struct CaptureStatistics {
     public private(set) var total = Counter()
     public private(set) var perInterface: [Counter] = []
     public private(set) var perFile: [Counter] = []
-    public private(set) var protocols: [ProtocolKey: Counter] = [:]
+    /// Packets by protocol path and how its walk ended.
+    public var protocols: [ProtocolKey: Counter] { protocolIndex.mapValues { protocolCounters[$0] } }
+    /// Each path's place in `protocolCounters`, and the path of the packet before: most packets
+    /// take the path of the one before, found without hashing the key (a third of what a packet
+    /// cost `hairpin info`).
+    private var protocolIndex: [ProtocolKey: Int] = [:]
+    private var protocolCounters: [Counter] = []
+    private var lastProtocol: (key: ProtocolKey, index: Int)?
     public private(set) var truncatedPackets = 0
     /// Why decoding stopped early, by kind.
     public private(set) var decodeStops = DecodeCounters()
@@ -64,7 +71,19 @@ public struct CaptureStatistics {
         if record.bytes.count < record.originalLength { truncatedPackets += 1 }
         decoder.decode(record.bytes, linkType: record.linkType, into: &packet)
         if let stop = packet.stop { decodeStops.count(stop, frame: total.packets) }  // total already counts this one
-        protocols[ProtocolKey(layers: packet.layers, stop: packet.stop?.kind), default: Counter()].add(record)
+        let key = ProtocolKey(layers: packet.layers, stop: packet.stop?.kind)
+        let index: Int
+        if let last = lastProtocol, last.key == key {
+            index = last.index
+        } else if let known = protocolIndex[key] {
+            index = known
+        } else {
+            index = protocolCounters.count
+            protocolIndex[key] = index
+            protocolCounters.append(Counter())
+        }
+        lastProtocol = (key, index)
+        protocolCounters[index].add(record)
     }
 
     public func interface(_ id: Int) -> Counter { id < perInterface.count ? perInterface[id] : Counter() }
