@@ -36,7 +36,13 @@ public final class TextBuffer {
         capacity = larger
     }
 
-    public func append(_ byte: UInt8) { write(room: 1) { $0.append(byte) } }
+    /// One byte, stored directly: separators and quotes are most of the pieces of a line.
+    @inline(__always)
+    public func append(_ byte: UInt8) {
+        if count == capacity { grow(toHold: 1) }
+        storage[count] = byte
+        count &+= 1
+    }
     public func append(_ text: StaticString) { write(room: text.utf8CodeUnitCount) { $0.append(text) } }
     /// A string's bytes; a literal goes to `append(_: StaticString)`, which reads its bytes as they are.
     public func append(contentsOf text: String) { write(room: text.utf8.count) { $0.append(text) } }

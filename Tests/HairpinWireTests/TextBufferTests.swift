@@ -10,7 +10,7 @@ import HairpinWire
             buffer.append(decimal: value)
             buffer.append(" ")
             buffer.append(MACAddress(rawValue: UInt64(bitPattern: Int64(value))))
-            buffer.append(";" as StaticString)
+            buffer.append(UInt8(ascii: ";"))
             expected += "\(value) \(MACAddress(rawValue: UInt64(bitPattern: Int64(value))));"
         }
         buffer.append(IPAddress.v6(IPv6Address(high: 0x2001_0db8_0000_0000, low: 1)))
