@@ -165,8 +165,6 @@ public struct JSONWriter {
         }
     }
 
-    private static let hexDigits: StaticString = "0123456789abcdef"
-
     private func writeString(_ value: String) {
         var value = value
         value.withUTF8 { writeString(bytes: $0) }
@@ -187,8 +185,7 @@ public struct JSONWriter {
                 case UInt8(ascii: "\t"): output.append("\\t")
                 case ..<0x20:
                     output.append("\\u00")
-                    output.append(Self.hexDigits.utf8Start[Int(byte >> 4)])
-                    output.append(Self.hexDigits.utf8Start[Int(byte & 0xF)])
+                    output.write(room: 2) { $0.append(hexByte: byte) }
                 default: output.append(byte)
                 }
             }

@@ -9,13 +9,8 @@ public struct PacketFormatter {
 
     // MARK: Text
 
-    public func text(frame: Int, record: Record, packet: DecodedPacket) -> String {
-        let line = TextBuffer()
-        writeText(frame: frame, record: record, packet: packet, to: line)
-        return line.string
-    }
-
-    /// `text`, written at the end of `line`: each piece straight as bytes, no string made for it.
+    /// The packet as a line of text (in the spirit of `tcpdump -n -e`), written at the end of
+    /// `line`: each piece straight as bytes, no string made for it.
     public func writeText(frame: Int, record: Record, packet: DecodedPacket, to line: TextBuffer) {
         line.append(decimal: frame)
         line.append(" ")
@@ -261,13 +256,6 @@ public struct PacketFormatter {
     }
 
     // MARK: JSON
-
-    /// The packet as one line of JSON (`writeJSON`).
-    public func json(frame: Int, record: Record, packet: DecodedPacket) -> String {
-        var writer = JSONWriter(to: TextBuffer())
-        writeJSON(frame: frame, record: record, packet: packet, to: &writer)
-        return writer.output.string
-    }
 
     /// The packet as a JSON object, written as it is made (key order is the schema's).
     public func writeJSON(frame: Int, record: Record, packet: DecodedPacket, to json: inout JSONWriter) {

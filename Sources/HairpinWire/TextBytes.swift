@@ -19,8 +19,7 @@ public struct TextBytes {
         text.withUTF8Buffer { append(contentsOf: $0) }
     }
 
-    /// `text`'s bytes (a literal such as " <-> " is a `String`): byte by byte through its UTF-8
-    /// view, the separators of a flow's text cost more than its numbers.
+    /// `text`'s bytes (a literal such as " <-> " passed here is a `String`), copied whole.
     public mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { append(contentsOf: $0) }
@@ -90,10 +89,14 @@ public struct TextBytes {
     public mutating func append(_ mac: MACAddress) {
         for index in 0..<6 {
             if index > 0 { append(UInt8(ascii: ":")) }
-            let byte = mac.byte(index)
-            append(Self.hexDigit(byte >> 4))
-            append(Self.hexDigit(byte & 0xF))
+            append(hexByte: mac.byte(index))
         }
+    }
+
+    /// `byte` as two lower-case hex digits.
+    public mutating func append(hexByte byte: UInt8) {
+        append(Self.hexDigit(byte >> 4))
+        append(Self.hexDigit(byte & 0xF))
     }
 
     @inline(__always)
