@@ -123,6 +123,37 @@ public final class Analysis {
     private let scratch: UnsafeMutablePointer<DecodedPacket>
     /// Its summary, filled in place likewise.
     private let scratchSummary: UnsafeMutablePointer<FrameSummary>
+    /// The last `lookAhead` records given to `consumeAhead`, summed up and decoded, not yet
+    /// consumed: a ring of summaries and decoded packets, the next to fill at `aheadNext`, masked.
+    private let aheadSummaries: UnsafeMutablePointer<FrameSummary>
+    private let aheadPackets: UnsafeMutablePointer<DecodedPacket>
+    @exclusivity(unchecked) private var aheadNext = 0
+    @exclusivity(unchecked) private var aheadPending = 0
+    /// Records summed up before the one consumed (a power of two): its table lines were asked
+    /// for this many frames before (`prefetch`), as the analysing thread of two asks (six).
+    static let lookAhead = 8
+    /// When `consumeAhead` looks ahead.
+    public enum LookAhead: Sendable {
+        /// Where the tables a frame touches are likely beyond the caches: more than
+        /// `flowsForLookAhead` live flows, or copy digests looked up (a second capture point).
+        /// Decided after `firstLookAheadReview` frames, then every `lookAheadReview`. Elsewhere
+        /// looking ahead only costs (the 64-byte benchmark capture's 256 flows at one point: 28
+        /// instructions a frame).
+        case whereTablesAreLarge
+        /// Never: every record is consumed as it comes.
+        case never
+        /// On and off in turn every this many frames, from the first (tests).
+        case alternating(every: Int)
+    }
+    public var lookAhead = LookAhead.whereTablesAreLarge
+    /// Whether `consumeAhead` looks ahead now, and the frame count at which it decides again.
+    @exclusivity(unchecked) private var looksAhead = false
+    @exclusivity(unchecked) private var lookAheadReviewAt = 0
+    static let firstLookAheadReview = 4096
+    static let lookAheadReview = 1 << 16
+    static let flowsForLookAhead = 2048
+    /// Records `consumeAhead` looked ahead of.
+    public var framesLookedAhead: Int { aheadNext }
 
     public init(options: Options = Options()) {
         self.options = options
@@ -130,6 +161,10 @@ public final class Analysis {
         scratch.initialize(to: DecodedPacket(linkType: .ethernet, capturedLength: 0))
         scratchSummary = .allocate(capacity: 1)
         scratchSummary.initialize(to: FrameSummary())
+        aheadSummaries = .allocate(capacity: Self.lookAhead)
+        aheadSummaries.initialize(repeating: FrameSummary(), count: Self.lookAhead)
+        aheadPackets = .allocate(capacity: Self.lookAhead)
+        aheadPackets.initialize(repeating: DecodedPacket(linkType: .ethernet, capturedLength: 0), count: Self.lookAhead)
         binWidth = options.bin
         runsHosts = options.parts.contains(.hosts)
         runsTraffic = options.parts.contains(.traffic)
@@ -147,6 +182,9 @@ public final class Analysis {
         scratch.deinitialize(count: 1)
         scratch.deallocate()
         scratchSummary.deallocate()
+        aheadSummaries.deallocate()
+        aheadPackets.deinitialize(count: Self.lookAhead)
+        aheadPackets.deallocate()
         interfaceTotals.deallocate()
         openBins.deallocate()
     }
@@ -160,6 +198,64 @@ public final class Analysis {
         // tracker needs it while the record's bytes are at hand.
         scratchSummary.pointee.fill(record, decodingWith: decoder, into: scratch, digests: runsHosts, keepingCommonPacketBack: packetsRarelyRead)
         consume(scratchSummary, decoded: scratch)
+    }
+
+    /// Consumes `record` after the next `lookAhead - 1` records, in order: summed up and decoded
+    /// now, the lines of the tables it will touch asked for now (`prefetch`), so that they are
+    /// in the cache when it is analysed. One thread's way through a capture whose frames touch
+    /// more than the caches hold (a flow table, the copy digests of several capture points): the
+    /// hairpin scenario at scale 60, one thread, 96 -> 80 ms. The record's bytes must stay valid
+    /// until then, as a mapped file's do. `finishAhead` consumes those still held.
+    @inline(__always)
+    public func consumeAhead(_ record: Record) {
+        if packets >= lookAheadReviewAt { reviewLookAhead() }
+        guard looksAhead else {
+            consume(record)
+            return
+        }
+        let slot = aheadNext & (Self.lookAhead - 1)
+        let summary = aheadSummaries + slot, packet = aheadPackets + slot
+        // The slot to fill holds the oldest record, when every slot is taken.
+        if aheadPending == Self.lookAhead {
+            consume(summary, decoded: packet)
+        } else {
+            aheadPending &+= 1
+        }
+        summary.pointee.fill(record, decodingWith: decoder, into: packet, digests: runsHosts, keepingCommonPacketBack: packetsRarelyRead)
+        prefetch(for: summary)
+        aheadNext &+= 1
+    }
+
+    /// Decides whether `consumeAhead` looks ahead from now on (`lookAhead`).
+    @inline(never)
+    private func reviewLookAhead() {
+        let wanted: Bool
+        let interval: Int
+        switch lookAhead {
+        case .whereTablesAreLarge:
+            wanted = packets > 0 && (flows.count > Self.flowsForLookAhead || sightings.looksUpCopies)
+            interval = packets < Self.firstLookAheadReview ? Self.firstLookAheadReview : Self.lookAheadReview
+        case .never:
+            wanted = false
+            interval = .max
+        case .alternating(let every):
+            wanted = !looksAhead
+            interval = max(1, every)
+        }
+        // Records held are consumed before the next is consumed as it comes.
+        if looksAhead && !wanted { finishAhead() }
+        looksAhead = wanted
+        // Frames consumed from here: while looking ahead, the first `lookAhead` records are only held.
+        lookAheadReviewAt = packets.addingReportingOverflow(interval).overflow ? .max : packets + interval
+    }
+
+    /// Consumes the records `consumeAhead` still holds, in order.
+    public func finishAhead() {
+        for index in 0..<aheadPending {
+            let slot = (aheadNext &- aheadPending &+ index) & (Self.lookAhead - 1)
+            consume(aheadSummaries + slot, decoded: aheadPackets + slot)
+        }
+        aheadPending = 0
     }
 
     /// Consumes a frame by its summary (`FrameSummary`), maybe worked out on another thread. The
@@ -235,8 +331,10 @@ public final class Analysis {
     /// Asks for the lines the frame summarised by `frame` will touch, a few frames ahead of it:
     /// the first probe of its flow, at the place its hash picks, the set of its copy digest, or
     /// its bytes when it is to be summed up here.
+    /// The summary is lent by address, as to `consume`: passed as a value, it was copied.
     @inline(__always)
-    public func prefetch(for frame: FrameSummary) {
+    public func prefetch(for summary: UnsafePointer<FrameSummary>) {
+        var frame: FrameSummary { summary.pointee }
         if runsTraffic, frame.hasFlow { flows.prefetch(hash: frame.flowHash) }
         if runsHosts, !frame.isUnsummed { sightings.prefetch(digest: frame.mirrorDigest) }
         // A frame left unsummed is read here: its headers, from the other core's cache or memory.

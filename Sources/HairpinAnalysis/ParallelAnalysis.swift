@@ -66,6 +66,8 @@ public enum ParallelAnalysis {
         public var unsummedFrames = 0
         /// The capture was read twice: it was not in time order as first assumed (`run`).
         public var readAgain = false
+        /// Frames one thread analysed a few records after it summed them up (`Analysis.consumeAhead`).
+        public var lookAheadFrames = 0
     }
 
     /// Reads every record of `paths` in time order, keeps those `filter` passes and hands them to
@@ -83,12 +85,14 @@ public enum ParallelAnalysis {
     public static func run(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
                            threads: Int, evenForSmallInputs: Bool = true, solo: SoloPolicy = .measured,
                            unsummed: UnsummedPolicy = .whileAnalysisKeepsUp, pinsThreads: Bool = true, assumingOrder: Bool = true,
+                           lookAhead: Analysis.LookAhead = .whereTablesAreLarge,
                            observe: ((_ frame: Int, _ timestamp: Int64, _ originalLength: Int) -> Void)? = nil) throws -> Outcome {
         func analyse(assumingOrder: Bool) throws -> Outcome {
             var reading = reading
             reading.assumesTimeOrder = assumingOrder
             return try runOnce(paths: paths, reading: reading, filter: filter, options: options, threads: threads,
-                               evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads, observe: observe)
+                               evenForSmallInputs: evenForSmallInputs, solo: solo, unsummed: unsummed, pinsThreads: pinsThreads,
+                               lookAhead: lookAhead, observe: observe)
         }
         do {
             // In a scope of its own: a dropped analysis's state and mapping are freed before the
@@ -103,6 +107,7 @@ public enum ParallelAnalysis {
 
     private static func runOnce(paths: [String], reading: CaptureReader.Options, filter: String?, options: Analysis.Options,
                                 threads: Int, evenForSmallInputs: Bool, solo: SoloPolicy, unsummed: UnsummedPolicy, pinsThreads: Bool,
+                                lookAhead: Analysis.LookAhead,
                                 observe: ((_ frame: Int, _ timestamp: Int64, _ originalLength: Int) -> Void)?) throws -> Outcome {
         let reader = try CaptureReader(paths: paths, options: reading)
         let filter = try filter.map { try PacketFilter(expression: $0) }
@@ -111,12 +116,30 @@ public enum ParallelAnalysis {
         guard threads >= 2, evenForSmallInputs || large else {
             StandbyThread.shared.release()
             let analysis = Analysis(options: options)
-            try reader.forEachFrame(passing: filter) { frame, record in
-                analysis.consume(record)
-                observe?(frame, record.timestamp, record.originalLength)
-                return true
+            analysis.lookAhead = lookAhead
+            // Mapped files' records stay valid: each is analysed a few records later, its table
+            // lines asked for meanwhile (`consumeAhead`). `observe` sees each as it is analysed.
+            if reader.mappedBytes != nil && observe == nil {
+                do {
+                    try reader.forEachFrame(passing: filter) { _, record in
+                        analysis.consumeAhead(record)
+                        return true
+                    }
+                } catch {
+                    analysis.finishAhead()
+                    throw error
+                }
+                analysis.finishAhead()
+            } else {
+                try reader.forEachFrame(passing: filter) { frame, record in
+                    analysis.consume(record)
+                    observe?(frame, record.timestamp, record.originalLength)
+                    return true
+                }
             }
-            return Outcome(analysis: analysis, reader: reader, threads: 1)
+            var outcome = Outcome(analysis: analysis, reader: reader, threads: 1)
+            outcome.lookAheadFrames = analysis.framesLookedAhead
+            return outcome
         }
         // Three threads: one reads and decodes, the halves of the trackers run on the others.
         let halves = threads >= 3 && options.parts == .all
@@ -191,7 +214,7 @@ public enum ParallelAnalysis {
     private struct AnalysingConsumer: RingConsumer {
         let analysis: Analysis
         @inline(__always)
-        func prefetch(for summary: UnsafePointer<FrameSummary>) { analysis.prefetch(for: summary.pointee) }
+        func prefetch(for summary: UnsafePointer<FrameSummary>) { analysis.prefetch(for: summary) }
         @inline(__always)
         func consume(frame: Int, decoded: UnsafePointer<DecodedPacket>, summary: UnsafePointer<FrameSummary>) {
             if summary.pointee.isUnsummed {

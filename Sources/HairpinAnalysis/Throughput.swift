@@ -26,6 +26,9 @@ public enum Throughput {
         /// analysing thread to sum up while that one kept up (`UnsummedPolicy`). Nil otherwise.
         public var soloFrames: Int?
         public var unsummedFrames: Int?
+        /// An analysis on one thread: frames it analysed a few records after summing them up, their
+        /// table lines asked for meanwhile (`Analysis.LookAhead`). Nil otherwise.
+        public var lookAheadFrames: Int?
         /// An analysis that read its capture again through the reorder window, the capture not
         /// being in time order as first assumed (`ParallelAnalysis.run`).
         public var readAgain = false
@@ -53,7 +56,11 @@ public enum Throughput {
             pass.checksum = report.uplinks.count &+ report.flows.tracked &+ report.paths.count
             pass.threads = outcome.threads
             pass.readAgain = outcome.readAgain
-            if outcome.threads >= 2 { (pass.soloFrames, pass.unsummedFrames) = (outcome.soloFrames, outcome.unsummedFrames) }
+            if outcome.threads >= 2 {
+                (pass.soloFrames, pass.unsummedFrames) = (outcome.soloFrames, outcome.unsummedFrames)
+            } else {
+                pass.lookAheadFrames = outcome.lookAheadFrames
+            }
             return pass
         }
         if threads >= 2, paths.count == 1, reorderWindow == 0,

@@ -94,6 +94,7 @@ struct Bench: ParsableCommand {
                              ("wire_bytes_per_second", .double(Double(row.pass.originalBytes) / max(row.seconds, 1e-9))),
                              ("solo_frames", row.pass.soloFrames.map { .int($0) } ?? .null),
                              ("unsummed_frames", row.pass.unsummedFrames.map { .int($0) } ?? .null),
+                             ("look_ahead_frames", row.pass.lookAheadFrames.map { .int($0) } ?? .null),
                              ("read_again", .bool(row.pass.readAgain))])
                 })),
             ])
@@ -122,8 +123,12 @@ struct Bench: ParsableCommand {
     /// How the reading and analysing threads of the median analyze run shared the frames: which
     /// side was the slower (README, Benchmarks).
     private func balanceText(_ pass: Throughput.Pass) -> String? {
-        guard let solo = pass.soloFrames, let unsummed = pass.unsummedFrames, pass.records > 0 else { return nil }
         func share(_ frames: Int) -> String { "\(frames) frames (\(Units.fixed(Double(frames) * 100 / Double(pass.records), digits: 1))%)" }
+        if let ahead = pass.lookAheadFrames, pass.records > 0 {
+            return "analyze, 1 thread (median run): \(share(ahead)) analysed a few records after they were summed up, the lines of the "
+                + "tables they touch asked for meanwhile (many flows, or copies from several capture points)"
+        }
+        guard let solo = pass.soloFrames, let unsummed = pass.unsummedFrames, pass.records > 0 else { return nil }
         return "analyze, \(pass.threads) threads (median run): the reading thread analysed \(share(solo)) itself while the analysing "
             + "thread lagged, and left \(share(unsummed)) to it to sum up while it kept up"
     }

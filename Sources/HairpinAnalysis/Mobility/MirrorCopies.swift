@@ -86,6 +86,8 @@ struct MirrorCopies {
 
     /// Slots in the table now.
     var slotCount: Int { table.count }
+    /// Whether frames are looked up in the table: a second capture point showed.
+    var looksUp: Bool { !singlePoint }
 
     /// True when the frame was already seen at another point (capture interface, ERSPAN session,
     /// SLL2 interface: `point` identifies one) within the window.

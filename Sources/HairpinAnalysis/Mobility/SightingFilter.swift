@@ -25,6 +25,8 @@ public struct SightingFilter {
 
     /// Delays between the capture points that saw the same frames (clock offsets, R0).
     var clockPairs: ClockPairs { copies.clock }
+    /// Whether each frame's copy digest is looked up in a table (`MirrorCopies.looksUp`).
+    var looksUpCopies: Bool { enabled && copies.looksUp }
 
     init(copyWindow: Int64, directionMeaning: DirectionMeaning, enabled: Bool) {
         copies = MirrorCopies(slots: enabled ? 1 << 14 : MirrorCopies.ways, maximumSlots: enabled ? 1 << 20 : MirrorCopies.ways,
