@@ -204,7 +204,7 @@ public final class Analysis {
     /// now, the lines of the tables it will touch asked for now (`prefetch`), so that they are
     /// in the cache when it is analysed. One thread's way through a capture whose frames touch
     /// more than the caches hold (a flow table, the copy digests of several capture points): the
-    /// hairpin scenario at scale 60, one thread, 96 -> 80 ms. The record's bytes must stay valid
+    /// hairpin scenario at scale 60, one thread, 74 -> 52 ms. The record's bytes must stay valid
     /// until then, as a mapped file's do. `finishAhead` consumes those still held.
     @inline(__always)
     public func consumeAhead(_ record: Record) {
