@@ -121,7 +121,7 @@ struct Bench: ParsableCommand {
     }
 
     /// How the reading and analysing threads of the median analyze run shared the frames: which
-    /// side was the slower (README, Benchmarks).
+    /// side was the slower (README, Benchmarks); on one thread, how many frames it looked ahead of.
     private func balanceText(_ pass: Throughput.Pass) -> String? {
         func share(_ frames: Int) -> String { "\(frames) frames (\(Units.fixed(Double(frames) * 100 / Double(pass.records), digits: 1))%)" }
         if let ahead = pass.lookAheadFrames, pass.records > 0 {
