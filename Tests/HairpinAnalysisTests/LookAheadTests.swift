@@ -85,4 +85,26 @@ import HairpinCapture
         #expect(measured.report == plain.report)
         #expect(measured.lookAheadFrames == plain.report.capture.packets - 4_096)
     }
+
+    /// Real captures written by others: out of order (read again through the reorder window),
+    /// damaged, cut short, pcap and pcapng of many interfaces. Looking ahead on and off every
+    /// three frames gives the report of every record consumed as it comes, or the same error.
+    @Test(.enabled(if: RealCaptures.available, "needs ../shared/captures/real: skipped"),
+          arguments: RealCaptures.files(in: ["arp", "corrupt", "encap", "fhrp", "formats", "mixed"]))
+    func realCapturesGiveTheSameReport(_ file: String) throws {
+        let path = RealCaptures.root.appendingPathComponent(file).path
+        let plain = Result { try Self.analyse(path, lookAhead: .never) }
+        let ahead = Result { try Self.analyse(path, lookAhead: .alternating(every: 3)) }
+        switch (plain, ahead) {
+        case let (.success(plain), .success(ahead)):
+            #expect(ahead.report == plain.report, "\(file)")
+            #expect(plain.lookAheadFrames == 0)
+            // Not a stream (every real capture is read mapped): some frames were looked ahead of.
+            if plain.report.capture.packets > 3 { #expect(ahead.lookAheadFrames > 0, "\(file)") }
+        case let (.failure(plain), .failure(ahead)):
+            #expect("\(ahead)" == "\(plain)", "\(file)")
+        default:
+            Issue.record("\(file): one way failed, the other did not")
+        }
+    }
 }
