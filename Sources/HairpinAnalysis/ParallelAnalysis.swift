@@ -119,15 +119,11 @@ public enum ParallelAnalysis {
             analysis.lookAhead = lookAhead
             // Mapped files' records stay valid: each is analysed a few records later, its table
             // lines asked for meanwhile (`consumeAhead`). `observe` sees each as it is analysed.
+            // A reading error drops the analysis: the records held need no draining then.
             if reader.mappedBytes != nil && observe == nil {
-                do {
-                    try reader.forEachFrame(passing: filter) { _, record in
-                        analysis.consumeAhead(record)
-                        return true
-                    }
-                } catch {
-                    analysis.finishAhead()
-                    throw error
+                try reader.forEachFrame(passing: filter) { _, record in
+                    analysis.consumeAhead(record)
+                    return true
                 }
                 analysis.finishAhead()
             } else {
