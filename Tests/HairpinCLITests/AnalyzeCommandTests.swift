@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import HairpinCapture
 
 /// `hairpin analyze` on the shipped scenario captures: the report is the one beside the
 /// capture byte for byte, and it agrees with what the scenario's truth says happened.
 @Suite struct AnalyzeCommandTests {
     static let scenarios = ["steady-state", "vmotion-hsrp-hairpin", "vmotion-hsrp-asymmetric", "glbp-split", "vrrp-qemu",
-                            "fhrp-isolation", "multi-nic-vmotion", "hyperv-decoys", "erspan-mirror", "kvm-flip-flop"]
+                            "fhrp-isolation", "multi-nic-vmotion", "hyperv-decoys", "erspan-mirror", "kvm-flip-flop", "vxlan-overlay"]
 
     func object(_ data: Data) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -157,6 +158,27 @@ import Testing
         let notACapture = try Hairpin.run(["analyze", "README.md"])
         #expect(notACapture.status == 1)
         #expect(notACapture.stderr.hasPrefix("Error: README.md: offset 0: not a pcap or pcapng capture"), "\(notACapture.stderr)")
+    }
+
+    /// A transfer in a VXLAN overlay is one flow of its tenants' addresses on its VNI, counted at
+    /// the DCI with the tunnel's headers: every byte the link carried for it.
+    @Test func overlayTransferIsATalkerOfItsVNI() throws {
+        let report = try object(try Hairpin.run(["analyze", "--json", "Captures/vxlan-overlay.pcapng"]).stdoutData)
+        let uplinks = try #require(report["uplinks"] as? [[String: Any]])
+        let dci = try #require(uplinks.first { $0["name"] as? String == "dci" })
+        let overlay = try #require((dci["top_talkers"] as? [[String: Any]])?.first)
+        #expect(overlay["endpoints"] as? String == "172.16.0.1:50000 <-> 172.16.0.2:443 tcp vni 5001")
+        // The wire bytes of the DCI's frames to or from UDP 4789, read straight from the records:
+        // the DCI (interface 4) carries no other UDP to that port.
+        let reader = try CaptureReader(paths: [Hairpin.packageRoot.appendingPathComponent("Captures/vxlan-overlay.pcapng").path])
+        var wire = 0
+        try reader.forEachFrame(passing: nil) { _, record in
+            // Tagged Ethernet and a 20-byte IPv4 header: the UDP destination port at 40.
+            if record.interface == 4, record.bytes.count >= 42, record.bytes[40] == 0x12, record.bytes[41] == 0xB5 { wire += record.originalLength }
+            return true
+        }
+        #expect(wire > 24 * 1_048_576)
+        #expect(overlay["bytes"] as? Int == wire)
     }
 
     @Test func decoysAreNotMigrations() throws {

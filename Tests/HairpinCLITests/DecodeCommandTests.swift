@@ -108,7 +108,7 @@ import Testing
 @Suite struct SynthCommandTests {
     @Test func listsPrintsAndGeneratesWithTruth() throws {
         let list = try Hairpin.run(["synth", "--list"])
-        #expect(list.stdout.split(separator: "\n").count == 10)
+        #expect(list.stdout.split(separator: "\n").count == 11)
         let yaml = try Hairpin.run(["synth", "--print", "glbp-split"])
         #expect(yaml.stdout.hasPrefix("name: glbp-split"))
         let directory = try Hairpin.temporaryDirectory("cli")

@@ -62,7 +62,7 @@ struct ReadBack {
     static let names = BuiltinScenarios.all.map(\.name)
 
     @Test func builtinsParse() throws {
-        #expect(Self.names.count == 10)
+        #expect(Self.names.count == 11)
         for name in Self.names {
             let scenario = try Scenario.parse(yaml: BuiltinScenarios.yaml(named: name)!)
             #expect(scenario.name == name)
@@ -82,6 +82,11 @@ struct ReadBack {
             #expect { try Scenario.parse(yaml: changed) } throws: { "\($0)".contains(key) }
         }
         #expect(try Scenario.parse(yaml: yaml).name == "vmotion-hsrp-hairpin")
+        // A VNI is 24 bits.
+        let overlay = try #require(BuiltinScenarios.yaml(named: "vxlan-overlay"))
+        #expect(overlay.contains("vni: 5001"))
+        #expect { try Scenario.parse(yaml: overlay.replacingOccurrences(of: "vni: 5001", with: "vni: 16777216")) } throws: { "\($0)".contains("vni") }
+        #expect(try Scenario.parse(yaml: overlay.replacingOccurrences(of: "vni: 5001", with: "vni: 16777215")).background.first?.vni == 0xFF_FFFF)
     }
 
     @Test func yamlErrorsSayWhere() {

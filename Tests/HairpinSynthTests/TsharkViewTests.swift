@@ -55,6 +55,19 @@ struct TsharkViewTests {
         #expect(rows == ["00:00:5e:00:01:14\t10.100.0.2\t255\t3\t20\t200\t10.100.0.1\t1"])
     }
 
+    @Test func vxlanFieldsAreTheScenarios() throws {
+        let generated = try Generated("vxlan-overlay")
+        defer { generated.remove() }
+        // The opening SYN of each overlay transfer: the underlay's tag, end points and port, the
+        // VNI, the tenants' MACs and addresses.
+        let syns = try TsharkRun.fields(generated.path, filter: "vxlan && tcp.flags.syn == 1 && tcp.flags.ack == 0",
+                                        ["frame.interface_name", "vlan.id", "ip.src", "ip.dst", "udp.dstport", "vxlan.vni", "eth.src", "tcp.dstport"])
+        #expect(syns == ["dci\t200\t10.200.0.12,172.16.0.1\t10.200.0.22,172.16.0.2\t4789\t5001\t00:50:56:6a:00:02,00:50:56:f0:00:01\t443",
+                         "esx-a1-uplink\t200\t10.200.0.12,172.16.1.1\t10.200.0.11,172.16.1.2\t4789\t5001\t00:50:56:6a:00:02,00:50:56:f0:01:01\t5201"])
+        // The UDP checksum is left out, as tunnel end points send it over IPv4.
+        #expect(try TsharkRun.fields(generated.path, filter: "vxlan", ["udp.checksum"]) == ["0x0000"])
+    }
+
     @Test func rarpAndErspanFieldsAreTheScenarios() throws {
         let generated = try Generated("erspan-mirror")
         defer { generated.remove() }

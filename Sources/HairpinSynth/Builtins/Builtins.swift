@@ -12,6 +12,7 @@ public enum BuiltinScenarios {
         ("hyperv-decoys", "Hyper-V live migration on TCP 6600 with a gratuitous ARP reply, beside decoy bulk flows", hypervDecoys),
         ("erspan-mirror", "vmotion-hsrp-hairpin seen through ERSPAN: every capture point mirrored into one file", erspanMirror),
         ("kvm-flip-flop", "QEMU/KVM migration where the source host announces the VM again: the MAC flips back twice before it settles", kvmFlipFlop),
+        ("vxlan-overlay", "vmotion-hsrp-hairpin beside tenant transfers in a VXLAN overlay (VNI 5001) across the uplinks and the DCI", vxlanOverlay),
     ]
 
     public static func yaml(named name: String) -> String? { all.first { $0.name == name }?.yaml }
@@ -313,4 +314,18 @@ public enum BuiltinScenarios {
         """,
         migrations: vmotionApp1,
         captureMode: "erspan")
+
+    static let vxlanOverlay = twoSites(
+        name: "vxlan-overlay",
+        description: "The vmotion-hsrp-hairpin story beside tenant traffic in a VXLAN overlay, as a hypervisor's overlay (NSX) carries it: two bulk transfers between tenant VMs, one across the DCI and one within dc-a, travel in VXLAN (UDP 4789, VNI 5001) between the hosts' VMkernel addresses. The migration and app1's own traffic stay on their VLANs.",
+        gateways: hsrpStretched,
+        flows: """
+          - {vm: app1, peer: client, port: 443, requests_per_s: 25, return_via: ra1}
+        """,
+        migrations: vmotionApp1,
+        extra: """
+        background:
+          - {from: esx-a2, to: esx-b2, port: 443, start_s: 0.5, megabytes: 24, rate_gbps: 5, mtu: 8950, vni: 5001}
+          - {from: esx-a2, to: esx-a1, port: 5201, start_s: 1, megabytes: 4, rate_gbps: 2, mtu: 1450, vni: 5001}
+        """)
 }

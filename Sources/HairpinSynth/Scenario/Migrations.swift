@@ -185,6 +185,11 @@ extension Synthesizer {
         }
     }
 
+    /// 00:50:56:f0:`place`:`end`, a tenant VM of an overlay transfer.
+    static func tenantMAC(_ place: UInt8, _ end: UInt8) -> MACAddress {
+        MACAddress(rawValue: 0x0050_56F0_0000 | UInt64(place) << 8 | UInt64(end))
+    }
+
     func generateBackground() throws {
         for (index, transfer) in world.scenario.background.enumerated() {
             let from = try world.host(transfer.from), to = try world.host(transfer.to)
@@ -192,10 +197,21 @@ extension Synthesizer {
             let forward = path(world.unicast(from: .host(from), to: .host(to)))
             let reverse = path(world.unicast(from: .host(to), to: .host(from)))
             let oneWay = 2 * world.linkLatency + (source.site == destination.site ? 0 : world.dciLatency)
-            streams.append(BulkStream(sourceMAC: source.mac, destinationMAC: destination.mac, vlan: source.vlan,
-                                      sourceIP: source.vmkernel[0], destinationIP: destination.vmkernel[0],
-                                      sourcePort: 50_000 + UInt16(index), destinationPort: transfer.port, mtu: transfer.mtu ?? 1500,
-                                      forwardPath: forward, reversePath: reverse))
+            if let vni = transfer.vni {
+                // The tenant VMs of an overlay transfer (`Scenario.BulkTransfer.vni`).
+                let place = UInt8(truncatingIfNeeded: index)
+                let tunnel = VXLANEncapsulation.Tunnel(sourceMAC: source.mac, destinationMAC: destination.mac, vlan: source.vlan,
+                                                       sourceIP: source.vmkernel[0], destinationIP: destination.vmkernel[0], vni: UInt32(vni))
+                streams.append(BulkStream(sourceMAC: Self.tenantMAC(place, 1), destinationMAC: Self.tenantMAC(place, 2), vlan: source.vlan,
+                                          sourceIP: IPv4Address(172, 16, place, 1), destinationIP: IPv4Address(172, 16, place, 2),
+                                          sourcePort: 50_000 + UInt16(index), destinationPort: transfer.port, mtu: transfer.mtu ?? 1500,
+                                          forwardPath: forward, reversePath: reverse, overlay: tunnel))
+            } else {
+                streams.append(BulkStream(sourceMAC: source.mac, destinationMAC: destination.mac, vlan: source.vlan,
+                                          sourceIP: source.vmkernel[0], destinationIP: destination.vmkernel[0],
+                                          sourcePort: 50_000 + UInt16(index), destinationPort: transfer.port, mtu: transfer.mtu ?? 1500,
+                                          forwardPath: forward, reversePath: reverse))
+            }
             let stream = streams.count - 1
             let start = at(transfer.startSeconds)
             emit(start, .bulk(stream: stream, kind: .syn), path: forward)

@@ -237,9 +237,14 @@ public struct Scenario: Codable, Sendable {
         public var megabytes: Double
         public var rateGbps: Double
         public var mtu: Int?
+        /// Carried in a VXLAN overlay with this VNI, the hosts' first addresses being the tunnel's
+        /// end points: the connection is then between two tenant VMs on those hosts, numbered by
+        /// the transfer's place N in the list (from 0): 00:50:56:f0:N:01 at 172.16.N.1 and
+        /// 00:50:56:f0:N:02 at 172.16.N.2, their frames untagged inside the tunnel.
+        public var vni: Int?
 
         enum CodingKeys: String, CodingKey {
-            case from, to, port, mtu
+            case from, to, port, mtu, vni
             case startSeconds = "start_s"
             case megabytes
             case rateGbps = "rate_gbps"
@@ -320,6 +325,7 @@ public struct Scenario: Codable, Sendable {
             number(transfer.megabytes, "megabytes of a background transfer", 0...10_000_000, aboveZero: true)
             number(transfer.rateGbps, "rate_gbps of a background transfer", 0...10_000, aboveZero: true)
             integer(transfer.mtu, "mtu of a background transfer", 576...9216)
+            integer(transfer.vni, "vni of a background transfer", 0...0xFF_FFFF)
         }
         for point in capturePoints { number(point.speedGbps, "speed_gbps of \(point.name)", 0...10_000, aboveZero: true) }
         if let first = problems.first { throw World.ScenarioError(description: first) }

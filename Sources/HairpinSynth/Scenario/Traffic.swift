@@ -36,11 +36,15 @@ final class BulkStream {
     let initialAcknowledgment: UInt32 = 5_000_000
     /// Bytes that open the data (QEMU's stream magic, say).
     let preamble: [UInt8]
+    /// The tunnel of a connection carried in a VXLAN overlay, forward: the addresses above are
+    /// then the tenant's, its frames untagged inside the tunnel (`vlan` is the underlay's).
+    let overlay: VXLANEncapsulation.Tunnel?
     private let payload: [UInt8]
     private let payloadSum: InternetChecksum
 
     init(sourceMAC: MACAddress, destinationMAC: MACAddress, vlan: UInt16, sourceIP: IPv4Address, destinationIP: IPv4Address,
-         sourcePort: UInt16, destinationPort: UInt16, mtu: Int, forwardPath: Int, reversePath: Int, preamble: [UInt8] = []) {
+         sourcePort: UInt16, destinationPort: UInt16, mtu: Int, forwardPath: Int, reversePath: Int, preamble: [UInt8] = [],
+         overlay: VXLANEncapsulation.Tunnel? = nil) {
         self.sourceMAC = sourceMAC
         self.destinationMAC = destinationMAC
         self.vlan = vlan
@@ -52,6 +56,7 @@ final class BulkStream {
         self.forwardPath = forwardPath
         self.reversePath = reversePath
         self.preamble = preamble
+        self.overlay = overlay
         payload = (0..<segmentSize).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         var sum = InternetChecksum()
         sum.add(payload)
@@ -122,7 +127,10 @@ final class BulkStream {
                                        sequence: sequence, acknowledgment: acknowledgment, flags: flags, window: 0xFFFF,
                                        options: options, payload: data, payloadSum: sum)
         let ip = IPPacket.ipv4(source: sIP, destination: dIP, protocol: 6, ttl: 64, payload: tcp)
-        return EthernetFrame.frame(destination: forward ? destinationMAC : sourceMAC, source: forward ? sourceMAC : destinationMAC,
-                                   vlans: [vlan], etherType: 0x0800, payload: ip)
+        let (sMAC, dMAC) = forward ? (sourceMAC, destinationMAC) : (destinationMAC, sourceMAC)
+        guard let overlay else { return EthernetFrame.frame(destination: dMAC, source: sMAC, vlans: [vlan], etherType: 0x0800, payload: ip) }
+        let inner = EthernetFrame.frame(destination: dMAC, source: sMAC, etherType: 0x0800, payload: ip)
+        return VXLANEncapsulation.wrap(inner, tunnel: forward ? overlay : overlay.reversed,
+                                       sourcePort: VXLANEncapsulation.sourcePort(innerSourcePort: sPort, innerDestinationPort: dPort))
     }
 }
