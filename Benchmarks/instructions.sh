@@ -20,14 +20,14 @@
 #   analyze   hairpin analyze --threads 1               the whole analysis, every tracker on
 #   analyze-once  what that run pays once (start-up, the command line, the report, exit): the
 #             count of its first file less its frames' share, in instructions, not a frame's
-#   print     hairpin decode: every packet printed as a line of text (the scenarios only)
-#   print-json  hairpin decode --json (the scenarios only)
+#   print     hairpin decode: every packet printed as a line of text (the first two scenarios)
+#   print-json  hairpin decode --json (the first two scenarios)
 # The inputs: Ethernet/IPv4/TCP frames of 64, 1514 and 9014 bytes (pcap, as the benchmark suite
 # writes them); 64-byte frames two to a flow (tcp-64-flows: 50,000 and 100,000 flows, all of one
 # size, so the report's work grows with the frames and counts in theirs: every flow ties at the
-# cut of the top talkers); and the built-in scenarios vmotion-hsrp-hairpin and erspan-mirror
-# (pcapng: VLAN tags, jumbo migration frames, HSRP, RARP, ERSPAN II), the second of each at twice
-# the scale.
+# cut of the top talkers); and the built-in scenarios vmotion-hsrp-hairpin, erspan-mirror and
+# vxlan-overlay (pcapng: VLAN tags, jumbo migration frames, HSRP, RARP, ERSPAN II, tenant TCP in
+# VXLAN), the second file of each at twice the scale.
 #
 # The release binary is built as `make release` builds it. TOLERANCE (percent, default 3) allows
 # for the C library, which picks its string functions by processor.
@@ -95,7 +95,7 @@ C
 "$(command -v cc || command -v clang)" -O2 -o "$work/frames" "$work/frames.c"
 
 # name, then how to make its two files ($1: 1 or 2, the multiple; $2: the path).
-inputs=(tcp-64 tcp-1514 tcp-9014 tcp-64-flows vmotion-hsrp-hairpin erspan-mirror)
+inputs=(tcp-64 tcp-1514 tcp-9014 tcp-64-flows vmotion-hsrp-hairpin erspan-mirror vxlan-overlay)
 make_input() {
     local name=$1 multiple=$2 path=$3
     case $name in

@@ -131,17 +131,24 @@ public struct FrameSummary: BitwiseCopyable {
     /// 1,093 M instructions).
     @_transparent
     mutating func fill(_ record: Record, common frame: CommonTCPFrame, digests: Bool) {
-        fill(record, common: frame, at: 0, digests: digests)
+        fill(record, common: frame, at: 0, segment: FlowKey.segment(of: frame), digests: digests)
     }
 
     /// Sums up a `MirroredTCPFrame` as `fill` sums up its decoded packet.
     @_transparent
     mutating func fill(_ record: Record, mirrored frame: MirroredTCPFrame, digests: Bool) {
-        fill(record, common: frame.inner, at: frame.innerOffset, digests: digests)
+        fill(record, common: frame.inner, at: frame.innerOffset, segment: FlowKey.segment(of: frame.inner), digests: digests)
         erspanSessionValue = frame.sessionID
         // At most 74 bytes in: the offset always fits.
         mirroredFrameOffset = UInt16(truncatingIfNeeded: frame.innerOffset)
         traits |= Self.mirroredBit | (frame.egress ? Self.egressBit : 0)
+    }
+
+    /// Sums up an `OverlayTCPFrame` as `fill` sums up its decoded packet: the tenant's frame on
+    /// its VNI's segment.
+    @_transparent
+    mutating func fill(_ record: Record, overlay frame: OverlayTCPFrame, digests: Bool) {
+        fill(record, common: frame.inner, at: frame.innerOffset, segment: FlowKey.segment(ofVNI: frame.vni), digests: digests)
     }
 
     /// Sums up `record` from its headers when it is a common TCP frame, plain or mirrored, its
@@ -156,20 +163,33 @@ public struct FrameSummary: BitwiseCopyable {
         return fillKeepingBackIfMirrored(record, decoder: decoder, digests: digests)
     }
 
-    /// `fillKeepingPacketBack` for a `MirroredTCPFrame`; false, and nothing written, for any
-    /// other frame. A call of its own, kept out of the plain common frame's path.
+    /// `fillKeepingPacketBack` for a `MirroredTCPFrame` or an `OverlayTCPFrame`; false, and
+    /// nothing written, for any other frame. A call of its own, kept out of the plain common
+    /// frame's path.
     @inline(never)
     private mutating func fillKeepingBackIfMirrored(_ record: Record, decoder: Decoder, digests: Bool) -> Bool {
-        guard let mirrored = decoder.mirroredTCPFrame(record.bytes, linkType: record.linkType) else { return false }
+        guard let mirrored = decoder.mirroredTCPFrame(record.bytes, linkType: record.linkType) else {
+            return fillKeepingBackIfInOverlay(record, decoder: decoder, digests: digests)
+        }
         fill(record, mirrored: mirrored, digests: digests)
+        deferPacket(of: record)
+        return true
+    }
+
+    /// `fillKeepingPacketBack` for an `OverlayTCPFrame`. A call of its own: inlined in
+    /// `fillKeepingBackIfMirrored`, it made a mirrored frame dearer.
+    @inline(never)
+    private mutating func fillKeepingBackIfInOverlay(_ record: Record, decoder: Decoder, digests: Bool) -> Bool {
+        guard let overlay = decoder.overlayTCPFrame(record.bytes, linkType: record.linkType) else { return false }
+        fill(record, overlay: overlay, digests: digests)
         deferPacket(of: record)
         return true
     }
 
     /// A `CommonTCPFrame` starting `start` bytes into the record (a mirrored one's).
     @_transparent
-    private mutating func fill(_ record: Record, common frame: CommonTCPFrame, at start: Int, digests: Bool) {
-        let (key, fromLow) = FlowKey.of(frame)
+    private mutating func fill(_ record: Record, common frame: CommonTCPFrame, at start: Int, segment: UInt32?, digests: Bool) {
+        let (key, fromLow) = FlowKey.of(frame, segment: segment ?? 0)
         flowKey = key
         flowHash = key.mixedHash
         var traits = Self.hasFlowBit | (fromLow ? Self.fromLowBit : 0) | fillFromRecord(record)
@@ -181,7 +201,7 @@ public struct FrameSummary: BitwiseCopyable {
         traits |= Self.hasSourceMACBit | Self.hasDestinationMACBit | Self.hasTCPFlagsBit | Self.hasPayloadLengthBit
         if Self.startsWithQEMUMagic(record.bytes, at: start + frame.payloadOffset) { traits |= Self.qemuMagicBit }
         // The key holds the segment already (`FlowKey.of`): only whether there is one is told here.
-        if FlowKey.segment(of: frame) != nil { traits |= Self.hasSegmentBit }
+        if segment != nil { traits |= Self.hasSegmentBit }
         ttlValue = frame.ttl
         ipIdentificationValue = frame.ipIdentification
         tcpSequenceValue = frame.sequence

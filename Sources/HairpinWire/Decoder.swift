@@ -53,7 +53,8 @@ public struct Decoder: Sendable {
         withUnsafeMutablePointer(to: &packet) { storage in
             var walk = FrameWalk(bytes: ByteView(base: base, count: bytes.count), storage: storage, decoder: self)
             if linkType == .ethernet && takesCommonFramesDirectly
-                && (walk.commonTCPFrame(resetting: reused) || walk.mirroredTCPFrame(resetting: reused)) { return }
+                && (walk.commonTCPFrame(resetting: reused) || walk.mirroredTCPFrame(resetting: reused)
+                    || walk.overlayTCPFrameApart(resetting: reused)) { return }
             if reused { storage.pointee.reset(linkType: linkType, capturedLength: bytes.count) }
             walk.run(linkType)
         }

@@ -91,13 +91,6 @@ extension FrameWalk {
     mutating func mirroredTCPFrame(resetting: Bool) -> Bool {
         guard decoder.takesMirroredFramesDirectly, let frame = MirroredTCPFrame(bytes) else { return false }
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
-        var layers = LayerPath()
-        layers.append(.link)
-        if frame.isOuterTagged { layers.append(.vlan) }
-        layers.append(.ipv4)
-        layers.append(.gre)
-        layers.append(.erspan)
-        packet.layers = layers
         let network = frame.greOffset - IPv4Header.minimumLength
         var info = TunnelInfo(gre: GREHeader(flags: bytes.u16(frame.greOffset), protocolType: bytes.u16(frame.greOffset + 2)),
                               at: frame.greOffset, in: bytes, outerSource: .v4(bytes.ipv4(network + IPv4Header.Field.source)),
@@ -107,11 +100,27 @@ extension FrameWalk {
             : ERSPANHeader.parseTypeII(bytes, at: frame.erspanOffset)
         info.kind = frame.isTypeIII ? .erspanIII : .erspanII
         info.erspan = header
-        packet.tunnel = info
         packet.erspan = header
-        packet.tunnelCount = 1
-        packet.innerFrameOffset = frame.innerOffset
-        fill(frame.inner, at: frame.innerOffset)
+        fillTunnelled(frame.inner, at: frame.innerOffset, outerTagged: frame.isOuterTagged, tunnelLayers: (.gre, .erspan), tunnel: info)
         return true
+    }
+
+    /// What the straight passes over a tunnelled common frame (`MirroredTCPFrame`,
+    /// `OverlayTCPFrame`) write alike: the layers (link, the outer tag, IPv4, then the tunnel's
+    /// two), the tunnel, then the inner frame at `innerOffset` as `commonTCPFrame` fills it.
+    @inline(__always)
+    mutating func fillTunnelled(_ inner: CommonTCPFrame, at innerOffset: Int, outerTagged: Bool, tunnelLayers: (Layer, Layer),
+                                tunnel info: TunnelInfo) {
+        var layers = LayerPath()
+        layers.append(.link)
+        if outerTagged { layers.append(.vlan) }
+        layers.append(.ipv4)
+        layers.append(tunnelLayers.0)
+        layers.append(tunnelLayers.1)
+        packet.layers = layers
+        packet.tunnel = info
+        packet.tunnelCount = 1
+        packet.innerFrameOffset = innerOffset
+        fill(inner, at: innerOffset)
     }
 }

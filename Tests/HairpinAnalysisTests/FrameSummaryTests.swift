@@ -100,7 +100,7 @@ struct FrameSummaryTests {
                 print("FrameSummaryTests: ../shared/captures/real/\(folder) is absent; its captures are not compared")
             }
         }
-        var common = 0, mirrored = 0, others = 0
+        var common = 0, mirrored = 0, overlay = 0, others = 0
         for path in paths {
             guard let reader = try? CaptureReader(paths: [path]) else { continue }
             var frame = 0
@@ -109,15 +109,17 @@ struct FrameSummaryTests {
                 switch Self.compareDirectAndDecoded(record, "\(path) frame \(frame)") {
                 case .common: common += 1
                 case .mirrored: mirrored += 1
+                case .overlay: overlay += 1
                 case nil: others += 1
                 }
             }
         }
         #expect(common > 10_000 && others > 1_000, "\(common) common frames, \(others) others")
         #expect(mirrored > 5_000, "the ERSPAN scenario mirrors mostly TCP: \(mirrored) mirrored common frames")
+        #expect(overlay > 5_000, "the overlay scenario carries TCP in VXLAN: \(overlay) common frames in an overlay")
     }
 
-    enum DirectKind { case common, mirrored }
+    enum DirectKind { case common, mirrored, overlay }
 
     /// Sums `record` up from its decoded packet and, when it is a common frame, plain or mirrored,
     /// from its headers alone, and expects the same summary and path fields from both.
@@ -137,6 +139,9 @@ struct FrameSummaryTests {
         } else if let headers = Decoder().mirroredTCPFrame(record.bytes, linkType: record.linkType) {
             direct.fill(record, mirrored: headers, digests: true)
             kind = .mirrored
+        } else if let headers = Decoder().overlayTCPFrame(record.bytes, linkType: record.linkType) {
+            direct.fill(record, overlay: headers, digests: true)
+            kind = .overlay
         } else {
             return nil
         }
@@ -185,23 +190,77 @@ struct FrameSummaryTests {
         // Cut short: the payload's 6 bytes may go, not a byte of the mirrored TCP header.
         for cut in 1...typeII.count { add("type II cut by \(cut)", Array(typeII.dropLast(cut)), taken: cut <= 6) }
         for cut in 1...platform.count { add("platform cut by \(cut)", Array(platform.dropLast(cut)), taken: cut <= 6) }
+        Self.expectEdges(variants, taken: .mirrored) { #expect($0.erspan != nil, "\($1)") }
+        #expect(variants.filter(\.taken).count == 18)
+    }
+
+    /// Each variant summed up and decoded alike by the straight passes and the general walk,
+    /// taken by the straight pass of `kind` when it says so; `check` sees each taken one decoded.
+    static func expectEdges(_ variants: [(name: String, bytes: [UInt8], taken: Bool)], taken kind: DirectKind,
+                            check: (DecodedPacket, String) -> Void) {
+        var walking = Decoder()
+        walking.takesCommonFramesDirectly = false
         for variant in variants {
             variant.bytes.withUnsafeBytes { raw in
                 let record = Record(interface: 0, linkType: .ethernet, timestamp: 1_000, originalLength: variant.bytes.count, bytes: raw,
                                     direction: .unknown, flags: 0, fileIndex: 0, fileOffset: 0, hasTimestamp: true)
-                let kind = Self.compareDirectAndDecoded(record, variant.name)
-                #expect((kind == .mirrored) == variant.taken, "\(variant.name)")
-                // Decoded alike by the straight pass and the general walk.
-                var walking = Decoder()
-                walking.takesCommonFramesDirectly = false
-                #expect(Decoder().decode(raw, linkType: .ethernet).everyField == walking.decode(raw, linkType: .ethernet).everyField,
-                        "\(variant.name)")
-                if variant.taken {
-                    #expect(Decoder().decode(raw, linkType: .ethernet).erspan != nil, "\(variant.name)")
-                }
+                #expect((Self.compareDirectAndDecoded(record, variant.name) == kind) == variant.taken, "\(variant.name)")
+                let packet = Decoder().decode(raw, linkType: .ethernet)
+                #expect(packet.everyField == walking.decode(raw, linkType: .ethernet).everyField, "\(variant.name)")
+                if variant.taken { check(packet, variant.name) }
             }
         }
-        #expect(variants.filter(\.taken).count == 18)
+    }
+
+    /// Frames in a VXLAN overlay at the edges of what the straight pass takes, each summed up and
+    /// decoded alike both ways: to or from port 4789, the outer frame tagged or not, an outer total
+    /// length of 0; and declined: another port (8472 may be OTV, 4790 is VXLAN-GPE), outer IP
+    /// options or a fragment, a short total length, the tenant's frame not a common TCP one, every cut.
+    @Test func overlayFramesAtTheEdgesSumUpAsDecoded() {
+        var variants: [(name: String, bytes: [UInt8], taken: Bool)] = []
+        func add(_ name: String, _ bytes: [UInt8], taken: Bool) { variants.append((name, bytes, taken)) }
+        let tagged = Self.overlayFrame()
+        add("VXLAN to 4789", tagged, taken: true)
+        add("VXLAN from 4789", Self.overlayFrame(sourcePort: 4789, destinationPort: 51_000), taken: true)
+        add("outer frame untagged", Self.overlayFrame(outerTag: false), taken: true)
+        var zeroTotal = tagged; zeroTotal[Self.outerIPAt + 2] = 0; zeroTotal[Self.outerIPAt + 3] = 0
+        add("outer total length 0", zeroTotal, taken: true)
+        var flagless = tagged; flagless[Self.vxlanAt] = 0; add("VXLAN without its I flag", flagless, taken: true)
+        add("Linux port 8472", Self.overlayFrame(destinationPort: 8472), taken: false)
+        add("VXLAN-GPE", Self.overlayFrame(destinationPort: 4790), taken: false)
+        add("Geneve", Self.overlayFrame(destinationPort: 6081), taken: false)
+        var options = tagged; options[Self.outerIPAt] = 0x46; add("outer IP options", options, taken: false)
+        var fragment = tagged; fragment[Self.outerIPAt + 6] = 0x20; add("outer fragment", fragment, taken: false)
+        var shortTotal = tagged; shortTotal[Self.outerIPAt + 2] = 0; shortTotal[Self.outerIPAt + 3] = 12; add("outer total length 12", shortTotal, taken: false)
+        var notUDP = tagged; notUDP[Self.outerIPAt + 9] = 47; add("outer GRE", notUDP, taken: false)
+        var innerOptions = tagged; innerOptions[Self.vxlanAt + 8 + 14] = 0x46; add("tenant IP options", innerOptions, taken: false)
+        var innerUDP = tagged; innerUDP[Self.vxlanAt + 8 + 14 + 9] = 17; add("tenant UDP", innerUDP, taken: false)
+        // Cut short: the payload's 6 bytes may go, not a byte of the tenant's TCP header.
+        for cut in 1...tagged.count { add("cut by \(cut)", Array(tagged.dropLast(cut)), taken: cut <= 6) }
+        Self.expectEdges(variants, taken: .overlay) { #expect($0.vni == 5001 && $0.tunnel?.kind == .vxlan, "\($1)") }
+        #expect(variants.filter(\.taken).count == 11)
+    }
+
+    /// Where VXLAN starts in a tagged `overlayFrame`.
+    static let vxlanAt = 46
+
+    /// Ethernet (tagged 200 unless not `outerTag`), IPv4 to UDP between the ports given, VXLAN
+    /// (I flag, VNI 5001), then the tenant's frame: untagged Ethernet, IPv4, TCP from port 50000
+    /// to 443 with 6 bytes of payload.
+    static func overlayFrame(sourcePort: UInt16 = 52_000, destinationPort: UInt16 = 4789, outerTag: Bool = true) -> [UInt8] {
+        var inner: [UInt8] = [0, 0x50, 0x56, 0xF0, 0, 2, 0, 0x50, 0x56, 0xF0, 0, 1, 0x08, 0x00]
+        inner += [0x45, 0, 0, 46, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 172, 16, 0, 1, 172, 16, 0, 2]
+        inner += [0xC3, 0x50, 0x01, 0xBB, 0, 0, 0, 1, 0, 0, 0, 2, 0x50, 0x18, 0xFF, 0xFF, 0, 0, 0, 0]
+        inner += [1, 2, 3, 4, 5, 6]
+        let vxlan: [UInt8] = [0x08, 0, 0, 0, 0x00, 0x13, 0x89, 0]
+        let udpLength = 8 + vxlan.count + inner.count
+        let udp: [UInt8] = [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xFF), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xFF),
+                            UInt8(udpLength >> 8), UInt8(udpLength & 0xFF), 0, 0]
+        let ipLength = 20 + udpLength
+        var outer: [UInt8] = [0, 0x50, 0x56, 0x6B, 0, 2, 0, 0x50, 0x56, 0x6A, 0, 2]
+        outer += outerTag ? [0x81, 0x00, 0x00, 0xC8, 0x08, 0x00] : [0x08, 0x00]
+        outer += [0x45, 0, UInt8(ipLength >> 8), UInt8(ipLength & 0xFF), 0, 1, 0x40, 0, 64, 17, 0, 0, 10, 200, 0, 12, 10, 200, 0, 22]
+        return outer + udp + vxlan + inner
     }
 
     /// Where the outer IPv4 header, GRE and (GRE sequenced, tagged) ERSPAN start in `mirroredFrame`.

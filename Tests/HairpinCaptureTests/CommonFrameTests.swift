@@ -8,13 +8,14 @@ import Testing
 /// must give exactly what the general walk gives, on every frame of the shipped and real
 /// captures, including the frames it declines (options, fragments, cut headers, other tags).
 @Suite struct CommonFrameTests {
-    /// Frames decoded both ways, how many of them the straight pass took (plain or mirrored), and
-    /// how many tunnelled frames' inner frames it could take.
-    func compare(_ paths: [String]) throws -> (frames: Int, direct: Int, inner: Int, mirrored: Int) {
+    /// Frames decoded both ways, how many of them the straight passes took (plain, mirrored or in
+    /// an overlay), how many tunnelled frames' inner frames they could take, and how many were
+    /// mirrored and in an overlay.
+    func compare(_ paths: [String]) throws -> (frames: Int, direct: Int, inner: Int, mirrored: Int, overlay: Int) {
         let direct = Decoder()
         var walking = Decoder()
         walking.takesCommonFramesDirectly = false
-        var frames = 0, taken = 0, inner = 0, mirrored = 0
+        var frames = 0, taken = 0, inner = 0, mirrored = 0, overlay = 0
         for path in paths {
             let reader = try CaptureReader(paths: [path], options: .init(reorderWindow: 0))
             // A corrupt file ends its records with an error: the frames before it still count.
@@ -24,13 +25,14 @@ import Testing
                 #expect(fast.everyField == slow.everyField, "\(path) record \(frames)")
                 if record.linkType == .ethernet, let base = record.bytes.baseAddress {
                     var probe = DecodedPacket(linkType: .ethernet, capturedLength: record.bytes.count)
-                    let (tookIt, tookItMirrored) = withUnsafeMutablePointer(to: &probe) { storage in
+                    let (tookIt, tookItMirrored, tookItInOverlay) = withUnsafeMutablePointer(to: &probe) { storage in
                         var walk = FrameWalk(bytes: ByteView(base: base, count: record.bytes.count), storage: storage, decoder: direct)
-                        return (walk.commonTCPFrame(resetting: false), walk.mirroredTCPFrame(resetting: false))
+                        return (walk.commonTCPFrame(resetting: false), walk.mirroredTCPFrame(resetting: false), walk.overlayTCPFrame(resetting: false))
                     }
                     if tookIt { taken += 1 }
                     if tookItMirrored { mirrored += 1 }
-                    #expect(!(tookIt && tookItMirrored), "\(path) record \(frames)")
+                    if tookItInOverlay { overlay += 1 }
+                    #expect([tookIt, tookItMirrored, tookItInOverlay].filter { $0 }.count <= 1, "\(path) record \(frames)")
                 }
                 if fast.tunnelCount > 0, let base = record.bytes.baseAddress, fast.innerFrameOffset < record.bytes.count,
                    CommonTCPFrame(ByteView(base: base + fast.innerFrameOffset, count: record.bytes.count - fast.innerFrameOffset)) != nil {
@@ -39,17 +41,18 @@ import Testing
                 frames += 1
             }
         }
-        return (frames, taken + mirrored, inner, mirrored)
+        return (frames, taken + mirrored + overlay, inner, mirrored, overlay)
     }
 
     @Test func shippedCaptures() throws {
         let paths = try FileManager.default.contentsOfDirectory(atPath: DecoderReuseTests.shipped.path).filter { $0.hasSuffix(".pcapng") }
             .sorted().map { DecoderReuseTests.shipped.appendingPathComponent($0).path }
-        let (frames, direct, inner, mirrored) = try compare(paths)
+        let (frames, direct, inner, mirrored, overlay) = try compare(paths)
         #expect(frames > 50_000)
         #expect(direct > frames / 4, "the shipped migrations are mostly tagged TCP: \(direct) of \(frames)")
         #expect(inner > 5_000, "the ERSPAN scenario mirrors mostly TCP: \(inner) inner frames")
         #expect(mirrored > 5_000 && mirrored <= inner, "the ERSPAN scenario's mirrored TCP read straight: \(mirrored)")
+        #expect(overlay > 5_000 && mirrored + overlay <= inner, "the overlay scenario's VXLAN TCP read straight: \(overlay)")
     }
 
     @Test(.enabled(if: SharedCaptures.available, "../shared/captures/real is absent: skipped"))
@@ -62,7 +65,7 @@ import Testing
                 if (try? CaptureReader(paths: [path])) != nil { paths.append(path) }
             }
         }
-        let (frames, direct, inner, _) = try compare(paths)
+        let (frames, direct, inner, _, _) = try compare(paths)
         #expect(paths.count > 50)
         #expect(inner > 0, "tunnelled TCP in the real captures: \(inner) inner frames")
         #expect(frames > 10_000)

@@ -145,7 +145,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Mixed traffic from the scenario generator: its packet count is not a million, so read
     // the packets/s and bytes/s columns (the throughput column counts whole passes).
-    for (name, scale) in [("vmotion-hsrp-hairpin", 60.0), ("erspan-mirror", 60.0)] {
+    for (name, scale) in [("vmotion-hsrp-hairpin", 60.0), ("erspan-mirror", 60.0), ("vxlan-overlay", 60.0)] {
         let path = synthesizedCapture(name, scale: scale)
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         for stage in Throughput.Stage.allCases {

@@ -53,9 +53,14 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
     /// The key of a `CommonTCPFrame`, as `of(_:)` gives it for its packet.
     @inline(__always)
     public static func of(_ frame: CommonTCPFrame) -> (key: FlowKey, fromLow: Bool) {
+        of(frame, segment: segment(of: frame) ?? 0)
+    }
+
+    /// The key of a `CommonTCPFrame` seen on `segment` (a tenant's frame in an overlay: its VNI's).
+    @inline(__always)
+    static func of(_ frame: CommonTCPFrame, segment: UInt32) -> (key: FlowKey, fromLow: Bool) {
         of(source: (0, UInt64(frame.sourceIP.rawValue)), destination: (0, UInt64(frame.destinationIP.rawValue)), isIPv6: false,
-           sourcePort: frame.sourcePort, destinationPort: frame.destinationPort, proto: 6,
-           segment: segment(of: frame) ?? 0)
+           sourcePort: frame.sourcePort, destinationPort: frame.destinationPort, proto: 6, segment: segment)
     }
 
     @inline(__always)
@@ -75,7 +80,7 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
     /// when untagged (keys hold 0).
     @inline(__always)
     static func segment(of packet: PacketView) -> UInt32? {
-        if let vni = packet.vni { return 0x0100_0000 | (vni & 0xFF_FFFF) }
+        if let vni = packet.vni { return segment(ofVNI: vni) }
         return packet.vlans.innermostId.map { UInt32($0) }
     }
 
@@ -84,6 +89,10 @@ public struct FlowKey: Hashable, Sendable, BitwiseCopyable {
     static func segment(of frame: CommonTCPFrame) -> UInt32? {
         frame.tagControl.map { UInt32(VLANTag(tpid: 0x8100, tci: $0).id) }
     }
+
+    /// The segment of a tenant's frame in an overlay: its VNI, as `segment(of:)` gives it for its packet.
+    @inline(__always)
+    static func segment(ofVNI vni: UInt32) -> UInt32 { 0x0100_0000 | (vni & 0xFF_FFFF) }
 
     @inline(__always)
     private static func words(_ address: IPAddress) -> (UInt64, UInt64, Bool) {

@@ -3,7 +3,7 @@
     static let icmp: UInt8 = 1
     static let ipInIP: UInt8 = 4
     @usableFromInline static let tcp: UInt8 = 6
-    static let udp: UInt8 = 17
+    @usableFromInline static let udp: UInt8 = 17
     static let ipv6InIP: UInt8 = 41
     @usableFromInline static let gre: UInt8 = 47
     static let icmpv6: UInt8 = 58

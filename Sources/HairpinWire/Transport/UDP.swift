@@ -1,10 +1,10 @@
 /// UDP (RFC 768): ports and length; the payload may be a tunnel (VXLAN, VXLAN-GPE, Geneve,
 /// GRE-in-UDP) recognised by its well-known port on either side.
-enum UDPHeader {
-    static let length = 8
-    enum Field {
-        static let sourcePort = 0
-        static let destinationPort = 2
+@usableFromInline enum UDPHeader {
+    @usableFromInline static let length = 8
+    @usableFromInline enum Field {
+        @usableFromInline static let sourcePort = 0
+        @usableFromInline static let destinationPort = 2
         static let length = 4
     }
     static let greInUDPPort: UInt16 = 4754

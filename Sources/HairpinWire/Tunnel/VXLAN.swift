@@ -1,12 +1,12 @@
 /// VXLAN (RFC 7348, UDP 4789; also the Linux default 8472) and VXLAN-GPE (UDP 4790): an
 /// 8-byte header with the 24-bit VNI in bytes 4-6.
-enum VXLANHeader {
-    static let length = 8
-    static let port: UInt16 = 4789
+@usableFromInline enum VXLANHeader {
+    @usableFromInline static let length = 8
+    @usableFromInline static let port: UInt16 = 4789
     static let linuxPort: UInt16 = 8472
     static let gpePort: UInt16 = 4790
 
-    static func vni(_ bytes: ByteView, at offset: Int) -> UInt32 { bytes.u32(offset + 4) >> 8 }
+    @inlinable static func vni(_ bytes: ByteView, at offset: Int) -> UInt32 { bytes.u32(offset + 4) >> 8 }
 
     /// On 8472 the same bytes may be Cisco OTV: VXLAN has zero reserved bytes 1-3.
     static func looksLikeVXLAN(_ bytes: ByteView, at offset: Int) -> Bool {
