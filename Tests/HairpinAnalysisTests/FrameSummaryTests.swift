@@ -212,10 +212,12 @@ struct FrameSummaryTests {
         }
     }
 
-    /// Frames in a VXLAN overlay at the edges of what the straight pass takes, each summed up and
-    /// decoded alike both ways: to or from port 4789, the outer frame tagged or not, an outer total
-    /// length of 0; and declined: another port (8472 may be OTV, 4790 is VXLAN-GPE), outer IP
-    /// options or a fragment, a short total length, the tenant's frame not a common TCP one, every cut.
+    /// Frames in a VXLAN or Geneve overlay at the edges of what the straight pass takes, each
+    /// summed up and decoded alike both ways: to or from port 4789 or 6081, the outer frame tagged
+    /// or not, an outer total length of 0, Geneve options; and declined: another port (8472 may be
+    /// OTV, 4790 is VXLAN-GPE, either beside 6081), Geneve of another version or carrying IP, outer
+    /// IP options or a fragment, a short total length, the tenant's frame not a common TCP one,
+    /// every cut.
     @Test func overlayFramesAtTheEdgesSumUpAsDecoded() {
         var variants: [(name: String, bytes: [UInt8], taken: Bool)] = []
         func add(_ name: String, _ bytes: [UInt8], taken: Bool) { variants.append((name, bytes, taken)) }
@@ -235,24 +237,40 @@ struct FrameSummaryTests {
         var notUDP = tagged; notUDP[Self.outerIPAt + 9] = 47; add("outer GRE", notUDP, taken: false)
         var innerOptions = tagged; innerOptions[Self.vxlanAt + 8 + 14] = 0x46; add("tenant IP options", innerOptions, taken: false)
         var innerUDP = tagged; innerUDP[Self.vxlanAt + 8 + 14 + 9] = 17; add("tenant UDP", innerUDP, taken: false)
+        let nsxOptions: [UInt8] = [0x01, 0x04, 0x80, 0x01, 0, 0, 0, 0]
+        let geneve = Self.overlayFrame(destinationPort: 6081, geneveOptions: nsxOptions)
+        add("Geneve with an option", geneve, taken: true)
+        add("Geneve without options, untagged", Self.overlayFrame(destinationPort: 6081, outerTag: false, geneveOptions: []), taken: true)
+        add("Geneve from 6081", Self.overlayFrame(sourcePort: 6081, destinationPort: 52_000, geneveOptions: []), taken: true)
+        add("Geneve from 8472", Self.overlayFrame(sourcePort: 8472, destinationPort: 6081, geneveOptions: []), taken: false)
+        add("Geneve to 4790", Self.overlayFrame(sourcePort: 6081, destinationPort: 4790, geneveOptions: []), taken: false)
+        var version1 = geneve; version1[Self.vxlanAt] |= 0x40; add("Geneve version 1", version1, taken: false)
+        var carriesIP = geneve; carriesIP[Self.vxlanAt + 2] = 0x08; carriesIP[Self.vxlanAt + 3] = 0x00; add("Geneve carrying IP", carriesIP, taken: false)
+        var longOptions = geneve; longOptions[Self.vxlanAt] = 0x03; add("Geneve options longer than said", longOptions, taken: false)
+        for cut in 1...geneve.count { add("Geneve cut by \(cut)", Array(geneve.dropLast(cut)), taken: cut <= 6) }
         // Cut short: the payload's 6 bytes may go, not a byte of the tenant's TCP header.
         for cut in 1...tagged.count { add("cut by \(cut)", Array(tagged.dropLast(cut)), taken: cut <= 6) }
-        Self.expectEdges(variants, taken: .overlay) { #expect($0.vni == 5001 && $0.tunnel?.kind == .vxlan, "\($1)") }
-        #expect(variants.filter(\.taken).count == 11)
+        Self.expectEdges(variants, taken: .overlay) { packet, name in
+            #expect(packet.vni == 5001 && packet.tunnel?.kind == (name.hasPrefix("Geneve") ? .geneve : .vxlan), "\(name)")
+        }
+        #expect(variants.filter(\.taken).count == 20)
     }
 
     /// Where VXLAN starts in a tagged `overlayFrame`.
     static let vxlanAt = 46
 
     /// Ethernet (tagged 200 unless not `outerTag`), IPv4 to UDP between the ports given, VXLAN
-    /// (I flag, VNI 5001), then the tenant's frame: untagged Ethernet, IPv4, TCP from port 50000
-    /// to 443 with 6 bytes of payload.
-    static func overlayFrame(sourcePort: UInt16 = 52_000, destinationPort: UInt16 = 4789, outerTag: Bool = true) -> [UInt8] {
+    /// (I flag, VNI 5001) or, with `geneveOptions`, Geneve (VNI 5001, Ethernet inside) with those
+    /// options, then the tenant's frame: untagged Ethernet, IPv4, TCP from port 50000 to 443 with
+    /// 6 bytes of payload.
+    static func overlayFrame(sourcePort: UInt16 = 52_000, destinationPort: UInt16 = 4789, outerTag: Bool = true,
+                             geneveOptions: [UInt8]? = nil) -> [UInt8] {
         var inner: [UInt8] = [0, 0x50, 0x56, 0xF0, 0, 2, 0, 0x50, 0x56, 0xF0, 0, 1, 0x08, 0x00]
         inner += [0x45, 0, 0, 46, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 172, 16, 0, 1, 172, 16, 0, 2]
         inner += [0xC3, 0x50, 0x01, 0xBB, 0, 0, 0, 1, 0, 0, 0, 2, 0x50, 0x18, 0xFF, 0xFF, 0, 0, 0, 0]
         inner += [1, 2, 3, 4, 5, 6]
-        let vxlan: [UInt8] = [0x08, 0, 0, 0, 0x00, 0x13, 0x89, 0]
+        var vxlan: [UInt8] = [0x08, 0, 0, 0, 0x00, 0x13, 0x89, 0]
+        if let options = geneveOptions { vxlan = [UInt8(options.count / 4), 0, 0x65, 0x58, 0x00, 0x13, 0x89, 0] + options }
         let udpLength = 8 + vxlan.count + inner.count
         let udp: [UInt8] = [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xFF), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xFF),
                             UInt8(udpLength >> 8), UInt8(udpLength & 0xFF), 0, 0]

@@ -29,7 +29,7 @@
     var sequenceOffset: Int { keyOffset + (hasKey ? 4 : 0) }
 
     @usableFromInline enum ProtocolType {
-        static let transparentEthernetBridging: UInt16 = 0x6558
+        @usableFromInline static let transparentEthernetBridging: UInt16 = 0x6558
         @usableFromInline static let erspanTypeIAndII: UInt16 = 0x88BE
         @usableFromInline static let erspanTypeIII: UInt16 = 0x22EB
     }

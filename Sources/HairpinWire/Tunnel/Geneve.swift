@@ -1,12 +1,12 @@
 /// Geneve (RFC 8926, UDP 6081): 8 bytes, then options whose total length is in the header.
-enum GeneveHeader {
-    static let minimumLength = 8
-    static let port: UInt16 = 6081
+@usableFromInline enum GeneveHeader {
+    @usableFromInline static let minimumLength = 8
+    @usableFromInline static let port: UInt16 = 6081
 
-    static func version(_ bytes: ByteView, at offset: Int) -> UInt8 { bytes.u8(offset) >> 6 }
+    @inlinable static func version(_ bytes: ByteView, at offset: Int) -> UInt8 { bytes.u8(offset) >> 6 }
     /// Header length including options (option length is in 4-byte words).
-    static func length(_ bytes: ByteView, at offset: Int) -> Int { minimumLength + Int(bytes.u8(offset) & 0x3F) * 4 }
-    static func protocolType(_ bytes: ByteView, at offset: Int) -> UInt16 { bytes.u16(offset + 2) }
+    @inlinable static func length(_ bytes: ByteView, at offset: Int) -> Int { minimumLength + Int(bytes.u8(offset) & 0x3F) * 4 }
+    @inlinable static func protocolType(_ bytes: ByteView, at offset: Int) -> UInt16 { bytes.u16(offset + 2) }
     static func vni(_ bytes: ByteView, at offset: Int) -> UInt32 { bytes.u32(offset + 4) >> 8 }
 }
 

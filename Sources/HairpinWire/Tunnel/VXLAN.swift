@@ -3,8 +3,8 @@
 @usableFromInline enum VXLANHeader {
     @usableFromInline static let length = 8
     @usableFromInline static let port: UInt16 = 4789
-    static let linuxPort: UInt16 = 8472
-    static let gpePort: UInt16 = 4790
+    @usableFromInline static let linuxPort: UInt16 = 8472
+    @usableFromInline static let gpePort: UInt16 = 4790
 
     @inlinable static func vni(_ bytes: ByteView, at offset: Int) -> UInt32 { bytes.u32(offset + 4) >> 8 }
 
