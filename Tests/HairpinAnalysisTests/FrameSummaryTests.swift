@@ -237,8 +237,8 @@ struct FrameSummaryTests {
         var notUDP = tagged; notUDP[Self.outerIPAt + 9] = 47; add("outer GRE", notUDP, taken: false)
         var innerOptions = tagged; innerOptions[Self.vxlanAt + 8 + 14] = 0x46; add("tenant IP options", innerOptions, taken: false)
         var innerUDP = tagged; innerUDP[Self.vxlanAt + 8 + 14 + 9] = 17; add("tenant UDP", innerUDP, taken: false)
-        let nsxOptions: [UInt8] = [0x01, 0x04, 0x80, 0x01, 0, 0, 0, 0]
-        let geneve = Self.overlayFrame(destinationPort: 6081, geneveOptions: nsxOptions)
+        let option: [UInt8] = [0x01, 0x04, 0x01, 0x01, 0, 0, 0, 1]
+        let geneve = Self.overlayFrame(destinationPort: 6081, geneveOptions: option)
         add("Geneve with an option", geneve, taken: true)
         add("Geneve without options, untagged", Self.overlayFrame(destinationPort: 6081, outerTag: false, geneveOptions: []), taken: true)
         add("Geneve from 6081", Self.overlayFrame(sourcePort: 6081, destinationPort: 52_000, geneveOptions: []), taken: true)

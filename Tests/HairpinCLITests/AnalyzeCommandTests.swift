@@ -181,6 +181,26 @@ import HairpinCapture
         #expect(overlay["bytes"] as? Int == wire)
     }
 
+    /// The overlay scenario with its transfer within dc-a in Geneve (`encapsulation: geneve`):
+    /// its report agrees with its truth, the transfer a talker of its VNI on esx-a1's uplink.
+    @Test func geneveOverlayAgreesWithItsTruth() throws {
+        let directory = try Hairpin.temporaryDirectory("geneve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let yaml = try Hairpin.run(["synth", "--print", "vxlan-overlay"]).stdout
+            .replacingOccurrences(of: "mtu: 1450, vni: 5001}", with: "mtu: 1450, vni: 5001, encapsulation: geneve}")
+        #expect(yaml.contains("encapsulation: geneve"))
+        let scenario = directory.appendingPathComponent("geneve-overlay.yaml"), capture = directory.appendingPathComponent("geneve.pcapng")
+        let truthPath = directory.appendingPathComponent("geneve.truth.json")
+        try yaml.write(to: scenario, atomically: true, encoding: .utf8)
+        #expect(try Hairpin.run(["synth", scenario.path, "-o", capture.path, "--truth", truthPath.path]).status == 0)
+        let report = try object(try Hairpin.run(["analyze", "--json", capture.path]).stdoutData)
+        try Self.compare(report: report, truth: try object(try Data(contentsOf: truthPath)), bin: 1_000_000_000)
+        let uplinks = try #require(report["uplinks"] as? [[String: Any]])
+        let host = try #require(uplinks.first { $0["name"] as? String == "esx-a1-uplink" })
+        let talkers = (host["top_talkers"] as? [[String: Any]] ?? []).compactMap { $0["endpoints"] as? String }
+        #expect(talkers.contains("172.16.1.1:50001 <-> 172.16.1.2:5201 tcp vni 5001"), "\(talkers)")
+    }
+
     @Test func decoysAreNotMigrations() throws {
         let report = try object(try Hairpin.run(["analyze", "--json", "Captures/hyperv-decoys.pcapng"]).stdoutData)
         let migrations = try #require(report["migrations"] as? [[String: Any]])

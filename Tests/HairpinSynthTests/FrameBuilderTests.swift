@@ -107,36 +107,40 @@ private func checksumHolds(_ bytes: ArraySlice<UInt8>, pseudo: InternetChecksum 
         }
     }
 
-    @Test func vxlanWrapDecodesToTheTenantFrame() {
+    @Test func overlayWrapsDecodeToTheTenantFrame() {
         let tcp = TransportSegment.tcp(source: .v4(IPv4Address(172, 16, 3, 1)), destination: .v4(IPv4Address(172, 16, 3, 2)), sourcePort: 50_003,
                                        destinationPort: 443, sequence: 7, acknowledgment: 0, flags: 0x02, window: 0xFFFF)
         let ip = IPPacket.ipv4(source: IPv4Address(172, 16, 3, 1), destination: IPv4Address(172, 16, 3, 2), protocol: 6, payload: tcp)
         let tenant = MACAddress("00:50:56:f0:03:01")!, other = MACAddress("00:50:56:f0:03:02")!
         let inner = EthernetFrame.frame(destination: other, source: tenant, etherType: 0x0800, payload: ip)
-        let tunnel = VXLANEncapsulation.Tunnel(sourceMAC: MACAddress("00:50:56:6a:00:02")!, destinationMAC: MACAddress("00:50:56:6b:00:02")!,
-                                               vlan: 200, sourceIP: IPv4Address(10, 200, 0, 12), destinationIP: IPv4Address(10, 200, 0, 22),
-                                               vni: 0xABCDEF)
-        let port = VXLANEncapsulation.sourcePort(innerSourcePort: 50_003, innerDestinationPort: 443)
+        let port = OverlayTunnel.sourcePort(innerSourcePort: 50_003, innerDestinationPort: 443)
         #expect(port >= 49_152)
-        let frame = VXLANEncapsulation.wrap(inner, tunnel: tunnel, sourcePort: port)
-        // Outer Ethernet with its tag, IPv4, UDP and VXLAN: 54 bytes before the tenant's frame.
-        #expect(frame.count == 54 + inner.count)
-        #expect(Array(frame[54...]) == inner)
-        #expect(checksumHolds(frame[18..<38]))
-        let packet = decode(frame)
-        #expect(packet.stop == nil)
-        #expect(packet.tunnel?.kind == .vxlan)
-        #expect(packet.tunnel?.outerSource == .v4(IPv4Address(10, 200, 0, 12)))
-        #expect(packet.tunnel?.outerDestination == .v4(IPv4Address(10, 200, 0, 22)))
-        #expect(packet.vni == 0xABCDEF)
-        #expect(packet.sourceMAC == tenant && packet.destinationMAC == other)
-        #expect(packet.vlans.innermostId == nil)
-        #expect(packet.sourceIP == .v4(IPv4Address(172, 16, 3, 1)))
-        #expect(packet.sourcePort == 50_003 && packet.destinationPort == 443)
-        #expect(packet.tcpFlags == 0x02)
-        // The way back swaps the outer ends, keeps the underlay's tag and the VNI.
-        #expect(tunnel.reversed.reversed == tunnel)
-        #expect(tunnel.reversed.sourceIP == tunnel.destinationIP && tunnel.reversed.vni == tunnel.vni && tunnel.reversed.vlan == 200)
+        // Outer Ethernet with its tag, IPv4, UDP, then VXLAN (8 bytes) or Geneve with its option (16).
+        for (encapsulation, headers, udpPort) in [(OverlayTunnel.Encapsulation.vxlan, 54, 4789), (.geneve, 62, 6081)] {
+            let tunnel = OverlayTunnel(sourceMAC: MACAddress("00:50:56:6a:00:02")!, destinationMAC: MACAddress("00:50:56:6b:00:02")!, vlan: 200,
+                                       sourceIP: IPv4Address(10, 200, 0, 12), destinationIP: IPv4Address(10, 200, 0, 22), vni: 0xABCDEF,
+                                       encapsulation: encapsulation)
+            let frame = tunnel.wrap(inner, sourcePort: port)
+            #expect(frame.count == headers + inner.count)
+            #expect(Array(frame[headers...]) == inner)
+            #expect(checksumHolds(frame[18..<38]))
+            #expect(Int(frame[40]) << 8 | Int(frame[41]) == udpPort)
+            let packet = decode(frame)
+            #expect(packet.stop == nil)
+            #expect(packet.tunnel?.kind == (encapsulation == .vxlan ? .vxlan : .geneve))
+            #expect(packet.tunnel?.outerSource == .v4(IPv4Address(10, 200, 0, 12)))
+            #expect(packet.tunnel?.outerDestination == .v4(IPv4Address(10, 200, 0, 22)))
+            #expect(packet.vni == 0xABCDEF)
+            #expect(packet.sourceMAC == tenant && packet.destinationMAC == other)
+            #expect(packet.vlans.innermostId == nil)
+            #expect(packet.sourceIP == .v4(IPv4Address(172, 16, 3, 1)))
+            #expect(packet.sourcePort == 50_003 && packet.destinationPort == 443)
+            #expect(packet.tcpFlags == 0x02)
+            // The way back swaps the outer ends, keeps the underlay's tag, the VNI and the encapsulation.
+            #expect(tunnel.reversed.reversed == tunnel)
+            #expect(tunnel.reversed.sourceIP == tunnel.destinationIP && tunnel.reversed.vni == tunnel.vni && tunnel.reversed.vlan == 200)
+            #expect(tunnel.reversed.encapsulation == encapsulation)
+        }
     }
 }
 

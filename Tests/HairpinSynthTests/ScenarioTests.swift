@@ -5,7 +5,7 @@ import HairpinReport
 import HairpinWire
 @testable import HairpinSynth
 
-/// Generates a built-in scenario into a temporary file.
+/// Generates a built-in scenario, or the scenario `yaml` under that name, into a temporary file.
 struct Generated {
     let directory: URL
     let path: String
@@ -13,11 +13,11 @@ struct Generated {
     let framesWritten: [Int]
     let scenario: Scenario
 
-    init(_ name: String, scale: Double = 0.1, snaplen: Int? = nil, format: String = "pcapng") throws {
+    init(_ name: String, yaml: String? = nil, scale: Double = 0.1, snaplen: Int? = nil, format: String = "pcapng") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-synth-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("\(name).\(format)").path
-        scenario = try Scenario.parse(yaml: try #require(BuiltinScenarios.yaml(named: name)))
+        scenario = try Scenario.parse(yaml: try #require(yaml ?? BuiltinScenarios.yaml(named: name)))
         let synthesizer = try Synthesizer(scenario: scenario, options: .init(scale: scale, snaplen: snaplen))
         let result = format == "pcap"
             ? try synthesizer.run(into: .pcap(try PcapWriter(path: path, snaplen: snaplen ?? 262_144)))

@@ -68,6 +68,25 @@ struct TsharkViewTests {
         #expect(try TsharkRun.fields(generated.path, filter: "vxlan", ["udp.checksum"]) == ["0x0000"])
     }
 
+    /// The overlay scenario with its transfer within dc-a in Geneve instead (`encapsulation:`).
+    static let geneveOverlay = BuiltinScenarios.yaml(named: "vxlan-overlay")!
+        .replacingOccurrences(of: "mtu: 1450, vni: 5001}", with: "mtu: 1450, vni: 5001, encapsulation: geneve}")
+
+    @Test func geneveFieldsAreTheScenarios() throws {
+        #expect(Self.geneveOverlay.contains("encapsulation: geneve"))
+        let generated = try Generated("geneve-overlay", yaml: Self.geneveOverlay)
+        defer { generated.remove() }
+        let syns = try TsharkRun.fields(generated.path, filter: "geneve && tcp.flags.syn == 1 && tcp.flags.ack == 0",
+                                        ["frame.interface_name", "vlan.id", "ip.src", "udp.dstport", "geneve.vni", "geneve.proto_type",
+                                         "geneve.option.class", "geneve.flags.critical", "eth.src", "tcp.dstport"])
+        #expect(syns == ["esx-a1-uplink\t200\t10.200.0.12,172.16.1.1\t6081\t0x001389\t0x6558\t0x0104\t0\t00:50:56:6a:00:02,00:50:56:f0:01:01\t5201"])
+        // The transfer across the DCI stays in VXLAN.
+        #expect(try TsharkRun.fields(generated.path, filter: "vxlan && tcp.flags.syn == 1 && tcp.flags.ack == 0", ["tcp.dstport"]) == ["443"])
+        let report = try TsharkRun.run(["-r", generated.path, "-o", "tcp.analyze_sequence_numbers:FALSE", "-q", "-z", "expert,warn"])
+        let warnings = report.split(separator: "\n").filter { $0.first == " " && $0.contains(where: \.isNumber) }
+        #expect(warnings.isEmpty, Comment(rawValue: warnings.joined(separator: "\n")))
+    }
+
     @Test func rarpAndErspanFieldsAreTheScenarios() throws {
         let generated = try Generated("erspan-mirror")
         defer { generated.remove() }

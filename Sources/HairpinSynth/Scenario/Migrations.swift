@@ -200,8 +200,8 @@ extension Synthesizer {
             if let vni = transfer.vni {
                 // The tenant VMs of an overlay transfer (`Scenario.BulkTransfer.vni`).
                 let place = UInt8(truncatingIfNeeded: index)
-                let tunnel = VXLANEncapsulation.Tunnel(sourceMAC: source.mac, destinationMAC: destination.mac, vlan: source.vlan,
-                                                       sourceIP: source.vmkernel[0], destinationIP: destination.vmkernel[0], vni: UInt32(vni))
+                let tunnel = OverlayTunnel(sourceMAC: source.mac, destinationMAC: destination.mac, vlan: source.vlan, sourceIP: source.vmkernel[0],
+                                           destinationIP: destination.vmkernel[0], vni: UInt32(vni), encapsulation: transfer.encapsulation ?? .vxlan)
                 streams.append(BulkStream(sourceMAC: Self.tenantMAC(place, 1), destinationMAC: Self.tenantMAC(place, 2), vlan: source.vlan,
                                           sourceIP: IPv4Address(172, 16, place, 1), destinationIP: IPv4Address(172, 16, place, 2),
                                           sourcePort: 50_000 + UInt16(index), destinationPort: transfer.port, mtu: transfer.mtu ?? 1500,

@@ -237,14 +237,16 @@ public struct Scenario: Codable, Sendable {
         public var megabytes: Double
         public var rateGbps: Double
         public var mtu: Int?
-        /// Carried in a VXLAN overlay with this VNI, the hosts' first addresses being the tunnel's
-        /// end points: the connection is then between two tenant VMs on those hosts, numbered by
-        /// the transfer's place N in the list (from 0): 00:50:56:f0:N:01 at 172.16.N.1 and
+        /// Carried in an overlay with this VNI, the hosts' first addresses being the tunnel's end
+        /// points: the connection is then between two tenant VMs on those hosts, numbered by the
+        /// transfer's place N in the list (from 0): 00:50:56:f0:N:01 at 172.16.N.1 and
         /// 00:50:56:f0:N:02 at 172.16.N.2, their frames untagged inside the tunnel.
         public var vni: Int?
+        /// The overlay's encapsulation: `vxlan` (the default) or `geneve`.
+        public var encapsulation: OverlayTunnel.Encapsulation?
 
         enum CodingKeys: String, CodingKey {
-            case from, to, port, mtu, vni
+            case from, to, port, mtu, vni, encapsulation
             case startSeconds = "start_s"
             case megabytes
             case rateGbps = "rate_gbps"

@@ -36,15 +36,15 @@ final class BulkStream {
     let initialAcknowledgment: UInt32 = 5_000_000
     /// Bytes that open the data (QEMU's stream magic, say).
     let preamble: [UInt8]
-    /// The tunnel of a connection carried in a VXLAN overlay, forward: the addresses above are
-    /// then the tenant's, its frames untagged inside the tunnel (`vlan` is the underlay's).
-    let overlay: VXLANEncapsulation.Tunnel?
+    /// The tunnel of a connection carried in an overlay, forward: the addresses above are then
+    /// the tenant's, its frames untagged inside the tunnel (`vlan` is the underlay's).
+    let overlay: OverlayTunnel?
     private let payload: [UInt8]
     private let payloadSum: InternetChecksum
 
     init(sourceMAC: MACAddress, destinationMAC: MACAddress, vlan: UInt16, sourceIP: IPv4Address, destinationIP: IPv4Address,
          sourcePort: UInt16, destinationPort: UInt16, mtu: Int, forwardPath: Int, reversePath: Int, preamble: [UInt8] = [],
-         overlay: VXLANEncapsulation.Tunnel? = nil) {
+         overlay: OverlayTunnel? = nil) {
         self.sourceMAC = sourceMAC
         self.destinationMAC = destinationMAC
         self.vlan = vlan
@@ -130,7 +130,6 @@ final class BulkStream {
         let (sMAC, dMAC) = forward ? (sourceMAC, destinationMAC) : (destinationMAC, sourceMAC)
         guard let overlay else { return EthernetFrame.frame(destination: dMAC, source: sMAC, vlans: [vlan], etherType: 0x0800, payload: ip) }
         let inner = EthernetFrame.frame(destination: dMAC, source: sMAC, etherType: 0x0800, payload: ip)
-        return VXLANEncapsulation.wrap(inner, tunnel: forward ? overlay : overlay.reversed,
-                                       sourcePort: VXLANEncapsulation.sourcePort(innerSourcePort: sPort, innerDestinationPort: dPort))
+        return (forward ? overlay : overlay.reversed).wrap(inner, sourcePort: OverlayTunnel.sourcePort(innerSourcePort: sPort, innerDestinationPort: dPort))
     }
 }
