@@ -112,8 +112,8 @@ public struct FrameSummary: BitwiseCopyable {
         self.traits = traits
     }
 
-    /// Sums up `record`: when `keepingCommonPacketBack` and it is a common TCP frame, plain or
-    /// mirrored, from its headers, its packet kept back (`deferPacket`: the record's bytes must
+    /// Sums up `record`: when `keepingCommonPacketBack` and it is a common TCP frame, plain,
+    /// mirrored or in an overlay, from its headers, its packet kept back (`deferPacket`: the record's bytes must
     /// stay readable while a tracker may want it); any other frame decoded into `packet` first.
     @inline(__always)
     mutating func fill(_ record: Record, decodingWith decoder: Decoder, into packet: UnsafeMutablePointer<DecodedPacket>, digests: Bool,
@@ -151,8 +151,8 @@ public struct FrameSummary: BitwiseCopyable {
         fill(record, common: frame.inner, at: frame.innerOffset, segment: FlowKey.segment(ofVNI: frame.vni), digests: digests)
     }
 
-    /// Sums up `record` from its headers when it is a common TCP frame, plain or mirrored, its
-    /// packet kept back (`deferPacket`); false, and nothing written, for any other frame.
+    /// Sums up `record` from its headers when it is a common TCP frame, plain, mirrored or in an
+    /// overlay, its packet kept back (`deferPacket`); false, and nothing written, for any other frame.
     @inline(__always)
     mutating func fillKeepingPacketBack(_ record: Record, decoder: Decoder, digests: Bool) -> Bool {
         if let common = decoder.commonTCPFrame(record.bytes, linkType: record.linkType) {

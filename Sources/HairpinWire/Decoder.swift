@@ -150,6 +150,25 @@ extension FrameWalk {
         packet.payloadOffset = start + frame.payloadOffset
         packet.payloadLength = frame.payloadLength
     }
+
+    /// What the straight passes over a tunnelled common frame (`MirroredTCPFrame`,
+    /// `OverlayTCPFrame`) write alike: the layers (link, the outer tag, IPv4, then the tunnel's
+    /// two), the tunnel, then the inner frame at `innerOffset` as `commonTCPFrame` fills it.
+    @inline(__always)
+    mutating func fillTunnelled(_ inner: CommonTCPFrame, at innerOffset: Int, outerTagged: Bool, tunnelLayers: (Layer, Layer),
+                                tunnel info: TunnelInfo) {
+        var layers = LayerPath()
+        layers.append(.link)
+        if outerTagged { layers.append(.vlan) }
+        layers.append(.ipv4)
+        layers.append(tunnelLayers.0)
+        layers.append(tunnelLayers.1)
+        packet.layers = layers
+        packet.tunnel = info
+        packet.tunnelCount = 1
+        packet.innerFrameOffset = innerOffset
+        fill(inner, at: innerOffset)
+    }
 }
 
 /// The state of one walk over a frame; each protocol file adds the step that reads its header.

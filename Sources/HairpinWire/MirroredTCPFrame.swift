@@ -73,11 +73,14 @@ extension Decoder {
     /// mirrored frame and read it as one.
     @inlinable @inline(__always)
     public func mirroredTCPFrame(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> MirroredTCPFrame? {
-        guard takesMirroredFramesDirectly, let frame = ByteView(ethernetFrame: bytes, linkType: linkType) else { return nil }
+        guard takesTunnelledFramesDirectly, let frame = ByteView(ethernetFrame: bytes, linkType: linkType) else { return nil }
         return MirroredTCPFrame(frame)
     }
 
-    @inlinable var takesMirroredFramesDirectly: Bool {
+    /// Whether common frames inside a tunnel are read straight (`MirroredTCPFrame`,
+    /// `OverlayTCPFrame`): the general walk reaches either's inner frame in four steps and one
+    /// tunnel, and must be left its three steps to read it as one.
+    @inlinable var takesTunnelledFramesDirectly: Bool {
         takesCommonFramesDirectly && maximumTunnels >= 1 && maximumLayers >= MirroredTCPFrame.layersToInnerFrame + CommonTCPFrame.walkSteps
     }
 }
@@ -89,7 +92,7 @@ extension FrameWalk {
     /// set itself; false (nothing written) for any other frame.
     @inline(__always)
     mutating func mirroredTCPFrame(resetting: Bool) -> Bool {
-        guard decoder.takesMirroredFramesDirectly, let frame = MirroredTCPFrame(bytes) else { return false }
+        guard decoder.takesTunnelledFramesDirectly, let frame = MirroredTCPFrame(bytes) else { return false }
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
         let network = frame.greOffset - IPv4Header.minimumLength
         var info = TunnelInfo(gre: GREHeader(flags: bytes.u16(frame.greOffset), protocolType: bytes.u16(frame.greOffset + 2)),
@@ -103,24 +106,5 @@ extension FrameWalk {
         packet.erspan = header
         fillTunnelled(frame.inner, at: frame.innerOffset, outerTagged: frame.isOuterTagged, tunnelLayers: (.gre, .erspan), tunnel: info)
         return true
-    }
-
-    /// What the straight passes over a tunnelled common frame (`MirroredTCPFrame`,
-    /// `OverlayTCPFrame`) write alike: the layers (link, the outer tag, IPv4, then the tunnel's
-    /// two), the tunnel, then the inner frame at `innerOffset` as `commonTCPFrame` fills it.
-    @inline(__always)
-    mutating func fillTunnelled(_ inner: CommonTCPFrame, at innerOffset: Int, outerTagged: Bool, tunnelLayers: (Layer, Layer),
-                                tunnel info: TunnelInfo) {
-        var layers = LayerPath()
-        layers.append(.link)
-        if outerTagged { layers.append(.vlan) }
-        layers.append(.ipv4)
-        layers.append(tunnelLayers.0)
-        layers.append(tunnelLayers.1)
-        packet.layers = layers
-        packet.tunnel = info
-        packet.tunnelCount = 1
-        packet.innerFrameOffset = innerOffset
-        fill(inner, at: innerOffset)
     }
 }

@@ -59,11 +59,11 @@ public struct OverlayTCPFrame {
 
 extension Decoder {
     /// The frame as an `OverlayTCPFrame`, when it is one and this decoder reads tunnelled frames
-    /// directly (`takesMirroredFramesDirectly`: the same limits let the general walk reach the
+    /// directly (`takesTunnelledFramesDirectly`: the same limits let the general walk reach the
     /// inner frame in as many steps and read it as one).
     @inlinable @inline(__always)
     public func overlayTCPFrame(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> OverlayTCPFrame? {
-        guard takesMirroredFramesDirectly, let frame = ByteView(ethernetFrame: bytes, linkType: linkType) else { return nil }
+        guard takesTunnelledFramesDirectly, let frame = ByteView(ethernetFrame: bytes, linkType: linkType) else { return nil }
         return OverlayTCPFrame(frame)
     }
 }
@@ -75,7 +75,7 @@ extension FrameWalk {
     /// itself; false (nothing written) for any other frame.
     @inline(__always)
     mutating func overlayTCPFrame(resetting: Bool) -> Bool {
-        guard decoder.takesMirroredFramesDirectly, let frame = OverlayTCPFrame(bytes) else { return false }
+        guard decoder.takesTunnelledFramesDirectly, let frame = OverlayTCPFrame(bytes) else { return false }
         if resetting { packet.resetBesidesCommonTCPFields(linkType: .ethernet, capturedLength: bytes.count) }
         var info = TunnelInfo(kind: frame.isGeneve ? .geneve : .vxlan, outerSource: .v4(bytes.ipv4(frame.networkOffset + IPv4Header.Field.source)),
                               outerDestination: .v4(bytes.ipv4(frame.networkOffset + IPv4Header.Field.destination)))
