@@ -38,6 +38,7 @@ public struct VLANStack: Sendable, BitwiseCopyable, Equatable {
 
     public var isEmpty: Bool { count == 0 }
 
+    @inline(__always)
     mutating func append(_ tag: VLANTag) {
         switch count {
         case 0: tags.0 = tag
