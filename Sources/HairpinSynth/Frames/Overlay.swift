@@ -45,22 +45,16 @@ public struct OverlayTunnel: Sendable, Equatable {
         return 49_152 | UInt16(truncatingIfNeeded: mixed ^ mixed >> 16) & 0x3FFF
     }
 
-    /// The underlay frame carrying `inner`: the UDP checksum is 0, as end points send it over
-    /// IPv4 (RFC 7348 section 5, RFC 8926 section 3.3).
+    /// The underlay frame carrying `inner`, its UDP checksum left 0 as end points send it over IPv4.
     public func wrap(_ inner: [UInt8], sourcePort: UInt16) -> [UInt8] {
         let header: [UInt8], port: UInt16
         switch encapsulation {
         case .vxlan: (header, port) = (VXLANEncapsulation.header(vni: vni), VXLANEncapsulation.port)
         case .geneve: (header, port) = (GeneveEncapsulation.header(vni: vni), GeneveEncapsulation.port)
         }
-        var udp = ByteBuilder(capacity: 8 + header.count + inner.count)
-        udp.u16(sourcePort)
-        udp.u16(port)
-        udp.u16(UInt16(truncatingIfNeeded: 8 + header.count + inner.count))
-        udp.u16(0)
-        udp.append(header)
-        udp.append(inner)
-        let ip = IPPacket.ipv4(source: sourceIP, destination: destinationIP, protocol: 17, ttl: 64, payload: udp.bytes)
+        let udp = TransportSegment.udp(source: .v4(sourceIP), destination: .v4(destinationIP), sourcePort: sourcePort, destinationPort: port,
+                                       payload: header + inner, checksum: false)
+        let ip = IPPacket.ipv4(source: sourceIP, destination: destinationIP, protocol: 17, ttl: 64, payload: udp)
         return EthernetFrame.frame(destination: destinationMAC, source: sourceMAC, vlans: vlan == 0 ? [] : [vlan], etherType: 0x0800, payload: ip)
     }
 }

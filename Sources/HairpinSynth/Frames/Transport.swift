@@ -27,14 +27,17 @@ public enum TransportSegment {
         return builder.bytes
     }
 
+    /// Without `checksum`, the field is 0, as a tunnel end point leaves it over IPv4 (RFC 7348
+    /// section 5, RFC 8926 section 3.3).
     public static func udp(source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
-                           payload: [UInt8]) -> [UInt8] {
+                           payload: [UInt8], checksum computed: Bool = true) -> [UInt8] {
         var builder = ByteBuilder(capacity: 8 + payload.count)
         builder.u16(sourcePort)
         builder.u16(destinationPort)
         builder.u16(UInt16(8 + payload.count))
         builder.u16(0)
         builder.append(payload)
+        guard computed else { return builder.bytes }
         var checksum = InternetChecksum.pseudoHeader(source: source, destination: destination, protocol: 17, length: 8 + payload.count)
         checksum.add(builder.bytes)
         let value = checksum.value

@@ -197,21 +197,19 @@ extension Synthesizer {
             let forward = path(world.unicast(from: .host(from), to: .host(to)))
             let reverse = path(world.unicast(from: .host(to), to: .host(from)))
             let oneWay = 2 * world.linkLatency + (source.site == destination.site ? 0 : world.dciLatency)
+            // The hosts' own addresses, or those of the tenant VMs of an overlay transfer
+            // (`Scenario.BulkTransfer.vni`), carried between the hosts' addresses.
+            var ends = (source.mac, destination.mac, source.vmkernel[0], destination.vmkernel[0])
+            var tunnel: OverlayTunnel?
             if let vni = transfer.vni {
-                // The tenant VMs of an overlay transfer (`Scenario.BulkTransfer.vni`).
                 let place = UInt8(truncatingIfNeeded: index)
-                let tunnel = OverlayTunnel(sourceMAC: source.mac, destinationMAC: destination.mac, vlan: source.vlan, sourceIP: source.vmkernel[0],
-                                           destinationIP: destination.vmkernel[0], vni: UInt32(vni), encapsulation: transfer.encapsulation ?? .vxlan)
-                streams.append(BulkStream(sourceMAC: Self.tenantMAC(place, 1), destinationMAC: Self.tenantMAC(place, 2), vlan: source.vlan,
-                                          sourceIP: IPv4Address(172, 16, place, 1), destinationIP: IPv4Address(172, 16, place, 2),
-                                          sourcePort: 50_000 + UInt16(index), destinationPort: transfer.port, mtu: transfer.mtu ?? 1500,
-                                          forwardPath: forward, reversePath: reverse, overlay: tunnel))
-            } else {
-                streams.append(BulkStream(sourceMAC: source.mac, destinationMAC: destination.mac, vlan: source.vlan,
-                                          sourceIP: source.vmkernel[0], destinationIP: destination.vmkernel[0],
-                                          sourcePort: 50_000 + UInt16(index), destinationPort: transfer.port, mtu: transfer.mtu ?? 1500,
-                                          forwardPath: forward, reversePath: reverse))
+                tunnel = OverlayTunnel(sourceMAC: ends.0, destinationMAC: ends.1, vlan: source.vlan, sourceIP: ends.2, destinationIP: ends.3,
+                                       vni: UInt32(vni), encapsulation: transfer.encapsulation ?? .vxlan)
+                ends = (Self.tenantMAC(place, 1), Self.tenantMAC(place, 2), IPv4Address(172, 16, place, 1), IPv4Address(172, 16, place, 2))
             }
+            streams.append(BulkStream(sourceMAC: ends.0, destinationMAC: ends.1, vlan: source.vlan, sourceIP: ends.2, destinationIP: ends.3,
+                                      sourcePort: 50_000 + UInt16(index), destinationPort: transfer.port, mtu: transfer.mtu ?? 1500,
+                                      forwardPath: forward, reversePath: reverse, overlay: tunnel))
             let stream = streams.count - 1
             let start = at(transfer.startSeconds)
             emit(start, .bulk(stream: stream, kind: .syn), path: forward)
