@@ -4,14 +4,15 @@ import Testing
 
 /// `hairpin analyze --threads 2` reads on one thread and runs the trackers on another, `--threads
 /// 3` splits the trackers too; the report must be the one thread's byte for byte, on every
-/// shipped scenario (with and without the topology and --all-hosts, filtered), on the real
-/// captures in ../shared/captures/real/mixed, at the edges of the ring's batches and when
-/// reading fails part way.
+/// shipped scenario (with and without the topology and --all-hosts, filtered), on every real
+/// capture in ../shared/captures/real, at the edges of the ring's batches and when reading fails
+/// part way.
 @Suite struct ThreadsTests {
-    func sameReport(_ arguments: [String], _ label: String, status: Int32 = 0) throws {
+    /// `status`: the one thread's exit status, nil for whichever it is (the others must match it).
+    func sameReport(_ arguments: [String], _ label: String, status: Int32? = 0) throws {
         let one = try Hairpin.run(["analyze", "--json", "--threads", "1"] + arguments)
-        #expect(one.status == status, "\(label): \(one.stderr)")
-        if status == 0 { #expect(one.stdoutData.count > 100, "\(label): no report") }
+        if let status { #expect(one.status == status, "\(label): \(one.stderr)") }
+        if one.status == 0 { #expect(one.stdoutData.count > 100, "\(label): no report") }
         for threads in ["2", "3"] {
             let more = try Hairpin.run(["analyze", "--json", "--threads", threads] + arguments)
             #expect(more.status == one.status, "\(label), \(threads) threads")
@@ -57,19 +58,35 @@ import Testing
         try sameReport(arguments, "error part way", status: one.status)
     }
 
-    static let realMixed = Hairpin.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures/real/mixed")
+    static let real = Hairpin.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures/real")
+    static let realMixed = real.appendingPathComponent("mixed")
+
+    /// The captures of one folder of ../shared/captures/real, as paths, in name order.
+    static func realCaptures(in folder: String) throws -> [String] {
+        let directory = real.appendingPathComponent(folder)
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasSuffix(".txt") }.sorted()
+            .map { directory.appendingPathComponent($0).path }
+    }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: realMixed.path), "needs ../shared/captures/real/mixed: skipped"))
     func realCaptureReportsDoNotDependOnThreads() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.realMixed.path).filter { !$0.hasSuffix(".txt") }.sorted()
+        let files = try Self.realCaptures(in: "mixed")
         #expect(!files.isEmpty)
-        for file in files {
-            let path = Self.realMixed.appendingPathComponent(file).path
-            try sameReport(["--all-hosts", path], file)
-        }
+        for path in files { try sameReport(["--all-hosts", path], path) }
         // Two captures merged, as from two capture points.
-        let pair = files.prefix(2).map { Self.realMixed.appendingPathComponent($0).path }
+        let pair = Array(files.prefix(2))
         try sameReport(pair, pair.joined(separator: " + "))
+    }
+
+    /// The other real captures: ARP, encapsulations, first-hop redundancy, every file format
+    /// variant, and damaged files, which must fail or warn alike however many threads read them
+    /// (three of them are rejected outright: the same status and message each time).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: real.path), "needs ../shared/captures/real: skipped"),
+          arguments: ["arp", "encap", "fhrp", "formats", "corrupt"])
+    func otherRealCaptureReportsDoNotDependOnThreads(_ folder: String) throws {
+        let files = try Self.realCaptures(in: folder)
+        #expect(files.count >= 10, "\(folder): \(files.count) captures")
+        for path in files { try sameReport(["--all-hosts", path], path, status: nil) }
     }
 
     /// A streamed record of 5 MB, more than the stream's buffer first holds: the buffer grows for
