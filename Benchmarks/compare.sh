@@ -25,6 +25,11 @@
 #                          a byte (loading, the Swift runtime, the command line, exit); on a
 #                          capture of a few thousand packets it is most of the run
 #
+# Below the table, what two cores of the machine gave at the time: a C loop (built here) doing the
+# same work on one thread and then split over two, each on a core of its own, in every round. On
+# a virtual machine the second core does not always give a whole core's worth: hairpin's own
+# ratio of one thread to two is to be read against this one.
+#
 # A second table gives the time inside the process, without start-up and exit, of the same runs
 # where the program keeps its own clock: the decode-only row (`hairpin bench`'s median, from the
 # opening of the file to the last record decoded), the libpcap loop (from pcap_open_offline to its
@@ -99,6 +104,62 @@ int main(int argc, char **argv) {
 C
 cc -O2 -o "$work/touch" "$work/touch.c"
 
+# cores: the seconds of a fixed amount of work on one thread, then of the same work split over
+# two threads, each kept on one of the first two cores the process may use. The work reads a
+# table of 256 KB per thread at places its arithmetic picks, as the trackers read theirs.
+cat > "$work/cores.c" <<'C'
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+enum { STEPS = 1 << 25, WORDS = 1 << 15 };
+static int cores[2];
+struct share { int core; long steps; uint64_t result; };
+static void *work(void *argument) {
+    struct share *share = argument;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(share->core, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    uint64_t *table = calloc(WORDS, sizeof *table), x = 0x9E3779B97F4A7C15ull, sum = 0;
+    for (long i = 0; i < share->steps; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        uint64_t *slot = table + (x & (WORDS - 1));
+        sum += *slot;
+        *slot += x;
+    }
+    share->result = sum;
+    free(table);
+    return NULL;
+}
+static double run(int threads) {
+    pthread_t ids[2];
+    struct share shares[2];
+    double start = now();
+    for (int t = 0; t < threads; t++) {
+        shares[t] = (struct share){ cores[t], STEPS / threads, 0 };
+        pthread_create(&ids[t], NULL, work, &shares[t]);
+    }
+    for (int t = 0; t < threads; t++) pthread_join(ids[t], NULL);
+    return now() - start;
+}
+int main(void) {
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return 1;
+    int found = 0;
+    for (int c = 0; c < CPU_SETSIZE && found < 2; c++) if (CPU_ISSET(c, &allowed)) cores[found++] = c;
+    if (found < 2) { printf("NA NA\n"); return 0; }
+    double one = run(1);
+    printf("%.6f %.6f\n", one, run(2));
+    return 0;
+}
+C
+cc -O2 -o "$work/cores" "$work/cores.c" -lpthread
+
 packets=$("$work/count" "$file" | cut -d' ' -f1)
 size=$(stat -L -c %s "$file")
 tshark_packets=${TSHARK_PACKETS:-200000}
@@ -132,7 +193,11 @@ run() {
     9) start=$EPOCHREALTIME; "$hairpin" --version >/dev/null; end=$EPOCHREALTIME; elapsed "$start" "$end"
        # Only inside the process: the analysis as hairpin bench times it.
        "$hairpin" bench --stage analyze --runs 1 --warmup 0 --json "$file" >"$work/bench.json"
-       inner analyze "$(median_seconds "$work/bench.json")" ;;
+       inner analyze "$(median_seconds "$work/bench.json")"
+       # And the machine's two cores at this moment.
+       read -r one two < <("$work/cores")
+       inner cores1 "$one"
+       inner cores2 "$two" ;;
     esac
 }
 
@@ -166,6 +231,13 @@ for index in "${!names[@]}"; do
     awk -v name="${names[$index]}" -v s="$seconds" -v p="$packets" -v b="$size" -v h="$hairpin_seconds" 'BEGIN {
         printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, s / h }'
 done
+
+cores_one=$([ -s "$work/inner.cores1" ] && median < "$work/inner.cores1")
+cores_two=$([ -s "$work/inner.cores2" ] && median < "$work/inner.cores2")
+if [ -n "$cores_one" ] && [ "$cores_one" != NA ] && [ -n "$cores_two" ]; then
+    awk -v one="$cores_one" -v two="$cores_two" 'BEGIN {
+        printf "two cores meanwhile: a C loop split over two threads ran %.2fx its one-thread speed (%.3f s against %.3f s)\n", one / two, two, one }'
+fi
 
 # Inside the process: no start-up or exit, each program's own clock.
 echo
