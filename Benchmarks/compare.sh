@@ -26,9 +26,10 @@
 #                          capture of a few thousand packets it is most of the run
 #
 # Below the table, what two cores of the machine gave at the time: a C loop (built here) doing the
-# same work on one thread and then split over two, each on a core of its own, in every round. On
-# a virtual machine the second core does not always give a whole core's worth: hairpin's own
-# ratio of one thread to two is to be read against this one.
+# same work on one thread and then split over two, each on a core of its own, in every round, on
+# a table in each core's cache and on one in memory. On a virtual machine the second core does
+# not always give a whole core's worth: hairpin's own ratio of one thread to two is to be read
+# against these.
 #
 # A second table gives the time inside the process, without start-up and exit, of the same runs
 # where the program keeps its own clock: the decode-only row (`hairpin bench`'s median, from the
@@ -105,8 +106,10 @@ C
 cc -O2 -o "$work/touch" "$work/touch.c"
 
 # cores: the seconds of a fixed amount of work on one thread, then of the same work split over
-# two threads, each kept on one of the first two cores the process may use. The work reads a
-# table of 256 KB per thread at places its arithmetic picks, as the trackers read theirs.
+# two threads, each kept on one of the first two cores the process may use, twice: reading and
+# writing a table of 256 KB per thread at places its arithmetic picks (in each core's own cache),
+# then one of 64 MB per thread (in memory, as a large flow table is). The tables are made and
+# touched before the clock starts.
 cat > "$work/cores.c" <<'C'
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -114,47 +117,57 @@ cat > "$work/cores.c" <<'C'
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
-enum { STEPS = 1 << 25, WORDS = 1 << 15 };
 static int cores[2];
-struct share { int core; long steps; uint64_t result; };
-static void *work(void *argument) {
-    struct share *share = argument;
+struct share { int core; long steps; uint64_t *table; uint64_t mask; uint64_t result; };
+static void pin(int core) {
     cpu_set_t set;
     CPU_ZERO(&set);
-    CPU_SET(share->core, &set);
+    CPU_SET(core, &set);
     pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-    uint64_t *table = calloc(WORDS, sizeof *table), x = 0x9E3779B97F4A7C15ull, sum = 0;
+}
+static void *work(void *argument) {
+    struct share *share = argument;
+    pin(share->core);
+    uint64_t x = 0x9E3779B97F4A7C15ull, sum = 0;
     for (long i = 0; i < share->steps; i++) {
         x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-        uint64_t *slot = table + (x & (WORDS - 1));
+        uint64_t *slot = share->table + (x & share->mask);
         sum += *slot;
         *slot += x;
     }
     share->result = sum;
-    free(table);
     return NULL;
 }
-static double run(int threads) {
-    pthread_t ids[2];
-    struct share shares[2];
-    double start = now();
-    for (int t = 0; t < threads; t++) {
-        shares[t] = (struct share){ cores[t], STEPS / threads, 0 };
-        pthread_create(&ids[t], NULL, work, &shares[t]);
+/* The seconds of `steps` steps on one thread, then split over two. */
+static void run(long steps, long words, double *one, double *two) {
+    uint64_t *tables[2];
+    for (int t = 0; t < 2; t++) { tables[t] = malloc(words * sizeof(uint64_t)); memset(tables[t], 1, words * sizeof(uint64_t)); }
+    for (int threads = 1; threads <= 2; threads++) {
+        pthread_t ids[2];
+        struct share shares[2];
+        double start = now();
+        for (int t = 0; t < threads; t++) {
+            shares[t] = (struct share){ cores[t], steps / threads, tables[t], words - 1, 0 };
+            pthread_create(&ids[t], NULL, work, &shares[t]);
+        }
+        for (int t = 0; t < threads; t++) pthread_join(ids[t], NULL);
+        *(threads == 1 ? one : two) = now() - start;
     }
-    for (int t = 0; t < threads; t++) pthread_join(ids[t], NULL);
-    return now() - start;
+    for (int t = 0; t < 2; t++) free(tables[t]);
 }
 int main(void) {
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return 1;
     int found = 0;
     for (int c = 0; c < CPU_SETSIZE && found < 2; c++) if (CPU_ISSET(c, &allowed)) cores[found++] = c;
-    if (found < 2) { printf("NA NA\n"); return 0; }
-    double one = run(1);
-    printf("%.6f %.6f\n", one, run(2));
+    if (found < 2) return 1;
+    double cachedOne, cachedTwo, memoryOne, memoryTwo;
+    run(1L << 24, 1L << 15, &cachedOne, &cachedTwo);
+    run(1L << 21, 1L << 23, &memoryOne, &memoryTwo);
+    printf("%.6f %.6f %.6f %.6f\n", cachedOne, cachedTwo, memoryOne, memoryTwo);
     return 0;
 }
 C
@@ -196,9 +209,11 @@ run() {
        "$hairpin" bench --stage analyze --runs 1 --warmup 0 --json "$file" >"$work/bench.json"
        inner analyze "$(median_seconds "$work/bench.json")"
        # And the machine's two cores at this moment.
-       if [ -x "$work/cores" ] && read -r one two < <("$work/cores"); then
+       if [ -x "$work/cores" ] && read -r one two memory_one memory_two < <("$work/cores"); then
            inner cores1 "$one"
            inner cores2 "$two"
+           inner memory1 "$memory_one"
+           inner memory2 "$memory_two"
        fi ;;
     esac
 }
@@ -234,11 +249,10 @@ for index in "${!names[@]}"; do
         printf "%-22s %10.3f s %12.2f M %12.2f GB/s %16.2fx\n", name, s, p / s / 1e6, b / s / 1e9, s / h }'
 done
 
-cores_one=$([ -s "$work/inner.cores1" ] && median < "$work/inner.cores1")
-cores_two=$([ -s "$work/inner.cores2" ] && median < "$work/inner.cores2")
-if [ -n "$cores_one" ] && [ "$cores_one" != NA ] && [ -n "$cores_two" ]; then
-    awk -v one="$cores_one" -v two="$cores_two" 'BEGIN {
-        printf "two cores meanwhile: a C loop split over two threads ran %.2fx its one-thread speed (%.3f s against %.3f s)\n", one / two, two, one }'
+if [ -s "$work/inner.cores1" ]; then
+    # Medians of each loop's ratio of one thread's time to two threads'.
+    ratios() { paste "$work/inner.$1" "$work/inner.$2" | awk '{ print $1 / $2 }' | median; }
+    echo "two cores meanwhile: a C loop split over two threads ran $(ratios cores1 cores2 | xargs printf '%.2f')x its one-thread speed in each core's cache, $(ratios memory1 memory2 | xargs printf '%.2f')x in memory"
 fi
 
 # Inside the process: no start-up or exit, each program's own clock.
