@@ -25,11 +25,12 @@
 #                          a byte (loading, the Swift runtime, the command line, exit); on a
 #                          capture of a few thousand packets it is most of the run
 #
-# Below the table, what two cores of the machine gave at the time: a C loop (built here) doing the
-# same work on one thread and then split over two, each on a core of its own, in every round, on
-# a table in each core's cache and on one in memory. On a virtual machine the second core does
-# not always give a whole core's worth: hairpin's own ratio of one thread to two is to be read
-# against these.
+# Below the table, what two cores of the machine gave at the time, measured in every round by a C
+# program built here (`cores`, below): the same work on one thread and then split over two, each
+# on a core of its own, on a table in each core's cache and on one in memory, and the time one
+# core takes to hand the other a record through a ring. On a virtual machine the second core
+# does not always give a whole core's worth: hairpin's own ratio of one thread to two is to be
+# read against these.
 #
 # A second table gives the time inside the process, without start-up and exit, of the same runs
 # where the program keeps its own clock: the decode-only row (`hairpin bench`'s median, from the
@@ -310,8 +311,9 @@ if [ -s "$work/inner.cores1" ]; then
     # Medians of each loop's ratio of one thread's time to two threads'.
     ratios() { paste "$work/inner.$1" "$work/inner.$2" | awk '{ print $1 / $2 }' | median; }
     echo "two cores meanwhile: a C loop split over two threads ran $(ratios cores1 cores2 | xargs printf '%.2f')x its one-thread speed in each core's cache, $(ratios memory1 memory2 | xargs printf '%.2f')x in memory"
-    sort -g "$work/inner.handover" | awk '{ v[NR] = $1 } END {
-        printf "one core handed the other a 128-byte record (a frame summary'"'"'s size) in %.0f ns (median; %.0f-%.0f over the rounds)\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'
+    read -r fastest slowest < <(sort -g "$work/inner.handover" | sed -n '1p;$p' | paste -sd' ')
+    printf "one core handed the other a 128-byte record (a frame summary's size) in %.0f ns (median; %.0f-%.0f over the rounds)\n" \
+        "$(median < "$work/inner.handover")" "$fastest" "${slowest:-$fastest}"
 fi
 
 # Inside the process: no start-up or exit, each program's own clock.
