@@ -27,7 +27,10 @@
 # size, so the report's work grows with the frames and counts in theirs: every flow ties at the
 # cut of the top talkers); and the built-in scenarios vmotion-hsrp-hairpin, erspan-mirror and
 # vxlan-overlay (pcapng: VLAN tags, jumbo migration frames, HSRP, RARP, ERSPAN II, tenant TCP in
-# VXLAN), the second file of each at twice the scale.
+# VXLAN), the second file of each at twice the scale; and hairpin-in-turns, the first scenario
+# written as dumpcap writes several interfaces (`synth --interface-turns 2ms`: each capture
+# point's frames in turns, the file stepping back in time at each), which the reorder window
+# puts back in time order.
 #
 # The release binary is built as `make release` builds it. TOLERANCE (percent, default 3) allows
 # for the C library, which picks its string functions by processor.
@@ -95,7 +98,7 @@ C
 "$(command -v cc || command -v clang)" -O2 -o "$work/frames" "$work/frames.c"
 
 # name, then how to make its two files ($1: 1 or 2, the multiple; $2: the path).
-inputs=(tcp-64 tcp-1514 tcp-9014 tcp-64-flows vmotion-hsrp-hairpin erspan-mirror vxlan-overlay)
+inputs=(tcp-64 tcp-1514 tcp-9014 tcp-64-flows vmotion-hsrp-hairpin erspan-mirror vxlan-overlay hairpin-in-turns)
 make_input() {
     local name=$1 multiple=$2 path=$3
     case $name in
@@ -103,6 +106,7 @@ make_input() {
     tcp-1514) "$work/frames" 1514 $((50000 * multiple)) "$path" ;;
     tcp-9014) "$work/frames" 9014 $((20000 * multiple)) "$path" ;;
     tcp-64-flows) "$work/frames" 64 $((100000 * multiple)) "$path" $((50000 * multiple)) ;;
+    hairpin-in-turns) "$hairpin" synth vmotion-hsrp-hairpin --interface-turns 2ms --scale $((5 * multiple)) -o "$path" >/dev/null 2>&1 ;;
     *) "$hairpin" synth "$name" --scale $((5 * multiple)) -o "$path" >/dev/null 2>&1 ;;
     esac
 }

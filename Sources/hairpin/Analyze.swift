@@ -163,7 +163,9 @@ struct Analyze: ParsableCommand {
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             if let value = Double(text.dropLast(suffix.count)), value >= 0, value < 1e6 {
                 let nanoseconds = Int64(value * scale)
-                guard nanoseconds >= minimum else { throw ValidationError("\(option) must be at least \(minimum / 1_000_000)ms") }
+                guard nanoseconds >= minimum else {
+                    throw ValidationError("\(option) must be at least " + (minimum >= 1_000_000 ? "\(minimum / 1_000_000)ms" : "\(minimum)ns"))
+                }
                 return nanoseconds
             }
         }

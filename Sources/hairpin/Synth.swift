@@ -49,6 +49,10 @@ struct Synth: ParsableCommand {
     @Option(help: "Write the scenario's network as a topology file for analyze --topology (pcapng and ERSPAN captures).")
     var topology: String?
 
+    @Option(name: .customLong("interface-turns"),
+            help: "Write each capture point's frames in turns of this long, one interface after another, as dumpcap writes several interfaces (pcapng): the file steps back in time at each turn, as real captures do.")
+    var interfaceTurns: String?
+
     @Flag(help: "List the built-in scenarios.")
     var list = false
 
@@ -62,6 +66,10 @@ struct Synth: ParsableCommand {
         guard ["pcap", "pcapng"].contains(format) else { throw ValidationError("--format is pcap or pcapng") }
         guard scale > 0, scale <= 10_000 else { throw ValidationError("--scale must be above 0") }
         if let snaplen, snaplen < 0 { throw ValidationError("--snaplen must be 0 or more") }
+        if let interfaceTurns {
+            guard format == "pcapng" else { throw ValidationError("--interface-turns needs --format pcapng: a pcap file has one interface") }
+            _ = try Analyze.duration(interfaceTurns, option: "--interface-turns", minimum: 1)
+        }
     }
 
     func run() throws {
@@ -89,7 +97,9 @@ struct Synth: ParsableCommand {
         } catch {
             throw CommandFailure("\(scenario): \(error)")
         }
-        let synthesizer = try Synthesizer(scenario: parsed, options: .init(scale: scale, snaplen: snaplen.map { $0 == 0 ? 262_144 : $0 }, seed: seed))
+        let turn = try interfaceTurns.map { try Analyze.duration($0, option: "--interface-turns", minimum: 1) }
+        let synthesizer = try Synthesizer(scenario: parsed, options: .init(scale: scale, snaplen: snaplen.map { $0 == 0 ? 262_144 : $0 }, seed: seed,
+                                                                           interfaceTurn: turn))
         guard let output else { return }
         let started = Date()
         let result: Truth

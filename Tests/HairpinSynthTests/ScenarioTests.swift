@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HairpinAnalysis
 import HairpinCapture
 import HairpinReport
 import HairpinWire
@@ -13,12 +14,13 @@ struct Generated {
     let framesWritten: [Int]
     let scenario: Scenario
 
-    init(_ name: String, yaml: String? = nil, scale: Double = 0.1, snaplen: Int? = nil, format: String = "pcapng") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-synth-\(UUID().uuidString)")
+    init(_ name: String, yaml: String? = nil, scale: Double = 0.1, snaplen: Int? = nil, format: String = "pcapng",
+         interfaceTurn: Int64? = nil, in folder: URL? = nil) throws {
+        directory = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-synth-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("\(name).\(format)").path
         scenario = try Scenario.parse(yaml: try #require(yaml ?? BuiltinScenarios.yaml(named: name)))
-        let synthesizer = try Synthesizer(scenario: scenario, options: .init(scale: scale, snaplen: snaplen))
+        let synthesizer = try Synthesizer(scenario: scenario, options: .init(scale: scale, snaplen: snaplen, interfaceTurn: interfaceTurn))
         let result = format == "pcap"
             ? try synthesizer.run(into: .pcap(try PcapWriter(path: path, snaplen: snaplen ?? 262_144)))
             : try synthesizer.run(into: .pcapng(try PcapngWriter(path: path)))
@@ -123,6 +125,35 @@ struct ReadBack {
         let start = Int64(generated.scenario.start * 1e9)
         #expect(read.frames.first.map { $0.time >= start } ?? false)
         #expect(read.frames.allSatisfy { $0.packet.stop == nil || $0.packet.stop?.kind == .truncated })
+    }
+
+    /// Written as dumpcap writes several interfaces (each one's frames in turns of 2 ms), every
+    /// scenario with more than one capture interface steps back in time at most turns, and the
+    /// reorder window gives the analysis the frames in the order of the file written in time
+    /// order: the same report, on one thread and on two.
+    @Test(arguments: names)
+    func interfaceTurnsGiveTheReportOfTimeOrder(_ name: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hairpin-turns-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func report(_ generated: Generated, threads: Int) throws -> Report {
+            let run = try ParallelAnalysis.run(paths: [generated.path], reading: .init(), filter: nil, options: Analysis.Options(), threads: threads)
+            return run.analysis.report(interfaces: run.reader.interfaces.all, anomalies: run.reader.anomalies)
+        }
+        let inOrder = try Generated(name, scale: 0.5, in: folder)
+        let expected = try report(inOrder, threads: 1)
+        // The same path, so that the reports name the same file.
+        let turns = try Generated(name, scale: 0.5, interfaceTurn: 2_000_000, in: folder)
+        let frames = try ReadBack(turns.path).frames
+        let stepsBack = zip(frames, frames.dropFirst()).filter { $1.time < $0.time }.count
+        guard Set(frames.map(\.interface)).count > 1 else {
+            #expect(stepsBack == 0, "\(name): one interface, written in time order")
+            return
+        }
+        #expect(stepsBack > 10, "\(name): \(stepsBack) steps back in time")
+        #expect(turns.framesWritten == inOrder.framesWritten)
+        for threads in [1, 2] {
+            #expect(try report(turns, threads: threads) == expected, "\(name), \(threads) threads")
+        }
     }
 
     @Test func sameArgumentsSameBytes() throws {

@@ -9,11 +9,16 @@ public final class Synthesizer {
         public var scale: Double = 1
         public var snaplen: Int?
         public var seed: UInt64?
+        /// With pcapng: each interface's frames are written in turns of this many nanoseconds, one
+        /// interface after another, as dumpcap writes several interfaces, so the file steps back
+        /// in time at each turn; nil writes every frame in time order.
+        public var interfaceTurn: Int64?
 
-        public init(scale: Double = 1, snaplen: Int? = nil, seed: UInt64? = nil) {
+        public init(scale: Double = 1, snaplen: Int? = nil, seed: UInt64? = nil, interfaceTurn: Int64? = nil) {
             self.scale = scale
             self.snaplen = snaplen
             self.seed = seed
+            self.interfaceTurn = interfaceTurn
         }
     }
 
@@ -128,6 +133,7 @@ public final class Synthesizer {
             }
         }
         while let copy = pending.pop() { try write(copy, output: output, pointIDs: pointIDs) }
+        try endTurn(output)
         switch output {
         case .pcapng(let writer): try writer.flush()
         case .pcap(let writer): try writer.flush()
@@ -164,10 +170,38 @@ public final class Synthesizer {
         }
         switch output {
         case .pcapng(let writer):
-            try writer.write(interface: pointIDs[copy.point], timestamp: copy.time, frame: copy.frame, direction: copy.direction)
+            try writeInTurn(interface: pointIDs[copy.point], time: copy.time, frame: copy.frame, direction: copy.direction, to: writer)
         case .pcap(let writer):
             try writer.write(timestamp: copy.time, frame: copy.frame)
         }
+    }
+
+    /// Frames of the current turn (`Options.interfaceTurn`) by interface, and when it began.
+    private var turnFrames: [Int: [(time: Int64, frame: [UInt8], direction: Direction)]] = [:]
+    private var turnStart = Int64.min
+
+    /// Writes a frame, or holds it for its interface's turn.
+    private func writeInTurn(interface: Int, time: Int64, frame: [UInt8], direction: Direction, to writer: PcapngWriter) throws {
+        guard let turn = options.interfaceTurn else {
+            try writer.write(interface: interface, timestamp: time, frame: frame, direction: direction)
+            return
+        }
+        if time >= turnStart &+ turn {
+            try endTurn(.pcapng(writer))
+            turnStart = time
+        }
+        turnFrames[interface, default: []].append((time, frame, direction))
+    }
+
+    /// Writes the frames held for the turn, interface by interface.
+    private func endTurn(_ output: Output) throws {
+        guard case .pcapng(let writer) = output else { return }
+        for interface in turnFrames.keys.sorted() {
+            for held in turnFrames[interface]! {
+                try writer.write(interface: interface, timestamp: held.time, frame: held.frame, direction: held.direction)
+            }
+        }
+        turnFrames.removeAll(keepingCapacity: true)
     }
 
     /// The site whose switch mirrors a capture point (the DCI is mirrored at the first site).
