@@ -1,7 +1,8 @@
 import Testing
 @testable import HairpinCapture
 
-/// Anomalies are counted by their kind's place (`AnomalyKind.ordinal`), without hashing the name.
+/// Anomalies are counted by kind, each kind hashed and compared by its place in `allCases`
+/// (`AnomalyKind.ordinal`), not by its name.
 @Suite struct AnomalyCountersTests {
     @Test func eachKindsOrdinalIsItsPlaceInAllCases() {
         for (index, kind) in AnomalyKind.allCases.enumerated() {
